@@ -1,0 +1,196 @@
+/**
+ * Comparisons: the heart of eligibility. Checks that both sides can be compared,
+ * resolves code values against the coded element, turns `2 x ULN` into a multiple of
+ * the element's own reference limit, and converts a constant threshold EXACTLY into
+ * the unit of the element it is compared with (through UCUM), so that every target
+ * compares numbers in one unit.
+ */
+import type * as A from "../ast/nodes.js";
+import type { IrExpr, IrCode } from "../ir/types.js";
+import { commensurability, convert, isCalendarUnit } from "../runtime/units.js";
+import { dec } from "../runtime/decimal.js";
+import { CheckContext, errorExpr, irSpan, type Scope } from "./context.js";
+import { checkExpr, describeType } from "./expressions.js";
+
+const ORDERING = new Set(["<", "<=", ">", ">="]);
+
+/** The coded values an expression can take, if it is coded. */
+function codesOf(ctx: CheckContext, ir: IrExpr, scope: Scope): IrCode[] | null {
+  if (ir.type !== "code") return null;
+  if (ir.k === "element") return ctx.elements.get(ir.name)?.ir.codes ?? null;
+  if (ir.k === "field") return ctx.elements.get(ir.record)?.ir.fields?.find((f) => f.name === ir.name)?.codes ?? null;
+  if (ir.k === "arg") {
+    for (let s: Scope | undefined = scope; s; s = s.parent) {
+      const p = s.params?.get(ir.name);
+      if (p) return p.codes ?? null;
+    }
+  }
+  return null;
+}
+
+/** Resolve a bare name as one of `codes`; report it (with suggestions) when it is not. */
+export function resolveCode(ctx: CheckContext, name: A.Name, codes: IrCode[], owner: string): IrExpr {
+  const c = codes.find((x) => x.code === name.text);
+  if (!c) {
+    ctx.unknown("TRC2007", `code for "${owner}"`, name.text, name.span, codes.map((x) => x.code));
+    return errorExpr(ctx, name.span, "code");
+  }
+  return { k: "code", value: c.code, label: c.label, type: "code", text: name.text, span: irSpan(name.span) };
+}
+
+/** The element (or record field) an expression reads directly, for ranges, ULN and molar mass. */
+function elementOf(ctx: CheckContext, ir: IrExpr) {
+  if (ir.k === "element") return ctx.elements.get(ir.name)?.ir;
+  if (ir.k === "field") return ctx.elements.get(ir.record)?.ir.fields?.find((f) => f.name === ir.name);
+  return undefined;
+}
+
+export function checkCompare(ctx: CheckContext, e: A.Compare, scope: Scope): IrExpr {
+  const base = { text: ctx.textOf(e.span), span: irSpan(e.span), k: "compare" as const, op: e.op, type: "boolean" as const };
+  const left = checkExpr(ctx, e.left, scope);
+  if (ctx.poisoned.has(left)) return errorExpr(ctx, e.span);
+
+  // `x = PD`: a bare name on the right of a coded value is one of its codes.
+  const codes = codesOf(ctx, left, scope);
+  const rightNode = e.right.kind === "Paren" ? e.right.inner : e.right;
+  if (codes && rightNode.kind === "NameRef" && codes.some((c) => c.code === rightNode.name)) {
+    if (ORDERING.has(e.op)) ctx.error("TRC3001", `coded values have no order: use = or != with "${left.text}"`, e.span);
+    const right = resolveCode(ctx, { text: rightNode.name, span: rightNode.span }, codes, left.text);
+    return { ...base, left, right };
+  }
+  // A definition parameter compared with a coded value takes its codes.
+  if (left.k === "arg" && rightNode.kind === "NameRef") {
+    ctx.error("TRC3001", `put the coded field on the left: "${rightNode.name} ${e.op} ${left.text}"`, e.span);
+    return errorExpr(ctx, e.span);
+  }
+  if (codes && rightNode.kind === "NameRef") {
+    const p = findParam(scope, rightNode.name);
+    if (p) {
+      if (p.type === null) {
+        p.type = "code";
+        p.codes = codes;
+      }
+      return { ...base, left, right: { k: "arg", name: rightNode.name, type: "code", text: rightNode.name, span: irSpan(rightNode.span) } };
+    }
+  }
+
+  // A name that is neither a code nor anything else: report it against the codes.
+  if (codes && rightNode.kind === "NameRef" && !isKnownName(ctx, rightNode.name, scope)) {
+    resolveCode(ctx, { text: rightNode.name, span: rightNode.span }, codes, left.text);
+    return errorExpr(ctx, e.span);
+  }
+
+  // `total_bilirubin <= 2 x ULN`.
+  if (rightNode.kind === "UlnMultiple") {
+    const el = elementOf(ctx, left);
+    const has = rightNode.limit === "ULN" ? el?.reference.uln : el?.reference.lln;
+    if (!el || !has) {
+      ctx.error("TRC3005", `"${left.text}" has no ${rightNode.limit}: declare it "with ${rightNode.limit}" in the data dictionary`, rightNode.span);
+      return errorExpr(ctx, e.span);
+    }
+    const right: IrExpr = {
+      k: "refMultiple",
+      factor: rightNode.factor,
+      limit: rightNode.limit,
+      of: left.k === "field" ? left.name : el.name,
+      ...(left.k === "field" ? { ofRecord: left.record } : {}),
+      type: "quantity",
+      ...(el.unit ? { unit: el.unit } : {}),
+      text: ctx.textOf(rightNode.span),
+      span: irSpan(rightNode.span),
+    };
+    return { ...base, left, right };
+  }
+
+  const right = checkExpr(ctx, e.right, scope);
+  if (ctx.poisoned.has(right)) return errorExpr(ctx, e.span);
+  const fixed = unify(ctx, e, left, right);
+  if (!fixed) return errorExpr(ctx, e.span);
+  warnOutsideRange(ctx, left, fixed, e.right.span);
+  return { ...base, left, right: fixed };
+}
+
+function isKnownName(ctx: CheckContext, name: string, scope: Scope): boolean {
+  for (let s: Scope | undefined = scope; s; s = s.parent)
+    if (s.vars?.has(name) || s.params?.has(name) || s.records?.fields?.some((f) => f.name === name)) return true;
+  return ctx.elements.has(name) || ctx.defines.has(name) || ctx.parameters.has(name) || ctx.anchors.has(name);
+}
+
+function findParam(scope: Scope, name: string) {
+  for (let s: Scope | undefined = scope; s; s = s.parent) {
+    const p = s.params?.get(name);
+    if (p) return p;
+  }
+  return undefined;
+}
+
+/**
+ * Make the right side comparable with the left, or report why not. Returns the right
+ * side, converted into the left side's unit when it is a constant.
+ */
+function unify(ctx: CheckContext, e: A.Compare, left: IrExpr, right: IrExpr): IrExpr | null {
+  const fail = (msg: string, code: "TRC3001" | "TRC3003" | "TRC3004" = "TRC3001", hint?: string) => {
+    ctx.error(code, msg, e.span, hint ? { hint } : {});
+    return null;
+  };
+  const cannot = () => fail(`cannot compare ${describeType(left)} ("${left.text}") with ${describeType(right)} ("${right.text}")`);
+  const ordered = ORDERING.has(e.op);
+  const numeric = (t: string) => t === "integer" || t === "decimal";
+
+  if (left.type === "quantity") {
+    if (numeric(right.type) && (right.k === "number"))
+      return fail(`"${right.text}" needs a unit to be compared with "${left.text}"`, "TRC3001", `write "${right.text} ${left.unit}"`);
+    let r = right;
+    if (right.type === "duration" && right.k === "duration") {
+      if (isCalendarUnit(right.duration.unit) && right.duration.unit !== left.unit)
+        return fail(`a ${right.duration.unit === "mo" ? "month" : "year"} has no fixed length: compare "${left.text}" with days or weeks`, "TRC3003");
+      r = { ...right, k: "quantity", value: right.duration.amount, unit: right.duration.unit, written: { value: right.duration.amount, unit: right.duration.unit }, type: "quantity" } as IrExpr;
+    }
+    if (r.type !== "quantity" || !r.unit || !left.unit) return cannot();
+    const molarMass = elementOf(ctx, left)?.molarMass;
+    const c = commensurability(r.unit, left.unit, molarMass);
+    if (c === "needs-molar-mass")
+      return fail(`converting ${r.unit} to ${left.unit} needs a molar mass: declare "molar mass … g/mol" on "${left.text}"`, "TRC3004");
+    if (c !== "same") return fail(`"${r.text}" (${r.unit}) cannot be compared with "${left.text}" (${left.unit}): the units measure different things`, "TRC3003");
+    if (r.k === "quantity") {
+      const value = convert(dec(r.value), r.unit, left.unit, molarMass);
+      return { ...r, value: value.toString(), unit: left.unit } as IrExpr;
+    }
+    return r;
+  }
+  if (numeric(left.type)) {
+    if (numeric(right.type)) return right;
+    if (right.type === "quantity") return fail(`"${left.text}" is a number without a unit, but "${right.text}" has one`);
+    return cannot();
+  }
+  if (left.type === "date" || left.type === "datetime") {
+    if (right.type === "date" || right.type === "datetime") return right;
+    return cannot();
+  }
+  if (ordered) return fail(`${describeType(left)} has no order: use = or != with "${left.text}"`);
+  if (left.type === right.type) return right;
+  if (left.type === "boolean" && right.k === "bool") return right;
+  return cannot();
+}
+
+/** A threshold outside the element's plausible range is almost always a unit slip. */
+function warnOutsideRange(ctx: CheckContext, left: IrExpr, right: IrExpr, span: A.Span): void {
+  const el = elementOf(ctx, left);
+  if (!el?.range || (right.k !== "quantity" && right.k !== "number")) return;
+  const v = dec(right.value);
+  if (v.lessThan(el.range.low) || v.greaterThan(el.range.high))
+    ctx.error("TRC3007", `threshold ${right.text} is outside the plausible range of "${el.name}" (${el.range.low} to ${el.range.high}${el.unit ? " " + el.unit : ""})`, span);
+}
+
+/** `primary_site in (pancreas, stomach)`. */
+export function checkInSet(ctx: CheckContext, e: A.InSet, scope: Scope): IrExpr {
+  const arg = checkExpr(ctx, e.operand, scope);
+  if (ctx.poisoned.has(arg)) return errorExpr(ctx, e.span);
+  const codes = codesOf(ctx, arg, scope);
+  if (!codes) {
+    ctx.error("TRC3001", `"in (…)" tests a coded value, but "${arg.text}" is ${describeType(arg)}`, e.span);
+    return errorExpr(ctx, e.span);
+  }
+  const values = e.values.map((v) => resolveCode(ctx, v, codes, arg.text)).map((c) => (c.k === "code" ? c.value : ""));
+  return { k: "in", arg, values, type: "boolean", text: ctx.textOf(e.span), span: irSpan(e.span) };
+}

@@ -1,0 +1,171 @@
+/**
+ * Stage 1 of checking: collect every declared name (sources, anchors, forms, data
+ * elements, definitions, parameters), report duplicates with "first defined here",
+ * and lower the data dictionary, checking its units and ranges.
+ */
+import type * as A from "../ast/nodes.js";
+import type { IrElement } from "../ir/types.js";
+import { validateUnit, commensurability, convert, unitAlias } from "../runtime/units.js";
+import { parseDecimal } from "../runtime/decimal.js";
+import { CheckContext, irSpan } from "./context.js";
+
+/** The libraries trialc ships, with the versions it implements. */
+export const LIBRARIES: Record<string, string[]> = { ctcae: ["4.03"], recist: ["1.1"] };
+
+/** Names a data element may not take, because the language gives them a meaning. */
+const RESERVED = new Set(["ULN", "LLN", "true", "false", "change"]);
+
+export function collectDeclarations(ctx: CheckContext, file: A.TrialFile): void {
+  const seen = new Map<string, { what: string; span: A.Span }>();
+  /** One namespace for everything an expression can name. */
+  const claim = (name: A.Name, what: string): boolean => {
+    const prior = seen.get(name.text);
+    if (prior) {
+      ctx.error("TRC2002", `${what} "${name.text}" is already declared as a ${prior.what}`, name.span, {
+        related: [{ message: "first declared here", span: prior.span }],
+      });
+      return false;
+    }
+    seen.set(name.text, { what, span: name.span });
+    return true;
+  };
+  const once = <T extends { name: A.Name }>(map: Map<string, T>, d: T, what: string) => {
+    const prior = map.get(d.name.text);
+    if (prior) {
+      ctx.error("TRC2002", `${what} "${d.name.text}" is declared twice`, d.name.span, {
+        related: [{ message: "first declared here", span: prior.name.span }],
+      });
+    } else map.set(d.name.text, d);
+  };
+
+  for (const d of file.decls) {
+    switch (d.kind) {
+      case "SourceDecl":
+        once(ctx.sources, d, "source");
+        break;
+      case "FormDecl":
+        once(ctx.forms, d, "form");
+        break;
+      case "AnchorDecl":
+        if (claim(d.name, "time anchor")) ctx.anchors.set(d.name.text, d);
+        break;
+      case "UseDecl": {
+        const versions = LIBRARIES[d.library.text];
+        if (!versions) ctx.unknown("TRC2008", "library", d.library.text, d.library.span, Object.keys(LIBRARIES));
+        else if (!versions.includes(d.version))
+          ctx.error("TRC2008", `trialc implements ${d.library.text} ${versions.join(", ")}, not "${d.version}"`, d.span);
+        else ctx.libraries.set(d.library.text, d);
+        break;
+      }
+      case "DefineDecl":
+        if (claim(d.name, "definition"))
+          ctx.defines.set(d.name.text, { ast: d, ir: null, paramTypes: new Map(), state: "unchecked", used: false });
+        break;
+      case "ParameterDecl":
+        if (claim(d.name, "parameter")) ctx.parameters.set(d.name.text, { ast: d, ir: null, used: false });
+        break;
+      case "DataDecl":
+        for (const e of d.elements) {
+          if (!claim(e.name, "data element")) continue;
+          const ir = lowerElement(ctx, e);
+          if (ir) ctx.elements.set(e.name.text, { ir, ast: e });
+        }
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+/** Lower one data element (and the fields of a records element). */
+export function lowerElement(ctx: CheckContext, e: A.ElementDecl): IrElement | null {
+  if (RESERVED.has(e.name.text)) {
+    ctx.error("TRC2002", `"${e.name.text}" is a reserved word and cannot name a data element`, e.name.span);
+  }
+  const el: IrElement = {
+    name: e.name.text,
+    label: e.label,
+    type: e.type.kind,
+    reference: { uln: e.withUln, lln: e.withLln },
+    form: e.form ? e.form.text : null,
+    captureOnly: e.captureOnly,
+    readBy: [],
+    span: irSpan(e.span),
+  };
+  if (e.form && !ctx.forms.has(e.form.text)) ctx.unknown("TRC2006", "form", e.form.text, e.form.span, ctx.forms.keys());
+
+  switch (e.type.kind) {
+    case "decimal":
+      if (e.type.unit) {
+        const unit = unitAlias(e.type.unit.text);
+        const v = validateUnit(unit);
+        if (!v.ok) {
+          const hint = v.suggestions.length ? `did you mean ${v.suggestions.map((s) => `"${s}"`).join(" or ")}?` : undefined;
+          ctx.error("TRC3002", `unknown unit "${e.type.unit.text}": ${v.message}`, e.type.unit.span, hint ? { hint } : {});
+        } else el.unit = unit;
+      }
+      break;
+    case "code": {
+      const codes = new Map<string, A.CodeOption>();
+      for (const o of e.type.options) {
+        const prior = codes.get(o.code.text);
+        if (prior)
+          ctx.error("TRC2002", `code "${o.code.text}" is listed twice`, o.code.span, {
+            related: [{ message: "first listed here", span: prior.code.span }],
+          });
+        else codes.set(o.code.text, o);
+      }
+      el.codes = [...codes.values()].map((o) => ({ code: o.code.text, label: o.label }));
+      break;
+    }
+    case "attestation":
+      el.attestedBy = e.type.by;
+      break;
+    case "records": {
+      const fields = new Map<string, IrElement>();
+      for (const f of e.fields) {
+        if (fields.has(f.name.text)) {
+          ctx.error("TRC2002", `field "${f.name.text}" is declared twice in "${e.name.text}"`, f.name.span);
+          continue;
+        }
+        if (f.type.kind === "records") {
+          ctx.error("TRC5004", "records cannot be nested inside records", f.typeSpan);
+          continue;
+        }
+        if (f.form) ctx.error("TRC5004", "a record field is captured on its record's form; remove `form`", f.form.span);
+        const fir = lowerElement(ctx, f);
+        if (fir) fields.set(f.name.text, { ...fir, form: el.form });
+      }
+      el.fields = [...fields.values()];
+      break;
+    }
+    default:
+      break;
+  }
+
+  if (e.range) {
+    if (e.type.kind !== "decimal" && e.type.kind !== "integer") {
+      ctx.error("TRC5004", `a range applies to numbers, not to a ${e.type.kind}`, e.range.span);
+    } else {
+      const low = parseDecimal(e.range.low);
+      const high = parseDecimal(e.range.high);
+      if (!low || !high) ctx.error("TRC3006", "a range needs two numbers", e.range.span);
+      else if (low.greaterThan(high)) ctx.error("TRC3006", `range ${e.range.low} to ${e.range.high} is reversed`, e.range.span);
+      else if (e.type.kind === "integer" && (!low.isInteger() || !high.isInteger()))
+        ctx.error("TRC3006", "an integer range needs whole numbers", e.range.span);
+      else el.range = { low: low.toString(), high: high.toString() };
+    }
+  }
+  if ((e.withUln || e.withLln) && e.type.kind !== "decimal")
+    ctx.error("TRC5004", "`with ULN` / `with LLN` applies to decimal laboratory values", e.typeSpan);
+
+  if (e.molarMass) {
+    const mm = parseDecimal(e.molarMass.value);
+    const mmUnit = unitAlias(e.molarMass.unit.text);
+    if (!mm || mm.lessThanOrEqualTo(0)) ctx.error("TRC3006", "a molar mass must be a positive number", e.molarMass.unit.span);
+    else if (commensurability(mmUnit, "g/mol") !== "same")
+      ctx.error("TRC3003", `a molar mass is written in g/mol, not "${e.molarMass.unit.text}"`, e.molarMass.unit.span);
+    else el.molarMass = convert(mm, mmUnit, "g/mol").toString();
+  }
+  return el;
+}

@@ -1,0 +1,91 @@
+/**
+ * The checker: the stages, in order. Each stage reads the AST and the symbol tables
+ * the earlier stages filled; the result is the IR and every diagnostic found.
+ * Checking never stops at the first error: each stage goes on with placeholders,
+ * so one run reports every problem.
+ */
+import { createHash } from "node:crypto";
+import type * as A from "../ast/nodes.js";
+import type { IrProtocol } from "../ir/types.js";
+import { sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { CheckContext, lowerTrace, NO_TRACE } from "./context.js";
+import { collectDeclarations } from "./declarations.js";
+import { checkDefine } from "./calls.js";
+import { checkCriteria, checkParameters } from "./criteria.js";
+import { checkCondition } from "./expressions.js";
+import { checkSchedule } from "./schedule.js";
+import { checkToxicity } from "./toxicity.js";
+import { checkResponse } from "./response.js";
+import { checkUsage, formsOf, recordReads } from "./usage.js";
+
+export interface CheckResult {
+  ir: IrProtocol | null;
+  diagnostics: Diagnostic[];
+}
+
+/** Check a parsed file. `text` is its source (for hashing and quoting). */
+export function checkProtocol(file: A.TrialFile, text: string): CheckResult {
+  const ctx = new CheckContext(text);
+  const of = <K extends A.Decl["kind"]>(kind: K) => file.decls.filter((d): d is Extract<A.Decl, { kind: K }> => d.kind === kind);
+  const single = <K extends "TrialDecl" | "ScheduleDecl" | "ToxicityDecl" | "ResponseDecl">(kind: K) => {
+    const all = of(kind);
+    for (const extra of all.slice(1))
+      ctx.error("TRC5002", `a protocol has one ${kind.replace("Decl", "").toLowerCase()} section`, (extra as A.TrialDecl).span, {
+        related: [{ message: "first one here", span: (all[0] as A.TrialDecl).span }],
+      });
+    return all[0];
+  };
+
+  // 1. Names: every declaration, so that rules may refer forward.
+  collectDeclarations(ctx, file);
+  const trialDecl = single("TrialDecl");
+  if (!trialDecl) ctx.error("TRC5001", `the protocol has no "trial" block naming the trial`, file.span);
+
+  // 2. Parameters, then definitions (each checked once, on first use or here).
+  const parameters = checkParameters(ctx);
+  for (const d of ctx.defines.values()) checkDefine(ctx, d);
+
+  // 3. Sections. Toxicity first: its organs and graded terms are names its rules use.
+  const toxDecl = single("ToxicityDecl");
+  const toxicity = toxDecl ? checkToxicity(ctx, toxDecl) : null;
+  const eligibility = checkCriteria(ctx, of("CriterionDecl"));
+  const schedDecl = single("ScheduleDecl");
+  const schedule = schedDecl ? checkSchedule(ctx, schedDecl) : null;
+  const respDecl = single("ResponseDecl");
+  const response = respDecl ? checkResponse(ctx, respDecl) : null;
+
+  // 4. Conditional requirements on the data dictionary.
+  const elementDecls = new Map(of("DataDecl").flatMap((d) => d.elements.map((e) => [e.name.text, e] as const)));
+  for (const { ir, ast } of ctx.elements.values())
+    if (ast.requiredWhen) ir.requiredWhen = checkCondition(ctx, ast.requiredWhen, { section: "data" });
+
+  const elements = [...ctx.elements.values()].map((e) => e.ir);
+  const ir: IrProtocol = {
+    irVersion: 1,
+    source: { file: file.file, sha256: createHash("sha256").update(text).digest("hex") },
+    trial: {
+      id: trialDecl?.id ?? "",
+      title: trialDecl?.props.find((p) => p.key === "title")?.values[0] ?? "",
+      meta: (trialDecl?.props ?? []).map((p) => ({ key: p.key, values: p.values })),
+      trace: lowerTrace(ctx, trialDecl?.trace ?? NO_TRACE),
+    },
+    libraries: [...ctx.libraries.values()].map((u) => ({ name: u.library.text, version: u.version })),
+    sources: [...ctx.sources.values()].map((s) => ({ name: s.name.text, citation: s.citation, kind: s.sourceKind })),
+    anchors: [...ctx.anchors.values()].map((a) => ({ name: a.name.text, label: a.label, repeating: a.repeating })),
+    forms: formsOf(of("FormDecl"), elements),
+    elements,
+    definitions: [...ctx.defines.values()].flatMap((d) => (d.ir ? [d.ir] : [])),
+    parameters,
+    eligibility,
+    schedule,
+    toxicity,
+    response,
+  };
+
+  // 5. Usage: what is declared and never used.
+  recordReads(ir);
+  checkUsage(ctx, ir, elementDecls);
+
+  const diagnostics = sortDiagnostics(ctx.diagnostics);
+  return { ir: diagnostics.some((d) => d.severity === "error") ? null : ir, diagnostics };
+}

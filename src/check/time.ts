@@ -1,0 +1,124 @@
+/**
+ * Time: dates and anchors shifted by durations (`D0 - 4 wk`), and windows
+ * (`within 12 mo before inclusion`, `at least 48 h before D0`, `between … and …`).
+ * Checks that amounts are durations, subjects and anchors are time points, and that
+ * a window's bounds are not reversed.
+ */
+import type * as A from "../ast/nodes.js";
+import type { DurationUnit, IrDuration, IrExpr, IrRelativeTime } from "../ir/types.js";
+import { dec } from "../runtime/decimal.js";
+import { CheckContext, errorExpr, irSpan, type Scope } from "./context.js";
+import { checkExpr, describeType } from "./expressions.js";
+
+/** Units a duration may be written in (after aliases such as `yr` → `a`). */
+export const DURATION_UNITS: ReadonlySet<string> = new Set<DurationUnit>(["min", "h", "d", "wk", "mo", "a"]);
+
+/** Approximate length in days, used only to order two bounds, never to decide a rule. */
+const APPROX_DAYS: Record<DurationUnit, number> = { min: 1 / 1440, h: 1 / 24, d: 1, wk: 7, mo: 30.436875, a: 365.2425 };
+
+const isTime = (ir: IrExpr) => ir.type === "date" || ir.type === "datetime";
+
+/** Check that an expression is a duration (`4 wk`, or a parameter holding one). */
+export function checkDuration(ctx: CheckContext, e: A.Expr, scope: Scope): IrExpr {
+  const ir = checkExpr(ctx, e, scope);
+  if (ctx.poisoned.has(ir) || ir.type === "duration") {
+    if (ir.k === "duration" && dec(ir.duration.amount).isNegative())
+      ctx.error("TRC4004", `a duration cannot be negative ("${ir.text}"): use "before" or "after" for direction`, e.span);
+    return ir;
+  }
+  ctx.error("TRC4002", `expected a duration such as "4 wk" or "48 h", but "${ir.text}" is ${describeType(ir)}`, e.span);
+  return errorExpr(ctx, e.span, "duration");
+}
+
+/** Check that an expression is a time point: a date, a date-time, an anchor, or one shifted. */
+export function checkTimePoint(ctx: CheckContext, e: A.Expr, scope: Scope): IrExpr {
+  const ir = checkExpr(ctx, e, scope);
+  if (ctx.poisoned.has(ir) || isTime(ir)) return ir;
+  ctx.error("TRC4003", `expected a date, a date-time or a time anchor, but "${ir.text}" is ${describeType(ir)}`, e.span);
+  return errorExpr(ctx, e.span, "date");
+}
+
+/** `D0 - 4 wk`: a time point shifted by a duration. */
+export function checkShift(ctx: CheckContext, e: A.Arith, scope: Scope): IrExpr {
+  const base = checkTimePoint(ctx, e.left, scope);
+  const duration = checkDuration(ctx, e.right, scope);
+  const fine = duration.k === "duration" && (duration.duration.unit === "h" || duration.duration.unit === "min");
+  return {
+    k: "shift",
+    base,
+    sign: e.op === "+" ? 1 : -1,
+    duration,
+    type: base.type === "datetime" || fine ? "datetime" : "date",
+    text: ctx.textOf(e.span),
+    span: irSpan(e.span),
+  };
+}
+
+/** Windows and order tests on time points. */
+export function checkWindow(ctx: CheckContext, e: A.Within | A.AtLeast | A.Between | A.BeforeAfter, scope: Scope): IrExpr {
+  const base = { text: ctx.textOf(e.span), span: irSpan(e.span), type: "boolean" as const };
+  switch (e.kind) {
+    case "Within":
+    case "AtLeast":
+      return {
+        ...base,
+        k: e.kind === "Within" ? "within" : "atLeast",
+        direction: e.direction,
+        subject: checkTimePoint(ctx, e.subject, scope),
+        amount: checkDuration(ctx, e.amount, scope),
+        anchor: checkTimePoint(ctx, e.anchor, scope),
+      };
+    case "BeforeAfter":
+      return { ...base, k: "order", direction: e.direction, subject: checkTimePoint(ctx, e.subject, scope), anchor: checkTimePoint(ctx, e.anchor, scope) };
+    case "Between": {
+      const low = checkTimePoint(ctx, e.low, scope);
+      const high = checkTimePoint(ctx, e.high, scope);
+      checkBoundsOrder(ctx, low, high, e.span);
+      return { ...base, k: "between", subject: checkTimePoint(ctx, e.subject, scope), low, high };
+    }
+  }
+}
+
+/** A time point as anchor + offsets, when it is one; null for data-dependent points. */
+export function relativeTime(ir: IrExpr): IrRelativeTime | null {
+  if (ir.k === "anchor") return { anchor: ir.name, offsets: [], text: ir.text };
+  if (ir.k === "shift" && ir.duration.k === "duration") {
+    const inner = relativeTime(ir.base);
+    if (!inner) return null;
+    return { anchor: inner.anchor, offsets: [...inner.offsets, { sign: ir.sign, duration: ir.duration.duration }], text: ir.text };
+  }
+  return null;
+}
+
+/** Approximate days of an anchor's offset, for ordering bounds only. */
+function approxOffset(t: IrRelativeTime): number {
+  return t.offsets.reduce((sum, o) => sum + o.sign * dec(o.duration.amount).toNumber() * APPROX_DAYS[o.duration.unit], 0);
+}
+
+/** Report `between D0 - 1 d and D0 - 4 wk` (bounds reversed) when both bounds hang off the same anchor. */
+export function checkBoundsOrder(ctx: CheckContext, low: IrExpr, high: IrExpr, span: A.Span): void {
+  const l = relativeTime(low);
+  const h = relativeTime(high);
+  if (l && h) checkRelativeOrder(ctx, l, h, span);
+}
+
+/** Report a window whose low bound comes after its high bound (same anchor only). */
+export function checkRelativeOrder(ctx: CheckContext, l: IrRelativeTime, h: IrRelativeTime, span: A.Span): void {
+  if (l.anchor !== h.anchor) return;
+  if (approxOffset(l) > approxOffset(h))
+    ctx.error("TRC4001", `window bounds are reversed: "${l.text}" comes after "${h.text}"`, span, { hint: `write "between ${h.text} and ${l.text}"` });
+}
+
+/** Check a `MIN to MAX` duration range; both are durations and MIN <= MAX. */
+export function checkDurationRange(ctx: CheckContext, r: A.DurationRange, scope: Scope): { min: IrDuration; max: IrDuration } | null {
+  const min = checkDuration(ctx, r.min, scope);
+  const max = checkDuration(ctx, r.max, scope);
+  if (min.k !== "duration" || max.k !== "duration") return null;
+  const a = dec(min.duration.amount).toNumber() * APPROX_DAYS[min.duration.unit];
+  const b = dec(max.duration.amount).toNumber() * APPROX_DAYS[max.duration.unit];
+  if (a > b) {
+    ctx.error("TRC4001", `range is reversed: "${min.text}" is longer than "${max.text}"`, r.span);
+    return null;
+  }
+  return { min: min.duration, max: max.duration };
+}

@@ -1,0 +1,27 @@
+/** `trialc build <file.trial> --out <dir> [--js] [--tests]`. */
+import { join, resolve } from "node:path";
+import { compileFile } from "../compile.js";
+import { hasErrors } from "../diagnostics/diagnostic.js";
+import { compileGenerated, typescriptFiles } from "../emit/typescript/build.js";
+import { EXIT, printDiagnostics, UserError, writeFilesAtomic } from "./io.js";
+
+export interface BuildOptions {
+  out: string;
+  js?: boolean;
+  tests?: boolean;
+}
+
+export function runBuild(file: string, opts: BuildOptions): number {
+  const r = compileFile(file);
+  printDiagnostics(r.diagnostics, new Map([[r.file, r.text]]));
+  if (!r.ir || hasErrors(r.diagnostics)) return EXIT.input;
+  const files = typescriptFiles(r.ir);
+  const out = resolve(opts.out);
+  writeFilesAtomic(new Map([...files].map(([k, v]) => [join(out, k), v])));
+  if (opts.js) {
+    const messages = compileGenerated(out, [...files.keys()], true);
+    if (messages.length) throw new UserError(`the generated TypeScript did not compile (a bug in trialc):\n${messages.join("\n")}`, 70);
+  }
+  process.stderr.write(`wrote ${files.size} files to ${opts.out}${opts.js ? " (with JavaScript and .d.ts)" : ""}\n`);
+  return EXIT.ok;
+}

@@ -1,0 +1,47 @@
+/**
+ * Diagnostics: what every stage reports instead of throwing.
+ *
+ * Each diagnostic has a stable code from the catalog (`codes.ts`), a severity,
+ * a message in the protocol author's terms and the span it points at, plus
+ * optional related spans ("first defined here").
+ */
+import type { Span } from "../ast/nodes.js";
+import { CODES, type DiagnosticCode } from "./codes.js";
+
+export type Severity = "error" | "warning";
+
+export interface Related {
+  message: string;
+  span: Span;
+}
+
+export interface Diagnostic {
+  code: DiagnosticCode;
+  severity: Severity;
+  message: string;
+  span: Span;
+  related: Related[];
+  /** A suggestion the author can apply, e.g. the name they probably meant. */
+  hint?: string;
+}
+
+/** Make a diagnostic; the severity comes from the catalog unless overridden. */
+export function diag(code: DiagnosticCode, message: string, span: Span, extra: { related?: Related[]; hint?: string } = {}): Diagnostic {
+  const d: Diagnostic = { code, severity: CODES[code].severity, message, span, related: extra.related ?? [] };
+  if (extra.hint !== undefined) d.hint = extra.hint;
+  return d;
+}
+
+export function hasErrors(diags: readonly Diagnostic[]): boolean {
+  return diags.some((d) => d.severity === "error");
+}
+
+/** Stable order: by file, then position, then code. */
+export function sortDiagnostics(diags: readonly Diagnostic[]): Diagnostic[] {
+  return [...diags].sort(
+    (a, b) =>
+      a.span.file.localeCompare(b.span.file) ||
+      a.span.start - b.span.start ||
+      a.code.localeCompare(b.code),
+  );
+}

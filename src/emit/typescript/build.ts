@@ -1,0 +1,54 @@
+/**
+ * Everything `trialc build` writes for the TypeScript target: the generated modules
+ * and a copy of the run time they import (so the output compiles on its own), and,
+ * with `--js`, the same compiled to JavaScript with `.d.ts` files.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import ts from "typescript";
+import type { IrProtocol } from "../../ir/types.js";
+import { emitDefinitionsModule, emitEligibilityModule, emitPatientModule } from "./modules.js";
+
+const RUNTIME_DIR = fileURLToPath(new URL("../../runtime/", import.meta.url));
+
+/** The run-time sources, by file name (sorted, for deterministic output). */
+export function runtimeFiles(): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const f of readdirSync(RUNTIME_DIR).sort()) if (f.endsWith(".ts")) out.set(`runtime/${f}`, readFileSync(join(RUNTIME_DIR, f), "utf8"));
+  return out;
+}
+
+/** Generated modules by relative path. Later targets add theirs through `extra`. */
+export function typescriptFiles(ir: IrProtocol, extra: Map<string, string> = new Map()): Map<string, string> {
+  const files = new Map<string, string>(runtimeFiles());
+  files.set("patient.ts", emitPatientModule(ir));
+  files.set("definitions.ts", emitDefinitionsModule(ir));
+  files.set("eligibility.ts", emitEligibilityModule(ir));
+  for (const [k, v] of extra) files.set(k, v);
+  return files;
+}
+
+/** Compiler options generated code must pass. */
+export const STRICT_OPTIONS: ts.CompilerOptions = {
+  target: ts.ScriptTarget.ES2022,
+  module: ts.ModuleKind.NodeNext,
+  moduleResolution: ts.ModuleResolutionKind.NodeNext,
+  strict: true,
+  noUncheckedIndexedAccess: true,
+  skipLibCheck: true,
+  esModuleInterop: true,
+  types: [],
+};
+
+/**
+ * Type-check (and with `emit`, compile to JS + .d.ts) a set of generated files that
+ * are already on disk in `dir`. Returns the compiler's messages; empty means clean.
+ */
+export function compileGenerated(dir: string, files: string[], emit: boolean): string[] {
+  const options: ts.CompilerOptions = { ...STRICT_OPTIONS, noEmit: !emit, declaration: emit, outDir: dir, rootDir: dir };
+  const program = ts.createProgram(files.filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts")).map((f) => join(dir, f)), options);
+  const result = program.emit();
+  const diags = [...ts.getPreEmitDiagnostics(program), ...result.diagnostics];
+  return diags.map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n") + (d.file && d.start !== undefined ? ` (${d.file.fileName}:${d.file.getLineAndCharacterOfPosition(d.start).line + 1})` : ""));
+}

@@ -1,0 +1,121 @@
+/**
+ * What every part of the CST → AST conversion shares: spans, the expression builder,
+ * the diagnostics sink, and the helpers that keep a partial CST from throwing.
+ */
+import type { CstNode, IToken } from "chevrotain";
+import type * as A from "../ast/nodes.js";
+import { diag, type Diagnostic } from "../diagnostics/diagnostic.js";
+import type { DurationRangeCstNode, TraceItemCstNode } from "../../grammar/generated/cst.js";
+import { ExprBuilder } from "./expr-to-ast.js";
+import { child, Incomplete, Spans, stringValue, tok } from "./spans.js";
+
+/** Conversion state for one file. */
+export class BuildContext {
+  /** Span maker for the file. */
+  readonly s: Spans;
+  /** Expression converter. */
+  readonly x: ExprBuilder;
+
+  /**
+   * `hasSyntaxErrors` tells whether the CST may be partial: if it is not, a missing
+   * piece is a bug in the converter and is reported rather than silently dropped.
+   */
+  constructor(
+    file: string,
+    readonly diagnostics: Diagnostic[],
+    readonly hasSyntaxErrors: boolean,
+  ) {
+    this.s = new Spans(file);
+    this.x = new ExprBuilder(this.s);
+  }
+
+  /**
+   * Convert each item, dropping those a recovered CST left incomplete, so one broken
+   * criterion or element does not cost its neighbours.
+   */
+  each<N extends CstNode, R>(nodes: N[] | undefined, convert: (node: N) => R): R[] {
+    const out: R[] = [];
+    for (const node of nodes ?? []) {
+      const result = this.attempt(node, () => convert(node));
+      if (result !== undefined) out.push(result);
+    }
+    return out;
+  }
+
+  /** Run `convert`; on `Incomplete` (or any bug) return undefined instead of throwing. */
+  attempt<R>(node: CstNode, convert: () => R): R | undefined {
+    try {
+      return convert();
+    } catch (error) {
+      if (error instanceof Incomplete && (this.hasSyntaxErrors || node.recoveredNode === true)) return undefined;
+      if (!this.hasSyntaxErrors) {
+        const span = this.safeSpan(node);
+        const message = error instanceof Error ? error.message : String(error);
+        this.diagnostics.push(diag("TRC1020", `internal error while reading this ${node.name}: ${message}`, span));
+      }
+      return undefined;
+    }
+  }
+
+  /** A span for a node, or a zero-width one at the file start when it has no position. */
+  safeSpan(node: CstNode): A.Span {
+    try {
+      return this.s.ofNode(node);
+    } catch {
+      return { file: this.s.file, start: 0, end: 0, line: 1, column: 1, endLine: 1, endColumn: 1 };
+    }
+  }
+
+  /** Report a problem found while building (e.g. an attribute given twice). */
+  error(message: string, span: A.Span): void {
+    this.diagnostics.push(diag("TRC1020", message, span));
+  }
+
+  /** The decoded value of the `i`-th string token. */
+  str(list: IToken[] | undefined, what: string, i = 0): string {
+    return stringValue(tok(list, what, i));
+  }
+
+  /** A whole-number count (`cycles 4`, `at least 1 of`); fractional text is kept as written by `Number`. */
+  count(list: IToken[] | undefined, what: string): { count: number; span: A.Span } {
+    const token = tok(list, what);
+    return { count: Number(token.image), span: this.s.ofToken(token) };
+  }
+
+  /** Gather `cite`, `interpretation` and `source` items into a `Trace`. */
+  trace(items: TraceItemCstNode[] | undefined): A.Trace {
+    const trace: A.Trace = { cites: [], interpretations: [], sources: [] };
+    this.each(items, (item) => {
+      const c = item.children;
+      if (c.cite !== undefined) {
+        const n = child(c.cite, "cite");
+        trace.cites.push({ kind: "Cite", source: this.s.name(n.children.Name, "source"), text: this.str(n.children.StringLiteral, "cited text"), span: this.s.ofNode(n) });
+      } else if (c.interpretation !== undefined) {
+        const n = child(c.interpretation, "interpretation");
+        const strings = n.children.StringLiteral ?? [];
+        const ref = n.children.KwRef !== undefined && strings.length > 1 ? this.str(strings, "ref", 1) : null;
+        const sources = (n.children.Name ?? []).map((_t, i) => this.s.name(n.children.Name, "source", i));
+        trace.interpretations.push({ kind: "Interpretation", text: this.str(strings, "interpretation"), ref, sources, span: this.s.ofNode(n) });
+      } else if (c.sourceRef !== undefined) {
+        const n = child(c.sourceRef, "source");
+        trace.sources.push({ kind: "SourceRef", source: this.s.name(n.children.Name, "source"), span: this.s.ofNode(n) });
+      }
+    });
+    return trace;
+  }
+
+  /** `11 wk to 13 wk`. */
+  durationRange(node: DurationRangeCstNode): A.DurationRange {
+    const parts = node.children.additive;
+    return { min: this.x.additive(child(parts, "lower bound", 0)), max: this.x.additive(child(parts, "upper bound", 1)), span: this.s.ofNode(node) };
+  }
+
+  /** Keep the first of a repeated single-valued setting and report the others. */
+  once<T>(current: T | null, next: T, what: string, span: A.Span): T {
+    if (current !== null) {
+      this.error(`${what} is given more than once`, span);
+      return current;
+    }
+    return next;
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * Diagnostics of the lexing stage: unexpected characters, unknown string escapes and
+ * unclosed comments (TRC1010), unterminated strings (TRC1011). Messages say what to
+ * write instead when the character is a common look-alike (`≥`, `“`, `μ`...).
+ */
+import type { ILexingResult, IToken } from "chevrotain";
+import type { Span } from "../ast/nodes.js";
+import { diag, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { StringLiteral, UnterminatedComment, UnterminatedString } from "../../grammar/tokens.js";
+
+/** What to write instead of a character the language does not use. */
+const LOOK_ALIKES: Record<string, string> = {
+  "≥": 'write ">="',
+  "≤": 'write "<="',
+  "≠": 'write "!="',
+  "×": 'write "x", as in "2 x ULN"',
+  "“": 'strings use straight double quotes: "..."',
+  "”": 'strings use straight double quotes: "..."',
+  "‘": 'strings use straight double quotes: "..."',
+  "’": 'strings use straight double quotes: "..."',
+  "'": 'strings use double quotes: "..."',
+  "–": 'write "-"',
+  "—": 'write "-"',
+  "−": 'write "-"',
+  "μ": 'write "u" for micro in a unit (UCUM), e.g. "10*3/uL"',
+  "µ": 'write "u" for micro in a unit (UCUM), e.g. "10*3/uL"',
+  "#": 'comments start with "//"',
+  ";": "statements need no semicolon",
+};
+
+/** A span of `length` characters at `offset`, with 1-based line and column computed from `text`. */
+export function pointAt(file: string, text: string, offset: number, length = 0): Span {
+  const at = Math.max(0, Math.min(offset, text.length));
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < at; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  const end = Math.min(at + length, text.length);
+  const column = at - lineStart + 1;
+  return { file, start: at, end, line, column, endLine: line, endColumn: column + (end - at) };
+}
+
+/** The span of one (single-line) token, or of `length` characters from `index` inside it. */
+function inToken(file: string, token: IToken, index = 0, length = token.image.length): Span {
+  const column = (token.startColumn ?? 1) + index;
+  const line = token.startLine ?? 1;
+  return { file, start: token.startOffset + index, end: token.startOffset + index + length, line, column, endLine: line, endColumn: column + length };
+}
+
+function show(chars: string): string {
+  return [...chars].map((c) => (/[\p{L}\p{N}\p{P}\p{S}]/u.test(c) ? c : `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`)).join("");
+}
+
+/** Every diagnostic the lexer stage produces, in source order. */
+export function lexDiagnostics(lexed: ILexingResult, text: string, file: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const error of lexed.errors) {
+    const chars = text.substr(error.offset, error.length);
+    const first = [...chars][0] ?? "";
+    const hint = LOOK_ALIKES[first];
+    const message = `unexpected character${[...chars].length > 1 ? "s" : ""} "${show(chars)}"`;
+    const span: Span = {
+      file,
+      start: error.offset,
+      end: error.offset + error.length,
+      line: error.line ?? 1,
+      column: error.column ?? 1,
+      endLine: error.line ?? 1,
+      endColumn: (error.column ?? 1) + error.length,
+    };
+    out.push(diag("TRC1010", message, span, hint === undefined ? {} : { hint }));
+  }
+  for (const token of lexed.groups["errors"] ?? []) {
+    if (token.tokenType === UnterminatedComment) {
+      out.push(diag("TRC1010", 'unterminated comment: "/*" is never closed by "*/"', inToken(file, token, 0, 2)));
+    }
+  }
+  for (const token of lexed.tokens) {
+    if (token.tokenType !== StringLiteral && token.tokenType !== UnterminatedString) continue;
+    if (token.tokenType === UnterminatedString) {
+      out.push(diag("TRC1011", 'unterminated string: the closing " is missing on this line', inToken(file, token), { hint: 'a string ends on the line it starts; write \\" for a quote inside it' }));
+    }
+    for (const m of token.image.matchAll(/\\(.?)/g)) {
+      const escaped = m[1] ?? "";
+      if (escaped === "" || '"\\nt'.includes(escaped)) continue;
+      out.push(diag("TRC1010", `unknown escape "\\${escaped}" in a string`, inToken(file, token, m.index ?? 0, 2), { hint: 'the escapes are \\" \\\\ \\n and \\t; write \\\\ for a backslash' }));
+    }
+  }
+  return out;
+}

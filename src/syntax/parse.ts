@@ -1,0 +1,175 @@
+/**
+ * The front end's entry points: text (or a file) in, AST and diagnostics out.
+ *
+ * Stages, in order, each reporting instead of throwing:
+ *   1. reading   size (TRC1003), text-ness (NUL bytes, invalid UTF-8: TRC1002), emptiness (TRC1004)
+ *   2. lexing    unexpected characters, unknown escapes, unclosed comments (TRC1010),
+ *                unterminated strings (TRC1011)
+ *   3. parsing   one TRC1020 per syntax error; recovery lets one run report them all
+ *   4. CST → AST whatever could be read, even when there were syntax errors
+ * `parseTrial` and `parseTrialFile` never throw, whatever the input.
+ */
+import { readFileSync, statSync } from "node:fs";
+import { EOF, type CstNode, type IRecognitionException, type IToken } from "chevrotain";
+import type { Span, TrialFile } from "../ast/nodes.js";
+import { diag, sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.js";
+import type { TrialFileCstNode } from "../../grammar/generated/cst.js";
+import { trialParser } from "../../grammar/parser.js";
+import * as T from "../../grammar/tokens.js";
+import { BuildContext } from "./build-context.js";
+import { lexDiagnostics, pointAt } from "./lex-diagnostics.js";
+import { declarations, wholeFile } from "./to-ast.js";
+
+/** The largest protocol accepted, in bytes of UTF-8. */
+export const MAX_BYTES = 2 * 1024 * 1024;
+
+/** What the front end returns: an AST when one could be built, and every diagnostic. */
+export interface ParseResult {
+  /** Null only when the text could not be parsed at all (too large, binary, empty). */
+  ast: TrialFile | null;
+  /** Sorted by position; empty when the file is syntactically correct. */
+  diagnostics: Diagnostic[];
+  /** The source text, when it could be read and decoded (what spans index into). */
+  text?: string;
+}
+
+/** Parse the text of a `.trial` file. `file` is copied into every span. Never throws. */
+export function parseTrial(text: string, file: string): ParseResult {
+  try {
+    return parseText(text, file);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { ast: null, diagnostics: [diag("TRC1020", `internal error in the parser: ${message}`, pointAt(file, "", 0))] };
+  }
+}
+
+/** Read and parse a `.trial` file, checking size and encoding on the raw bytes. Never throws. */
+export function parseTrialFile(path: string): ParseResult {
+  const start = pointAt(path, "", 0);
+  try {
+    const stat = statSync(path);
+    if (!stat.isFile()) return fail("TRC1001", `cannot read "${path}": it is not a file`, start);
+    if (stat.size > MAX_BYTES) return fail("TRC1003", tooLarge(stat.size), start);
+    const bytes = readFileSync(path);
+    const nul = bytes.indexOf(0);
+    if (nul >= 0) return fail("TRC1002", `the file contains a NUL byte (line ${lineOfByte(bytes, nul)}): it is not a text file`, start);
+    const bad = firstInvalidUtf8(bytes);
+    if (bad >= 0) return fail("TRC1002", `the file is not valid UTF-8 (first bad byte on line ${lineOfByte(bytes, bad)}): save it as UTF-8`, start);
+    return parseTrial(new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes), path);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return fail("TRC1001", `cannot read "${path}": ${message}`, start);
+  }
+}
+
+function fail(code: "TRC1001" | "TRC1002" | "TRC1003" | "TRC1004", message: string, span: Span): ParseResult {
+  return { ast: null, diagnostics: [diag(code, message, span)] };
+}
+
+function tooLarge(bytes: number): string {
+  const mb = (n: number): string => (n / (1024 * 1024)).toFixed(1);
+  return `the file is ${mb(bytes)} MB; a protocol may be at most ${mb(MAX_BYTES)} MB`;
+}
+
+function parseText(text: string, file: string): ParseResult {
+  if (typeof text !== "string") return fail("TRC1002", "the protocol is not text", pointAt(file, "", 0));
+  const bytes = Buffer.byteLength(text, "utf8");
+  if (bytes > MAX_BYTES) return fail("TRC1003", tooLarge(bytes), pointAt(file, "", 0));
+  const binary = /\u0000|\uFFFD|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.exec(text);
+  if (binary !== null) {
+    const what = binary[0] === "\u0000" ? "a NUL character: it is not a text file" : "characters that are not valid Unicode text: save it as UTF-8";
+    return fail("TRC1002", `the file contains ${what}`, pointAt(file, text, binary.index, 1));
+  }
+  if (/^[\s\uFEFF]*$/.test(text)) return { ...fail("TRC1004", "the protocol is empty", pointAt(file, text, 0)), text };
+
+  // Lexing
+  const lexed = T.trialLexer.tokenize(text);
+  const diagnostics = lexDiagnostics(lexed, text, file);
+  const tokens = lexed.tokens;
+  if (tokens.length === 0) {
+    if (diagnostics.length === 0) diagnostics.push(diag("TRC1004", "the protocol contains no declarations, only comments", pointAt(file, text, 0)));
+    return { ast: null, diagnostics: sortDiagnostics(diagnostics), text };
+  }
+
+  // Parsing, re-synchronising at the next declaration if the parser gives up early.
+  const csts: TrialFileCstNode[] = [];
+  const errors: IRecognitionException[] = [];
+  let from = 0;
+  for (;;) {
+    trialParser.input = from === 0 ? tokens : tokens.slice(from);
+    csts.push(trialParser.trialFile() as TrialFileCstNode);
+    errors.push(...trialParser.errors);
+    const gaveUp = trialParser.errors.find((e) => e.name === "NotAllInputParsedException");
+    const next = gaveUp === undefined ? -1 : nextDeclarationStart(tokens, Math.max(from, tokens.indexOf(gaveUp.token)) + 1);
+    if (next < 0) break;
+    from = next;
+  }
+  const seen = new Set<number>();
+  for (const error of errors) {
+    const span = errorSpan(error, file, text);
+    if (seen.has(span.start)) continue; // one error per position, like TypeScript
+    seen.add(span.start);
+    diagnostics.push(diag("TRC1020", error.message, span));
+  }
+
+  // CST → AST
+  const cx = new BuildContext(file, diagnostics, errors.length > 0);
+  const decls = csts.flatMap((cst) => cx.attempt(cst as CstNode, () => declarations(cst, cx)) ?? []);
+  const ast: TrialFile = { kind: "TrialFile", file, decls, span: wholeFile(file, text) };
+  return { ast, diagnostics: sortDiagnostics(diagnostics), text };
+}
+
+/** Words that start a top-level declaration: where parsing restarts after giving up. */
+const DECLARATION_STARTS = new Set([
+  T.KwTrial, T.KwUse, T.KwSource, T.KwAnchor, T.KwForm, T.KwData, T.KwInclusion,
+  T.KwExclusion, T.KwDefine, T.KwParameter, T.KwSchedule, T.KwToxicity, T.KwResponse,
+]);
+
+/** Index of the next declaration keyword at or after `from`, preferring one that starts a line. */
+function nextDeclarationStart(tokens: IToken[], from: number): number {
+  let any = -1;
+  for (let i = from; i < tokens.length; i++) {
+    const token = tokens[i] as IToken;
+    if (!DECLARATION_STARTS.has(token.tokenType)) continue;
+    const previous = tokens[i - 1];
+    if (previous === undefined || previous.endLine !== token.startLine) return i;
+    if (any < 0) any = i;
+  }
+  return any;
+}
+
+/** Where a syntax error points: the offending token, or just after the last token at end of file. */
+function errorSpan(error: IRecognitionException, file: string, text: string): Span {
+  const token = error.token;
+  if (token !== undefined && token.tokenType !== EOF && !isNaN(token.startOffset)) {
+    return pointAt(file, text, token.startOffset, token.image.length);
+  }
+  const previous = (error as { previousToken?: IToken }).previousToken;
+  if (previous !== undefined && !isNaN(previous.endOffset ?? NaN)) return pointAt(file, text, (previous.endOffset ?? 0) + 1);
+  return pointAt(file, text, text.length);
+}
+
+/** Index of the first byte that is not valid UTF-8, or -1. */
+export function firstInvalidUtf8(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i] as number;
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    const more = b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
+    if (more < 0 || i + more > bytes.length - 1) return i;
+    for (let k = 1; k <= more; k++) if (((bytes[i + k] as number) & 0xc0) !== 0x80) return i;
+    const second = bytes[i + 1] as number;
+    if ((b === 0xe0 && second < 0xa0) || (b === 0xed && second >= 0xa0) || (b === 0xf0 && second < 0x90) || (b === 0xf4 && second >= 0x90)) return i;
+    i += more + 1;
+  }
+  return -1;
+}
+
+function lineOfByte(bytes: Uint8Array, index: number): number {
+  let line = 1;
+  for (let i = 0; i < index; i++) if (bytes[i] === 0x0a) line++;
+  return line;
+}

@@ -1,0 +1,109 @@
+/**
+ * Spans and defensive CST access for the CST → AST conversion.
+ *
+ * A CST built with error recovery may lack children, or hold tokens that Chevrotain
+ * inserted to recover (empty image, `NaN` positions). The accessors here throw
+ * `Incomplete` when a required piece is missing; the converter catches it at the
+ * nearest list item (a declaration, an element, a criterion...) and drops that item
+ * only. Syntax errors have already been reported by then, so nothing is lost.
+ *
+ * Span convention: offsets are 0-based with `end` exclusive; lines and columns are
+ * 1-based and `endColumn` is exclusive too (the column just after the last character),
+ * so a one-character token at column 5 has `column: 5, endColumn: 6`.
+ */
+import type { CstNode, IToken } from "chevrotain";
+import type { Name, Span } from "../ast/nodes.js";
+import { UnterminatedString } from "../../grammar/tokens.js";
+
+/** Thrown when a recovered CST lacks something the AST needs. */
+export class Incomplete extends Error {
+  /** `what` names the missing piece, for debugging only. */
+  constructor(what: string) {
+    super(`incomplete syntax: missing ${what}`);
+    this.name = "Incomplete";
+  }
+}
+
+/** A token that is really in the source (not inserted by recovery). */
+export function isReal(token: IToken | undefined): token is IToken {
+  return token !== undefined && !token.isInsertedInRecovery && !isNaN(token.startOffset);
+}
+
+/** The `i`-th token of a CST child list; throws `Incomplete` if missing or inserted. */
+export function tok(list: IToken[] | undefined, what: string, i = 0): IToken {
+  const token = list?.[i];
+  if (!isReal(token)) throw new Incomplete(what);
+  return token;
+}
+
+/** The `i`-th node of a CST child list; throws `Incomplete` if missing. */
+export function child<N extends CstNode>(list: N[] | undefined, what: string, i = 0): N {
+  const node = list?.[i];
+  if (node === undefined) throw new Incomplete(what);
+  return node;
+}
+
+/** Whether a CST child list holds at least one real token. */
+export function has(list: IToken[] | undefined): boolean {
+  return list !== undefined && list.some(isReal);
+}
+
+/** Builds spans for one file. */
+export class Spans {
+  /** `file` is copied into every span. */
+  constructor(readonly file: string) {}
+
+  /** The span of one token. */
+  ofToken(token: IToken): Span {
+    if (!isReal(token)) throw new Incomplete("token position");
+    return {
+      file: this.file,
+      start: token.startOffset,
+      end: (token.endOffset ?? token.startOffset + token.image.length - 1) + 1,
+      line: token.startLine ?? 1,
+      column: token.startColumn ?? 1,
+      endLine: token.endLine ?? token.startLine ?? 1,
+      endColumn: (token.endColumn ?? token.startColumn ?? 0) + 1,
+    };
+  }
+
+  /** The span of a CST node, from its first to its last real token. */
+  ofNode(node: CstNode): Span {
+    const loc = node.location;
+    if (loc === undefined || isNaN(loc.startOffset) || loc.endOffset === undefined || isNaN(loc.endOffset)) {
+      throw new Incomplete(`position of ${node.name}`);
+    }
+    return {
+      file: this.file,
+      start: loc.startOffset,
+      end: loc.endOffset + 1,
+      line: loc.startLine ?? 1,
+      column: loc.startColumn ?? 1,
+      endLine: loc.endLine ?? loc.startLine ?? 1,
+      endColumn: (loc.endColumn ?? 0) + 1,
+    };
+  }
+
+  /** From the start of `a` to the end of `b`. */
+  join(a: Span, b: Span): Span {
+    return { file: this.file, start: a.start, end: b.end, line: a.line, column: a.column, endLine: b.endLine, endColumn: b.endColumn };
+  }
+
+  /** A `Name` from an identifier or soft-keyword token. */
+  name(list: IToken[] | undefined, what: string, i = 0): Name {
+    const token = tok(list, what, i);
+    return { text: token.image, span: this.ofToken(token) };
+  }
+}
+
+/**
+ * The value of a string token: quotes removed, `\"` `\\` `\n` `\t` decoded. An
+ * unterminated string (no closing quote) gives its text up to the end of the line;
+ * an unknown escape keeps the escaped character (it was reported by the lexer stage).
+ */
+export function stringValue(token: IToken): string {
+  const image = token.image;
+  const closed = token.tokenType !== UnterminatedString;
+  const body = image.slice(1, closed ? -1 : undefined);
+  return body.replace(/\\(.?)/g, (_m, c: string) => (c === "n" ? "\n" : c === "t" ? "\t" : c));
+}

@@ -1,0 +1,256 @@
+/**
+ * CST → AST: builds the `TrialFile` of `src/ast/nodes.ts` from the parser's CST.
+ *
+ * Plain functions over the typed CST of `grammar/generated/cst.d.ts` (so a grammar
+ * change that breaks this file fails type-checking). Every node gets a full span.
+ * The CST may come from error recovery: each declaration and each list item is
+ * converted on its own and dropped if incomplete (see `BuildContext.each`), so the
+ * AST holds whatever could be read. This file does the trial metadata, data
+ * dictionary, criteria, definitions and parameters; `sections-to-ast.ts` the
+ * schedule, toxicity and response sections.
+ */
+import type * as A from "../ast/nodes.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import type {
+  CriterionBodyCstNode,
+  CriterionRestCstNode,
+  DeclarationCstNode,
+  ElementAttributeCstNode,
+  ElementCstNode,
+  ScalarTypeCstNode,
+  TrialFileCstNode,
+} from "../../grammar/generated/cst.js";
+import { BuildContext } from "./build-context.js";
+import { signedNumberText } from "./expr-to-ast.js";
+import { responseDecl, scheduleDecl, toxicityDecl } from "./sections-to-ast.js";
+import { child, has, Incomplete, tok } from "./spans.js";
+
+/** Options for `toAst`. */
+export interface ToAstOptions {
+  /** File name copied into every span. */
+  file: string;
+  /** The full source text (for the span of the whole file). */
+  text: string;
+  /** Whether the parser reported errors (the CST may then be partial). */
+  hasSyntaxErrors: boolean;
+  /** Where to report problems found while building (duplicate attributes...). */
+  diagnostics: Diagnostic[];
+}
+
+/** Build the AST of a parsed file. Never throws: broken declarations are left out. */
+export function toAst(cst: TrialFileCstNode, options: ToAstOptions): A.TrialFile {
+  const cx = new BuildContext(options.file, options.diagnostics, options.hasSyntaxErrors);
+  return { kind: "TrialFile", file: options.file, decls: declarations(cst, cx), span: wholeFile(options.file, options.text) };
+}
+
+/** The declarations of one `trialFile` CST (also used for the pieces of a re-synchronised parse). */
+export function declarations(cst: TrialFileCstNode, cx: BuildContext): A.Decl[] {
+  return cx.each(cst.children.declaration, (d) => declaration(d, cx));
+}
+
+/** The span covering a whole text. */
+export function wholeFile(file: string, text: string): A.Span {
+  const lines = text.split(/\r\n|\r|\n/);
+  const last = lines[lines.length - 1] ?? "";
+  return { file, start: 0, end: text.length, line: 1, column: 1, endLine: lines.length, endColumn: last.length + 1 };
+}
+
+function declaration(node: DeclarationCstNode, cx: BuildContext): A.Decl {
+  const c = node.children;
+  const { s } = cx;
+  if (c.trialDecl !== undefined) {
+    const n = child(c.trialDecl, "trial");
+    const props = cx.each(n.children.metaProperty, (p): A.MetaProp => {
+      const key = (p.children.Name ?? []).map((_t, i) => tok(p.children.Name, "key", i).image).join(" ");
+      const values = (p.children.StringLiteral ?? []).map((_t, i) => cx.str(p.children.StringLiteral, "value", i));
+      return { key, values, span: s.ofNode(p) };
+    });
+    return { kind: "TrialDecl", id: cx.str(n.children.StringLiteral, "trial id"), props, trace: cx.trace(n.children.traceItem), span: s.ofNode(n) };
+  }
+  if (c.useDecl !== undefined) {
+    const n = child(c.useDecl, "use");
+    return { kind: "UseDecl", library: s.name(n.children.Name, "library"), version: cx.str(n.children.StringLiteral, "version"), span: s.ofNode(n) };
+  }
+  if (c.sourceDecl !== undefined) {
+    const n = child(c.sourceDecl, "source");
+    const k = n.children;
+    const sourceKind: A.SourceKind | null = has(k.KwProtocol)
+      ? "protocol"
+      : has(k.KwLiterature)
+        ? "literature"
+        : has(k.KwStandard)
+          ? "standard"
+          : has(k.KwReference)
+            ? "reference"
+            : null;
+    if (sourceKind === null) throw new Incomplete("kind of source");
+    return { kind: "SourceDecl", name: s.name(k.Name, "source name"), citation: cx.str(k.StringLiteral, "citation"), sourceKind, span: s.ofNode(n) };
+  }
+  if (c.anchorDecl !== undefined) {
+    const n = child(c.anchorDecl, "anchor");
+    const k = n.children;
+    return { kind: "AnchorDecl", name: s.name(k.Name, "anchor name"), label: cx.str(k.StringLiteral, "label"), repeating: has(k.KwRepeating), span: s.ofNode(n) };
+  }
+  if (c.formDecl !== undefined) {
+    const n = child(c.formDecl, "form");
+    return { kind: "FormDecl", name: s.name(n.children.Name, "form name"), label: cx.str(n.children.StringLiteral, "label"), span: s.ofNode(n) };
+  }
+  if (c.dataDecl !== undefined) {
+    const n = child(c.dataDecl, "data");
+    return { kind: "DataDecl", elements: cx.each(n.children.element, (e) => element(e, cx)), span: s.ofNode(n) };
+  }
+  if (c.criterionDecl !== undefined) {
+    const n = child(c.criterionDecl, "criterion");
+    const role = has(n.children.KwInclusion) ? "inclusion" : "exclusion";
+    return criterion(role, child(n.children.criterionRest, "criterion"), s.ofNode(n), cx);
+  }
+  if (c.defineDecl !== undefined) {
+    const n = child(c.defineDecl, "define");
+    const k = n.children;
+    const names = k.Name ?? [];
+    return {
+      kind: "DefineDecl",
+      name: s.name(names, "definition name", 0),
+      params: names.slice(1).map((_t, i) => s.name(names, "parameter", i + 1)),
+      label: cx.str(k.StringLiteral, "label"),
+      trace: cx.trace(k.traceItem),
+      expr: cx.x.expression(child(k.expression, "rule")),
+      span: s.ofNode(n),
+    };
+  }
+  if (c.parameterDecl !== undefined) {
+    const n = child(c.parameterDecl, "parameter");
+    const k = n.children;
+    const block = k.traceBlock?.[0];
+    return {
+      kind: "ParameterDecl",
+      name: s.name(k.Name, "parameter name"),
+      label: cx.str(k.StringLiteral, "label"),
+      value: cx.x.expression(child(k.expression, "value")),
+      trace: cx.trace(block?.children.traceItem),
+      span: s.ofNode(n),
+    };
+  }
+  if (c.scheduleDecl !== undefined) return scheduleDecl(child(c.scheduleDecl, "schedule"), cx);
+  if (c.toxicityDecl !== undefined) return toxicityDecl(child(c.toxicityDecl, "toxicity"), cx);
+  if (c.responseDecl !== undefined) return responseDecl(child(c.responseDecl, "response"), cx);
+  throw new Incomplete("declaration");
+}
+
+// ---------------------------------------------------------------------------
+// Data dictionary
+// ---------------------------------------------------------------------------
+
+function element(node: ElementCstNode, cx: BuildContext): A.ElementDecl {
+  const { s } = cx;
+  const c = node.children;
+  const name = s.name(c.Name, "element name");
+  let type: A.TypeSpec;
+  let typeSpan: A.Span;
+  if (c.KwRecords !== undefined) {
+    type = { kind: "records" };
+    typeSpan = s.ofToken(tok(c.KwRecords, "records"));
+  } else {
+    const t = child(c.scalarType, "type");
+    type = scalarType(t, cx);
+    typeSpan = s.ofNode(t);
+  }
+  const decl: A.ElementDecl = {
+    kind: "ElementDecl",
+    name,
+    type,
+    typeSpan,
+    label: "",
+    form: null,
+    range: null,
+    withUln: false,
+    withLln: false,
+    molarMass: null,
+    requiredWhen: null,
+    captureOnly: false,
+    fields: cx.each(c.element, (f) => element(f, cx)),
+    span: s.ofNode(node),
+  };
+  let labelSeen = false;
+  cx.each(c.elementAttribute, (a) => {
+    attribute(a, decl, cx, labelSeen);
+    labelSeen ||= a.children.StringLiteral !== undefined;
+  });
+  return decl;
+}
+
+function scalarType(node: ScalarTypeCstNode, cx: BuildContext): A.TypeSpec {
+  const c = node.children;
+  if (c.KwDecimal !== undefined) return { kind: "decimal", unit: c.Unit !== undefined ? cx.s.name(c.Unit, "unit") : null };
+  if (c.KwInteger !== undefined) return { kind: "integer" };
+  if (c.KwBoolean !== undefined) return { kind: "boolean" };
+  if (c.KwDatetime !== undefined) return { kind: "datetime" };
+  if (c.KwDate !== undefined) return { kind: "date" };
+  if (c.KwText !== undefined) return { kind: "text" };
+  if (c.KwCode !== undefined) {
+    const options = cx.each(c.codeOption, (o): A.CodeOption => ({ code: cx.s.name(o.children.Name, "code"), label: cx.str(o.children.StringLiteral, "code label") }));
+    return { kind: "code", options };
+  }
+  if (c.KwAttestation !== undefined) {
+    if (has(c.KwInvestigator)) return { kind: "attestation", by: "investigator" };
+    if (has(c.KwPatient)) return { kind: "attestation", by: "patient" };
+  }
+  throw new Incomplete("type");
+}
+
+/** Apply one attribute to the element, reporting a repeated one. */
+function attribute(node: ElementAttributeCstNode, decl: A.ElementDecl, cx: BuildContext, labelSeen: boolean): void {
+  const c = node.children;
+  const span = cx.s.ofNode(node);
+  const what = (attr: string): string => `the ${attr} of element "${decl.name.text}"`;
+  if (c.StringLiteral !== undefined) {
+    const label = cx.str(c.StringLiteral, "label");
+    if (labelSeen) cx.error(`${what("label")} is given more than once`, span);
+    else decl.label = label;
+  } else if (c.KwForm !== undefined) {
+    decl.form = cx.once(decl.form, cx.s.name(c.Name, "form name"), what("form"), span);
+  } else if (c.KwRange !== undefined) {
+    const bounds = c.signedNumber ?? [];
+    const range = { low: signedNumberText(child(bounds, "low", 0)), high: signedNumberText(child(bounds, "high", 1)), span };
+    decl.range = cx.once(decl.range, range, what("range"), span);
+  } else if (c.KwWith !== undefined) {
+    if (has(c.KwULN)) decl.withUln = true;
+    else if (has(c.KwLLN)) decl.withLln = true;
+  } else if (c.KwMolar !== undefined) {
+    const mass = { value: tok(c.NumberLiteral, "molar mass").image, unit: cx.s.name(c.Unit, "unit of the molar mass") };
+    decl.molarMass = cx.once(decl.molarMass, mass, what("molar mass"), span);
+  } else if (c.KwRequired !== undefined) {
+    decl.requiredWhen = cx.once(decl.requiredWhen, cx.x.expression(child(c.expression, "condition")), what("'required when' condition"), span);
+  } else if (c.KwCapture !== undefined) {
+    decl.captureOnly = true;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Criteria
+// ---------------------------------------------------------------------------
+
+function criterion(role: A.CriterionDecl["role"], rest: CriterionRestCstNode, span: A.Span, cx: BuildContext): A.CriterionDecl {
+  const c = rest.children;
+  return {
+    kind: "CriterionDecl",
+    role,
+    id: cx.s.name(c.Name, "criterion id"),
+    text: cx.str(c.StringLiteral, "criterion text"),
+    trace: cx.trace(c.traceItem),
+    body: criterionBody(child(c.criterionBody, "criterion body"), cx),
+    span,
+  };
+}
+
+function criterionBody(node: CriterionBodyCstNode, cx: BuildContext): A.RuleBody {
+  const c = node.children;
+  const span = cx.s.ofNode(node);
+  if (c.KwRule !== undefined) return { kind: "Rule", expr: cx.x.expression(child(c.expression, "rule")), span };
+  const group = child(c.criterionGroup, "criteria");
+  const children = cx.each(group.children.subCriterion, (sub) =>
+    criterion("criterion", child(sub.children.criterionRest, "criterion"), cx.s.ofNode(sub), cx),
+  );
+  if (c.KwAll !== undefined) return { kind: "Group", mode: "all", count: children.length, children, span };
+  return { kind: "Group", mode: "atLeast", count: cx.count(c.NumberLiteral, "count").count, children, span };
+}

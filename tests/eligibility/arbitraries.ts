@@ -1,0 +1,156 @@
+/**
+ * Random patients for a protocol, built from its IR: values at and next to every
+ * threshold the rules compare with, in any unit of the same kind, dates around the
+ * anchors' window edges, missing fields, and records of 0 to 3 rows.
+ */
+import type fc from "fast-check";
+import type { IrElement, IrExpr, IrProtocol } from "../../src/ir/types.js";
+import { children } from "../../src/ir/walk.js";
+import { commensurability, conversionFactor } from "../../src/runtime/units.js";
+import { dec } from "../../src/runtime/decimal.js";
+
+export type Gen = fc.GeneratorValue;
+
+/** Units tried for each quantity, filtered to those commensurable with the element's unit. */
+const UNIT_POOL = [
+  "g/dL", "g/L", "mg/dL", "mg/L", "mmol/L", "umol/L", "10*3/uL", "10*9/L", "/nL", "10*6/mL", "%", "mm", "cm", "d", "h", "wk",
+  "mL/min/{1.73_m2}", "L/h/{1.73_m2}", "U/L", "U/mL", "GBq", "MBq", "Gy", "mGy", "1",
+];
+
+export const ANCHORS = { inclusion: "2027-01-04", D0: "2027-01-18" };
+const DAY_OFFSETS = [0, 1, -1, 2, -2, 13, 14, 15, -27, -28, -29, -41, -42, -43, -83, -84, -85, -364, -365, -366, -700, 30];
+
+/** Thresholds compared with each element (key `name` or `records.field`), in the element's unit. */
+export function thresholdsOf(ir: IrProtocol): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const visit = (e: IrExpr) => {
+    if (e.k === "compare" && (e.left.k === "element" || e.left.k === "field") && (e.right.k === "quantity" || e.right.k === "number")) {
+      const key = e.left.k === "element" ? e.left.name : `${e.left.record}.${e.left.name}`;
+      out.set(key, [...(out.get(key) ?? []), e.right.value]);
+    }
+    // `age(birth, …) >= 18 a`: birth dates around that many years before the anchors.
+    if (e.k === "compare" && e.left.k === "builtin" && e.left.fn === "age" && e.left.args[0]?.k === "element" && e.right.k === "quantity") {
+      const key = `age:${e.left.args[0].name}`;
+      out.set(key, [...(out.get(key) ?? []), e.right.value]);
+    }
+    children(e).forEach(visit);
+  };
+  const crit = (cs: IrProtocol["eligibility"]["inclusion"]) =>
+    cs.forEach((c) => (c.body.kind === "rule" ? visit(c.body.expr) : crit(c.body.children)));
+  crit(ir.eligibility.inclusion);
+  crit(ir.eligibility.exclusion);
+  ir.definitions.forEach((d) => visit(d.expr));
+  return out;
+}
+
+/** Units a value of `el` may be given in. */
+export function unitsFor(el: IrElement): string[] {
+  if (!el.unit) return [];
+  return [el.unit, ...UNIT_POOL.filter((u) => u !== el.unit && commensurability(u, el.unit!, el.molarMass) === "same")];
+}
+
+/** Express `value` (in the element's unit) in `unit`, exactly. */
+export function inUnit(el: IrElement, value: string, unit: string): string {
+  return dec(value).times(conversionFactor(el.unit!, unit, el.molarMass)).toString();
+}
+
+function shiftDays(iso: string, days: number): string {
+  const d = new Date(`${iso}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+function numberNear(g: Gen, fcm: typeof fc, el: IrElement, thresholds: string[]): string {
+  const low = dec(el.range?.low ?? "0");
+  const high = dec(el.range?.high ?? "1000");
+  const pick = g(fcm.nat, { max: 9 });
+  let v;
+  if (thresholds.length && pick < 7) {
+    const t = dec(thresholds[g(fcm.nat, { max: thresholds.length - 1 })]!);
+    const deltas = el.type === "integer" ? ["0", "1", "-1"] : ["0", "0.01", "-0.01", "0.1", "-0.1", "1", "-1"];
+    v = t.plus(deltas[g(fcm.nat, { max: deltas.length - 1 })]!);
+  } else {
+    const span = high.minus(low);
+    v = low.plus(span.times(g(fcm.nat, { max: 1000 })).dividedBy(1000));
+    if (el.type === "integer") v = v.floor();
+    else v = v.toDecimalPlaces(2);
+  }
+  if (v.lessThan(low)) v = low;
+  if (v.greaterThan(high)) v = high;
+  return v.toString();
+}
+
+/** A random value for one element, or undefined for "missing". */
+export function valueFor(g: Gen, fcm: typeof fc, el: IrElement, thresholds: Map<string, string[]>, key: string, missingRate = 8): unknown {
+  if (g(fcm.nat, { max: 99 }) < missingRate) return g(fcm.boolean) ? null : undefined;
+  switch (el.type) {
+    case "boolean":
+    case "attestation":
+      return g(fcm.boolean);
+    case "integer":
+      return Number(numberNear(g, fcm, el, thresholds.get(key) ?? []));
+    case "decimal": {
+      const v = numberNear(g, fcm, el, thresholds.get(key) ?? []);
+      if (!el.unit) return Number(v);
+      const units = unitsFor(el);
+      const unit = units[g(fcm.nat, { max: units.length - 1 })]!;
+      const q: Record<string, unknown> = { value: inUnit(el, v, unit), unit };
+      if (el.reference.uln) q.uln = ["1.2", "0.7", "35", "20.5"][g(fcm.nat, { max: 3 })];
+      return q;
+    }
+    case "code":
+      return el.codes![g(fcm.nat, { max: el.codes!.length - 1 })]!.code;
+    case "text":
+      return `t${g(fcm.nat, { max: 9 })}`;
+    case "date":
+    case "datetime": {
+      const base = g(fcm.boolean) ? ANCHORS.inclusion : ANCHORS.D0;
+      const ages = thresholds.get(`age:${key}`);
+      if (ages && g(fcm.boolean)) {
+        const years = Number(ages[g(fcm.nat, { max: ages.length - 1 })]);
+        const birthday = `${Number(ANCHORS.inclusion.slice(0, 4)) - years}${ANCHORS.inclusion.slice(4)}`;
+        return shiftDays(birthday, g(fcm.integer, { min: -2, max: 2 }));
+      }
+      const day = shiftDays(base, DAY_OFFSETS[g(fcm.nat, { max: DAY_OFFSETS.length - 1 })]!);
+      if (el.type === "date") return day;
+      return `${day}T${String(g(fcm.nat, { max: 23 })).padStart(2, "0")}:${g(fcm.boolean) ? "00" : "30"}`;
+    }
+    case "records": {
+      const n = g(fcm.nat, { max: 3 });
+      return Array.from({ length: n }, () => {
+        const row: Record<string, unknown> = {};
+        for (const f of el.fields ?? []) {
+          const v = valueFor(g, fcm, f, thresholds, `${el.name}.${f.name}`, 5);
+          if (v !== undefined) row[f.name] = v;
+        }
+        return row;
+      });
+    }
+  }
+}
+
+/** A random patient for `ir`. */
+export function patientFor(g: Gen, fcm: typeof fc, ir: IrProtocol, thresholds: Map<string, string[]>): Record<string, unknown> {
+  const p: Record<string, unknown> = { anchors: { ...ANCHORS } };
+  for (const el of ir.elements) {
+    const v = valueFor(g, fcm, el, thresholds, el.name);
+    if (v !== undefined) p[el.name] = v;
+  }
+  return p;
+}
+
+/**
+ * A patient near a known one: `base` with a few elements replaced by random values
+ * (or removed), so that runs also reach eligible and indeterminate verdicts.
+ */
+export function mutantOf(g: Gen, fcm: typeof fc, ir: IrProtocol, thresholds: Map<string, string[]>, base: Record<string, unknown>): Record<string, unknown> {
+  const p: Record<string, unknown> = JSON.parse(JSON.stringify(base));
+  const n = g(fcm.nat, { max: 3 });
+  for (let i = 0; i < n; i++) {
+    const el = ir.elements[g(fcm.nat, { max: ir.elements.length - 1 })]!;
+    const v = valueFor(g, fcm, el, thresholds, el.name, 25);
+    if (v === undefined) delete p[el.name];
+    else p[el.name] = v;
+  }
+  return p;
+}

@@ -1,0 +1,32 @@
+/**
+ * Build a protocol's generated modules into `tests/.generated/<name>/` and import
+ * them, so tests run the real compiled code (vitest transforms the TypeScript).
+ */
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { IrProtocol } from "../src/ir/types.js";
+import { typescriptFiles } from "../src/emit/typescript/build.js";
+
+export const GENERATED_ROOT = join(dirname(fileURLToPath(import.meta.url)), ".generated");
+
+/** Write the TypeScript target of `ir` under `tests/.generated/<name>` and return the folder. */
+export function writeGenerated(ir: IrProtocol, name: string): string {
+  const dir = join(GENERATED_ROOT, name);
+  rmSync(dir, { recursive: true, force: true });
+  for (const [rel, text] of typescriptFiles(ir)) {
+    const path = join(dir, rel);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, text);
+  }
+  return dir;
+}
+
+/** The generated eligibility module's API. */
+export interface EligibilityModule {
+  evaluateEligibility(patient: unknown, options?: Record<string, string>): { ok: boolean; result?: unknown; errors?: unknown };
+}
+
+export async function importEligibility(dir: string): Promise<EligibilityModule> {
+  return (await import(join(dir, "eligibility.ts"))) as EligibilityModule;
+}

@@ -1,0 +1,165 @@
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { Temporal } from "temporal-polyfill";
+import { dec } from "../../src/runtime/decimal.js";
+import {
+  ageInYears, atLeastAfter, atLeastBefore, between, compareTime, daysBetween, formatTimePoint, parseDate, parseDateTime,
+  shift, toDateTime, withinAfter, withinBefore, type Duration, type DurationUnit, type TimePoint,
+} from "../../src/runtime/time.js";
+
+const D = (s: string): TimePoint => ({ kind: "date", date: parseDate(s)! });
+const DT = (s: string): TimePoint => ({ kind: "datetime", dateTime: parseDateTime(s)! });
+const dur = (amount: string, unit: DurationUnit): Duration => ({ amount: dec(amount), unit });
+const fmt = (tp: TimePoint) => formatTimePoint(tp);
+
+describe("time: parsing", () => {
+  it("parses strict dates and rejects impossible ones", () => {
+    expect(parseDate("2024-02-29")?.toString()).toBe("2024-02-29");
+    for (const bad of ["2023-02-30", "2023-02-29", "2024-13-01", "2024-04-31", "2024-2-1", "24-02-01", "2024-02-01T00:00",
+      " 2024-02-01", "2024/02/01", "20240201", "+002024-02-01", ""])
+      expect(parseDate(bad), bad).toBeNull();
+  });
+
+  it("parses local date-times and refuses zones and offsets", () => {
+    expect(parseDateTime("2024-03-08T08:30")?.toString()).toBe("2024-03-08T08:30:00");
+    expect(parseDateTime("2024-03-08T08:30:15")?.second).toBe(15);
+    for (const bad of ["2024-03-08T08:30Z", "2024-03-08T08:30+02:00", "2024-03-08T08:30:00.5", "2024-03-08 08:30",
+      "2024-03-08T24:00", "2024-03-08T23:59:60", "2023-02-29T10:00", "2024-03-08"])
+      expect(parseDateTime(bad), bad).toBeNull();
+  });
+});
+
+describe("time: shifting", () => {
+  it("uses calendar months and years", () => {
+    expect(fmt(shift(D("2024-02-29"), dur("12", "mo"), -1))).toBe("2023-02-28");
+    expect(fmt(shift(D("2023-03-31"), dur("1", "mo"), 1))).toBe("2023-04-30");
+    expect(fmt(shift(D("2024-01-31"), dur("1", "mo"), 1))).toBe("2024-02-29");
+    expect(fmt(shift(D("2024-02-29"), dur("1", "a"), 1))).toBe("2025-02-28");
+    expect(fmt(shift(DT("2024-01-31T10:15"), dur("1", "mo"), 1))).toBe("2024-02-29T10:15");
+  });
+
+  it("keeps dates for whole days and weeks, promotes for hours, minutes and fractional days", () => {
+    expect(shift(D("2024-03-10"), dur("4", "wk"), -1)).toMatchObject({ kind: "date" });
+    expect(fmt(shift(D("2024-03-10"), dur("4", "wk"), -1))).toBe("2024-02-11");
+    expect(fmt(shift(D("2024-03-10"), dur("48", "h"), -1))).toBe("2024-03-08T00:00");
+    expect(fmt(shift(D("2024-03-10"), dur("1.5", "d"), 1))).toBe("2024-03-11T12:00");
+    expect(fmt(shift(DT("2024-03-10T08:00"), dur("0.5", "min"), 1))).toBe("2024-03-10T08:00:30");
+    expect(fmt(shift(DT("2024-03-10T08:00"), dur("2.25", "h"), -1))).toBe("2024-03-10T05:45");
+  });
+
+  it("refuses fractional months, years and weeks", () => {
+    expect(() => shift(D("2024-03-10"), dur("1.5", "mo"), 1)).toThrow(RangeError);
+    expect(() => shift(D("2024-03-10"), dur("0.5", "a"), 1)).toThrow(RangeError);
+    expect(() => shift(D("2024-03-10"), dur("2.5", "wk"), 1)).toThrow(RangeError);
+    expect(() => shift(D("2024-03-10"), dur("1e-12", "min"), 1)).toThrow(RangeError);
+    expect(() => shift(D("2024-03-10"), { amount: dec("1"), unit: "s" as DurationUnit }, 1)).toThrow(RangeError);
+  });
+});
+
+describe("time: comparison, ages, days", () => {
+  it("compares dates with date-times from 00:00", () => {
+    expect(compareTime(D("2024-03-08"), DT("2024-03-08T00:00"))).toBe(0);
+    expect(compareTime(D("2024-03-08"), DT("2024-03-08T00:01"))).toBe(-1);
+    expect(compareTime(DT("2024-03-07T23:59"), D("2024-03-08"))).toBe(-1);
+    expect(toDateTime(D("2024-03-08")).toString()).toBe("2024-03-08T00:00:00");
+  });
+
+  it("counts a 29 February birthday on 1 March in non-leap years", () => {
+    const b = parseDate("2000-02-29")!;
+    expect(ageInYears(b, parseDate("2018-02-28")!)).toBe(17);
+    expect(ageInYears(b, parseDate("2018-03-01")!)).toBe(18);
+    expect(ageInYears(b, parseDate("2020-02-28")!)).toBe(19);
+    expect(ageInYears(b, parseDate("2020-02-29")!)).toBe(20);
+    expect(ageInYears(parseDate("2000-06-15")!, parseDate("2018-06-14")!)).toBe(17);
+    expect(ageInYears(parseDate("2000-06-15")!, parseDate("2018-06-15")!)).toBe(18);
+    expect(ageInYears(b, b)).toBe(0);
+    expect(() => ageInYears(b, parseDate("1999-12-31")!)).toThrow(RangeError);
+  });
+
+  it("counts days and formats ISO text", () => {
+    expect(daysBetween(parseDate("2024-02-01")!, parseDate("2024-03-01")!)).toBe(29);
+    expect(daysBetween(parseDate("2024-03-01")!, parseDate("2024-02-01")!)).toBe(-29);
+    expect(fmt(DT("2024-03-08T08:30:15"))).toBe("2024-03-08T08:30:15");
+  });
+});
+
+describe("time: closed windows", () => {
+  const inclusion = D("2024-03-10");
+  it("within 12 mo before: both ends included, one day outside excluded", () => {
+    const w = (s: string) => withinBefore(D(s), dur("12", "mo"), inclusion);
+    expect(w("2023-03-10")).toEqual({ result: true, bounds: { low: "2023-03-10", high: "2024-03-10" } });
+    expect(w("2024-03-10").result).toBe(true);
+    expect(w("2023-03-09").result).toBe(false);
+    expect(w("2024-03-11").result).toBe(false);
+  });
+
+  it("within 4 wk after: both ends included", () => {
+    const w = (s: string) => withinAfter(D(s), dur("4", "wk"), inclusion);
+    expect(w("2024-03-10").result).toBe(true);
+    expect(w("2024-04-07")).toEqual({ result: true, bounds: { low: "2024-03-10", high: "2024-04-07" } });
+    expect(w("2024-04-08").result).toBe(false);
+    expect(w("2024-03-09").result).toBe(false);
+  });
+
+  it("at least 48 h before a date counts from its 00:00", () => {
+    const w = (tp: TimePoint) => atLeastBefore(tp, dur("48", "h"), inclusion);
+    expect(w(DT("2024-03-08T00:00"))).toEqual({ result: true, bounds: { high: "2024-03-08T00:00" } });
+    expect(w(DT("2024-03-08T00:01")).result).toBe(false);
+    expect(w(D("2024-03-08")).result).toBe(true);
+    expect(w(D("2024-03-09")).result).toBe(false);
+  });
+
+  it("at least after, and between, are inclusive", () => {
+    expect(atLeastAfter(D("2024-05-26"), dur("77", "d"), inclusion)).toEqual({ result: true, bounds: { low: "2024-05-26" } });
+    expect(atLeastAfter(D("2024-05-25"), dur("77", "d"), inclusion).result).toBe(false);
+    expect(between(D("2024-02-11"), D("2024-02-11"), D("2024-03-09")).result).toBe(true);
+    expect(between(D("2024-03-09"), D("2024-02-11"), D("2024-03-09")).result).toBe(true);
+    expect(between(D("2024-03-10"), D("2024-02-11"), D("2024-03-09")).result).toBe(false);
+    expect(between(D("2024-02-10"), D("2024-02-11"), D("2024-03-09")).result).toBe(false);
+  });
+});
+
+describe("time: properties", () => {
+  const date = fc.date({ min: new Date("1900-01-01T00:00:00Z"), max: new Date("2100-12-31T00:00:00Z"), noInvalidDate: true })
+    .map((d) => Temporal.PlainDate.from(d.toISOString().slice(0, 10)));
+  const wholeDur = fc.tuple(fc.integer({ min: 0, max: 5000 }), fc.constantFrom<DurationUnit>("d", "wk"))
+    .map(([n, unit]) => dur(String(n), unit));
+
+  it("shifting by +d then -d returns the date (d, wk)", () => {
+    fc.assert(fc.property(date, wholeDur, (d, du) => {
+      const tp: TimePoint = { kind: "date", date: d };
+      expect(compareTime(shift(shift(tp, du, 1), du, -1), tp)).toBe(0);
+    }));
+  });
+
+  it("withinBefore is true exactly at both ends and false just outside", () => {
+    const any = fc.tuple(fc.integer({ min: 0, max: 400 }), fc.constantFrom<DurationUnit>("d", "wk", "mo", "a", "h"))
+      .map(([n, unit]) => dur(String(n), unit));
+    fc.assert(fc.property(date, any, (d, du) => {
+      const anchor: TimePoint = { kind: "date", date: d };
+      const low = shift(anchor, du, -1);
+      expect(withinBefore(low, du, anchor).result).toBe(true);
+      expect(withinBefore(anchor, du, anchor).result).toBe(true);
+      const tick = dur("1", "min");
+      expect(withinBefore(shift(low, tick, -1), du, anchor).result).toBe(false);
+      expect(withinBefore(shift(anchor, tick, 1), du, anchor).result).toBe(false);
+    }));
+  });
+
+  it("ageInYears is monotone non-decreasing in the reference date", () => {
+    fc.assert(fc.property(date, date, date, (birth, x, y) => {
+      const [a, b] = Temporal.PlainDate.compare(x, y) <= 0 ? [x, y] : [y, x];
+      if (Temporal.PlainDate.compare(a, birth) < 0) return;
+      expect(ageInYears(birth, a)).toBeLessThanOrEqual(ageInYears(birth, b));
+    }), { numRuns: 1000 });
+  });
+
+  it("ageInYears steps by exactly one on each birthday", () => {
+    fc.assert(fc.property(date, fc.integer({ min: 1, max: 100 }), (birth, n) => {
+      const at = birth.add({ years: n }, { overflow: "constrain" });
+      const bd = birth.month === 2 && birth.day === 29 && !at.inLeapYear ? at.add({ days: 1 }) : at;
+      expect(ageInYears(birth, bd)).toBe(n);
+      expect(ageInYears(birth, bd.subtract({ days: 1 }))).toBe(n - 1);
+    }));
+  });
+});
