@@ -84,7 +84,8 @@ export function checkProtocol(file: A.TrialFile, text: string): CheckResult {
 
   // 5. Usage: what is declared and never used.
   recordReads(ir);
-  checkUsage(ctx, ir, elementDecls);
+  // After an error, a rule that failed to check reads nothing: "unused" would be noise.
+  if (!ctx.diagnostics.some((d) => d.severity === "error")) checkUsage(ctx, ir, elementDecls);
 
   const diagnostics = sortDiagnostics(ctx.diagnostics);
   return { ir: diagnostics.some((d) => d.severity === "error") ? null : ir, diagnostics };

@@ -3,6 +3,7 @@ import { join, resolve } from "node:path";
 import { compileFile } from "../compile.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
 import { compileGenerated, typescriptFiles } from "../emit/typescript/build.js";
+import { emitEligibilityTests } from "../emit/typescript/tests.js";
 import { EXIT, printDiagnostics, UserError, writeFilesAtomic } from "./io.js";
 
 export interface BuildOptions {
@@ -16,6 +17,7 @@ export function runBuild(file: string, opts: BuildOptions): number {
   printDiagnostics(r.diagnostics, new Map([[r.file, r.text]]));
   if (!r.ir || hasErrors(r.diagnostics)) return EXIT.input;
   const files = typescriptFiles(r.ir);
+  if (opts.tests) files.set("eligibility.test.ts", emitEligibilityTests(r.ir));
   const out = resolve(opts.out);
   writeFilesAtomic(new Map([...files].map(([k, v]) => [join(out, k), v])));
   if (opts.js) {

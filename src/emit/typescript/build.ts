@@ -47,7 +47,9 @@ export const STRICT_OPTIONS: ts.CompilerOptions = {
  */
 export function compileGenerated(dir: string, files: string[], emit: boolean): string[] {
   const options: ts.CompilerOptions = { ...STRICT_OPTIONS, noEmit: !emit, declaration: emit, outDir: dir, rootDir: dir };
-  const program = ts.createProgram(files.filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts")).map((f) => join(dir, f)), options);
+  // The generated files themselves (the runtime's ambient `.d.ts` included), never
+  // declaration files a previous `--js` build emitted beside them.
+  const program = ts.createProgram(files.filter((f) => f.endsWith(".ts")).map((f) => join(dir, f)), options);
   const result = program.emit();
   const diags = [...ts.getPreEmitDiagnostics(program), ...result.diagnostics];
   return diags.map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n") + (d.file && d.start !== undefined ? ` (${d.file.fileName}:${d.file.getLineAndCharacterOfPosition(d.start).line + 1})` : ""));
