@@ -9,8 +9,16 @@ import { normalizePatient, type DataProblem, type DictElement } from "../runtime
 import { resolveAnchors, type AnchorOptions } from "../runtime/anchors.js";
 import { evalExpr, type Env } from "./expr.js";
 
-/** The run-time data dictionary of a protocol (what patient data is checked against). */
+const dictionaries = new WeakMap<IrProtocol, DictElement[]>();
+
+/** The run-time data dictionary of a protocol (what patient data is checked against), built once per IR. */
 export function dictionaryOf(ir: IrProtocol): DictElement[] {
+  let dict = dictionaries.get(ir);
+  if (!dict) dictionaries.set(ir, (dict = buildDictionary(ir)));
+  return dict;
+}
+
+function buildDictionary(ir: IrProtocol): DictElement[] {
   const conv = (e: IrElement): DictElement => ({
     name: e.name,
     type: e.type,

@@ -152,9 +152,14 @@ function normalizeValue(el: DictElement, raw: unknown, path: string, errors: Dat
   }
 }
 
+/** Schemas built once per dictionary: building one costs more than validating with it. */
+const schemas = new WeakMap<DictElement[], z.ZodType>();
+
 /** Validate `raw` against the dictionary and normalise it; every problem is reported with its JSON path. */
 export function normalizePatient(dict: DictElement[], anchorNames: string[], raw: unknown): Normalized {
-  const parsed = patientSchema(dict, anchorNames).safeParse(raw);
+  let schema = schemas.get(dict);
+  if (!schema) schemas.set(dict, (schema = patientSchema(dict, anchorNames)));
+  const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     return { ok: false, errors: parsed.error.issues.map((i) => ({ path: jsonPath(i.path), message: i.message })) };
   }
