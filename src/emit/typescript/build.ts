@@ -26,8 +26,32 @@ export function typescriptFiles(ir: IrProtocol, extra: Map<string, string> = new
   files.set("definitions.ts", emitDefinitionsModule(ir));
   files.set("eligibility.ts", emitEligibilityModule(ir));
   for (const [k, v] of extra) files.set(k, v);
+  // So that `tsc --strict --noEmit` in the output folder checks it with the right
+  // settings, and Node treats emitted `.js` as ES modules wherever the folder goes.
+  files.set("tsconfig.json", JSON.stringify({ compilerOptions: TSCONFIG, include: ["**/*.ts"] }, null, 2) + "\n");
+  files.set("package.json", JSON.stringify({ type: "module", private: true, dependencies: RUNTIME_DEPENDENCIES }, null, 2) + "\n");
   return files;
 }
+
+/** The packages the copied runtime imports, at the versions this trialc was built with. */
+const RUNTIME_DEPENDENCIES = (() => {
+  const pkg = JSON.parse(readFileSync(fileURLToPath(new URL("../../../package.json", import.meta.url)), "utf8")) as { dependencies: Record<string, string> };
+  const names = ["@lhncbc/ucum-lhc", "decimal.js", "temporal-polyfill", "zod"];
+  return Object.fromEntries(names.map((n) => [n, pkg.dependencies[n]!]));
+})();
+
+/** The generated tsconfig.json's options (the same as STRICT_OPTIONS, as JSON). */
+const TSCONFIG = {
+  target: "ES2022",
+  module: "NodeNext",
+  moduleResolution: "NodeNext",
+  strict: true,
+  noUncheckedIndexedAccess: true,
+  skipLibCheck: true,
+  esModuleInterop: true,
+  types: [],
+  declaration: true,
+};
 
 /** Compiler options generated code must pass. */
 export const STRICT_OPTIONS: ts.CompilerOptions = {
