@@ -83,8 +83,11 @@ export abstract class DeclarationRules extends ExpressionRules {
     this.CONSUME(T.KwTrial);
     this.CONSUME(T.StringLiteral);
     this.CONSUME(T.LCurly);
-    this.MANY(() => {
-      this.OR([{ ALT: () => this.SUBRULE(this.traceItem) }, { ALT: () => this.SUBRULE(this.metaProperty) }]);
+    // A metadata key is never a declaration keyword: `use ...` after a missing `}` ends the
+    // block. (`source` is also a trace item, so it does not end it.)
+    this.MANY({
+      GATE: () => this.LA(1).tokenType === T.KwSource || !T.declarationKeywords.includes(this.LA(1).tokenType),
+      DEF: () => this.OR([{ ALT: () => this.SUBRULE(this.traceItem) }, { ALT: () => this.SUBRULE(this.metaProperty) }]),
     });
     this.CONSUME(T.RCurly);
   });
@@ -142,9 +145,16 @@ export abstract class DeclarationRules extends ExpressionRules {
   dataDecl = this.RULE("dataDecl", () => {
     this.CONSUME(T.KwData);
     this.CONSUME(T.LCurly);
-    this.MANY(() => this.SUBRULE(this.element));
+    this.MANY({ GATE: this.elementStarts, DEF: () => this.SUBRULE(this.element) });
     this.CONSUME(T.RCurly);
   });
+
+  /**
+   * Whether the next tokens start an element: any name, except a declaration keyword
+   * not followed by `:` (`inclusion I1 ...` after a missing `}` ends the block).
+   */
+  private elementStarts = (): boolean =>
+    !T.declarationKeywords.includes(this.LA(1).tokenType) || this.LA(2).tokenType === T.Colon;
 
   /**
    * `name: type attribute*`, where a `records` element ends with `{ field* }`.
@@ -163,7 +173,7 @@ export abstract class DeclarationRules extends ExpressionRules {
             this.CONSUME(T.KwRecords);
             this.MANY1({ GATE: notNextElement, DEF: () => this.SUBRULE1(this.elementAttribute) });
             this.CONSUME(T.LCurly);
-            this.MANY2(() => this.SUBRULE(this.element));
+            this.MANY2({ GATE: this.elementStarts, DEF: () => this.SUBRULE(this.element) });
             this.CONSUME(T.RCurly);
           },
         },

@@ -84,7 +84,7 @@ export function textMateGrammar(): Record<string, unknown> {
     .map((g) => ({ name: ROLE_SCOPES[g.role], match: wordsPattern(g.words) }));
   const notKeyword = `(?!${wordsPattern(T.keywords.map((k) => k.word))})`;
   const afterValue = "(?:(?<=[0-9])|(?<=[0-9][ \\t])|(?<=\\bdecimal[ \\t]))";
-  const unitChars = "[A-Za-z0-9%*/.^_'\\[\\]{}-]*";
+  const unitChars = `(?:${T.UNIT_CHAR.source}|\\{[^{}\\s"]*\\}|\\[[^\\[\\]\\s"]*\\]|(?<=[*^])[-+](?=[0-9]))*`;
   return {
     name: "Trial",
     scopeName: "source.trial",
@@ -116,7 +116,7 @@ export function textMateGrammar(): Record<string, unknown> {
       },
       units: {
         patterns: [
-          { name: "keyword.other.unit.trial", match: `${afterValue}${notKeyword}[A-Za-z%\\[{]${unitChars}` },
+          { name: "keyword.other.unit.trial", match: `${afterValue}${notKeyword}${T.UNIT_START.source}${unitChars}` },
           { name: "keyword.other.unit.trial", match: `(?<=[0-9][ \\t])[0-9]+[*^/]${unitChars}` },
         ],
       },

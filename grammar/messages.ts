@@ -23,7 +23,7 @@ import {
   type Rule,
   type TokenType,
 } from "chevrotain";
-import { RCurly } from "./tokens.js";
+import { declarationKeywords, RCurly } from "./tokens.js";
 
 /** How a token type is named in a message: its label (`"rule"`, `a name`) or its name. */
 export function describeTokenType(tokType: TokenType): string {
@@ -33,8 +33,14 @@ export function describeTokenType(tokType: TokenType): string {
 /** How a token found in the source is named in a message. */
 export function describeToken(token: IToken | undefined): string {
   if (token === undefined || token.tokenType === EOF) return "the end of the file";
-  const image = token.image.length > 30 ? token.image.slice(0, 27) + "..." : token.image;
-  return image.startsWith('"') ? image : `"${image}"`;
+  let image = token.image;
+  if (image.startsWith('"')) {
+    // A string: shortened, and closed even if the source left it open.
+    const body = image.length > 1 && image.endsWith('"') ? image.slice(1, -1) : image.slice(1);
+    return `"${body.length > 30 ? body.slice(0, 27) + "..." : body}"`;
+  }
+  if (image.length > 30) image = image.slice(0, 27) + "...";
+  return `"${image}"`;
 }
 
 /** `a`, `a or b`, `a, b or c`. */
@@ -97,9 +103,8 @@ export class TrialErrorMessages implements IParserErrorMessageProvider {
   }
 }
 
-/** The words that start a top-level declaration, for the "not all input parsed" message. */
-export const DECLARATION_WORDS =
-  '"trial", "use", "source", "anchor", "form", "data", "inclusion", "exclusion", "define", "parameter", "schedule", "toxicity" or "response"';
+/** The words that start a top-level declaration, quoted and listed: `"trial", "use", ... or "response"`. */
+export const DECLARATION_WORDS = orList(declarationKeywords.map(describeTokenType));
 
 /**
  * ` after "x"` naming the token before the error, or nothing when there is none or when

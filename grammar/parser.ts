@@ -1,19 +1,19 @@
 /**
  * The `.trial` parser: a Chevrotain `CstParser` with error recovery.
  *
- * The grammar is split over three classes so that no file grows past a few hundred
+ * The grammar is split over four classes so that no file grows past a few hundred
  * lines: `ExpressionRules` (expressions.ts) ← `DeclarationRules` (declarations.ts) ←
- * `TrialParser` (this file: the schedule, toxicity and response sections and the top
- * level). The rules hold syntax only; `src/syntax/to-ast.ts` turns the CST into the
- * AST, and `src/syntax/parse.ts` is the entry point that never throws.
+ * `SectionRules` (sections.ts: schedule, toxicity, response) ← `TrialParser` (this
+ * file: the top level, the configuration and the exported instance). The rules hold
+ * syntax only; `src/syntax/to-ast.ts` turns the CST into the AST, and
+ * `src/syntax/parse.ts` is the entry point that never throws.
  */
 import type { ISerializedGast } from "chevrotain";
-import { DeclarationRules } from "./declarations.js";
-import { TrialErrorMessages } from "./messages.js";
-import * as T from "./tokens.js";
+import { SectionRules } from "./sections.js";
+import { DECLARATION_WORDS, TrialErrorMessages } from "./messages.js";
 
 /** The full grammar; use the `trialParser` singleton rather than constructing one per file. */
-export class TrialParser extends DeclarationRules {
+export class TrialParser extends SectionRules {
   /** The message provider, kept to hand it the grammar after self-analysis. */
   private readonly messages: TrialErrorMessages;
 
@@ -38,8 +38,7 @@ export class TrialParser extends DeclarationRules {
   /** One top-level declaration. */
   declaration = this.RULE("declaration", () => {
     this.OR({
-      ERR_MSG:
-        'a declaration ("trial", "use", "source", "anchor", "form", "data", "inclusion", "exclusion", "define", "parameter", "schedule", "toxicity" or "response")',
+      ERR_MSG: `a declaration (${DECLARATION_WORDS})`,
       DEF: [
         { ALT: () => this.SUBRULE(this.trialDecl) },
         { ALT: () => this.SUBRULE(this.useDecl) },
@@ -56,377 +55,24 @@ export class TrialParser extends DeclarationRules {
       ],
     });
   });
-
-  /** `11 wk to 13 wk`: a closed range of durations. */
-  durationRange = this.RULE("durationRange", () => {
-    this.SUBRULE1(this.additive);
-    this.CONSUME(T.KwTo);
-    this.SUBRULE2(this.additive);
-  });
-
-  /** `each cycle`: the declaration repeats at every occurrence of the repeating anchor. */
-  eachCycle = this.RULE("eachCycle", () => {
-    this.CONSUME(T.KwEach);
-    this.CONSUME(T.KwCycle);
-  });
-
-  // -------------------------------------------------------------------------
-  // Schedule
-  // -------------------------------------------------------------------------
-
-  /** `schedule { trace | treatment | day | visit | require }`. */
-  scheduleDecl = this.RULE("scheduleDecl", () => {
-    this.CONSUME(T.KwSchedule);
-    this.CONSUME(T.LCurly);
-    this.MANY(() => {
-      this.OR([
-        { ALT: () => this.SUBRULE(this.traceItem) },
-        { ALT: () => this.SUBRULE(this.treatmentDecl) },
-        { ALT: () => this.SUBRULE(this.dayDecl) },
-        { ALT: () => this.SUBRULE(this.visitDecl) },
-        { ALT: () => this.SUBRULE(this.requireDecl) },
-      ]);
-    });
-    this.CONSUME(T.RCurly);
-  });
-
-  /** `treatment lu177 "label" { dose ... route ... cycles N first at A spacing R }`. */
-  treatmentDecl = this.RULE("treatmentDecl", () => {
-    this.CONSUME(T.KwTreatment);
-    this.CONSUME(T.Name);
-    this.CONSUME(T.StringLiteral);
-    this.CONSUME(T.LCurly);
-    this.MANY(() => this.SUBRULE(this.treatmentItem));
-    this.CONSUME(T.RCurly);
-  });
-
-  /** One line of a treatment block. */
-  treatmentItem = this.RULE("treatmentItem", () => {
-    this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(T.KwDose);
-          this.SUBRULE1(this.additive);
-          this.OPTION(() => {
-            this.CONSUME(T.KwTolerance);
-            this.SUBRULE2(this.additive);
-          });
-        },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(T.KwRoute);
-          this.CONSUME(T.StringLiteral);
-        },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(T.KwCycles);
-          this.CONSUME(T.NumberLiteral);
-        },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(T.KwFirst);
-          this.CONSUME(T.KwAt);
-          this.CONSUME(T.Name);
-        },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(T.KwSpacing);
-          this.SUBRULE(this.durationRange);
-        },
-      },
-      { ALT: () => this.SUBRULE(this.traceItem) },
-    ]);
-  });
-
-  /** `day "label" { step* total R trace* }`. */
-  dayDecl = this.RULE("dayDecl", () => {
-    this.CONSUME(T.KwDay);
-    this.CONSUME(T.StringLiteral);
-    this.CONSUME(T.LCurly);
-    this.MANY(() => {
-      this.OR([
-        { ALT: () => this.SUBRULE(this.stepDecl) },
-        {
-          ALT: () => {
-            this.CONSUME(T.KwTotal);
-            this.SUBRULE(this.durationRange);
-          },
-        },
-        { ALT: () => this.SUBRULE(this.traceItem) },
-      ]);
-    });
-    this.CONSUME(T.RCurly);
-  });
-
-  /** `step name "label" (at OFFSET | before STEP | after STEP) [lasting R]`. */
-  stepDecl = this.RULE("stepDecl", () => {
-    this.CONSUME(T.KwStep);
-    this.CONSUME1(T.Name);
-    this.CONSUME(T.StringLiteral);
-    this.OR({
-      ERR_MSG: 'the timing of the step ("at", "before" or "after")',
-      DEF: [
-        {
-          ALT: () => {
-            this.CONSUME(T.KwAt);
-            this.SUBRULE(this.additive);
-          },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(T.KwBefore);
-            this.CONSUME2(T.Name);
-          },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(T.KwAfter);
-            this.CONSUME3(T.Name);
-          },
-        },
-      ],
-    });
-    this.OPTION(() => {
-      this.CONSUME(T.KwLasting);
-      this.SUBRULE(this.durationRange);
-    });
-  });
-
-  /** `visit name "label" [each cycle] (at X | between L and H) [{ procedures ... trace* }]`. */
-  visitDecl = this.RULE("visitDecl", () => {
-    this.CONSUME(T.KwVisit);
-    this.CONSUME(T.Name);
-    this.CONSUME(T.StringLiteral);
-    this.OPTION1(() => this.SUBRULE(this.eachCycle));
-    this.OR({
-      ERR_MSG: 'the timing of the visit ("at" or "between")',
-      DEF: [
-        {
-          ALT: () => {
-            this.CONSUME(T.KwAt);
-            this.SUBRULE1(this.additive);
-          },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(T.KwBetween);
-            this.SUBRULE2(this.additive);
-            this.CONSUME(T.KwAnd);
-            this.SUBRULE3(this.additive);
-          },
-        },
-      ],
-    });
-    this.OPTION2(() => {
-      this.CONSUME(T.LCurly);
-      this.MANY(() => {
-        this.OR2([{ ALT: () => this.SUBRULE(this.procedures) }, { ALT: () => this.SUBRULE(this.traceItem) }]);
-      });
-      this.CONSUME(T.RCurly);
-    });
-  });
-
-  /** `procedures "a", "b", "c"`. */
-  procedures = this.RULE("procedures", () => {
-    this.CONSUME(T.KwProcedures);
-    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.CONSUME(T.StringLiteral) });
-  });
-
-  /** `require name "label" [each cycle] { trace* rule EXPR trace* }`. */
-  requireDecl = this.RULE("requireDecl", () => {
-    this.CONSUME(T.KwRequire);
-    this.CONSUME(T.Name);
-    this.CONSUME(T.StringLiteral);
-    this.OPTION(() => this.SUBRULE(this.eachCycle));
-    this.CONSUME(T.LCurly);
-    this.MANY1(() => this.SUBRULE1(this.traceItem));
-    this.CONSUME(T.KwRule);
-    this.SUBRULE(this.expression);
-    this.MANY2(() => this.SUBRULE2(this.traceItem));
-    this.CONSUME(T.RCurly);
-  });
-
-  // -------------------------------------------------------------------------
-  // Toxicity
-  // -------------------------------------------------------------------------
-
-  /** `toxicity { trace | organ | grade | stop | delay | max cycles N }`. */
-  toxicityDecl = this.RULE("toxicityDecl", () => {
-    this.CONSUME(T.KwToxicity);
-    this.CONSUME(T.LCurly);
-    this.MANY(() => {
-      this.OR([
-        { ALT: () => this.SUBRULE(this.traceItem) },
-        { ALT: () => this.SUBRULE(this.organDecl) },
-        { ALT: () => this.SUBRULE(this.gradeDecl) },
-        { ALT: () => this.SUBRULE(this.toxRuleDecl) },
-        { ALT: () => this.SUBRULE(this.maxCycles) },
-      ]);
-    });
-    this.CONSUME(T.RCurly);
-  });
-
-  /** `organ kidneys "Kidneys" dose dosimetry.kidney_dose limit kidney_dose_limit`. */
-  organDecl = this.RULE("organDecl", () => {
-    this.CONSUME(T.KwOrgan);
-    this.CONSUME1(T.Name);
-    this.CONSUME(T.StringLiteral);
-    this.CONSUME(T.KwDose);
-    this.CONSUME2(T.Name);
-    this.CONSUME(T.Dot);
-    this.CONSUME3(T.Name);
-    this.CONSUME(T.KwLimit);
-    this.CONSUME4(T.Name);
-  });
-
-  /** `grade anemia "Anemia" from hemoglobin`. */
-  gradeDecl = this.RULE("gradeDecl", () => {
-    this.CONSUME(T.KwGrade);
-    this.CONSUME1(T.Name);
-    this.CONSUME(T.StringLiteral);
-    this.CONSUME(T.KwFrom);
-    this.CONSUME2(T.Name);
-  });
-
-  /** `stop name "label" when EXPR [{ trace* }]`, or `delay ...`. */
-  toxRuleDecl = this.RULE("toxRuleDecl", () => {
-    this.OR([{ ALT: () => this.CONSUME(T.KwStop) }, { ALT: () => this.CONSUME(T.KwDelay) }]);
-    this.CONSUME(T.Name);
-    this.CONSUME(T.StringLiteral);
-    this.CONSUME(T.KwWhen);
-    this.SUBRULE(this.expression);
-    this.OPTION(() => this.SUBRULE(this.traceBlock));
-  });
-
-  /** `max cycles 4`. */
-  maxCycles = this.RULE("maxCycles", () => {
-    this.CONSUME(T.KwMax);
-    this.CONSUME(T.KwCycles);
-    this.CONSUME(T.NumberLiteral);
-  });
-
-  // -------------------------------------------------------------------------
-  // Response
-  // -------------------------------------------------------------------------
-
-  /** `response { trace | lesion ... | recist { ... } }`. */
-  responseDecl = this.RULE("responseDecl", () => {
-    this.CONSUME(T.KwResponse);
-    this.CONSUME(T.LCurly);
-    this.MANY(() => {
-      this.OR([
-        { ALT: () => this.SUBRULE(this.traceItem) },
-        { ALT: () => this.SUBRULE(this.lesionResponse) },
-        { ALT: () => this.SUBRULE(this.recistDecl) },
-      ]);
-    });
-    this.CONSUME(T.RCurly);
-  });
-
-  /** `lesion change of FIELD from baseline|nadir { category* trace* }`. */
-  lesionResponse = this.RULE("lesionResponse", () => {
-    this.CONSUME(T.KwLesion);
-    this.CONSUME(T.KwChange);
-    this.CONSUME(T.KwOf);
-    this.CONSUME(T.Name);
-    this.CONSUME(T.KwFrom);
-    this.OR({
-      ERR_MSG: '"baseline" or "nadir"',
-      DEF: [{ ALT: () => this.CONSUME(T.KwBaseline) }, { ALT: () => this.CONSUME(T.KwNadir) }],
-    });
-    this.CONSUME(T.LCurly);
-    this.MANY(() => {
-      this.OR2([{ ALT: () => this.SUBRULE(this.category) }, { ALT: () => this.SUBRULE(this.traceItem) }]);
-    });
-    this.CONSUME(T.RCurly);
-  });
-
-  /** `category decrease "Decrease" when change <= -30 %` or `... otherwise`. */
-  category = this.RULE("category", () => {
-    this.CONSUME(T.KwCategory);
-    this.CONSUME(T.Name);
-    this.CONSUME(T.StringLiteral);
-    this.OR({
-      ERR_MSG: '"when" or "otherwise"',
-      DEF: [
-        {
-          ALT: () => {
-            this.CONSUME(T.KwWhen);
-            this.SUBRULE(this.expression);
-          },
-        },
-        { ALT: () => this.CONSUME(T.KwOtherwise) },
-      ],
-    });
-  });
-
-  /** `recist { confirmation ... max not evaluable between N  stable disease minimum ... too small to measure ... }`. */
-  recistDecl = this.RULE("recistDecl", () => {
-    this.CONSUME(T.KwRecist);
-    this.CONSUME(T.LCurly);
-    this.MANY(() => this.SUBRULE(this.recistItem));
-    this.CONSUME(T.RCurly);
-  });
-
-  /** One RECIST setting. */
-  recistItem = this.RULE("recistItem", () => {
-    this.OR([
-      {
-        // confirmation required [after D] | confirmation not required
-        ALT: () => {
-          this.CONSUME(T.KwConfirmation);
-          this.OPTION1(() => this.CONSUME(T.KwNot));
-          this.CONSUME(T.KwRequired);
-          this.OPTION2(() => {
-            this.CONSUME1(T.KwAfter);
-            this.SUBRULE1(this.additive);
-          });
-        },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(T.KwMax);
-          this.CONSUME2(T.KwNot);
-          this.CONSUME(T.KwEvaluable);
-          this.CONSUME(T.KwBetween);
-          this.CONSUME(T.NumberLiteral);
-        },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(T.KwStable);
-          this.CONSUME(T.KwDisease);
-          this.CONSUME(T.KwMinimum);
-          this.SUBRULE2(this.additive);
-          this.CONSUME2(T.KwAfter);
-          this.CONSUME(T.Name);
-        },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(T.KwToo);
-          this.CONSUME(T.KwSmall);
-          this.CONSUME(T.KwTo);
-          this.CONSUME(T.KwMeasure);
-          this.SUBRULE3(this.additive);
-        },
-      },
-      { ALT: () => this.SUBRULE(this.traceItem) },
-    ]);
-  });
 }
 
 /** The parser instance: Chevrotain parsers are reusable (set `input`, call a rule). */
 export const trialParser = new TrialParser();
 
-/** The grammar as serialisable data, for the railroad diagrams. */
-export const serializedGrammar: ISerializedGast[] = trialParser.getSerializedGastProductions();
-
-/** The grammar as serialisable data (function form, for callers that prefer not to hold the array). */
+/**
+ * The grammar as serialisable data, for the railroad diagrams, in reading order: the
+ * top level first, then declarations and sections, then expressions. (Chevrotain lists
+ * rules in definition order, which starts with the base class: the expressions.)
+ */
 export function getSerializedGrammar(): ISerializedGast[] {
-  return trialParser.getSerializedGastProductions();
+  const rules = trialParser.getSerializedGastProductions() as (ISerializedGast & { name: string })[];
+  const top = rules.filter((r) => r.name === "trialFile" || r.name === "declaration");
+  const firstDeclarationRule = rules.findIndex((r) => r.name === "traceItem");
+  const expressions = rules.slice(0, firstDeclarationRule);
+  const rest = rules.slice(firstDeclarationRule).filter((r) => !top.includes(r));
+  return [...top, ...rest, ...expressions];
 }
+
+/** `getSerializedGrammar()`, computed once. */
+export const serializedGrammar: ISerializedGast[] = getSerializedGrammar();

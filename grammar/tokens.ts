@@ -45,9 +45,9 @@ export const UnterminatedComment = createToken({ name: "UnterminatedComment", pa
 const keywordWords = new Set<string>();
 
 /** Characters a unit may contain outside `{...}` annotations and `[...]` atoms. */
-const UNIT_CHAR = /[A-Za-z0-9%*/.^_']/;
+export const UNIT_CHAR = /[A-Za-z0-9%*/.^_']/;
 /** Characters a unit may start with (a digit is handled separately). */
-const UNIT_START = /[A-Za-z%[{/]/;
+export const UNIT_START = /[A-Za-z%\[{/]/;
 
 /**
  * Custom pattern for `Unit`: UCUM text written right after a number (`9 g/dL`,
@@ -313,6 +313,16 @@ export const NumberLiteral = createToken({ name: "NumberLiteral", label: "a numb
 /** `=` (comparison, and `parameter p "label" = value`) */ export const Equals = createToken({ name: "Equals", label: '"="', pattern: /=/ });
 /** `+` */ export const Plus = createToken({ name: "Plus", label: '"+"', pattern: /\+/ });
 /** `-` */ export const Minus = createToken({ name: "Minus", label: '"-"', pattern: /-/ });
+
+/**
+ * The words that start a top-level declaration. A block whose items start with a name
+ * (the data dictionary, the trial metadata) ends before one of these, so a missing `}`
+ * is reported there instead of swallowing the next declaration; `parse.ts` also
+ * restarts at one of these if the parser gives up.
+ */
+export const declarationKeywords: TokenType[] = [
+  KwTrial, KwUse, KwSource, KwAnchor, KwForm, KwData, KwInclusion, KwExclusion, KwDefine, KwParameter, KwSchedule, KwToxicity, KwResponse,
+];
 
 /** The comparison operator tokens, for the parser and the editor grammar. */
 export const comparisonTokens: TokenType[] = [LessEq, GreaterEq, NotEq, Less, Greater, Equals];

@@ -576,35 +576,6 @@ export type ParameterDeclCstChildren = {
   traceBlock?: TraceBlockCstNode[];
 };
 
-export interface TrialFileCstNode extends CstNode {
-  name: "trialFile";
-  children: TrialFileCstChildren;
-}
-
-export type TrialFileCstChildren = {
-  declaration?: DeclarationCstNode[];
-};
-
-export interface DeclarationCstNode extends CstNode {
-  name: "declaration";
-  children: DeclarationCstChildren;
-}
-
-export type DeclarationCstChildren = {
-  trialDecl?: TrialDeclCstNode[];
-  useDecl?: UseDeclCstNode[];
-  sourceDecl?: SourceDeclCstNode[];
-  anchorDecl?: AnchorDeclCstNode[];
-  formDecl?: FormDeclCstNode[];
-  dataDecl?: DataDeclCstNode[];
-  criterionDecl?: CriterionDeclCstNode[];
-  defineDecl?: DefineDeclCstNode[];
-  parameterDecl?: ParameterDeclCstNode[];
-  scheduleDecl?: ScheduleDeclCstNode[];
-  toxicityDecl?: ToxicityDeclCstNode[];
-  responseDecl?: ResponseDeclCstNode[];
-};
-
 export interface DurationRangeCstNode extends CstNode {
   name: "durationRange";
   children: DurationRangeCstChildren;
@@ -910,6 +881,35 @@ export type RecistItemCstChildren = {
   traceItem?: TraceItemCstNode[];
 };
 
+export interface TrialFileCstNode extends CstNode {
+  name: "trialFile";
+  children: TrialFileCstChildren;
+}
+
+export type TrialFileCstChildren = {
+  declaration?: DeclarationCstNode[];
+};
+
+export interface DeclarationCstNode extends CstNode {
+  name: "declaration";
+  children: DeclarationCstChildren;
+}
+
+export type DeclarationCstChildren = {
+  trialDecl?: TrialDeclCstNode[];
+  useDecl?: UseDeclCstNode[];
+  sourceDecl?: SourceDeclCstNode[];
+  anchorDecl?: AnchorDeclCstNode[];
+  formDecl?: FormDeclCstNode[];
+  dataDecl?: DataDeclCstNode[];
+  criterionDecl?: CriterionDeclCstNode[];
+  defineDecl?: DefineDeclCstNode[];
+  parameterDecl?: ParameterDeclCstNode[];
+  scheduleDecl?: ScheduleDeclCstNode[];
+  toxicityDecl?: ToxicityDeclCstNode[];
+  responseDecl?: ResponseDeclCstNode[];
+};
+
 export interface ICstNodeVisitor<IN, OUT> extends ICstVisitor<IN, OUT> {
   expression(children: ExpressionCstChildren, param?: IN): OUT;
   ifExpression(children: IfExpressionCstChildren, param?: IN): OUT;
@@ -956,8 +956,6 @@ export interface ICstNodeVisitor<IN, OUT> extends ICstVisitor<IN, OUT> {
   criterionGroup(children: CriterionGroupCstChildren, param?: IN): OUT;
   defineDecl(children: DefineDeclCstChildren, param?: IN): OUT;
   parameterDecl(children: ParameterDeclCstChildren, param?: IN): OUT;
-  trialFile(children: TrialFileCstChildren, param?: IN): OUT;
-  declaration(children: DeclarationCstChildren, param?: IN): OUT;
   durationRange(children: DurationRangeCstChildren, param?: IN): OUT;
   eachCycle(children: EachCycleCstChildren, param?: IN): OUT;
   scheduleDecl(children: ScheduleDeclCstChildren, param?: IN): OUT;
@@ -978,4 +976,6 @@ export interface ICstNodeVisitor<IN, OUT> extends ICstVisitor<IN, OUT> {
   category(children: CategoryCstChildren, param?: IN): OUT;
   recistDecl(children: RecistDeclCstChildren, param?: IN): OUT;
   recistItem(children: RecistItemCstChildren, param?: IN): OUT;
+  trialFile(children: TrialFileCstChildren, param?: IN): OUT;
+  declaration(children: DeclarationCstChildren, param?: IN): OUT;
 }

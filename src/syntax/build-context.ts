@@ -42,17 +42,18 @@ export class BuildContext {
     return out;
   }
 
-  /** Run `convert`; on `Incomplete` (or any bug) return undefined instead of throwing. */
+  /**
+   * Run `convert`; on failure return undefined instead of throwing. `Incomplete` after
+   * syntax errors is expected (the item is dropped silently: its error is reported);
+   * anything else is a bug in the converter and is reported as an internal error.
+   */
   attempt<R>(node: CstNode, convert: () => R): R | undefined {
     try {
       return convert();
     } catch (error) {
       if (error instanceof Incomplete && (this.hasSyntaxErrors || node.recoveredNode === true)) return undefined;
-      if (!this.hasSyntaxErrors) {
-        const span = this.safeSpan(node);
-        const message = error instanceof Error ? error.message : String(error);
-        this.diagnostics.push(diag("TRC1020", `internal error while reading this ${node.name}: ${message}`, span));
-      }
+      const message = error instanceof Error ? error.message : String(error);
+      this.diagnostics.push(diag("TRC1020", `internal error while reading this ${node.name}: ${message}`, this.safeSpan(node)));
       return undefined;
     }
   }
@@ -76,7 +77,10 @@ export class BuildContext {
     return stringValue(tok(list, what, i));
   }
 
-  /** A whole-number count (`cycles 4`, `at least 1 of`); fractional text is kept as written by `Number`. */
+  /**
+   * A count (`cycles 4`, `at least 1 of`). The grammar accepts any number here; a
+   * fractional or zero count is left for the checker to report (TRC5003).
+   */
   count(list: IToken[] | undefined, what: string): { count: number; span: A.Span } {
     const token = tok(list, what);
     return { count: Number(token.image), span: this.s.ofToken(token) };

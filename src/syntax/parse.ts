@@ -91,7 +91,8 @@ function parseText(text: string, file: string): ParseResult {
     return { ast: null, diagnostics: sortDiagnostics(diagnostics), text };
   }
 
-  // Parsing, re-synchronising at the next declaration if the parser gives up early.
+  // Parsing. Chevrotain's recovery normally resynchronises at the next declaration by
+  // itself; should it give up early (NotAllInputParsed), parse again from the next one.
   const csts: TrialFileCstNode[] = [];
   const errors: IRecognitionException[] = [];
   let from = 0;
@@ -105,10 +106,12 @@ function parseText(text: string, file: string): ParseResult {
     from = next;
   }
   const seen = new Set<number>();
+  const consequence = consequenceOfLexError(tokens, diagnostics);
   for (const error of errors) {
     const span = errorSpan(error, file, text);
     if (seen.has(span.start)) continue; // one error per position, like TypeScript
     seen.add(span.start);
+    if (consequence(error.token)) continue;
     diagnostics.push(diag("TRC1020", error.message, span));
   }
 
@@ -120,10 +123,7 @@ function parseText(text: string, file: string): ParseResult {
 }
 
 /** Words that start a top-level declaration: where parsing restarts after giving up. */
-const DECLARATION_STARTS = new Set([
-  T.KwTrial, T.KwUse, T.KwSource, T.KwAnchor, T.KwForm, T.KwData, T.KwInclusion,
-  T.KwExclusion, T.KwDefine, T.KwParameter, T.KwSchedule, T.KwToxicity, T.KwResponse,
-]);
+const DECLARATION_STARTS = new Set(T.declarationKeywords);
 
 /** Index of the next declaration keyword at or after `from`, preferring one that starts a line. */
 function nextDeclarationStart(tokens: IToken[], from: number): number {
@@ -136,6 +136,26 @@ function nextDeclarationStart(tokens: IToken[], from: number): number {
     if (any < 0) any = i;
   }
   return any;
+}
+
+/**
+ * Whether a syntax error at `token` merely follows from a lexing error just before it:
+ * a character the lexer dropped (`a ≥ 3`) or a string that swallowed the rest of its
+ * line. Reporting those too would say the same thing twice.
+ */
+function consequenceOfLexError(tokens: IToken[], lexDiags: readonly Diagnostic[]): (token: IToken) => boolean {
+  if (lexDiags.length === 0) return () => false;
+  const indexOf = new Map(tokens.map((t, i) => [t.startOffset, i]));
+  const dropped = lexDiags.filter((d) => d.code === "TRC1010").map((d) => d.span.start);
+  return (token) => {
+    const i = token === undefined ? undefined : indexOf.get(token.startOffset);
+    const previous = i === undefined ? tokens[tokens.length - 1] : tokens[i - 1];
+    if (previous === undefined) return false;
+    if (previous.tokenType === T.UnterminatedString) return true;
+    const from = previous.endOffset ?? previous.startOffset;
+    const to = i === undefined ? Infinity : token.startOffset;
+    return dropped.some((offset) => offset > from && offset < to);
+  };
 }
 
 /** Where a syntax error points: the offending token, or just after the last token at end of file. */

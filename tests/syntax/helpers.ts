@@ -47,19 +47,36 @@ export function shape(value: unknown): unknown {
   return JSON.parse(JSON.stringify(value, (k, v: unknown) => (k === "span" || k === "unitSpan" || k === "typeSpan" ? undefined : v)));
 }
 
-/** Line and column (1-based) of an offset. */
-function position(text: string, offset: number): { line: number; column: number } {
-  const before = text.slice(0, offset).split(/\r\n|\r|\n/);
-  return { line: before.length, column: (before[before.length - 1] ?? "").length + 1 };
+/** Line and column (1-based) of offsets in `text`, by binary search over line starts. */
+function positions(text: string): (offset: number) => { line: number; column: number } {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) starts.push(i + 1);
+  }
+  return (offset) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((starts[mid] as number) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - (starts[lo] as number) + 1 };
+  };
 }
 
 /**
  * Every span in the tree: file name right, offsets inside the text and ordered,
  * line/column matching the offsets, and nested inside the span of the enclosing node.
- * Returns the number of spans checked.
+ * Returns the number of spans checked; throws (failing the test) on the first bad one.
  */
 export function checkSpans(root: unknown, text: string, file: string): number {
+  const position = positions(text);
   let count = 0;
+  const fail = (why: string, span: A.Span): never => {
+    throw new Error(`bad span (${why}): ${JSON.stringify(span)} ${JSON.stringify(text.slice(span.start, span.end).slice(0, 80))}`);
+  };
   const visit = (value: unknown, parent: A.Span | null): void => {
     if (Array.isArray(value)) {
       for (const v of value) visit(v, parent);
@@ -72,16 +89,13 @@ export function checkSpans(root: unknown, text: string, file: string): number {
       const span = obj[key] as A.Span | undefined;
       if (span === undefined) continue;
       count++;
-      expect(span.file).toBe(file);
-      expect(span.start).toBeGreaterThanOrEqual(0);
-      expect(span.end).toBeGreaterThanOrEqual(span.start);
-      expect(span.end).toBeLessThanOrEqual(text.length);
-      expect({ line: span.line, column: span.column }).toEqual(position(text, span.start));
-      expect({ line: span.endLine, column: span.endColumn }).toEqual(position(text, span.end));
-      if (parent !== null && obj["kind"] !== "TrialFile") {
-        expect(span.start).toBeGreaterThanOrEqual(parent.start);
-        expect(span.end).toBeLessThanOrEqual(parent.end);
-      }
+      if (span.file !== file) fail("file", span);
+      if (!(span.start >= 0 && span.end >= span.start && span.end <= text.length)) fail("offsets", span);
+      const start = position(span.start);
+      const end = position(span.end);
+      if (span.line !== start.line || span.column !== start.column) fail("start line/column", span);
+      if (span.endLine !== end.line || span.endColumn !== end.column) fail("end line/column", span);
+      if (parent !== null && obj["kind"] !== "TrialFile" && (span.start < parent.start || span.end > parent.end)) fail("outside its parent", span);
       if (key === "span") here = span;
     }
     for (const [key, v] of Object.entries(obj)) if (key !== "span" && key !== "unitSpan" && key !== "typeSpan") visit(v, here);
