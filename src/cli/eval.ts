@@ -1,5 +1,6 @@
 /** `trialc eval <file.trial> <patient.json> [--format text|json] [--as-of DATE] [--D0 DATE]`. */
 import { readFileSync } from "node:fs";
+import { parseTree, printParseErrorCode, type ParseError } from "jsonc-parser";
 import { compileFile } from "../compile.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
 import { evaluateEligibility } from "../interpret/eligibility.js";
@@ -23,14 +24,13 @@ export function readJson(path: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    const m = /position (\d+)/.exec(String((e as Error).message));
-    let where = "";
-    if (m) {
-      const pos = Number(m[1]);
-      const before = text.slice(0, pos).split("\n");
-      where = `:${before.length}:${before[before.length - 1]!.length + 1}`;
-    }
-    throw new UserError(`${path}${where}: not valid JSON: ${(e as Error).message}`);
+    // JSON.parse's message rarely says where; jsonc-parser (strict settings) does.
+    const errors: ParseError[] = [];
+    parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
+    const first = errors[0];
+    if (!first) throw new UserError(`${path}: not valid JSON: ${(e as Error).message}`);
+    const before = text.slice(0, first.offset).split("\n");
+    throw new UserError(`${path}:${before.length}:${before[before.length - 1]!.length + 1}: not valid JSON: ${printParseErrorCode(first.error).replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase()}`);
   }
 }
 

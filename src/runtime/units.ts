@@ -63,6 +63,21 @@ function ucumLib(): NonNullable<typeof lib> {
   return lib;
 }
 
+/**
+ * ucum-lhc prints to the console when its parser rejects a unit ("Unit requested for
+ * unit string …"); that would corrupt `--format json` output. Run its calls with the
+ * console silenced; the rejection itself comes back in the result.
+ */
+function quietly<T>(run: () => T): T {
+  const saved = { log: console.log, info: console.info, warn: console.warn, error: console.error };
+  console.log = console.info = console.warn = console.error = () => {};
+  try {
+    return run();
+  } finally {
+    Object.assign(console, saved);
+  }
+}
+
 // ---------------------------------------------------------------------------
 // Exact magnitudes from UCUM definitions.
 
@@ -197,7 +212,7 @@ function analyzeUncached(unit: string, code: string): Analysis {
   let u: UcumUnit | null | undefined;
   let msg: string[] = [];
   try {
-    const r = ucumLib().utils.getSpecifiedUnit(code, "validate", false);
+    const r = quietly(() => ucumLib().utils.getSpecifiedUnit(code, "validate", false));
     msg = r.retMsg;
     u = r.status === "valid" ? r.unit : null;
   } catch (e) {
@@ -241,7 +256,7 @@ export function validateUnit(unit: string): { ok: true } | { ok: false; message:
   const bsa = /\(?1\.73[ .]?m2\)?/;
   const suggestions: string[] = bsa.test(code) ? [code.replace(bsa, "{1.73_m2}")] : [];
   try {
-    const v = ucumLib().utils.validateUnitString(code, true);
+    const v = quietly(() => ucumLib().utils.validateUnitString(code, true));
     // Whole-word synonyms only ("Gauss" → "G"); a rewrite of an expression can change its meaning.
     if (v.ucumCode && v.ucumCode !== code && !/[./()]/.test(code)) suggestions.push(v.ucumCode);
     for (const s of v.suggestions ?? []) for (const x of s.units) if (x[0] && !suggestions.includes(x[0])) suggestions.push(x[0]);

@@ -61,6 +61,9 @@ describe("trialc eval", () => {
     const r = await trialc("eval", SEED, file("broken.json", '{\n  "ecog": 1,\n  oops\n}'));
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/broken\.json:3:\d+: not valid JSON/);
+    const bare = await trialc("eval", SEED, file("bare.json", "[,]"));
+    expect(bare.code).toBe(1);
+    expect(bare.stderr).toContain("bare.json:1:2: not valid JSON: value expected");
   });
 
   it("rejects wrong types, unknown units and impossible dates", async () => {
