@@ -126,7 +126,7 @@ export function emitEligibilityTests(ir: IrProtocol): string {
             L.line(`const range = ${b.element.range ? JSON.stringify([b.element.range.low, b.element.range.high]) : "null"};`);
             L.line("if (range && (v < Number(range[0]) || v > Number(range[1]))) return;");
             L.line("const text = v.toFixed(3);");
-            L.line(`const base = step({ ${b.element.name}: { value: text, unit: ${lit(b.element.unit)}${b.element.reference.uln ? ', uln: "1"' : ""} } }, ${lit(b.criterion)}, ${lit(b.rule)});`);
+            L.line(`const base = step({ ${b.element.name}: { value: text, unit: ${lit(b.element.unit!)}${b.element.reference.uln ? ', uln: "1"' : ""} } }, ${lit(b.criterion)}, ${lit(b.rule)});`);
             L.line(`const factors: Record<string, string> = ${JSON.stringify(Object.fromEntries(units.map((u) => [u, convert(dec(1), b.element.unit!, u, b.element.molarMass).toString()])))};`);
             L.line("const moved = scale(text, factors[unit]!);");
             L.line(`expect(step({ ${b.element.name}: { value: moved, unit${b.element.reference.uln ? ', uln: scale("1", factors[unit]!)' : ""} } }, ${lit(b.criterion)}, ${lit(b.rule)})).toBe(base);`);

@@ -1,0 +1,76 @@
+/**
+ * `trialc schedule <file.trial> --start DATE [--events events.json] [--as-of DATE]
+ * [--patient patient.json] [--anchor NAME=DATE...] [--subject ID] [--format text|json|ics]`:
+ * a patient's treatment calendar from the first injection date, with the recorded
+ * events' statuses. Bad input (events, patient data, dates) is reported with the file
+ * and the JSON path of every problem, exit 1, and no calendar is printed.
+ */
+import { readFileSync } from "node:fs";
+import { compileFile } from "../compile.js";
+import { hasErrors } from "../diagnostics/diagnostic.js";
+import { planSchedule } from "../interpret/schedule.js";
+import type { ScheduleProblem } from "../runtime/schedule.js";
+import { anchorOptions, readJson } from "./eval.js";
+import { EXIT, printDiagnostics, UserError } from "./io.js";
+import { formatIcs } from "./schedule-ics.js";
+import { formatSchedule } from "./schedule-text.js";
+
+/** The command's options, as commander parses them. */
+export interface ScheduleCliOptions {
+  start: string;
+  events?: string;
+  asOf?: string;
+  patient?: string;
+  anchor?: string[];
+  subject?: string;
+  format: string;
+}
+
+const FORMATS = ["text", "json", "ics"];
+
+/** Where a problem is, in the user's terms: the events file, the patient file, an option. */
+function where(p: ScheduleProblem, file: string, opts: ScheduleCliOptions): string {
+  switch (p.input) {
+    case "events":
+      return `${opts.events ?? "events"}: ${p.path}`;
+    case "patient":
+      return `${opts.patient ?? "patient"}: ${p.path}`;
+    case "start":
+      return `--start ${opts.start}`;
+    case "options":
+      return p.path === "asOf" ? `--as-of ${opts.asOf ?? ""}` : p.path.startsWith("anchors.") ? `--anchor ${p.path.slice(8)}` : p.path;
+    case "protocol":
+      return `${file}: ${p.path}`;
+  }
+}
+
+/** Run the command; returns the exit code (0, 1 bad input or protocol; usage errors throw). */
+export function runSchedule(file: string, opts: ScheduleCliOptions): number {
+  if (!FORMATS.includes(opts.format)) throw new UserError(`--format must be "text", "json" or "ics", not "${opts.format}"`, EXIT.usage);
+  const anchors = anchorOptions({ anchor: opts.anchor });
+  const r = compileFile(file);
+  if (!r.ir || hasErrors(r.diagnostics)) {
+    printDiagnostics(r.diagnostics, new Map([[r.file, r.text]]));
+    return EXIT.input;
+  }
+  if (!r.ir.schedule) throw new UserError(`${file} has no schedule section`);
+  const events = opts.events === undefined ? undefined : readJson(opts.events);
+  const patient = opts.patient === undefined ? undefined : readJson(opts.patient);
+  const outcome = planSchedule(r.ir, opts.start, events, {
+    ...(opts.asOf !== undefined ? { asOf: opts.asOf } : {}),
+    ...(patient !== undefined ? { patient } : {}),
+    ...(Object.keys(anchors).length ? { anchors } : {}),
+  });
+  if (!outcome.ok) {
+    if (opts.format === "json") process.stdout.write(JSON.stringify({ ok: false, errors: outcome.errors }, null, 2) + "\n");
+    for (const e of outcome.errors) process.stderr.write(`${where(e, file, opts)}: ${e.message}\n`);
+    return EXIT.input;
+  }
+  const result = outcome.result;
+  if (opts.format === "json") process.stdout.write(JSON.stringify(result, null, 2) + "\n");
+  else if (opts.format === "ics") {
+    const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+    process.stdout.write(formatIcs(result, { version: pkg.version, ...(opts.subject !== undefined ? { subject: opts.subject } : {}) }));
+  } else process.stdout.write(formatSchedule(result));
+  return EXIT.ok;
+}
