@@ -94,5 +94,7 @@ function checkGrade(ctx: CheckContext, g: A.GradeDecl): IrGrade | null {
     return null;
   }
   ctx.gradedTerms.set(g.term.text, g.term.span);
-  return { term: g.term.text, label: g.label, element: el.ir.name, ...(el.ir.unit ? { unit: el.ir.unit } : {}) };
+  // The verbatim grade texts travel in the IR: documents print them and read only the IR.
+  const gradeTexts = ([1, 2, 3, 4, 5] as const).map((grade) => ({ grade, text: term.gradeTexts[`${grade}`] }));
+  return { term: g.term.text, label: g.label, element: el.ir.name, ...(el.ir.unit ? { unit: el.ir.unit } : {}), gradeTexts };
 }

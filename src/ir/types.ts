@@ -267,6 +267,12 @@ export interface IrGrade {
   element: string;
   /** Unit of the element (graded after exact conversion to the table's unit). */
   unit?: string;
+  /**
+   * The standard's own words for grades 1–5 (CTCAE v4.03, verbatim), copied by the
+   * checker so that documents can print the grading without importing the stdlib.
+   * Optional only so that hand-built IR stays valid; the checker always fills it.
+   */
+  gradeTexts?: { grade: 1 | 2 | 3 | 4 | 5; text: string }[];
 }
 
 export interface IrToxRule {

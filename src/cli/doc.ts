@@ -1,0 +1,66 @@
+/**
+ * `trialc doc <file.trial> [--format md|html|pdf] [--out path]`: the printable protocol
+ * summary, generated from the same source as the screening software.
+ *
+ * Markdown and HTML go to stdout unless `--out` is given; PDF needs `--out` (binary
+ * output on a terminal helps no one) and the system's Chromium, which trialc never
+ * downloads: without it the command says how to install it and exits 1. Files are
+ * written atomically; nothing is written when the protocol has errors.
+ */
+import { readFileSync } from "node:fs";
+import { compileFile } from "../compile.js";
+import { hasErrors } from "../diagnostics/diagnostic.js";
+import { renderDocument } from "../emit/document/render.js";
+import { CHROMIUM_MISSING, findChromium, htmlToPdf } from "../emit/document/pdf.js";
+import { EXIT, printDiagnostics, UserError, writeFileAtomic } from "./io.js";
+
+/** The formats `trialc doc` writes. */
+export const DOC_FORMATS = ["md", "html", "pdf"] as const;
+export type DocFormat = (typeof DOC_FORMATS)[number];
+
+export interface DocOptions {
+  format?: string;
+  out?: string;
+}
+
+const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+
+/** The tool named in every document's colophon (a version, never a date: output is deterministic). */
+export const GENERATOR = `trialc ${pkg.version}`;
+
+export async function runDoc(file: string, opts: DocOptions): Promise<number> {
+  const format = opts.format ?? "md";
+  if (!(DOC_FORMATS as readonly string[]).includes(format)) throw new UserError(`unknown format "${format}": use ${DOC_FORMATS.join(", ")}`, EXIT.usage);
+  if (format === "pdf" && !opts.out) throw new UserError("--format pdf writes a file: give it with --out, e.g. --out out/protocol.pdf", EXIT.usage);
+
+  const r = compileFile(file);
+  printDiagnostics(r.diagnostics, new Map([[r.file, r.text]]));
+  if (!r.ir || hasErrors(r.diagnostics)) return EXIT.input;
+
+  if (format === "md" || format === "html") {
+    const text = renderDocument(r.ir, format, GENERATOR);
+    if (!opts.out) {
+      process.stdout.write(text);
+      return EXIT.ok;
+    }
+    writeFileAtomic(opts.out, text);
+    process.stderr.write(`wrote ${opts.out}\n`);
+    return EXIT.ok;
+  }
+
+  // Look for the browser before rendering: a missing Chromium is the likely failure.
+  const chromium = findChromium();
+  if (!chromium) throw new UserError(CHROMIUM_MISSING, EXIT.input);
+  const html = renderDocument(r.ir, "html", GENERATOR);
+  const acronym = r.ir.trial.meta.find((m) => m.key === "acronym")?.values.join(" ");
+  const footer = `${r.ir.trial.id}${acronym ? ` (${acronym})` : ""} · protocol summary · ${GENERATOR}`;
+  let pdf: Uint8Array;
+  try {
+    pdf = await htmlToPdf(html, footer, chromium);
+  } catch (e) {
+    throw new UserError(`Chromium (${chromium}) could not print the document: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`, EXIT.input);
+  }
+  writeFileAtomic(opts.out!, pdf);
+  process.stderr.write(`wrote ${opts.out} (${pdf.length} bytes, printed by ${chromium})\n`);
+  return EXIT.ok;
+}

@@ -1,0 +1,126 @@
+/**
+ * The schedule as view models: the treatment, the treatment day, the schedule of
+ * activities (visits as columns, procedures as rows, windows in the header, as ICH
+ * M11 protocols print it) and the conditions checked before treatment.
+ */
+import type { IrDay, IrRelativeTime, IrSchedule, IrTreatment, IrVisit } from "../../ir/types.js";
+import { durationRangeText, durationText, inSentence, quantityText, relativeTimeText } from "./format.js";
+import { plainRule } from "./plain-language.js";
+import { parameterFlags, traceModel, type DocContext } from "./model-common.js";
+import { dayRangeText, planSchedule, type SchedulePlan } from "./schedule-plan.js";
+import type { DayModel, MetaModel, RuleModel, ScheduleModel, SoaModel, TreatmentModel } from "./model-types.js";
+
+/** The schedule section; `plan` is shared with the timeline. */
+export function scheduleModel(ctx: DocContext, s: IrSchedule, plan: SchedulePlan): ScheduleModel {
+  return {
+    treatments: s.treatments.map((t) => treatmentModel(ctx, t)),
+    days: s.days.map((d) => dayModel(ctx, d)),
+    soa: soaModel(ctx, s, plan),
+    requirements: s.requirements.map(
+      (r): RuleModel => ({
+        name: r.name,
+        label: r.label,
+        rule: plainRule(r.expr, ctx.plain),
+        ruleSource: r.expr.text,
+        when: r.eachCycle ? "Before each cycle" : "Once, before the first treatment",
+        trace: traceModel(ctx, r.trace),
+      }),
+    ),
+    trace: traceModel(ctx, s.trace),
+  };
+}
+
+/** The plan for a protocol's schedule (cycle count from the treatment, else from toxicity). */
+export function schedulePlan(ctx: DocContext, s: IrSchedule): SchedulePlan {
+  return planSchedule(s, ctx.ir.toxicity?.maxCycles ?? null);
+}
+
+function treatmentModel(ctx: DocContext, t: IrTreatment): TreatmentModel {
+  const facts: MetaModel[] = [];
+  if (t.dose) {
+    const tol = t.dose.tolerance;
+    const tolText = tol ? ` ± ${quantityText(tol.value, tol.unit)}${tol.param ? ` (${inSentence(ctx.params.get(tol.param)?.label ?? tol.param)})` : ""}` : "";
+    facts.push({ key: "Dose", value: `${quantityText(t.dose.value, t.dose.unit)}${tolText}` });
+  }
+  if (t.route) facts.push({ key: "Route", value: t.route });
+  if (t.cycles !== null) facts.push({ key: "Cycles", value: String(t.cycles) });
+  if (t.firstAt) facts.push({ key: "First treatment", value: anchorLabel(ctx, t.firstAt) });
+  if (t.spacing) facts.push({ key: "Spacing", value: `${durationRangeText(t.spacing)}, treatment to treatment (both bounds included)` });
+  const tolParam = t.dose?.tolerance?.param;
+  return { label: t.label, facts, flags: tolParam ? parameterFlags(ctx, tolParam) : [], trace: traceModel(ctx, t.trace) };
+}
+
+function anchorLabel(ctx: DocContext, name: string): string {
+  const a = ctx.ir.anchors.find((x) => x.name === name);
+  return a ? `${name}: ${a.label}` : name;
+}
+
+function dayModel(ctx: DocContext, d: IrDay): DayModel {
+  const label = (name: string) => inSentence(d.steps.find((s) => s.name === name)?.label ?? name);
+  return {
+    label: d.label,
+    steps: d.steps.map((s) => ({
+      label: s.label,
+      timing: s.timing.kind === "at" ? `at ${durationText(s.timing.offset)}` : `${s.timing.kind} ${label(s.timing.step)}`,
+      lasting: s.lasting ? durationRangeText(s.lasting) : "",
+    })),
+    total: d.total ? durationRangeText(d.total) : null,
+    trace: traceModel(ctx, d.trace),
+  };
+}
+
+/** A visit's window as the protocol states it: "cycle + 1 to 7 days", "D0 − 4 weeks to D0 − 1 day". */
+export function visitWindowText(v: IrVisit): string {
+  if (v.timing.kind === "at") return relativeTimeText(v.timing.at);
+  const { low, high } = v.timing;
+  const short = sameShape(low, high);
+  if (short) return `${low.anchor} ${short.sign < 0 ? "−" : "+"} ${short.low} to ${short.high}`;
+  return `${relativeTimeText(low)} to ${relativeTimeText(high)}`;
+}
+
+/** "cycle + 1 d … cycle + 7 d" shares anchor, sign and unit: print it once. */
+function sameShape(a: IrRelativeTime, b: IrRelativeTime) {
+  const [x, y] = [a.offsets, b.offsets];
+  if (a.anchor !== b.anchor || x.length !== 1 || y.length !== 1) return null;
+  if (x[0]!.sign !== y[0]!.sign || x[0]!.duration.unit !== y[0]!.duration.unit) return null;
+  // "− 4 to 1 weeks" would read backwards; only increasing positive windows are shortened.
+  if (x[0]!.sign < 0) return null;
+  return { sign: x[0]!.sign, low: x[0]!.duration.amount, high: durationText(y[0]!.duration) };
+}
+
+function soaModel(ctx: DocContext, s: IrSchedule, plan: SchedulePlan): SoaModel {
+  const occ = plan.occurrences;
+  const columns = occ.map((o) => ({
+    heading: o.visit.label,
+    cycle: o.cycle === null ? "" : `C${o.cycle}`,
+    visit: o.visit.name,
+    window: visitWindowText(o.visit),
+    days: dayRangeText(o),
+  }));
+  const groups: { label: string; span: number }[] = [];
+  const spacing = plan.treatment?.spacing ?? null;
+  for (const o of occ) {
+    const label =
+      o.phase === "before" ? "Before treatment" : o.phase === "after" ? "After treatment" : o.cycle === null ? "Each cycle" : cycleLabel(o.cycle, plan.firstAt, spacing);
+    const last = groups[groups.length - 1];
+    if (last && last.label === label) last.span++;
+    else groups.push({ label, span: 1 });
+  }
+  const procedures: string[] = [];
+  for (const o of occ) for (const p of o.visit.procedures) if (!procedures.includes(p)) procedures.push(p);
+  const rows = procedures.map((p) => ({ procedure: p, cells: occ.map((o) => ({ mark: o.visit.procedures.includes(p) })) }));
+  const notes = s.visits.map((v) => ({ visit: v.label, window: visitWindowText(v) + (v.eachCycle ? ", every cycle" : ""), trace: traceModel(ctx, v.trace) }));
+  return { groups, columns, rows, notes, caption: caption(plan) };
+}
+
+function cycleLabel(k: number, firstAt: string | null, spacing: IrTreatment["spacing"]): string {
+  if (k === 1) return firstAt ? `Cycle 1 (${firstAt})` : "Cycle 1";
+  return spacing ? `Cycle ${k} (C${k - 1} + ${durationRangeText(spacing)})` : `Cycle ${k}`;
+}
+
+function caption(plan: SchedulePlan): string {
+  const parts = [plan.cycles === null ? "The protocol gives no number of cycles: cycle visits are shown once." : `${plan.cycles} cycles.`];
+  if (plan.firstAt) parts.push(`Days are counted from ${plan.firstAt} (day 0); a cycle's earliest day uses the shortest spacing between cycles, its latest the longest.`);
+  if (plan.occurrences.some((o) => o.approx)) parts.push("≈ marks days placed approximately, because a window is in calendar months or years.");
+  return parts.join(" ");
+}

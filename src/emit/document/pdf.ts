@@ -1,0 +1,118 @@
+/**
+ * Printing the HTML document to PDF through the system's headless Chromium.
+ *
+ * trialc never downloads a browser: it uses the Chromium the system has (Debian's
+ * `chromium` package), driven by playwright-core, which ships no browser of its own.
+ * The browser runs with a fresh, temporary profile, no network (every request is
+ * refused: the document is standalone, so nothing should be asked for), no sandbox
+ * (it runs as root in CI containers) and no background services.
+ */
+import { accessSync, constants, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { delimiter, join } from "node:path";
+import { htmlEscape } from "./escape.js";
+
+/** The flags every launch uses: headless, no sandbox, no GPU, nothing phoning home. */
+export const CHROMIUM_FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+/** What to say when no Chromium is found. */
+export const CHROMIUM_MISSING =
+  "PDF output prints the HTML document with headless Chromium, and none was found (looked for /usr/bin/chromium, then chromium and chromium-browser on PATH).\n" +
+  "Install it with:  apt-get install chromium   (Debian; as root, after apt-get update)\n" +
+  "or write the HTML with --format html and print it from any browser.";
+
+const isExecutable = (path: string) => {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Where to look: `/usr/bin/chromium` first, then `chromium` and `chromium-browser` on PATH. */
+export function findChromium(path: string = process.env.PATH ?? "", exists: (p: string) => boolean = isExecutable): string | null {
+  if (exists("/usr/bin/chromium")) return "/usr/bin/chromium";
+  for (const name of ["chromium", "chromium-browser"])
+    for (const dir of path.split(delimiter).filter(Boolean)) {
+      const candidate = join(dir, name);
+      if (exists(candidate)) return candidate;
+    }
+  return null;
+}
+
+/** An open page with the document loaded, for printing and for browser tests. */
+export interface LoadedDocument {
+  page: import("playwright-core").Page;
+  /** URLs the page tried to fetch (all refused): a standalone document asks for none. */
+  requests: string[];
+  close(): Promise<void>;
+}
+
+/** Open `html` in headless Chromium at `executable`, with a fresh temporary profile and no network. */
+export async function openDocument(executable: string, html: string): Promise<LoadedDocument> {
+  const { chromium } = await import("playwright-core");
+  const profile = mkdtempSync(join(tmpdir(), "trialc-chromium-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: executable,
+    headless: true,
+    args: CHROMIUM_FLAGS,
+    viewport: { width: 1100, height: 1400 },
+    offline: true,
+  });
+  const requests: string[] = [];
+  try {
+    await context.route("**/*", (route) => {
+      requests.push(route.request().url());
+      return route.abort();
+    });
+    const page = context.pages()[0] ?? (await context.newPage());
+    await page.setContent(html, { waitUntil: "load" });
+    return {
+      page,
+      requests,
+      async close() {
+        await context.close();
+        rmSync(profile, { recursive: true, force: true });
+      },
+    };
+  } catch (e) {
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+/** Print a loaded document to an A4 PDF with page numbers in the footer. */
+export async function printPdf(doc: LoadedDocument, footerText: string): Promise<Uint8Array> {
+  await doc.page.emulateMedia({ media: "print" });
+  return doc.page.pdf({
+    format: "A4",
+    printBackground: true,
+    preferCSSPageSize: true,
+    displayHeaderFooter: true,
+    headerTemplate: "<span></span>",
+    // The footer is HTML built outside the templates: its protocol text is escaped here.
+    footerTemplate: `<div style="font-size:7pt;width:100%;padding:0 14mm;color:#555;display:flex;justify-content:space-between"><span>${htmlEscape(footerText)}</span><span>page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>`,
+  });
+}
+
+/** HTML to PDF bytes with the system's Chromium; throws a plain Error with install advice when there is none. */
+export async function htmlToPdf(html: string, footerText: string, executable: string | null = findChromium()): Promise<Uint8Array> {
+  if (!executable) throw new Error(CHROMIUM_MISSING);
+  const doc = await openDocument(executable, html);
+  try {
+    return await printPdf(doc, footerText);
+  } finally {
+    await doc.close();
+  }
+}

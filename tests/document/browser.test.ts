@@ -1,0 +1,99 @@
+/**
+ * The HTML document in a real browser: Debian's Chromium, driven by playwright-core
+ * (which never downloads a browser). The page must load with no network request,
+ * show the schedule of activities with one column per visit and every criterion id,
+ * apply its print stylesheet, and print. A screenshot and the PDF are saved in
+ * test-artifacts/document/ for a person to look at.
+ *
+ * Without Chromium every test here is skipped, saying so and how to install it.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { findChromium, openDocument, printPdf, type LoadedDocument } from "../../src/emit/document/pdf.js";
+import { criterionIds, expectedVisitColumns, render, seedIr } from "./support.js";
+
+const ARTIFACTS = fileURLToPath(new URL("../../test-artifacts/document/", import.meta.url));
+const chromium = findChromium();
+const SKIP_NOTE = "Chromium is not installed: browser tests skipped (install it with: apt-get install chromium)";
+if (!chromium) process.stderr.write(`tests/document/browser.test.ts: ${SKIP_NOTE}\n`);
+
+const ir = seedIr();
+let doc: LoadedDocument | null = null;
+
+beforeAll(async () => {
+  if (!chromium) return;
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const html = render(ir, "html");
+  writeFileSync(`${ARTIFACTS}protocol.html`, html);
+  doc = await openDocument(chromium, html);
+}, 60_000);
+
+afterAll(async () => {
+  await doc?.close();
+});
+
+describe("the seed's HTML document in Chromium", () => {
+  it("loads without asking for anything over the network", ({ skip }) => {
+    skip(!doc, SKIP_NOTE);
+    expect(doc!.requests).toEqual([]);
+  });
+
+  it("shows the schedule of activities with one column per visit", async ({ skip }) => {
+    skip(!doc, SKIP_NOTE);
+    const page = doc!.page;
+    const visits = page.locator("table.soa thead tr.visits th");
+    expect(await visits.count()).toBe(expectedVisitColumns(ir));
+    expect(await visits.count()).toBe(13);
+    // Every procedure row has one cell per visit column, as laid out by the browser.
+    const cellsPerRow = await page.locator("table.soa tbody tr").evaluateAll((rows) => rows.map((r) => r.querySelectorAll("td").length));
+    expect(new Set(cellsPerRow)).toEqual(new Set([13]));
+    // The group header spans exactly the visit columns.
+    const spans = await page.locator("table.soa thead tr.groups th[scope=colgroup]").evaluateAll((ths) => ths.map((t) => Number(t.getAttribute("colspan"))));
+    expect(spans.reduce((a, b) => a + b, 0)).toBe(13);
+    // On screen the whole table fits the page width: no column is hidden behind a scroll bar.
+    const fit = await page.locator(".soa-wrap").evaluate((w) => ({ scroll: w.scrollWidth, client: w.clientWidth }));
+    expect(fit.scroll).toBeLessThanOrEqual(fit.client);
+    await page.locator("table.soa").screenshot({ path: `${ARTIFACTS}schedule-of-activities.png` });
+  });
+
+  it("shows every criterion id, each beside a tick box", async ({ skip }) => {
+    skip(!doc, SKIP_NOTE);
+    const page = doc!.page;
+    const text = await page.locator("#eligibility").innerText();
+    for (const id of criterionIds(ir)) expect(text, id).toMatch(new RegExp(`(^|\\s)${id}(\\s|$)`));
+    const shown = await page.locator("li.criterion > .crit-head .crit-id").allInnerTexts();
+    expect(shown).toEqual(criterionIds(ir));
+    const boxes = await page.locator("li.criterion > .crit-head .box").evaluateAll((bs) => bs.map((b) => b.getBoundingClientRect().width));
+    expect(boxes).toHaveLength(criterionIds(ir).length);
+    for (const w of boxes) expect(w).toBeGreaterThan(8);
+    await page.mouse.wheel(0, -1_000_000);
+    await page.locator("body").evaluate((b) => b.scrollIntoView());
+    await page.screenshot({ path: `${ARTIFACTS}first-page.png` });
+  });
+
+  it("draws the timeline with a visible bar for every window", async ({ skip }) => {
+    skip(!doc, SKIP_NOTE);
+    const sizes = await doc!.page.locator("figure.timeline svg rect.bar").evaluateAll((rs) => rs.map((r) => r.getBoundingClientRect().width));
+    expect(sizes).toHaveLength(13);
+    for (const w of sizes) expect(w).toBeGreaterThan(2);
+    await doc!.page.locator("figure.timeline").screenshot({ path: `${ARTIFACTS}timeline.png` });
+  });
+
+  it("prints on A4 with repeated table headers, and saves the PDF", async ({ skip }) => {
+    skip(!doc, SKIP_NOTE);
+    const page = doc!.page;
+    const pdf = await printPdf(doc!, "NCT01842165 (LuMEn) · protocol summary · browser test");
+    // printPdf switched the page to print media: the print rules now apply.
+    // (The test files compile without the DOM library: the page code is passed as text.)
+    const styles = await page.evaluate(`({
+      thead: getComputedStyle(document.querySelector("table.soa thead")).display,
+      section: getComputedStyle(document.querySelector("section.major")).breakBefore,
+      leaf: getComputedStyle(document.querySelector("li.criterion.leaf")).breakInside,
+    })`);
+    expect(styles).toEqual({ thead: "table-header-group", section: "page", leaf: "avoid" });
+    writeFileSync(`${ARTIFACTS}protocol.pdf`, pdf);
+    expect(Buffer.from(pdf.subarray(0, 5)).toString("latin1")).toBe("%PDF-");
+    expect(pdf.length).toBeGreaterThan(50_000);
+  }, 60_000);
+});
