@@ -10,6 +10,11 @@ import { EXIT, UserError } from "./io.js";
 import { runCheck } from "./check.js";
 import { runBuild } from "./build.js";
 import { runEval } from "./eval.js";
+import { runSchedule } from "./schedule.js";
+import { runResponse } from "./response.js";
+import { runToxicity } from "./toxicity.js";
+import { runCrf } from "./crf.js";
+import { runDoc } from "./doc.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
 
@@ -51,6 +56,62 @@ export function buildProgram(): Command {
     .option("--anchor <name=date...>", "another reference date, e.g. D0=2027-01-04")
     .action((file: string, patient: string, opts) => {
       process.exitCode = runEval(file, patient, opts);
+    });
+
+  program
+    .command("schedule")
+    .description("plan a patient's treatment calendar from the first injection date: every visit with its window and status")
+    .argument("<file>", ".trial file")
+    .requiredOption("--start <date>", "the first injection date, D0 (YYYY-MM-DD)")
+    .option("--events <file>", "visits recorded so far, JSON array: [{\"visit\": \"treatment\", \"cycle\": 1, \"date\": \"2027-01-04\"}, ...]")
+    .option("--as-of <date>", "today, for what is missed (default: the last recorded event's date)")
+    .option("--patient <file>", "patient data, JSON, for the requirements before treatment")
+    .option("--anchor <name=date...>", "another reference date, e.g. inclusion=2026-12-14")
+    .option("--subject <id>", "a patient identifier for the iCalendar events' UIDs and titles")
+    .option("--format <format>", "text, json or ics (iCalendar)", "text")
+    .action((file: string, opts) => {
+      process.exitCode = runSchedule(file, opts);
+    });
+
+  program
+    .command("toxicity")
+    .description("decide the next cycle (proceed, delay, stop or unknown) from a treatment history (JSON)")
+    .argument("<file>", ".trial file")
+    .argument("<history>", "treatment history, JSON: cycles given with their dosimetry, labs before the next cycle")
+    .option("--format <format>", "text or json", "text")
+    .action((file: string, history: string, opts) => {
+      process.exitCode = runToxicity(file, history, opts);
+    });
+
+  program
+    .command("response")
+    .description("evaluate a patient's tumour assessments (JSON): RECIST 1.1 per time point and best overall response, lesion-level change")
+    .argument("<file>", ".trial file")
+    .argument("<assessments>", "assessment series, JSON")
+    .option("--format <format>", "text or json", "text")
+    .option("--anchor <name=date...>", "a reference date the data do not give, e.g. D0=2027-01-18")
+    .action((file: string, assessments: string, opts) => {
+      process.exitCode = runResponse(file, assessments, opts);
+    });
+
+  program
+    .command("crf")
+    .description("write the case report forms: JSON Schema 2020-12 per form, CDISC ODM 1.3.2 XML, or a REDCap data dictionary")
+    .argument("<file>", ".trial file")
+    .requiredOption("--out <dir>", "output directory")
+    .option("--format <format>", "jsonschema, odm or redcap", "jsonschema")
+    .action((file: string, opts) => {
+      process.exitCode = runCrf(file, opts);
+    });
+
+  program
+    .command("doc")
+    .description("write the printable protocol summary: eligibility checklist, schedule of activities, toxicity, response, traceability")
+    .argument("<file>", ".trial file")
+    .option("--format <format>", "md, html (one standalone file) or pdf (printed by the system's Chromium)", "md")
+    .option("--out <path>", "output file (md and html go to stdout without it; pdf needs it)")
+    .action(async (file: string, opts) => {
+      process.exitCode = await runDoc(file, opts);
     });
 
   return program;

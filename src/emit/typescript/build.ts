@@ -9,6 +9,10 @@ import { join } from "node:path";
 import ts from "typescript";
 import type { IrProtocol } from "../../ir/types.js";
 import { emitDefinitionsModule, emitEligibilityModule, emitPatientModule } from "./modules.js";
+import { emitScheduleModule } from "./schedule.js";
+import { emitToxicityModule } from "./toxicity.js";
+import { emitResponseModule } from "./response.js";
+import { jsonSchemaFiles } from "../forms/jsonschema.js";
 
 const RUNTIME_DIR = fileURLToPath(new URL("../../runtime/", import.meta.url));
 
@@ -25,6 +29,13 @@ export function typescriptFiles(ir: IrProtocol, extra: Map<string, string> = new
   files.set("patient.ts", emitPatientModule(ir));
   files.set("definitions.ts", emitDefinitionsModule(ir));
   files.set("eligibility.ts", emitEligibilityModule(ir));
+  const schedule = emitScheduleModule(ir);
+  if (schedule) files.set("schedule.ts", schedule);
+  const toxicity = emitToxicityModule(ir);
+  if (toxicity) files.set("toxicity.ts", toxicity);
+  const response = emitResponseModule(ir);
+  if (response) files.set("response.ts", response);
+  for (const [name, text] of jsonSchemaFiles(ir)) files.set(`forms/${name}`, text); // the case report forms, same source
   for (const [k, v] of extra) files.set(k, v);
   // So that `tsc --strict --noEmit` in the output folder checks it with the right
   // settings, and Node treats emitted `.js` as ES modules wherever the folder goes.
