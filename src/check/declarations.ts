@@ -12,8 +12,8 @@ import { CheckContext, irSpan } from "./context.js";
 /** The libraries trialc ships, with the versions it implements. */
 export const LIBRARIES: Record<string, string[]> = { ctcae: ["4.03"], recist: ["1.1"] };
 
-/** Names a data element may not take, because the language gives them a meaning. */
-const RESERVED = new Set(["ULN", "LLN", "true", "false", "change"]);
+/** Names a data element may not take: the language gives them a meaning (`anchors` holds the reference dates in patient data). */
+const RESERVED = new Set(["ULN", "LLN", "true", "false", "change", "anchors"]);
 
 export function collectDeclarations(ctx: CheckContext, file: A.TrialFile): void {
   const seen = new Map<string, { what: string; span: A.Span }>();
