@@ -32,8 +32,16 @@ describe("trialc crf", () => {
     expect(red.code).toBe(0);
     expect(readdirSync(join(tmp, "redcap")).sort()).toEqual(["redcap-data-dictionary.csv", "redcap-repeating-instruments.csv"]);
     expect(parseCsv(readFileSync(join(tmp, "redcap", "redcap-data-dictionary.csv"), "utf8"))[0]).toHaveLength(18);
-    expect(red.stderr).toContain("forms assessment, adverse_events declare no data elements");
+    expect(red.stderr).not.toContain("no data elements");
     expect(red.stderr).toContain("repeating instruments");
+  });
+
+  it("notes a declared form that captures nothing (no REDCap instrument for it)", async () => {
+    const p = join(tmp, "empty-form.trial");
+    writeFileSync(p, 'trial "T" { title "t" }\nform f "F"\nform later "Not designed yet"\ndata {\n  x: boolean "X" form f\n}\ninclusion I1 "x" { rule x }\n');
+    const red = await trialc("crf", p, "--out", join(tmp, "redcap-empty"), "--format", "redcap");
+    expect(red.code).toBe(0);
+    expect(red.stderr).toContain("note: form later declares no data elements: no REDCap instrument");
   });
 
   it("exits 2 on an unknown format or a missing --out, without a stack trace", async () => {

@@ -102,7 +102,7 @@ describe("ODM 1.3.2 export of the seed protocol", () => {
       }
     }
     expect(byOid("ItemDef", "IT.lesions.krenning_score")!.attrs.DataType).toBe("integer");
-    expect(childrenNamed(byOid("FormDef", "F.assessment")!, "ItemGroupRef")).toEqual([]); // declared, empty
+    expect(childrenNamed(byOid("FormDef", "F.assessment")!, "ItemGroupRef").map((r) => r.attrs.ItemGroupOID)).toEqual(["IG.assessment.tumour_assessments"]);
   });
 
   it("carries units, exact range checks per unit, code lists and conditional collection", () => {

@@ -29,7 +29,9 @@ const run = (h: History): CycleDecision => decided(compiled.decideCycle(h));
 /** Whether `after` is at least as severe as `before` (unknown only follows unknown). */
 function noLessSevere(before: CycleDecision, after: CycleDecision): boolean {
   if (before.decision === "stop") return after.decision === "stop";
-  if (before.decision === "unknown") return after.decision === "unknown" || after.decision === "stop";
+  // From unknown, a worse value may settle an open rule (gfr 88 → 60 decides the renal
+  // delay rule); it must never settle into proceed.
+  if (before.decision === "unknown") return after.decision !== "proceed";
   return after.decision !== "unknown" && SEVERITY[after.decision]! >= SEVERITY[before.decision]!;
 }
 
