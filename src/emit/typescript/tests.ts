@@ -30,9 +30,11 @@ function boundaries(ir: IrProtocol): Boundary[] {
   const out: Boundary[] = [];
   const visit = (id: string, e: IrExpr) => {
     if (e.k === "quantifier") return;
-    if (e.k === "compare" && e.left.k === "element" && (e.right.k === "quantity" || e.right.k === "number")) {
+    if (e.k === "compare" && e.left.k === "element" && (e.right.k === "quantity" || e.right.k === "number" || e.right.k === "refMultiple")) {
       const el = els.get(e.left.name);
-      if (el && (el.type === "decimal" || el.type === "integer")) out.push({ criterion: id, rule: e.text, element: el, op: e.op, threshold: e.right.value });
+      // `2 x ULN`: the test data carry a reference limit of 1, so the threshold is the factor.
+      const threshold = e.right.k === "refMultiple" ? e.right.factor : e.right.value;
+      if (el && (el.type === "decimal" || el.type === "integer")) out.push({ criterion: id, rule: e.text, element: el, op: e.op, threshold });
     }
     children(e).forEach((c) => visit(id, c));
   };
@@ -54,7 +56,7 @@ function jsonValue(el: IrElement, value: string, unit = el.unit): string {
   if (el.type === "integer") return value;
   if (!el.unit) return lit(value);
   const v = unit === el.unit ? value : convert(dec(value), el.unit, unit!, el.molarMass).toString();
-  return `{ value: ${lit(v)}, unit: ${lit(unit!)}${el.reference.uln ? ', uln: "1"' : ""} }`;
+  return `{ value: ${lit(v)}, unit: ${lit(unit!)}${refs(el, '"1"')} }`;
 }
 
 /** Whether converting to `unit` and back is exact in short decimals (mmol/L of hemoglobin is not). */
@@ -62,6 +64,11 @@ function terminating(el: IrElement, unit: string): boolean {
   const there = convert(dec(1), el.unit!, unit, el.molarMass);
   const back = convert(dec(1), unit, el.unit!, el.molarMass);
   return there.precision(true) <= 20 && back.precision(true) <= 20;
+}
+
+/** The reference limits the test data carry (a ULN and LLN of 1, in the value's unit). */
+function refs(el: IrElement, value: string): string {
+  return (el.reference.uln ? `, uln: ${value}` : "") + (el.reference.lln ? `, lln: ${value}` : "");
 }
 
 function inRange(el: IrElement, v: string): boolean {
@@ -126,10 +133,10 @@ export function emitEligibilityTests(ir: IrProtocol): string {
             L.line(`const range = ${b.element.range ? JSON.stringify([b.element.range.low, b.element.range.high]) : "null"};`);
             L.line("if (range && (v < Number(range[0]) || v > Number(range[1]))) return;");
             L.line("const text = v.toFixed(3);");
-            L.line(`const base = step({ ${b.element.name}: { value: text, unit: ${lit(b.element.unit!)}${b.element.reference.uln ? ', uln: "1"' : ""} } }, ${lit(b.criterion)}, ${lit(b.rule)});`);
+            L.line(`const base = step({ ${b.element.name}: { value: text, unit: ${lit(b.element.unit!)}${refs(b.element, '"1"')} } }, ${lit(b.criterion)}, ${lit(b.rule)});`);
             L.line(`const factors: Record<string, string> = ${JSON.stringify(Object.fromEntries(units.map((u) => [u, convert(dec(1), b.element.unit!, u, b.element.molarMass).toString()])))};`);
             L.line("const moved = scale(text, factors[unit]!);");
-            L.line(`expect(step({ ${b.element.name}: { value: moved, unit${b.element.reference.uln ? ', uln: scale("1", factors[unit]!)' : ""} } }, ${lit(b.criterion)}, ${lit(b.rule)})).toBe(base);`);
+            L.line(`expect(step({ ${b.element.name}: { value: moved, unit${refs(b.element, 'scale("1", factors[unit]!)')} } }, ${lit(b.criterion)}, ${lit(b.rule)})).toBe(base);`);
           });
           L.line("}),");
           L.line("{ numRuns: 50 },");
