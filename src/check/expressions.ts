@@ -15,8 +15,11 @@ import { checkCall, useDefine } from "./calls.js";
 
 /** Check an expression that must be a condition (true / false / unknown). */
 export function checkCondition(ctx: CheckContext, e: A.Expr, scope: Scope): IrExpr {
-  const ir = checkExpr(ctx, e, scope);
-  return expectType(ctx, ir, ["boolean"], e.span, "a condition (true or false)");
+  const ir = expectType(ctx, checkExpr(ctx, e, scope), ["boolean"], e.span, "a condition (true or false)");
+  if (ctx.poisoned.has(ir) || (ir.k !== "element" && ir.k !== "field")) return ir;
+  // A yes/no fact on its own: wrapped so that explanations show its value.
+  const el = ir.k === "element" ? ctx.elements.get(ir.name)?.ir : ctx.elements.get(ir.record)?.ir.fields?.find((f) => f.name === ir.name);
+  return { k: "fact", arg: ir, type: "boolean", text: ir.text, span: ir.span, ...(el?.attestedBy ? { attestedBy: el.attestedBy } : {}) };
 }
 
 /** Report a type error unless `ir` has one of `types`. */

@@ -56,6 +56,8 @@ export function evalExpr(ctx: rt.EvalCtx, e: IrExpr, env: Env): Val {
       return or(e.args.map(ev));
     case "not":
       return not(ev(e.arg));
+    case "fact":
+      return rt.fact(ctx, ev(e.arg), e.text, e.attestedBy ?? null);
     case "if":
       return ifThen(ev(e.cond), () => ev(e.then), e.otherwise ? () => ev(e.otherwise!) : null);
     case "compare":

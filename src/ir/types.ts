@@ -93,7 +93,12 @@ export type IrExpr =
   /** Toxicity only: the CTCAE grade of a graded term. */
   | (ExprBase & { k: "grade"; term: string })
   /** Response only: a variable the section provides (`change`). */
-  | (ExprBase & { k: "var"; name: string });
+  | (ExprBase & { k: "var"; name: string })
+  /**
+   * A yes/no data element used as a condition on its own (`advanced_disease`), so that
+   * the explanation shows its value and who attests it.
+   */
+  | (ExprBase & { k: "fact"; arg: IrExpr; attestedBy?: "investigator" | "patient" });
 
 export type CompareOp = "<" | "<=" | ">" | ">=" | "=" | "!=";
 export type BuiltinName = "age" | "successive_rises";

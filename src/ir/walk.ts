@@ -14,6 +14,7 @@ export function children(e: IrExpr): IrExpr[] {
     case "or":
       return e.args;
     case "not":
+    case "fact":
       return [e.arg];
     case "if":
       return e.otherwise ? [e.cond, e.then, e.otherwise] : [e.cond, e.then];

@@ -163,6 +163,12 @@ export function compareRef(ctx: EvalCtx, op: Op, l: Val, factor: string, limit: 
   return note(ctx, rule, v, `${show(l)} ${op} ${factor} x ${limit} (${limit} ${ref!.toString()} ${l.unit}, so ${threshold.v.toString()} ${l.unit})`);
 }
 
+/** A yes/no fact used as a condition: recorded with its value (and who attests it). */
+export function fact(ctx: EvalCtx, v: Val, rule: string, attestedBy: "investigator" | "patient" | null): Val {
+  const how = attestedBy ? `attested by the ${attestedBy}` : "recorded";
+  return note(ctx, rule, v, v.t === "unknown" ? `not ${how}` : `${how} as ${show(v)}`);
+}
+
 /** `factor x ULN` of a laboratory value: the threshold, in the value's own unit. */
 export function refMultiple(v: Val, factor: string, limit: "ULN" | "LLN", name: string): Val {
   if (v.t === "unknown") return unknown(...v.missing, `${name}.${limit.toLowerCase()}`);

@@ -80,6 +80,9 @@ function phrase(e: IrExpr, ctx: PlainContext, parent: IrExpr["k"] | null): strin
       const joined = e.args.map(sub).join(` ${e.k} `);
       return bracket(joined, e.k, parent);
     }
+    case "fact":
+      // A yes/no fact reads as the fact itself (the wrapper only serves explanations).
+      return phrase(e.arg, ctx, parent);
     case "not":
       return OPEN_ENDED.has(e.arg.k) || e.arg.k === "compare" ? `not (${phrase(e.arg, ctx, null)})` : `not ${sub(e.arg)}`;
     case "if": {

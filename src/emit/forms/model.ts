@@ -112,6 +112,8 @@ export function formCondition(ir: IrProtocol, e: IrExpr): FormCondition | null {
     switch (x.k) {
       case "element":
         return x.type === "boolean" ? leaf(x.name, [true], negate) : null;
+      case "fact":
+        return go(x.arg, negate);
       case "not":
         return go(x.arg, !negate);
       case "in":

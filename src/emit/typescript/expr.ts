@@ -40,6 +40,8 @@ export function emitExpr(e: IrExpr, extra?: ExtraEmitter): string {
       return `v.${e.k}([${e.args.map(ex).join(", ")}])`;
     case "not":
       return `v.not(${ex(e.arg)})`;
+    case "fact":
+      return `rt.fact(ctx, ${ex(e.arg)}, ${lit(e.text)}, ${e.attestedBy ? lit(e.attestedBy) : "null"})`;
     case "if":
       return `v.ifThen(${ex(e.cond)}, () => ${ex(e.then)}, ${e.otherwise ? `() => ${ex(e.otherwise)}` : "null"})`;
     case "compare":
