@@ -1,10 +1,9 @@
 /** `trialc build <file.trial> --out <dir> [--js] [--tests]`. */
 import { join, resolve } from "node:path";
-import { compileFile } from "../compile.js";
-import { hasErrors } from "../diagnostics/diagnostic.js";
 import { compileGenerated, typescriptFiles } from "../emit/typescript/build.js";
 import { emitEligibilityTests } from "../emit/typescript/tests.js";
-import { EXIT, printDiagnostics, UserError, writeFilesAtomic } from "./io.js";
+import { compileProtocol } from "./common.js";
+import { EXIT, UserError, writeFilesAtomic } from "./io.js";
 
 export interface BuildOptions {
   out: string;
@@ -13,11 +12,10 @@ export interface BuildOptions {
 }
 
 export function runBuild(file: string, opts: BuildOptions): number {
-  const r = compileFile(file);
-  printDiagnostics(r.diagnostics, new Map([[r.file, r.text]]));
-  if (!r.ir || hasErrors(r.diagnostics)) return EXIT.input;
-  const files = typescriptFiles(r.ir);
-  if (opts.tests) files.set("eligibility.test.ts", emitEligibilityTests(r.ir));
+  const ir = compileProtocol(file, true);
+  if (!ir) return EXIT.input;
+  const files = typescriptFiles(ir);
+  if (opts.tests) files.set("eligibility.test.ts", emitEligibilityTests(ir));
   const out = resolve(opts.out);
   writeFilesAtomic(new Map([...files].map(([k, v]) => [join(out, k), v])));
   if (opts.js) {

@@ -4,13 +4,12 @@
  * atomically; nothing is written when the protocol has errors.
  */
 import { join, resolve } from "node:path";
-import { compileFile } from "../compile.js";
-import { hasErrors } from "../diagnostics/diagnostic.js";
 import type { IrProtocol } from "../ir/types.js";
 import { jsonSchemaFiles } from "../emit/forms/jsonschema.js";
 import { emitOdm } from "../emit/forms/odm.js";
 import { redcapFiles, REPEATING_FILE } from "../emit/forms/redcap.js";
-import { EXIT, printDiagnostics, UserError, writeFilesAtomic } from "./io.js";
+import { compileProtocol } from "./common.js";
+import { EXIT, UserError, writeFilesAtomic } from "./io.js";
 
 /** The formats `trialc crf` writes. */
 export const CRF_FORMATS = ["jsonschema", "odm", "redcap"] as const;
@@ -54,15 +53,14 @@ export function runCrf(file: string, opts: CrfOptions): number {
   const format = opts.format ?? "jsonschema";
   if (!(CRF_FORMATS as readonly string[]).includes(format))
     throw new UserError(`unknown format "${format}": use ${CRF_FORMATS.join(", ")}`, EXIT.usage);
-  const r = compileFile(file);
-  printDiagnostics(r.diagnostics, new Map([[r.file, r.text]]));
-  if (!r.ir || hasErrors(r.diagnostics)) return EXIT.input;
-  const files = crfFiles(r.ir, format as CrfFormat);
+  const ir = compileProtocol(file, true);
+  if (!ir) return EXIT.input;
+  const files = crfFiles(ir, format as CrfFormat);
   const out = resolve(opts.out);
   writeFilesAtomic(new Map([...files].map(([k, v]) => [join(out, k), v])));
   process.stderr.write(`wrote ${files.size} ${format} file${files.size === 1 ? "" : "s"} to ${opts.out}\n`);
   if (format === "redcap") {
-    const empty = r.ir.forms.filter((f) => f.elements.length === 0).map((f) => f.name);
+    const empty = ir.forms.filter((f) => f.elements.length === 0).map((f) => f.name);
     if (empty.length) process.stderr.write(`note: form${empty.length === 1 ? "" : "s"} ${empty.join(", ")} declare${empty.length === 1 ? "s" : ""} no data elements: no REDCap instrument\n`);
     process.stderr.write(`note: enable the repeating instruments listed in ${REPEATING_FILE} (Project Setup → Repeating instruments)\n`);
   }

@@ -8,11 +8,10 @@
  * written atomically; nothing is written when the protocol has errors.
  */
 import { readFileSync } from "node:fs";
-import { compileFile } from "../compile.js";
-import { hasErrors } from "../diagnostics/diagnostic.js";
 import { renderDocument } from "../emit/document/render.js";
 import { CHROMIUM_MISSING, findChromium, htmlToPdf } from "../emit/document/pdf.js";
-import { EXIT, printDiagnostics, UserError, writeFileAtomic } from "./io.js";
+import { compileProtocol } from "./common.js";
+import { EXIT, UserError, writeFileAtomic } from "./io.js";
 
 /** The formats `trialc doc` writes. */
 export const DOC_FORMATS = ["md", "html", "pdf"] as const;
@@ -33,12 +32,11 @@ export async function runDoc(file: string, opts: DocOptions): Promise<number> {
   if (!(DOC_FORMATS as readonly string[]).includes(format)) throw new UserError(`unknown format "${format}": use ${DOC_FORMATS.join(", ")}`, EXIT.usage);
   if (format === "pdf" && !opts.out) throw new UserError("--format pdf writes a file: give it with --out, e.g. --out out/protocol.pdf", EXIT.usage);
 
-  const r = compileFile(file);
-  printDiagnostics(r.diagnostics, new Map([[r.file, r.text]]));
-  if (!r.ir || hasErrors(r.diagnostics)) return EXIT.input;
+  const ir = compileProtocol(file, true);
+  if (!ir) return EXIT.input;
 
   if (format === "md" || format === "html") {
-    const text = renderDocument(r.ir, format, GENERATOR);
+    const text = renderDocument(ir, format, GENERATOR);
     if (!opts.out) {
       process.stdout.write(text);
       return EXIT.ok;
@@ -51,9 +49,9 @@ export async function runDoc(file: string, opts: DocOptions): Promise<number> {
   // Look for the browser before rendering: a missing Chromium is the likely failure.
   const chromium = findChromium();
   if (!chromium) throw new UserError(CHROMIUM_MISSING, EXIT.input);
-  const html = renderDocument(r.ir, "html", GENERATOR);
-  const acronym = r.ir.trial.meta.find((m) => m.key === "acronym")?.values.join(" ");
-  const footer = `${r.ir.trial.id}${acronym ? ` (${acronym})` : ""} · protocol summary · ${GENERATOR}`;
+  const html = renderDocument(ir, "html", GENERATOR);
+  const acronym = ir.trial.meta.find((m) => m.key === "acronym")?.values.join(" ");
+  const footer = `${ir.trial.id}${acronym ? ` (${acronym})` : ""} · protocol summary · ${GENERATOR}`;
   let pdf: Uint8Array;
   try {
     pdf = await htmlToPdf(html, footer, chromium);

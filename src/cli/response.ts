@@ -4,13 +4,11 @@
  * it, the best overall response confirmed and unconfirmed, and every lesion's change and
  * category. Exit 0 with a result, 1 for protocol errors or invalid assessments, 2 for usage.
  */
-import { compileFile } from "../compile.js";
-import { hasErrors } from "../diagnostics/diagnostic.js";
 import { evaluateResponse } from "../interpret/response.js";
 import { dec } from "../runtime/decimal.js";
 import { showPercent, type LesionChange, type ResponseResult, type TimePointReport } from "../runtime/response.js";
-import { anchorOptions, readJson } from "./eval.js";
-import { EXIT, printDiagnostics, UserError } from "./io.js";
+import { anchorOptions, compileProtocol, printOutcome, readJson } from "./common.js";
+import { EXIT, UserError } from "./io.js";
 
 /** Options of `trialc response`. */
 export interface ResponseCliOptions {
@@ -22,21 +20,10 @@ export interface ResponseCliOptions {
 export function runResponse(file: string, assessmentsPath: string, opts: ResponseCliOptions): number {
   if (opts.format !== "text" && opts.format !== "json") throw new UserError(`--format must be "text" or "json", not "${opts.format}"`, EXIT.usage);
   const anchors = anchorOptions({ anchor: opts.anchor ?? [] });
-  const r = compileFile(file);
-  if (!r.ir || hasErrors(r.diagnostics)) {
-    printDiagnostics(r.diagnostics, new Map([[r.file, r.text]]));
-    return EXIT.input;
-  }
-  if (!r.ir.response) throw new UserError(`${file} has no response section: nothing to evaluate`);
-  const raw = readJson(assessmentsPath);
-  const outcome = evaluateResponse(r.ir, raw, anchors);
-  if (!outcome.ok) {
-    if (opts.format === "json") process.stdout.write(JSON.stringify({ ok: false, errors: outcome.errors }, null, 2) + "\n");
-    for (const e of outcome.errors) process.stderr.write(`${assessmentsPath}: ${e.path}: ${e.message}\n`);
-    return EXIT.input;
-  }
-  process.stdout.write(opts.format === "json" ? JSON.stringify(outcome.result, null, 2) + "\n" : formatResponse(outcome.result));
-  return EXIT.ok;
+  const ir = compileProtocol(file);
+  if (!ir) return EXIT.input;
+  if (!ir.response) throw new UserError(`${file} has no response section: nothing to evaluate`);
+  return printOutcome(evaluateResponse(ir, readJson(assessmentsPath), anchors), assessmentsPath, opts.format, formatResponse);
 }
 
 /** `value` against `ref` in %, for the sum lines. */

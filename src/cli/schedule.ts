@@ -6,12 +6,10 @@
  * and the JSON path of every problem, exit 1, and no calendar is printed.
  */
 import { readFileSync } from "node:fs";
-import { compileFile } from "../compile.js";
-import { hasErrors } from "../diagnostics/diagnostic.js";
 import { planSchedule } from "../interpret/schedule.js";
 import type { ScheduleProblem } from "../runtime/schedule.js";
-import { anchorOptions, readJson } from "./eval.js";
-import { EXIT, printDiagnostics, UserError } from "./io.js";
+import { anchorOptions, compileProtocol, readJson } from "./common.js";
+import { EXIT, UserError } from "./io.js";
 import { formatIcs } from "./schedule-ics.js";
 import { formatSchedule } from "./schedule-text.js";
 
@@ -48,15 +46,12 @@ function where(p: ScheduleProblem, file: string, opts: ScheduleCliOptions): stri
 export function runSchedule(file: string, opts: ScheduleCliOptions): number {
   if (!FORMATS.includes(opts.format)) throw new UserError(`--format must be "text", "json" or "ics", not "${opts.format}"`, EXIT.usage);
   const anchors = anchorOptions({ anchor: opts.anchor });
-  const r = compileFile(file);
-  if (!r.ir || hasErrors(r.diagnostics)) {
-    printDiagnostics(r.diagnostics, new Map([[r.file, r.text]]));
-    return EXIT.input;
-  }
-  if (!r.ir.schedule) throw new UserError(`${file} has no schedule section`);
+  const ir = compileProtocol(file);
+  if (!ir) return EXIT.input;
+  if (!ir.schedule) throw new UserError(`${file} has no schedule section`);
   const events = opts.events === undefined ? undefined : readJson(opts.events);
   const patient = opts.patient === undefined ? undefined : readJson(opts.patient);
-  const outcome = planSchedule(r.ir, opts.start, events, {
+  const outcome = planSchedule(ir, opts.start, events, {
     ...(opts.asOf !== undefined ? { asOf: opts.asOf } : {}),
     ...(patient !== undefined ? { patient } : {}),
     ...(Object.keys(anchors).length ? { anchors } : {}),

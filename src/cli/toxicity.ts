@@ -1,11 +1,9 @@
 /** `trialc toxicity <file.trial> <history.json> [--format text|json]`: the decision before the next cycle. */
-import { compileFile } from "../compile.js";
-import { hasErrors } from "../diagnostics/diagnostic.js";
 import { decideCycle } from "../interpret/toxicity.js";
 import type { CycleDecision, RuleResult } from "../runtime/toxicity.js";
 import { dec } from "../runtime/decimal.js";
-import { EXIT, printDiagnostics, UserError } from "./io.js";
-import { readJson } from "./eval.js";
+import { EXIT, UserError } from "./io.js";
+import { compileProtocol, printOutcome, readJson } from "./common.js";
 
 export interface ToxicityOptions {
   format: string;
@@ -58,19 +56,8 @@ export function formatDecision(d: CycleDecision): string {
 /** Run the command; returns the exit code (0 any decision, 1 protocol or history errors, 2 usage). */
 export function runToxicity(file: string, historyPath: string, opts: ToxicityOptions): number {
   if (opts.format !== "text" && opts.format !== "json") throw new UserError(`--format must be "text" or "json", not "${opts.format}"`, EXIT.usage);
-  const r = compileFile(file);
-  if (!r.ir || hasErrors(r.diagnostics)) {
-    printDiagnostics(r.diagnostics, new Map([[r.file, r.text]]));
-    return EXIT.input;
-  }
-  if (!r.ir.toxicity) throw new UserError(`${file} has no toxicity section: there are no rules to decide a cycle with`);
-  const raw = readJson(historyPath);
-  const outcome = decideCycle(r.ir, raw);
-  if (!outcome.ok) {
-    if (opts.format === "json") process.stdout.write(JSON.stringify({ ok: false, errors: outcome.errors }, null, 2) + "\n");
-    for (const e of outcome.errors) process.stderr.write(`${historyPath}: ${e.path}: ${e.message}\n`);
-    return EXIT.input;
-  }
-  process.stdout.write(opts.format === "json" ? JSON.stringify(outcome.result, null, 2) + "\n" : formatDecision(outcome.result));
-  return EXIT.ok;
+  const ir = compileProtocol(file);
+  if (!ir) return EXIT.input;
+  if (!ir.toxicity) throw new UserError(`${file} has no toxicity section: there are no rules to decide a cycle with`);
+  return printOutcome(decideCycle(ir, readJson(historyPath)), historyPath, opts.format, formatDecision);
 }
