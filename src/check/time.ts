@@ -9,6 +9,9 @@ import type { DurationUnit, IrDuration, IrExpr, IrRelativeTime } from "../ir/typ
 import { dec } from "../runtime/decimal.js";
 import { CheckContext, errorExpr, irSpan, type Scope } from "./context.js";
 import { checkExpr, describeType } from "./expressions.js";
+import { relativeTime } from "../ir/time.js";
+
+export { relativeTime };
 
 /** Units a duration may be written in (after aliases such as `yr` → `a`). */
 export const DURATION_UNITS: ReadonlySet<string> = new Set<DurationUnit>(["min", "h", "d", "wk", "mo", "a"]);
@@ -77,17 +80,6 @@ export function checkWindow(ctx: CheckContext, e: A.Within | A.AtLeast | A.Betwe
       return { ...base, k: "between", subject: checkTimePoint(ctx, e.subject, scope), low, high };
     }
   }
-}
-
-/** A time point as anchor + offsets, when it is one; null for data-dependent points. */
-export function relativeTime(ir: IrExpr): IrRelativeTime | null {
-  if (ir.k === "anchor") return { anchor: ir.name, offsets: [], text: ir.text };
-  if (ir.k === "shift" && ir.duration.k === "duration") {
-    const inner = relativeTime(ir.base);
-    if (!inner) return null;
-    return { anchor: inner.anchor, offsets: [...inner.offsets, { sign: ir.sign, duration: ir.duration.duration }], text: ir.text };
-  }
-  return null;
 }
 
 /** Approximate days of an anchor's offset, for ordering bounds only. */

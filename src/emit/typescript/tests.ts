@@ -11,6 +11,7 @@ import { children } from "../../ir/walk.js";
 import { commensurability, convert } from "../../runtime/units.js";
 import { dec } from "../../runtime/decimal.js";
 import { header } from "./modules.js";
+import { TEST_ANCHOR_DATE, windowCases } from "./test-windows.js";
 import { Lines, lit } from "./code.js";
 
 /** Units tried for unit invariance (filtered to those of the element's kind). */
@@ -82,7 +83,7 @@ export function emitEligibilityTests(ir: IrProtocol): string {
   L.line('import fc from "fast-check";');
   L.line('import { evaluateEligibility, type CriterionResult } from "./eligibility.js";');
   L.line();
-  L.line(`const ANCHORS = ${JSON.stringify(Object.fromEntries(ir.anchors.map((a) => [a.name, "2027-01-04"])))};`);
+  L.line(`const ANCHORS = ${JSON.stringify(Object.fromEntries(ir.anchors.map((a) => [a.name, TEST_ANCHOR_DATE])))};`);
   L.line();
   L.line("/** The verdict of the step that evaluated `rule` in criterion `id`, for a patient with only `data`. */");
   L.line("function step(data: Record<string, unknown>, id: string, rule: string): string {").indent(() => {
@@ -142,6 +143,17 @@ export function emitEligibilityTests(ir: IrProtocol): string {
           L.line("{ numRuns: 50 },");
         });
         L.line(");");
+      });
+      L.line("});");
+    }
+  });
+  L.line("});");
+  L.line();
+  L.line(`describe("edges of every time window (every anchor on ${TEST_ANCHOR_DATE})", () => {`).indent(() => {
+    for (const w of windowCases(ir)) {
+      L.line(`it(${lit(`${w.criterion}: ${w.rule}`)}, () => {`).indent(() => {
+        for (const [value, want] of w.cases)
+          L.line(`expect(step({ ${w.element}: ${lit(value)} }, ${lit(w.criterion)}, ${lit(w.rule)})).toBe(${lit(String(want))});`);
       });
       L.line("});");
     }
