@@ -10,6 +10,7 @@ import type { IrExpr, IrCode } from "../ir/types.js";
 import { commensurability, convert, isCalendarUnit } from "../runtime/units.js";
 import { dec } from "../runtime/decimal.js";
 import { CheckContext, errorExpr, irSpan, type Scope } from "./context.js";
+import { didYouMean } from "./suggest.js";
 import { checkExpr, describeType } from "./expressions.js";
 
 const ORDERING = new Set(["<", "<=", ">", ">="]);
@@ -32,7 +33,9 @@ function codesOf(ctx: CheckContext, ir: IrExpr, scope: Scope): IrCode[] | null {
 export function resolveCode(ctx: CheckContext, name: A.Name, codes: IrCode[], owner: string): IrExpr {
   const c = codes.find((x) => x.code === name.text);
   if (!c) {
-    ctx.unknown("TRC2007", `code for "${owner}"`, name.text, name.span, codes.map((x) => x.code));
+    const hint = didYouMean(name.text, codes.map((x) => x.code));
+    const list = codes.length <= 8 ? ` (${codes.map((x) => x.code).join(", ")})` : "";
+    ctx.error("TRC2007", `"${name.text}" is not one of the codes of "${owner}"${list}`, name.span, hint ? { hint } : {});
     return errorExpr(ctx, name.span, "code");
   }
   return { k: "code", value: c.code, label: c.label, type: "code", text: name.text, span: irSpan(name.span) };
@@ -178,8 +181,9 @@ function warnOutsideRange(ctx: CheckContext, left: IrExpr, right: IrExpr, span: 
   const el = elementOf(ctx, left);
   if (!el?.range || (right.k !== "quantity" && right.k !== "number")) return;
   const v = dec(right.value);
+  const converted = right.k === "quantity" && right.written.unit !== right.unit ? ` (= ${right.value} ${right.unit})` : "";
   if (v.lessThan(el.range.low) || v.greaterThan(el.range.high))
-    ctx.error("TRC3007", `threshold ${right.text} is outside the plausible range of "${el.name}" (${el.range.low} to ${el.range.high}${el.unit ? " " + el.unit : ""})`, span);
+    ctx.error("TRC3007", `threshold ${right.text}${converted} is outside the plausible range of "${el.name}" (${el.range.low} to ${el.range.high}${el.unit ? " " + el.unit : ""})`, span);
 }
 
 /** `primary_site in (pancreas, stomach)`. */

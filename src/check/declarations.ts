@@ -8,6 +8,7 @@ import type { IrElement } from "../ir/types.js";
 import { validateUnit, commensurability, convert, unitAlias } from "../runtime/units.js";
 import { parseDecimal } from "../runtime/decimal.js";
 import { CheckContext, irSpan } from "./context.js";
+import { unitHint } from "./suggest.js";
 
 /** The libraries trialc ships, with the versions it implements. */
 export const LIBRARIES: Record<string, string[]> = { ctcae: ["4.03"], recist: ["1.1"] };
@@ -100,7 +101,7 @@ export function lowerElement(ctx: CheckContext, e: A.ElementDecl): IrElement | n
         const unit = unitAlias(e.type.unit.text);
         const v = validateUnit(unit);
         if (!v.ok) {
-          const hint = v.suggestions.length ? `did you mean ${v.suggestions.map((s) => `"${s}"`).join(" or ")}?` : undefined;
+          const hint = unitHint(e.type.unit.text, v.suggestions);
           ctx.error("TRC3002", `unknown unit "${e.type.unit.text}": ${v.message}`, e.type.unit.span, hint ? { hint } : {});
         } else el.unit = unit;
       }

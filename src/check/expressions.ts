@@ -12,6 +12,7 @@ import { CheckContext, errorExpr, irSpan, type Scope } from "./context.js";
 import { checkCompare, checkInSet } from "./compare.js";
 import { checkShift, checkWindow, DURATION_UNITS } from "./time.js";
 import { checkCall, useDefine } from "./calls.js";
+import { unitHint } from "./suggest.js";
 
 /** Check an expression that must be a condition (true / false / unknown). */
 export function checkCondition(ctx: CheckContext, e: A.Expr, scope: Scope): IrExpr {
@@ -142,7 +143,7 @@ function checkQuantity(ctx: CheckContext, e: A.QuantityLit, base: { text: string
   }
   const v = validateUnit(unit);
   if (!v.ok) {
-    const hint = v.suggestions.length ? `did you mean ${v.suggestions.map((s) => `"${s}"`).join(" or ")}?` : undefined;
+    const hint = unitHint(e.unit, v.suggestions);
     ctx.error("TRC3002", `unknown unit "${e.unit}": ${v.message}`, e.unitSpan, hint ? { hint } : {});
     return errorExpr(ctx, e.span, "quantity");
   }

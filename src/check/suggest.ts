@@ -40,3 +40,13 @@ export function didYouMean(name: string, candidates: Iterable<string>): string |
   if (s.length === 0) return undefined;
   return `did you mean ${s.map((x) => `"${x}"`).join(" or ")}?`;
 }
+
+/** The hint for an unknown unit: at most three of UCUM's suggestions, closest to what was written first. */
+export function unitHint(written: string, suggestions: readonly string[]): string | undefined {
+  const best = [...new Set(suggestions)]
+    .map((u) => ({ u, d: editDistance(written, u) }))
+    .sort((a, b) => a.d - b.d || a.u.localeCompare(b.u))
+    .slice(0, 3)
+    .map((x) => `"${x.u}"`);
+  return best.length ? `did you mean ${best.join(" or ")}?` : undefined;
+}
