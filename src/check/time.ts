@@ -101,6 +101,15 @@ export function checkRelativeOrder(ctx: CheckContext, l: IrRelativeTime, h: IrRe
     ctx.error("TRC4001", `window bounds are reversed: "${l.text}" comes after "${h.text}"`, span, { hint: `write "between ${h.text} and ${l.text}"` });
 }
 
+/** The fewest and most days a duration can span on the calendar (months 28–31 days, years 365–366). */
+function dayBounds(d: IrDuration): [number, number] {
+  const n = dec(d.amount).toNumber();
+  if (d.unit === "mo") return [n * 28, n * 31];
+  if (d.unit === "a") return [n * 365, n * 366];
+  const days = n * APPROX_DAYS[d.unit];
+  return [days, days];
+}
+
 /** Check a `MIN to MAX` duration range; both are durations and MIN <= MAX. */
 export function checkDurationRange(ctx: CheckContext, r: A.DurationRange, scope: Scope): { min: IrDuration; max: IrDuration } | null {
   const min = checkDuration(ctx, r.min, scope);
@@ -112,5 +121,11 @@ export function checkDurationRange(ctx: CheckContext, r: A.DurationRange, scope:
     ctx.error("TRC4001", `range is reversed: "${min.text}" is longer than "${max.text}"`, r.span);
     return null;
   }
+  // Months and years vary in length: "29 d to 1 mo" has no room after a 28-day month.
+  const [shortest, longest] = [dayBounds(min.duration)[1], dayBounds(max.duration)[0]];
+  if (shortest > longest)
+    ctx.error("TRC4005", `"${min.text} to ${max.text}" can be empty: ${max.text} may be as short as ${longest} days, less than ${shortest} days`, r.span, {
+      hint: "give both bounds in the same kind of unit (days and weeks, or months)",
+    });
   return { min: min.duration, max: max.duration };
 }

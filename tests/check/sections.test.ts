@@ -113,3 +113,15 @@ response {
     expectDiagnostic(compile(RESP('category same "Same" otherwise', "confirmation required after 1 mo")), "TRC4002");
   });
 });
+
+describe("duration ranges that mix calendar and fixed units", () => {
+  it("warn when the range can be empty in a short month", () => {
+    const r = compile(SCHEDULE("spacing 29 d to 1 mo"));
+    const d = expectDiagnostic(r, "TRC4005", "as short as 28 days");
+    expect(d.severity).toBe("warning");
+    expect(r.ir).not.toBeNull();
+    const fine = compile(SCHEDULE("spacing 28 d to 1 mo"));
+    expectClean(fine);
+    expect(fine.diagnostics.map((x) => x.code)).not.toContain("TRC4005");
+  });
+});
