@@ -48,14 +48,15 @@ export function buildProgram(): Command {
 
   program
     .command("eval")
-    .description("screen a patient (JSON) against a protocol's eligibility criteria")
+    .description("screen patients (JSON) against a protocol's eligibility criteria")
     .argument("<file>", ".trial file")
-    .argument("<patient>", "patient data, JSON")
+    .argument("<patients...>", "patient data, JSON, one file per patient")
     .option("--format <format>", "text or json", "text")
+    .option("--summary", "one line per patient and a tally")
     .option("--as-of <date>", "the inclusion date, when the data do not give it (YYYY-MM-DD)")
     .option("--anchor <name=date...>", "another reference date, e.g. D0=2027-01-04")
-    .action((file: string, patient: string, opts) => {
-      process.exitCode = runEval(file, patient, opts);
+    .action((file: string, patients: string[], opts) => {
+      process.exitCode = runEval(file, patients, opts);
     });
 
   program

@@ -83,6 +83,24 @@ describe("trialc eval", () => {
     }
   });
 
+  it("screens a list of patients with --summary: a line each and a tally, exit 1 when one is invalid", async () => {
+    const files = ["eligible", "ineligible-platelets", "indeterminate", "invalid-data"].map((n) => `protocols/patients/${n}.json`);
+    const r = await trialc("eval", SEED, ...files, "--summary");
+    expect(r.code).toBe(1);
+    const lines = r.stdout.trim().split("\n");
+    expect(lines[0]).toMatch(/eligible\.json\s+ELIGIBLE\s*$/);
+    expect(lines[1]).toMatch(/ineligible-platelets\.json\s+INELIGIBLE\s+inclusion I7 not met/);
+    expect(lines[2]).toMatch(/indeterminate\.json\s+INDETERMINATE\s+collect: albumin, lesions\[0\]\.progressive_on_mri/);
+    expect(lines[3]).toMatch(/invalid-data\.json\s+INVALID\s+4 problems/);
+    expect(lines.at(-1)).toBe("4 patients: 1 eligible, 1 ineligible, 1 indeterminate, 1 invalid");
+    expect(r.stderr).toContain("invalid-data.json: $.birth_date");
+    const json = JSON.parse((await trialc("eval", SEED, ...files.slice(0, 2), "--format", "json")).stdout);
+    expect(json.map((x: { file: string; result: { verdict: string } }) => [x.file, x.result.verdict])).toEqual([
+      [files[0], "eligible"],
+      [files[1], "ineligible"],
+    ]);
+  });
+
   it("exits 2 on usage errors", async () => {
     expect((await trialc("eval", SEED)).code).toBe(2);
     expect((await trialc("eval", SEED, "protocols/patients/eligible.json", "--format", "yaml")).code).toBe(2);
