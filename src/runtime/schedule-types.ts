@@ -182,17 +182,11 @@ export interface RequirementCheck {
 }
 
 /** The treatment as a plan shows it: the spacing as text ("11 wk to 13 wk"). */
-export interface TreatmentSummary {
-  name: string;
-  label: string;
-  dose: string | null;
-  route: string | null;
-  cycles: number;
-  firstAt: string;
+export type TreatmentSummary = Omit<NonNullable<ScheduleSpec["treatment"]>, "spacing"> & {
   spacing: string | null;
   /** The visit that is the injection itself. */
   visit: string;
-}
+};
 
 /** A whole plan. */
 export interface ScheduleResult {
