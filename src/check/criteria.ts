@@ -56,7 +56,7 @@ function checkCriterion(ctx: CheckContext, d: A.CriterionDecl, ids: Map<string, 
     body = { kind: "group", mode: d.body.mode, count, children };
   }
   const defs = new Map([...ctx.defines.values()].flatMap((x) => (x.ir ? [[x.ir.name, x.ir] as const] : [])));
-  const needs = { elements: new Set<string>(), anchors: new Set<string>() };
+  const needs = { elements: new Set<string>(), anchors: new Set<string>(), fields: new Set<string>() };
   const visit = (b: IrCriterion["body"]): void => {
     if (b.kind === "rule") collectNeeds(b.expr, defs, needs);
     else b.children.forEach((c) => visit(c.body));

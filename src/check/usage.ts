@@ -4,35 +4,42 @@
  * elements a rule reads that no form captures.
  */
 import type * as A from "../ast/nodes.js";
-import type { IrElement, IrProtocol } from "../ir/types.js";
+import type { IrCriterion, IrElement, IrExpr, IrProtocol } from "../ir/types.js";
 import { collectNeeds } from "../ir/walk.js";
 import { CheckContext } from "./context.js";
 
-/** Fill `readBy` on every element from the rules of the protocol. */
+/** Fill `readBy` on every element and record field from the rules of the protocol. */
 export function recordReads(ir: IrProtocol): void {
   const defs = new Map(ir.definitions.map((d) => [d.name, d]));
   const reads = new Map<string, Set<string>>();
-  const add = (element: string, by: string) => {
-    let s = reads.get(element);
-    if (!s) reads.set(element, (s = new Set()));
+  const add = (key: string, by: string) => {
+    let s = reads.get(key);
+    if (!s) reads.set(key, (s = new Set()));
     s.add(by);
   };
-  const walkCriteria = (cs: IrProtocol["eligibility"]["inclusion"]) => {
+  const addExpr = (e: IrExpr, by: string) => {
+    const needs = collectNeeds(e, defs);
+    for (const key of [...needs.elements, ...needs.fields]) add(key, by);
+  };
+  const walkCriteria = (cs: IrCriterion[]) => {
     for (const c of cs) {
-      for (const e of c.reads) add(e, c.id);
-      if (c.body.kind === "group") walkCriteria(c.body.children);
+      if (c.body.kind === "rule") addExpr(c.body.expr, c.id);
+      else walkCriteria(c.body.children);
     }
   };
   walkCriteria(ir.eligibility.inclusion);
   walkCriteria(ir.eligibility.exclusion);
-  for (const r of ir.schedule?.requirements ?? []) for (const e of r.reads) add(e, `schedule.${r.name}`);
-  for (const r of ir.toxicity?.rules ?? []) for (const e of r.reads) add(e, `toxicity.${r.name}`);
+  for (const r of ir.schedule?.requirements ?? []) addExpr(r.expr, `schedule.${r.name}`);
+  for (const r of ir.toxicity?.rules ?? []) addExpr(r.when, `toxicity.${r.name}`);
   for (const g of ir.toxicity?.grades ?? []) add(g.element, `toxicity.grade.${g.term}`);
-  for (const o of ir.toxicity?.organs ?? []) add(o.records, `toxicity.organ.${o.name}`);
-  if (ir.response?.lesion) add(ir.response.lesion.records, "response.lesion");
-  for (const el of ir.elements)
-    if (el.requiredWhen) for (const e of collectNeeds(el.requiredWhen, defs).elements) add(e, `data.${el.name}`);
-  for (const el of ir.elements) el.readBy = [...(reads.get(el.name) ?? [])].sort();
+  for (const o of ir.toxicity?.organs ?? []) for (const key of [o.records, `${o.records}.${o.field}`]) add(key, `toxicity.organ.${o.name}`);
+  const lesion = ir.response?.lesion;
+  if (lesion) for (const key of [lesion.records, `${lesion.records}.${lesion.field}`]) add(key, "response.lesion");
+  for (const el of ir.elements) if (el.requiredWhen) addExpr(el.requiredWhen, `data.${el.name}`);
+  for (const el of ir.elements) {
+    el.readBy = [...(reads.get(el.name) ?? [])].sort();
+    for (const f of el.fields ?? []) f.readBy = [...(reads.get(`${el.name}.${f.name}`) ?? [])].sort();
+  }
 }
 
 export function checkUsage(ctx: CheckContext, ir: IrProtocol, elementDecls: Map<string, A.ElementDecl>): void {
@@ -45,6 +52,13 @@ export function checkUsage(ctx: CheckContext, ir: IrProtocol, elementDecls: Map<
     if (!decl) continue;
     if (el.readBy.length === 0 && !el.captureOnly)
       ctx.error("TRC6001", `data element "${el.name}" is read by no rule: use it, or declare it "capture only"`, decl.name.span);
+    // A field of a records element that rules read: every field is on the form too.
+    if (el.readBy.length > 0 && !el.captureOnly)
+      for (const f of el.fields ?? []) {
+        const fdecl = decl.fields.find((x) => x.name.text === f.name);
+        if (fdecl && f.readBy.length === 0 && !f.captureOnly)
+          ctx.error("TRC6001", `field "${el.name}.${f.name}" is read by no rule: use it, or declare it "capture only"`, fdecl.name.span);
+      }
     if (el.readBy.length > 0 && el.form === null)
       ctx.error("TRC6002", `data element "${el.name}" is read by ${el.readBy[0]} but no form captures it: add "form …"`, decl.name.span);
   }

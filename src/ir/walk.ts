@@ -42,11 +42,13 @@ export function children(e: IrExpr): IrExpr[] {
 export interface Needs {
   elements: Set<string>;
   anchors: Set<string>;
+  /** Record fields read, as `records.field`. */
+  fields: Set<string>;
 }
 
 /** Collect the elements and anchors an expression reads, through definitions (each visited once). */
 export function collectNeeds(e: IrExpr, defs: ReadonlyMap<string, IrDefinition>, into?: Needs, seen = new Set<string>()): Needs {
-  const needs = into ?? { elements: new Set<string>(), anchors: new Set<string>() };
+  const needs = into ?? { elements: new Set<string>(), anchors: new Set<string>(), fields: new Set<string>() };
   const visit = (x: IrExpr): void => {
     switch (x.k) {
       case "element":
@@ -54,6 +56,7 @@ export function collectNeeds(e: IrExpr, defs: ReadonlyMap<string, IrDefinition>,
         break;
       case "field":
         needs.elements.add(x.record);
+        needs.fields.add(`${x.record}.${x.name}`);
         break;
       case "quantifier":
         needs.elements.add(x.records);

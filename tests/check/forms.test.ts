@@ -4,7 +4,7 @@
  * reads that no form captures (TRC6002). The seed protocol has neither.
  */
 import { describe, expect, it } from "vitest";
-import { compileFile } from "../../src/compile.js";
+import { compileFile, compileText } from "../../src/compile.js";
 import { compileSnippet, expectClean, expectDiagnostic } from "../helpers.js";
 
 const HB = `hemoglobin: decimal g/dL range 1 to 25 "Hemoglobin" form f`;
@@ -42,5 +42,25 @@ describe("forms and rules (TRC6001, TRC6002)", () => {
       expect(el.form, el.name).not.toBeNull();
       expect(el.readBy.length > 0 || el.captureOnly, el.name).toBe(true);
     }
+  });
+});
+
+describe("record fields", () => {
+  it("warn when a field of a records element that rules read is read by no rule", () => {
+    const text = `trial "T" { title "t" }
+form f "F"
+data {
+  lesions: records "Lesions" form f {
+    size: decimal mm range 0 to 500 "Size"
+    label: text "Label"
+    note: text "Note" capture only
+  }
+}
+inclusion I1 "x" { rule any lesions where size >= 10 mm }
+`;
+    const r = compileText(text, "fields.trial");
+    const warnings = r.diagnostics.filter((d) => d.code === "TRC6001").map((d) => d.message);
+    expect(warnings).toEqual(['field "lesions.label" is read by no rule: use it, or declare it "capture only"']);
+    expect(r.ir!.elements[0]!.fields!.map((f) => [f.name, f.readBy])).toEqual([["size", ["I1"]], ["label", []], ["note", []]]);
   });
 });

@@ -56,7 +56,7 @@ inclusion I1 "a" { rule loop }`);
   it("checks a parameterised definition's arguments against the codes", () => {
     const data = `procs: records "P" form f {
     procedure: code(mri "MRI", ct "CT") "Procedure"
-    date: date "Date"
+    date: date "Date" capture only
   }`;
     const ok = compileSnippet(data, `define done(which) "Done" { rule any procs where procedure = which }
 inclusion I1 "a" { rule done(mri) and done(ct) }`);

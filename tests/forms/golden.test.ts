@@ -22,7 +22,7 @@ data {
   platelets: decimal 10*3/uL range 0 to 2000 with LLN "Platelet count" form labs
   pregnancy_test_date: date "Date of the pregnancy test" form labs required when sex = female and childbearing_potential
   biopsies: records "Biopsies" form labs {
-    taken_at: datetime "Date and time taken"
+    taken_at: datetime "Date and time taken" capture only
     cores: integer range 1 to 12 "Number of cores"
   }
 }

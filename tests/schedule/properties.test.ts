@@ -158,6 +158,9 @@ describe("schedule properties", () => {
         const index = apply(broken);
         const o = planSchedule(ir, start, broken);
         expect(o.ok, what).toBe(false);
+        // With a spacing that mixes days and months (29 d to 1 mo), the dates the broken
+        // history leads to can leave a later window empty: the protocol is refused first.
+        if (refusedForEmptyWindow(o)) return;
         if (!o.ok) expect(o.errors.map((e) => e.path.match(/^\$\[(\d+)\]/)?.[1]), what).toContain(String(index));
       }),
       RUNS,
