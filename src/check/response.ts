@@ -4,7 +4,7 @@
  */
 import type * as A from "../ast/nodes.js";
 import type { IrDuration, IrResponse } from "../ir/types.js";
-import { convert } from "../runtime/units.js";
+import { commensurability, convert } from "../runtime/units.js";
 import { dec } from "../runtime/decimal.js";
 import { CheckContext, lowerTrace, type Scope } from "./context.js";
 import { checkCondition, checkExpr } from "./expressions.js";
@@ -48,7 +48,7 @@ export function checkResponse(ctx: CheckContext, d: A.ResponseDecl): IrResponse 
       ctx.unknown("TRC2001", "time anchor", r.stableDiseaseMinimum.anchor.text, r.stableDiseaseMinimum.anchor.span, ctx.anchors.keys());
     const small = r.tooSmallToMeasure ? checkExpr(ctx, r.tooSmallToMeasure, scope) : null;
     let tooSmall = "5";
-    if (small && small.k === "quantity") tooSmall = convert(dec(small.value), small.unit, "mm").toString();
+    if (small && small.k === "quantity" && commensurability(small.unit, "mm") === "same") tooSmall = convert(dec(small.value), small.unit, "mm").toString();
     else if (small && !ctx.poisoned.has(small)) ctx.error("TRC3003", `"too small to measure" is a length such as "5 mm"`, r.tooSmallToMeasure!.span);
     recist = {
       confirmation: {

@@ -109,6 +109,10 @@ response {
     expectDiagnostic(compile(RESP('category down "Down" when change <= -30 %')), "TRC5003", "otherwise");
   });
 
+  it("needs a length for 'too small to measure' (found by the no-crash property: it threw)", () => {
+    expectDiagnostic(compile(RESP('category same "Same" otherwise', "too small to measure 5 g/dL")), "TRC3003", "too small to measure");
+  });
+
   it("counts RECIST intervals in days, not months", () => {
     expectDiagnostic(compile(RESP('category same "Same" otherwise', "confirmation required after 1 mo")), "TRC4002");
   });

@@ -96,13 +96,14 @@ describe("sample event files", () => {
     expect(r.cycles[2]).toMatchObject({ after: { cycle: 2, date: "2027-04-12", recorded: true }, window: { low: "2027-06-28", high: "2027-07-12" } });
     expect(r.requirements.map((q) => [q.name, q.cycle, q.verdict])).toEqual([
       ["ssa_long", null, "met"],
+      ["baseline", null, "met"],
       ["pregnancy_test", null, "met"],
       ["ssa_short", 1, "met"],
       ["ssa_short", 2, "met"],
       ["ssa_short", 3, "met"],
       ["ssa_short", 4, "met"],
     ]);
-    expect(r.requirements[4]!.steps.at(-1)!.detail).toBe("2027-07-02T08:00 <= 2027-07-03T00:00 (2027-07-05 - 48 h)");
+    expect(r.requirements.find((q) => q.name === "ssa_short" && q.cycle === 3)!.steps.at(-1)!.detail).toBe("2027-07-02T08:00 <= 2027-07-03T00:00 (2027-07-05 - 48 h)");
   });
 
   it("in progress: a missed and an early visit, the next injection due now", () => {
@@ -154,6 +155,7 @@ describe("requirements and reference dates", () => {
     const byCycle = r.requirements.map((q) => [q.name, q.cycle, q.before, q.verdict, q.missing]);
     expect(byCycle).toEqual([
       ["ssa_long", null, "2027-01-18", "met", []],
+      ["baseline", null, "2027-01-18", "met", []],
       ["pregnancy_test", null, "2027-01-18", "met", []],
       ["ssa_short", 1, "2027-01-18", "met", []],
       ["ssa_short", 2, "2027-04-12", "unknown", ["last_short_acting_ssa", "short_acting_ssa_used"]],

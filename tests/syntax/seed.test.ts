@@ -85,7 +85,7 @@ describe("the seed protocol", () => {
     expect(schedule.visits.map((v) => [v.name.text, v.eachCycle, v.timing.kind])).toEqual([
       ["screening", false, "between"], ["treatment", true, "at"], ["dosimetry", true, "between"], ["evaluation", true, "between"],
     ]);
-    expect(schedule.requires.map((r) => r.name.text)).toEqual(["ssa_long", "ssa_short", "pregnancy_test"]);
+    expect(schedule.requires.map((r) => r.name.text)).toEqual(["ssa_long", "ssa_short", "baseline", "pregnancy_test"]);
     const tox = byKind("ToxicityDecl")[0]!;
     expect([tox.organs.length, tox.grades.length, tox.rules.length, tox.maxCycles?.count]).toEqual([2, 11, 8, 4]);
     expect(tox.rules.find((r) => r.name.text === "grade4_haematological")!.trace.interpretations[0]!.sources[0]!.text).toBe("iaea2013");
