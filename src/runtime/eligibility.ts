@@ -78,6 +78,21 @@ export function useDefinition(ctx: EvalCtx, name: string, rule: string, body: ()
   return note(ctx, rule, v, `definition ${name}`);
 }
 
+/**
+ * For a group, the sub-criteria that decided it, deepest first: "(I7c not met: Platelet
+ * count >= 100 x 10^3/uL)". Empty for a criterion with a rule of its own.
+ */
+function deciding(c: CriterionResult, verdict: CriterionVerdict): string {
+  const leaves: CriterionResult[] = [];
+  const walk = (k: CriterionResult) => {
+    if (k.children.length === 0) leaves.push(k);
+    else k.children.filter((x) => x.verdict === verdict).forEach(walk);
+  };
+  c.children.filter((x) => x.verdict === verdict).forEach(walk);
+  const word = verdict === "met" ? "met" : "not met";
+  return leaves.length ? ` (${leaves.map((k) => `${k.id} ${word}: ${k.text}`).join("; ")})` : "";
+}
+
 /** The overall verdict and its reasons. */
 export function overall(
   protocol: EligibilityResult["protocol"],
@@ -91,8 +106,8 @@ export function overall(
   const open = [...inclusion, ...exclusion].filter((c) => c.verdict === "unknown");
   const verdict: EligibilityVerdict = failedIn.length || metEx.length ? "ineligible" : open.length ? "indeterminate" : "eligible";
   const reasons = [
-    ...failedIn.map((c) => `inclusion ${c.id} not met: ${c.text}`),
-    ...metEx.map((c) => `exclusion ${c.id} met: ${c.text}`),
+    ...failedIn.map((c) => `inclusion ${c.id} not met: ${c.text}${deciding(c, "not_met")}`),
+    ...metEx.map((c) => `exclusion ${c.id} met: ${c.text}${deciding(c, "met")}`),
   ];
   const missing = verdict === "indeterminate" ? [...new Set(open.flatMap((c) => c.missing))].sort() : [];
   return { protocol, verdict, anchors, inclusion, exclusion, reasons, missing, warnings };
