@@ -96,5 +96,6 @@ function checkGrade(ctx: CheckContext, g: A.GradeDecl): IrGrade | null {
   ctx.gradedTerms.set(g.term.text, g.term.span);
   // The verbatim grade texts travel in the IR: documents print them and read only the IR.
   const gradeTexts = ([1, 2, 3, 4, 5] as const).map((grade) => ({ grade, text: term.gradeTexts[`${grade}`] }));
-  return { term: g.term.text, label: g.label, element: el.ir.name, ...(el.ir.unit ? { unit: el.ir.unit } : {}), gradeTexts };
+  const entry = JSON.parse(JSON.stringify(term)) as typeof term;
+  return { term: g.term.text, label: g.label, element: el.ir.name, ...(el.ir.unit ? { unit: el.ir.unit } : {}), gradeTexts, entry };
 }

@@ -9,7 +9,6 @@
  * every grade of the range".
  */
 import type { CompareOp, IrExpr, IrProtocol, IrSource, IrTrace } from "../ir/types.js";
-import { ctcaeTerm } from "../stdlib/ctcae-v4.03.js";
 import { decideCycle as decide, gradeTest, gradeValue, organDose, type DecisionOutcome, type RuleCondition, type SourceRef, type ToxicitySpec } from "../runtime/toxicity.js";
 import type { EvalCtx } from "../runtime/ops.js";
 import type { Val } from "../runtime/values.js";
@@ -87,11 +86,7 @@ export function toxicitySpec(ir: IrProtocol): ToxicitySpec | null {
   return {
     protocol: { id: ir.trial.id, source: ir.source.file, sha256: ir.source.sha256 },
     organs,
-    grades: tox.grades.map((g) => {
-      const entry = ctcaeTerm(g.term);
-      if (!entry) throw new Error(`CTCAE term "${g.term}" is not in the table (the checker should have refused it)`);
-      return { term: g.term, label: g.label, element: g.element, entry: JSON.parse(JSON.stringify(entry)) as typeof entry };
-    }),
+    grades: tox.grades.map((g) => ({ term: g.term, label: g.label, element: g.element, entry: g.entry })),
     rules: tox.rules.map((r) => {
       // A rule comparing with a limit parameter also names that parameter's sources.
       const used = parametersIn(r.when).filter((n) => params.has(n));

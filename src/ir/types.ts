@@ -8,6 +8,8 @@
  * Numbers are decimal strings, never floats.
  */
 
+import type { CtcaeTermEntry } from "../runtime/ctcae.js";
+
 /** Where a node came from: enough to print `file:line:col`. */
 export interface IrSpan {
   file: string;
@@ -278,6 +280,11 @@ export interface IrGrade {
    * Optional only so that hand-built IR stays valid; the checker always fills it.
    */
   gradeTexts?: { grade: 1 | 2 | 3 | 4 | 5; text: string }[];
+  /**
+   * The grading table entry of the term (criteria as data, with its source), copied
+   * from the library by the checker: evaluators grade from the IR alone.
+   */
+  entry: CtcaeTermEntry;
 }
 
 export interface IrToxRule {
