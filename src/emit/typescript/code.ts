@@ -4,6 +4,8 @@
  * `${`, backticks are all inert inside double quotes), comments are single-line with
  * comment terminators broken, and identifiers are checked.
  */
+import type { IrExpr } from "../../ir/types.js";
+import { children } from "../../ir/walk.js";
 
 /** A string literal for any text. */
 export function lit(s: string): string {
@@ -21,6 +23,22 @@ export function commentText(s: string): string {
 export function ident(prefix: string, name: string): string {
   const safe = name.replace(/[^A-Za-z0-9_]/g, "_");
   return `${prefix}${safe}`;
+}
+
+/** JSON as a TypeScript expression; U+2028/2029 escaped for tools older than ES2019. */
+export function json(x: unknown): string {
+  return JSON.stringify(x, null, 2).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+}
+
+/** The definitions the expressions call directly, sorted (definitions.ts imports what they call). */
+export function definitionsUsed(exprs: readonly IrExpr[]): string[] {
+  const out = new Set<string>();
+  const visit = (e: IrExpr): void => {
+    if (e.k === "define") out.add(e.name);
+    children(e).forEach(visit);
+  };
+  exprs.forEach(visit);
+  return [...out].sort();
 }
 
 /** A small builder for indented lines. */

@@ -5,16 +5,10 @@
  * the module and the interpreter agree by construction; the differential tests check it.
  */
 import type { IrExpr, IrProtocol, IrTrace } from "../../ir/types.js";
-import { children } from "../../ir/walk.js";
 import { responseSettings } from "../../interpret/response.js";
-import { commentText, ident, Lines, lit } from "./code.js";
+import { commentText, definitionsUsed, ident, json, Lines, lit } from "./code.js";
 import { emitExpr } from "./expr.js";
 import { header } from "./modules.js";
-
-/** JSON as TypeScript: JSON string literals are TypeScript string literals (line separators escaped, as `lit` does). */
-function json(x: unknown): string {
-  return JSON.stringify(x, null, 2).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
-}
 
 /** A category condition as a function of the evaluation context and the response variables. */
 function emitCondition(e: IrExpr): string {
@@ -23,17 +17,6 @@ function emitCondition(e: IrExpr): string {
     throw new Error(`"${x.text}" cannot be compiled in a lesion category`);
   });
   return `(ctx: rt.EvalCtx, vars: Record<string, v.Val>): v.Val => ${body}`;
-}
-
-/** Definitions a condition calls directly (definitions.ts resolves the rest). */
-function definitionsUsed(es: readonly IrExpr[]): string[] {
-  const out = new Set<string>();
-  const visit = (e: IrExpr): void => {
-    if (e.k === "define") out.add(e.name);
-    children(e).forEach(visit);
-  };
-  es.forEach(visit);
-  return [...out].sort();
 }
 
 /** The text of `response.ts`, or null when the protocol has no response section. */

@@ -7,25 +7,10 @@
  * tests check the requirement translation.
  */
 import type { IrExpr, IrProtocol } from "../../ir/types.js";
-import { children } from "../../ir/walk.js";
 import { scheduleSpec } from "../../interpret/schedule.js";
-import { commentText, ident, Lines, lit } from "./code.js";
+import { commentText, definitionsUsed, ident, json, Lines, lit } from "./code.js";
 import { emitExpr } from "./expr.js";
 import { header } from "./modules.js";
-
-/** Definitions a requirement uses (directly; definitions.ts imports what they use). */
-function definitionsUsed(exprs: IrExpr[]): string[] {
-  const out = new Set<string>();
-  const walk = (e: IrExpr): void => {
-    if (e.k === "define") out.add(e.name);
-    children(e).forEach(walk);
-  };
-  exprs.forEach(walk);
-  return [...out].sort();
-}
-
-/** JSON as a TypeScript expression; U+2028/2029 escaped for tools older than ES2019. */
-const json = (x: unknown) => JSON.stringify(x, null, 2).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
 
 const union = (xs: string[]) => (xs.length ? xs.map(lit).join(" | ") : "never");
 

@@ -9,9 +9,8 @@
  * tests check the translation.
  */
 import type { IrExpr, IrProtocol } from "../../ir/types.js";
-import { children } from "../../ir/walk.js";
 import { isGradeTest, lowerGradeTests, toxicitySpec } from "../../interpret/toxicity.js";
-import { commentText, ident, Lines, lit } from "./code.js";
+import { commentText, definitionsUsed, ident, json, Lines, lit } from "./code.js";
 import { emitExpr, type ExtraEmitter } from "./expr.js";
 import { header } from "./modules.js";
 
@@ -27,22 +26,12 @@ const extra: ExtraEmitter = (e) => {
   throw new Error(`"${e.text}" cannot be compiled in the toxicity section`);
 };
 
-/** Definitions a condition calls directly (their own calls are made inside definitions.ts). */
-function definitionsUsed(e: IrExpr, into: Set<string>): Set<string> {
-  if (e.k === "define") into.add(e.name);
-  for (const c of children(e)) definitionsUsed(c, into);
-  return into;
-}
-
-/** JSON as a TypeScript expression: the line separators JSON allows are escaped for older tools. */
-const json = (x: unknown): string => JSON.stringify(x, null, 2).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
-
 /** `toxicity.ts` for the protocol, or null when it has no toxicity section. */
 export function emitToxicityModule(ir: IrProtocol): string | null {
   const spec = toxicitySpec(ir);
   if (!spec || !ir.toxicity) return null;
   const rules = ir.toxicity.rules.map((r) => ({ r, when: lowerGradeTests(r.when) }));
-  const defs = [...rules.reduce((s, { when }) => definitionsUsed(when, s), new Set<string>())].sort();
+  const defs = definitionsUsed(rules.map(({ when }) => when));
   const labKeys = spec.labs.map((e) => lit(e.name)).join(" | ") || "never";
   const L = new Lines();
   L.line(header(ir, "Toxicity: decideCycle(history) before each cycle, proceed | delay | stop | unknown, with every reason."));
