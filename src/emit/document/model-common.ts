@@ -24,12 +24,13 @@ export interface DocContext {
 }
 
 export function docContext(ir: IrProtocol): DocContext {
+  const plain = plainContext(ir);
   return {
     ir,
-    plain: plainContext(ir),
+    plain,
     sources: new Map(ir.sources.map((s) => [s.name, s])),
     params: new Map(ir.parameters.map((p) => [p.name, p])),
-    elements: new Map(ir.elements.map((e) => [e.name, e])),
+    elements: plain.elements,
     forms: new Map(ir.forms.map((f) => [f.name, f.label])),
   };
 }
