@@ -7,7 +7,8 @@ import type { IrExpr, IrRelativeTime, IrSchedule, IrStep, IrTreatment, IrVisit }
 import { isDurationUnit } from "../runtime/units.js";
 import { CheckContext, lowerTrace, type Scope } from "./context.js";
 import { checkCondition, checkExpr } from "./expressions.js";
-import { checkRelativeOrder, checkDuration, checkDurationRange, checkTimePoint, relativeTime } from "./time.js";
+import { checkRelativeOrder, checkDuration, checkDurationRange, checkTimePoint } from "./time.js";
+import { relativeTime } from "../ir/time.js";
 import { collectNeeds, sorted } from "../ir/walk.js";
 
 const SCOPE: Scope = { section: "schedule" };

@@ -11,8 +11,6 @@ import { CheckContext, errorExpr, irSpan, type Scope } from "./context.js";
 import { checkExpr, describeType } from "./expressions.js";
 import { relativeTime } from "../ir/time.js";
 
-export { relativeTime };
-
 /** Units a duration may be written in (after aliases such as `yr` → `a`). */
 export const DURATION_UNITS: ReadonlySet<string> = new Set<DurationUnit>(["min", "h", "d", "wk", "mo", "a"]);
 
