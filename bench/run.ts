@@ -11,7 +11,9 @@ import { writeGenerated, importEligibility } from "../tests/generated.js";
 
 const SEED = "protocols/lu177-octreotate.trial";
 const text = readFileSync(SEED, "utf8");
-const patients = ["eligible", "ineligible-platelets", "indeterminate", "eligible-female-mmol"].map((n) => JSON.parse(readFileSync(`protocols/patients/${n}.json`, "utf8")));
+const patients = ["eligible", "ineligible-platelets", "indeterminate", "eligible-female-mmol"].map((n) =>
+  JSON.parse(readFileSync(`protocols/patients/${n}.json`, "utf8")),
+);
 
 /** Median time per operation in milliseconds, over 7 batches sized to ~150 ms each. */
 function measure(name: string, op: () => void): void {
@@ -40,4 +42,7 @@ measure("emit TypeScript target", () => void typescriptFiles(ir));
 let k = 0;
 measure("eligibility, interpreter (1 patient)", () => void evaluateEligibility(ir, patients[k++ % patients.length]));
 const mod = await importEligibility(writeGenerated(ir, "bench"));
-measure("eligibility, compiled module (1 patient)", () => void mod.evaluateEligibility(patients[k++ % patients.length]));
+measure(
+  "eligibility, compiled module (1 patient)",
+  () => void mod.evaluateEligibility(patients[k++ % patients.length]),
+);

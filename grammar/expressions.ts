@@ -89,14 +89,15 @@ export abstract class ExpressionRules extends CstParser {
     // `at` is a tail only as `at least` (it is otherwise a name, e.g. a next element `at: datetime`).
     this.OPTION({
       GATE: () => this.LA(1).tokenType !== T.KwAt || this.LA(2).tokenType === T.KwLeast,
-      DEF: () => this.OR([
-        { ALT: () => this.SUBRULE(this.compareTail) },
-        { ALT: () => this.SUBRULE(this.inTail) },
-        { ALT: () => this.SUBRULE(this.withinTail) },
-        { ALT: () => this.SUBRULE(this.atLeastTail) },
-        { ALT: () => this.SUBRULE(this.betweenTail) },
-        { ALT: () => this.SUBRULE(this.beforeAfterTail) },
-      ]),
+      DEF: () =>
+        this.OR([
+          { ALT: () => this.SUBRULE(this.compareTail) },
+          { ALT: () => this.SUBRULE(this.inTail) },
+          { ALT: () => this.SUBRULE(this.withinTail) },
+          { ALT: () => this.SUBRULE(this.atLeastTail) },
+          { ALT: () => this.SUBRULE(this.betweenTail) },
+          { ALT: () => this.SUBRULE(this.beforeAfterTail) },
+        ]),
     });
   });
 

@@ -44,8 +44,14 @@ export function cstTypes(): string {
 export function railroadHtml(): string {
   const base = "TRIALC_DIAGRAMS/";
   let html = createSyntaxDiagramsCode(serializedGrammar, { resourceBase: base, css: `${base}diagrams.css` });
-  html = html.replace(/<link rel='stylesheet' href='TRIALC_DIAGRAMS\/([^']+)'>/g, (_m, file: string) => `<style>\n${asset(file)}</style>`);
-  html = html.replace(/<script src='TRIALC_DIAGRAMS\/([^']+)'><\/script>/g, (_m, file: string) => `<script>\n${asset(file)}</script>`);
+  html = html.replace(
+    /<link rel='stylesheet' href='TRIALC_DIAGRAMS\/([^']+)'>/g,
+    (_m, file: string) => `<style>\n${asset(file)}</style>`,
+  );
+  html = html.replace(
+    /<script src='TRIALC_DIAGRAMS\/([^']+)'><\/script>/g,
+    (_m, file: string) => `<script>\n${asset(file)}</script>`,
+  );
   html = html.replace('<meta charset="utf-8">', '<meta charset="utf-8">\n<title>trialc: the .trial grammar</title>');
   if (html.includes("TRIALC_DIAGRAMS")) throw new Error("railroad.html: a diagram asset was not inlined");
   return html;
@@ -101,7 +107,10 @@ export function textMateGrammar(): Record<string, unknown> {
     repository: {
       comments: {
         patterns: [
-          { name: "comment.line.double-slash.trial", match: T.LineComment.PATTERN instanceof RegExp ? T.LineComment.PATTERN.source : "//.*$" },
+          {
+            name: "comment.line.double-slash.trial",
+            match: T.LineComment.PATTERN instanceof RegExp ? T.LineComment.PATTERN.source : "//.*$",
+          },
           { name: "comment.block.trial", begin: "/\\*", end: "\\*/" },
         ],
       },
@@ -128,8 +137,14 @@ export function textMateGrammar(): Record<string, unknown> {
       keywords: { patterns: keywordPatterns },
       operators: {
         patterns: [
-          { name: "keyword.operator.comparison.trial", match: T.comparisonTokens.map((t) => (t.PATTERN as RegExp).source).join("|") },
-          { name: "keyword.operator.arithmetic.trial", match: [T.Plus, T.Minus].map((t) => (t.PATTERN as RegExp).source).join("|") },
+          {
+            name: "keyword.operator.comparison.trial",
+            match: T.comparisonTokens.map((t) => (t.PATTERN as RegExp).source).join("|"),
+          },
+          {
+            name: "keyword.operator.arithmetic.trial",
+            match: [T.Plus, T.Minus].map((t) => (t.PATTERN as RegExp).source).join("|"),
+          },
         ],
       },
     },

@@ -65,8 +65,14 @@ export class TrialErrorMessages implements IParserErrorMessageProvider {
   }
 
   /** A token other than the one required: `expected "{" after "data" but found "x"`. */
-  buildMismatchTokenMessage(options: { expected: TokenType; actual: IToken; previous: IToken; ruleName: string }): string {
-    if (options.expected === EOF) return this.buildNotAllInputParsedMessage({ firstRedundant: options.actual, ruleName: options.ruleName });
+  buildMismatchTokenMessage(options: {
+    expected: TokenType;
+    actual: IToken;
+    previous: IToken;
+    ruleName: string;
+  }): string {
+    if (options.expected === EOF)
+      return this.buildNotAllInputParsedMessage({ firstRedundant: options.actual, ruleName: options.ruleName });
     let expected = describeTokenType(options.expected);
     const contents = options.expected === RCurly ? this.blockContents.get(options.ruleName) : undefined;
     if (contents !== undefined) expected = orList([...contents.map(describeTokenType), expected]);
@@ -86,7 +92,8 @@ export class TrialErrorMessages implements IParserErrorMessageProvider {
     customUserDescription?: string;
     ruleName: string;
   }): string {
-    const expected = options.customUserDescription ?? orList(options.expectedPathsPerAlt.flatMap((paths) => paths.map(firstLabel)));
+    const expected =
+      options.customUserDescription ?? orList(options.expectedPathsPerAlt.flatMap((paths) => paths.map(firstLabel)));
     return `expected ${expected} but found ${describeToken(options.actual[0])}`;
   }
 
@@ -155,7 +162,8 @@ function firstOfOne(prod: IProduction, out: TokenType[], seen: Set<string>): boo
   }
   if (prod instanceof Alternation) {
     let nullable = false;
-    for (const alt of prod.definition) nullable = firstOf(alt instanceof Alternative ? alt.definition : [alt], out, seen) || nullable;
+    for (const alt of prod.definition)
+      nullable = firstOf(alt instanceof Alternative ? alt.definition : [alt], out, seen) || nullable;
     return nullable;
   }
   const definition = (prod as { definition?: IProduction[] }).definition ?? [];

@@ -26,16 +26,31 @@ import { createToken, Lexer, type CustomPatternMatcherReturn, type IToken, type 
 // ---------------------------------------------------------------------------
 
 /** Spaces, tabs, line breaks and a byte-order mark: skipped. */
-export const WhiteSpace = createToken({ name: "WhiteSpace", pattern: /[ \t\r\n\f\uFEFF]+/, group: Lexer.SKIPPED, line_breaks: true });
+export const WhiteSpace = createToken({
+  name: "WhiteSpace",
+  pattern: /[ \t\r\n\f\uFEFF]+/,
+  group: Lexer.SKIPPED,
+  line_breaks: true,
+});
 /** `// to the end of the line`: skipped. */
 export const LineComment = createToken({ name: "LineComment", pattern: /\/\/[^\n\r]*/, group: Lexer.SKIPPED });
 /** `/* ... *\/`, possibly over several lines: skipped. */
-export const BlockComment = createToken({ name: "BlockComment", pattern: /\/\*[\s\S]*?\*\//, group: Lexer.SKIPPED, line_breaks: true });
+export const BlockComment = createToken({
+  name: "BlockComment",
+  pattern: /\/\*[\s\S]*?\*\//,
+  group: Lexer.SKIPPED,
+  line_breaks: true,
+});
 /**
  * Error token: a `/*` never closed swallows the rest of the file. It goes to the
  * `errors` group (not to the parser) and `parse.ts` reports it as TRC1010.
  */
-export const UnterminatedComment = createToken({ name: "UnterminatedComment", pattern: /\/\*[\s\S]*/, group: "errors", line_breaks: true });
+export const UnterminatedComment = createToken({
+  name: "UnterminatedComment",
+  pattern: /\/\*[\s\S]*/,
+  group: "errors",
+  line_breaks: true,
+});
 
 // ---------------------------------------------------------------------------
 // 2. Units (context-sensitive)
@@ -80,12 +95,23 @@ function matchUnit(text: string, offset: number, tokens: IToken[]): CustomPatter
     if (c === "{" || c === "[") {
       const close = c === "{" ? "}" : "]";
       let j = i + 1;
-      while (j < text.length && text[j] !== close && /[!-~]/.test(text[j] as string) && text[j] !== '"' && text[j] !== c) j++;
+      while (
+        j < text.length &&
+        text[j] !== close &&
+        /[!-~]/.test(text[j] as string) &&
+        text[j] !== '"' &&
+        text[j] !== c
+      )
+        j++;
       if (text[j] !== close) break;
       i = j + 1;
     } else if (UNIT_CHAR.test(c)) {
       i++;
-    } else if ((c === "-" || c === "+") && (text[i - 1] === "*" || text[i - 1] === "^") && /[0-9]/.test(text[i + 1] ?? "")) {
+    } else if (
+      (c === "-" || c === "+") &&
+      (text[i - 1] === "*" || text[i - 1] === "^") &&
+      /[0-9]/.test(text[i + 1] ?? "")
+    ) {
       i++;
     } else break;
   }
@@ -114,7 +140,11 @@ export const Unit: TokenType = createToken({
  * `"text"` on one line. Escapes are `\"`, `\\`, `\n` and `\t` (others are lexed and
  * reported by `parse.ts`); any other Unicode character is allowed as written.
  */
-export const StringLiteral = createToken({ name: "StringLiteral", label: "a string", pattern: /"(?:[^"\\\r\n]|\\[^\r\n])*"/ });
+export const StringLiteral = createToken({
+  name: "StringLiteral",
+  label: "a string",
+  pattern: /"(?:[^"\\\r\n]|\\[^\r\n])*"/,
+});
 /**
  * Error token: a `"` with no closing quote on its line. It is a `StringLiteral` by
  * category, so the parser takes it as the string it was meant to be and reports
@@ -134,7 +164,12 @@ export const UnterminatedString = createToken({
 /** Category of everything a name position accepts: identifiers and soft keywords. */
 export const Name = createToken({ name: "Name", label: "a name", pattern: Lexer.NA });
 /** `[A-Za-z_][A-Za-z0-9_]*`: names of elements, fields, criteria (`I3c_a`), anchors (`D0`). */
-export const Identifier = createToken({ name: "Identifier", label: "a name", pattern: /[A-Za-z_][A-Za-z0-9_]*/, categories: [Name] });
+export const Identifier = createToken({
+  name: "Identifier",
+  label: "a name",
+  pattern: /[A-Za-z_][A-Za-z0-9_]*/,
+  categories: [Name],
+});
 
 /** What a keyword is for; decides its colour in the editor grammar. */
 export type KeywordRole = "declaration" | "type" | "clause" | "operator" | "literal" | "trace";
@@ -310,7 +345,11 @@ export const NumberLiteral = createToken({ name: "NumberLiteral", label: "a numb
 /** `!=` */ export const NotEq = createToken({ name: "NotEq", label: '"!="', pattern: /!=/ });
 /** `<` */ export const Less = createToken({ name: "Less", label: '"<"', pattern: /</ });
 /** `>` */ export const Greater = createToken({ name: "Greater", label: '">"', pattern: />/ });
-/** `=` (comparison, and `parameter p "label" = value`) */ export const Equals = createToken({ name: "Equals", label: '"="', pattern: /=/ });
+/** `=` (comparison, and `parameter p "label" = value`) */ export const Equals = createToken({
+  name: "Equals",
+  label: '"="',
+  pattern: /=/,
+});
 /** `+` */ export const Plus = createToken({ name: "Plus", label: '"+"', pattern: /\+/ });
 /** `-` */ export const Minus = createToken({ name: "Minus", label: '"-"', pattern: /-/ });
 
@@ -321,7 +360,19 @@ export const NumberLiteral = createToken({ name: "NumberLiteral", label: "a numb
  * restarts at one of these if the parser gives up.
  */
 export const declarationKeywords: TokenType[] = [
-  KwTrial, KwUse, KwSource, KwAnchor, KwForm, KwData, KwInclusion, KwExclusion, KwDefine, KwParameter, KwSchedule, KwToxicity, KwResponse,
+  KwTrial,
+  KwUse,
+  KwSource,
+  KwAnchor,
+  KwForm,
+  KwData,
+  KwInclusion,
+  KwExclusion,
+  KwDefine,
+  KwParameter,
+  KwSchedule,
+  KwToxicity,
+  KwResponse,
 ];
 
 /** The comparison operator tokens, for the parser and the editor grammar. */

@@ -10,7 +10,9 @@ import { main } from "../src/cli/program.js";
 
 const dir = "protocols";
 let failed = 0;
-for (const f of readdirSync(dir).filter((x) => x.endsWith(".trial")).sort()) {
+for (const f of readdirSync(dir)
+  .filter((x) => x.endsWith(".trial"))
+  .sort()) {
   const out = join("tests", ".generated", "protocols", basename(f, ".trial"));
   const code = await main(["build", join(dir, f), "--out", out, "--tests"]);
   if (code !== 0) failed++;

@@ -29,8 +29,11 @@ export function compileText(text: string, file: string): CompileResult {
 export function compileFile(path: string): CompileResult {
   // parseTrialFile checks size and encoding on the raw bytes before anything is decoded.
   const parsed = parseTrialFile(path);
-  const text = parsed.diagnostics.some((d) => d.code === "TRC1001" || d.code === "TRC1002" || d.code === "TRC1003") ? "" : readFileSync(path, "utf8");
-  if (!parsed.ast || hasErrors(parsed.diagnostics)) return { file: path, text, ir: null, diagnostics: parsed.diagnostics };
+  const text = parsed.diagnostics.some((d) => d.code === "TRC1001" || d.code === "TRC1002" || d.code === "TRC1003")
+    ? ""
+    : readFileSync(path, "utf8");
+  if (!parsed.ast || hasErrors(parsed.diagnostics))
+    return { file: path, text, ir: null, diagnostics: parsed.diagnostics };
   const checked = checkProtocol(parsed.ast, text);
   return { file: path, text, ir: checked.ir, diagnostics: [...parsed.diagnostics, ...checked.diagnostics] };
 }

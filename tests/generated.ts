@@ -24,7 +24,10 @@ export function writeGenerated(ir: IrProtocol, name: string): string {
 
 /** The generated eligibility module's API. */
 export interface EligibilityModule {
-  evaluateEligibility(patient: unknown, options?: Record<string, string>): { ok: boolean; result?: unknown; errors?: unknown };
+  evaluateEligibility(
+    patient: unknown,
+    options?: Record<string, string>,
+  ): { ok: boolean; result?: unknown; errors?: unknown };
 }
 
 export async function importEligibility(dir: string): Promise<EligibilityModule> {

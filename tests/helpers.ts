@@ -36,8 +36,15 @@ export function codes(r: CompileResult): string[] {
 
 /** Assert one diagnostic with `code` exists whose message matches, and return it. */
 export function expectDiagnostic(r: CompileResult, code: DiagnosticCode, message?: RegExp | string) {
-  const found = r.diagnostics.filter((d) => d.code === code && (message === undefined || (typeof message === "string" ? d.message.includes(message) : message.test(d.message))));
-  expect(found, `expected ${code} ${message ?? ""} in:\n${r.diagnostics.map((d) => `${d.code} ${d.message}`).join("\n")}`).not.toHaveLength(0);
+  const found = r.diagnostics.filter(
+    (d) =>
+      d.code === code &&
+      (message === undefined || (typeof message === "string" ? d.message.includes(message) : message.test(d.message))),
+  );
+  expect(
+    found,
+    `expected ${code} ${message ?? ""} in:\n${r.diagnostics.map((d) => `${d.code} ${d.message}`).join("\n")}`,
+  ).not.toHaveLength(0);
   return found[0]!;
 }
 

@@ -53,35 +53,125 @@ export type Expr =
   | Paren;
 
 /** `18` or `1.5`: a plain number. `value` is the exact decimal text. */
-export interface NumberLit { kind: "NumberLit"; value: string; span: Span }
+export interface NumberLit {
+  kind: "NumberLit";
+  value: string;
+  span: Span;
+}
 /** `9 g/dL`, `48 h`, `12 mo`: a number with a UCUM unit (or a duration unit alias). */
-export interface QuantityLit { kind: "QuantityLit"; value: string; unit: string; unitSpan: Span; span: Span }
-export interface StringLit { kind: "StringLit"; value: string; span: Span }
-export interface BoolLit { kind: "BoolLit"; value: boolean; span: Span }
+export interface QuantityLit {
+  kind: "QuantityLit";
+  value: string;
+  unit: string;
+  unitSpan: Span;
+  span: Span;
+}
+export interface StringLit {
+  kind: "StringLit";
+  value: string;
+  span: Span;
+}
+export interface BoolLit {
+  kind: "BoolLit";
+  value: boolean;
+  span: Span;
+}
 /** A bare name: a data element, record field, definition, parameter, anchor or code value. */
-export interface NameRef { kind: "NameRef"; name: string; span: Span }
+export interface NameRef {
+  kind: "NameRef";
+  name: string;
+  span: Span;
+}
 /** `dosimetry.kidney_dose`: a field of a repeating record. */
-export interface PathRef { kind: "PathRef"; base: Name; field: Name; span: Span }
+export interface PathRef {
+  kind: "PathRef";
+  base: Name;
+  field: Name;
+  span: Span;
+}
 /** `age(birth_date, inclusion)`, or a parameterised definition `baseline_done(mri)`. */
-export interface Call { kind: "Call"; callee: Name; args: Expr[]; span: Span }
+export interface Call {
+  kind: "Call";
+  callee: Name;
+  args: Expr[];
+  span: Span;
+}
 /** `2 x ULN`, `0.5 x LLN`: a multiple of the reference limit of the element it is compared with. */
-export interface UlnMultiple { kind: "UlnMultiple"; factor: string; limit: "ULN" | "LLN"; span: Span }
-export interface Logical { kind: "Logical"; op: "and" | "or"; left: Expr; right: Expr; span: Span }
-export interface Not { kind: "Not"; operand: Expr; span: Span }
+export interface UlnMultiple {
+  kind: "UlnMultiple";
+  factor: string;
+  limit: "ULN" | "LLN";
+  span: Span;
+}
+export interface Logical {
+  kind: "Logical";
+  op: "and" | "or";
+  left: Expr;
+  right: Expr;
+  span: Span;
+}
+export interface Not {
+  kind: "Not";
+  operand: Expr;
+  span: Span;
+}
 export type CompareOp = "<" | "<=" | ">" | ">=" | "=" | "!=";
-export interface Compare { kind: "Compare"; op: CompareOp; left: Expr; right: Expr; span: Span }
+export interface Compare {
+  kind: "Compare";
+  op: CompareOp;
+  left: Expr;
+  right: Expr;
+  span: Span;
+}
 /** `primary_site in (pancreas, stomach)`. */
-export interface InSet { kind: "InSet"; operand: Expr; values: Name[]; span: Span }
+export interface InSet {
+  kind: "InSet";
+  operand: Expr;
+  values: Name[];
+  span: Span;
+}
 /** `D0 - 4 wk`, `cycle + 1 d`. */
-export interface Arith { kind: "Arith"; op: "+" | "-"; left: Expr; right: Expr; span: Span }
+export interface Arith {
+  kind: "Arith";
+  op: "+" | "-";
+  left: Expr;
+  right: Expr;
+  span: Span;
+}
 /** `date within 12 mo before inclusion`: subject in the closed window [anchor - amount, anchor] (or after). */
-export interface Within { kind: "Within"; subject: Expr; amount: Expr; direction: "before" | "after"; anchor: Expr; span: Span }
+export interface Within {
+  kind: "Within";
+  subject: Expr;
+  amount: Expr;
+  direction: "before" | "after";
+  anchor: Expr;
+  span: Span;
+}
 /** `last_dose at least 4 wk before D0`: subject <= anchor - amount (or >= anchor + amount). */
-export interface AtLeast { kind: "AtLeast"; subject: Expr; amount: Expr; direction: "before" | "after"; anchor: Expr; span: Span }
+export interface AtLeast {
+  kind: "AtLeast";
+  subject: Expr;
+  amount: Expr;
+  direction: "before" | "after";
+  anchor: Expr;
+  span: Span;
+}
 /** `date between D0 - 4 wk and D0 - 1 d`: closed on both ends. */
-export interface Between { kind: "Between"; subject: Expr; low: Expr; high: Expr; span: Span }
+export interface Between {
+  kind: "Between";
+  subject: Expr;
+  low: Expr;
+  high: Expr;
+  span: Span;
+}
 /** `consent_at before first_procedure_at`: strictly earlier (or later). */
-export interface BeforeAfter { kind: "BeforeAfter"; subject: Expr; direction: "before" | "after"; anchor: Expr; span: Span }
+export interface BeforeAfter {
+  kind: "BeforeAfter";
+  subject: Expr;
+  direction: "before" | "after";
+  anchor: Expr;
+  span: Span;
+}
 /** `any lesions where ...`, `all`, `none`, `count` (count yields an integer). */
 export interface Quantifier {
   kind: "Quantifier";
@@ -91,24 +181,58 @@ export interface Quantifier {
   span: Span;
 }
 /** `if a then b` (true when a is false) or `if a then b else c`. */
-export interface IfThen { kind: "IfThen"; cond: Expr; then: Expr; otherwise: Expr | null; span: Span }
+export interface IfThen {
+  kind: "IfThen";
+  cond: Expr;
+  then: Expr;
+  otherwise: Expr | null;
+  span: Span;
+}
 /** `cumulative kidneys`, `projected bone_marrow`: toxicity-only organ dose terms. */
-export interface OrganDose { kind: "OrganDose"; measure: "cumulative" | "projected"; organ: Name; span: Span }
+export interface OrganDose {
+  kind: "OrganDose";
+  measure: "cumulative" | "projected";
+  organ: Name;
+  span: Span;
+}
 /** `grade platelet_count_decreased`: the CTCAE grade of a graded term (toxicity only). */
-export interface GradeOf { kind: "GradeOf"; term: Name; span: Span }
+export interface GradeOf {
+  kind: "GradeOf";
+  term: Name;
+  span: Span;
+}
 /** Parentheses, kept so that spans and the printed rule match the source. */
-export interface Paren { kind: "Paren"; inner: Expr; span: Span }
+export interface Paren {
+  kind: "Paren";
+  inner: Expr;
+  span: Span;
+}
 
 // ---------------------------------------------------------------------------
 // Traceability
 // ---------------------------------------------------------------------------
 
 /** `cite seed "protocol words"`: the protocol text a rule encodes. */
-export interface Cite { kind: "Cite"; source: Name; text: string; span: Span }
+export interface Cite {
+  kind: "Cite";
+  source: Name;
+  text: string;
+  span: Span;
+}
 /** `interpretation "reading adopted" ref "domain §7.3" source x`: a reading of ambiguous text. */
-export interface Interpretation { kind: "Interpretation"; text: string; ref: string | null; sources: Name[]; span: Span }
+export interface Interpretation {
+  kind: "Interpretation";
+  text: string;
+  ref: string | null;
+  sources: Name[];
+  span: Span;
+}
 /** `source emami1991`: a value that does not come from the protocol names where it does come from. */
-export interface SourceRef { kind: "SourceRef"; source: Name; span: Span }
+export interface SourceRef {
+  kind: "SourceRef";
+  source: Name;
+  span: Span;
+}
 
 /** What any traceable declaration may carry. */
 export interface Trace {
@@ -136,17 +260,53 @@ export type Decl =
   | ResponseDecl;
 
 /** One metadata line: `phase "3"`, `official title "..."`, `registry "EudraCT" "2012-..."`. */
-export interface MetaProp { key: string; values: string[]; span: Span }
-export interface TrialDecl { kind: "TrialDecl"; id: string; props: MetaProp[]; trace: Trace; span: Span }
+export interface MetaProp {
+  key: string;
+  values: string[];
+  span: Span;
+}
+export interface TrialDecl {
+  kind: "TrialDecl";
+  id: string;
+  props: MetaProp[];
+  trace: Trace;
+  span: Span;
+}
 /** `use ctcae "4.03"`. */
-export interface UseDecl { kind: "UseDecl"; library: Name; version: string; span: Span }
+export interface UseDecl {
+  kind: "UseDecl";
+  library: Name;
+  version: string;
+  span: Span;
+}
 export type SourceKind = "protocol" | "literature" | "standard" | "reference";
-export interface SourceDecl { kind: "SourceDecl"; name: Name; citation: string; sourceKind: SourceKind; span: Span }
-export interface AnchorDecl { kind: "AnchorDecl"; name: Name; label: string; repeating: boolean; span: Span }
-export interface FormDecl { kind: "FormDecl"; name: Name; label: string; span: Span }
+export interface SourceDecl {
+  kind: "SourceDecl";
+  name: Name;
+  citation: string;
+  sourceKind: SourceKind;
+  span: Span;
+}
+export interface AnchorDecl {
+  kind: "AnchorDecl";
+  name: Name;
+  label: string;
+  repeating: boolean;
+  span: Span;
+}
+export interface FormDecl {
+  kind: "FormDecl";
+  name: Name;
+  label: string;
+  span: Span;
+}
 
 /** The data dictionary block. */
-export interface DataDecl { kind: "DataDecl"; elements: ElementDecl[]; span: Span }
+export interface DataDecl {
+  kind: "DataDecl";
+  elements: ElementDecl[];
+  span: Span;
+}
 
 export type TypeSpec =
   | { kind: "decimal"; unit: Name | null }
@@ -159,7 +319,10 @@ export type TypeSpec =
   | { kind: "attestation"; by: "investigator" | "patient" }
   | { kind: "records" };
 
-export interface CodeOption { code: Name; label: string }
+export interface CodeOption {
+  code: Name;
+  label: string;
+}
 
 /** `hemoglobin: decimal g/dL range 1 to 25 with ULN molar mass 16114.5 g/mol "Hemoglobin" form labs`. */
 export interface ElementDecl {
@@ -209,9 +372,20 @@ export interface DefineDecl {
 }
 
 /** `parameter kidney_dose_limit "label" = 23 Gy { source emami1991 }`. */
-export interface ParameterDecl { kind: "ParameterDecl"; name: Name; label: string; value: Expr; trace: Trace; span: Span }
+export interface ParameterDecl {
+  kind: "ParameterDecl";
+  name: Name;
+  label: string;
+  value: Expr;
+  trace: Trace;
+  span: Span;
+}
 
-export interface DurationRange { min: Expr; max: Expr; span: Span }
+export interface DurationRange {
+  min: Expr;
+  max: Expr;
+  span: Span;
+}
 
 export interface ScheduleDecl {
   kind: "ScheduleDecl";
@@ -234,12 +408,23 @@ export interface TreatmentDecl {
   trace: Trace;
   span: Span;
 }
-export interface DayDecl { kind: "DayDecl"; label: string; steps: StepDecl[]; total: DurationRange | null; trace: Trace; span: Span }
-export type StepTiming =
-  | { kind: "at"; offset: Expr }
-  | { kind: "before"; step: Name }
-  | { kind: "after"; step: Name };
-export interface StepDecl { kind: "StepDecl"; name: Name; label: string; timing: StepTiming; lasting: DurationRange | null; span: Span }
+export interface DayDecl {
+  kind: "DayDecl";
+  label: string;
+  steps: StepDecl[];
+  total: DurationRange | null;
+  trace: Trace;
+  span: Span;
+}
+export type StepTiming = { kind: "at"; offset: Expr } | { kind: "before"; step: Name } | { kind: "after"; step: Name };
+export interface StepDecl {
+  kind: "StepDecl";
+  name: Name;
+  label: string;
+  timing: StepTiming;
+  lasting: DurationRange | null;
+  span: Span;
+}
 export type VisitTiming = { kind: "at"; at: Expr } | { kind: "between"; low: Expr; high: Expr };
 export interface VisitDecl {
   kind: "VisitDecl";
@@ -251,7 +436,15 @@ export interface VisitDecl {
   trace: Trace;
   span: Span;
 }
-export interface RequireDecl { kind: "RequireDecl"; name: Name; label: string; eachCycle: boolean; expr: Expr; trace: Trace; span: Span }
+export interface RequireDecl {
+  kind: "RequireDecl";
+  name: Name;
+  label: string;
+  eachCycle: boolean;
+  expr: Expr;
+  trace: Trace;
+  span: Span;
+}
 
 export interface ToxicityDecl {
   kind: "ToxicityDecl";
@@ -263,12 +456,39 @@ export interface ToxicityDecl {
   span: Span;
 }
 /** `organ kidneys "Kidneys" dose dosimetry.kidney_dose limit kidney_dose_limit`. */
-export interface OrganDecl { kind: "OrganDecl"; name: Name; label: string; dose: PathRef; limit: Name; span: Span }
+export interface OrganDecl {
+  kind: "OrganDecl";
+  name: Name;
+  label: string;
+  dose: PathRef;
+  limit: Name;
+  span: Span;
+}
 /** `grade anemia "Anemia" from hemoglobin`: a CTCAE term graded from a data element. */
-export interface GradeDecl { kind: "GradeDecl"; term: Name; label: string; from: Name; span: Span }
-export interface ToxRuleDecl { kind: "ToxRuleDecl"; action: "stop" | "delay"; name: Name; label: string; when: Expr; trace: Trace; span: Span }
+export interface GradeDecl {
+  kind: "GradeDecl";
+  term: Name;
+  label: string;
+  from: Name;
+  span: Span;
+}
+export interface ToxRuleDecl {
+  kind: "ToxRuleDecl";
+  action: "stop" | "delay";
+  name: Name;
+  label: string;
+  when: Expr;
+  trace: Trace;
+  span: Span;
+}
 
-export interface ResponseDecl { kind: "ResponseDecl"; trace: Trace; lesion: LesionResponseDecl | null; recist: RecistDecl | null; span: Span }
+export interface ResponseDecl {
+  kind: "ResponseDecl";
+  trace: Trace;
+  lesion: LesionResponseDecl | null;
+  recist: RecistDecl | null;
+  span: Span;
+}
 /** `lesion change of longest_diameter from baseline { category ... }`. */
 export interface LesionResponseDecl {
   kind: "LesionResponseDecl";
@@ -289,4 +509,9 @@ export interface RecistDecl {
 }
 
 /** A whole `.trial` file. */
-export interface TrialFile { kind: "TrialFile"; file: string; decls: Decl[]; span: Span }
+export interface TrialFile {
+  kind: "TrialFile";
+  file: string;
+  decls: Decl[];
+  span: Span;
+}

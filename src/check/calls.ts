@@ -12,7 +12,10 @@ import { resolveCode } from "./compare.js";
 
 /** The built-in functions, with what their arguments are, for messages and docs. */
 export const BUILTINS: Record<string, { signature: string; doc: string }> = {
-  age: { signature: "age(birth date, at date)", doc: "completed years between two dates; a 29 February birthday is reached on 1 March" },
+  age: {
+    signature: "age(birth date, at date)",
+    doc: "completed years between two dates; a 29 February birthday is reached on 1 March",
+  },
   successive_rises: {
     signature: "successive_rises(records, value field, group field, date field)",
     doc: "the longest run of strictly increasing values within one group, in date order, counted in rises",
@@ -27,12 +30,15 @@ export function checkCall(ctx: CheckContext, e: A.Call, scope: Scope): IrExpr {
     const args = e.args.map((a) => checkTimePoint(ctx, a, scope));
     for (const [i, a] of args.entries())
       if (a.type === "datetime") ctx.error("TRC3001", "age is counted between dates, not date-times", e.args[i]!.span);
-    return { ...base, k: "builtin", fn: "age", args, type: "quantity", unit: "a" };
+    return { ...base, kind: "builtin", fn: "age", args, type: "quantity", unit: "a" };
   }
   if (name === "successive_rises") return checkSuccessiveRises(ctx, e, scope);
   const def = ctx.defines.get(name);
   if (!def) {
-    ctx.unknown("TRC2001", "function or definition", name, e.callee.span, [...Object.keys(BUILTINS), ...ctx.defines.keys()]);
+    ctx.unknown("TRC2001", "function or definition", name, e.callee.span, [
+      ...Object.keys(BUILTINS),
+      ...ctx.defines.keys(),
+    ]);
     return errorExpr(ctx, e.span);
   }
   return useDefine(ctx, def, e.args, e.span, scope);
@@ -51,11 +57,19 @@ function checkSuccessiveRises(ctx: CheckContext, e: A.Call, scope: Scope): IrExp
   if (recArg.kind !== "NameRef") return arity(ctx, e, 4, sig);
   const rec = ctx.elements.get(recArg.name);
   if (!rec || rec.ir.type !== "records") {
-    ctx.error("TRC3001", `the first argument of successive_rises must be a list of records`, recArg.span, { hint: sig });
+    ctx.error("TRC3001", `the first argument of successive_rises must be a list of records`, recArg.span, {
+      hint: sig,
+    });
     return errorExpr(ctx, e.span, "integer");
   }
-  const wanted = [["decimal", "integer"], ["code", "text"], ["date", "datetime"]] as const;
-  const args: IrExpr[] = [{ k: "element", name: rec.ir.name, type: "records", text: recArg.name, span: irSpan(recArg.span) }];
+  const wanted = [
+    ["decimal", "integer"],
+    ["code", "text"],
+    ["date", "datetime"],
+  ] as const;
+  const args: IrExpr[] = [
+    { kind: "element", name: rec.ir.name, type: "records", text: recArg.name, span: irSpan(recArg.span) },
+  ];
   for (const [i, a] of fieldArgs.entries()) {
     const f = a.kind === "NameRef" ? rec.ir.fields?.find((x) => x.name === a.name) : undefined;
     if (!f) {
@@ -64,12 +78,30 @@ function checkSuccessiveRises(ctx: CheckContext, e: A.Call, scope: Scope): IrExp
       return errorExpr(ctx, e.span, "integer");
     }
     if (!(wanted[i] as readonly string[]).includes(f.type)) {
-      ctx.error("TRC3001", `argument ${i + 2} of successive_rises must be a ${wanted[i]!.join(" or ")} field; "${f.name}" is a ${f.type}`, a.span);
+      ctx.error(
+        "TRC3001",
+        `argument ${i + 2} of successive_rises must be a ${wanted[i]!.join(" or ")} field; "${f.name}" is a ${f.type}`,
+        a.span,
+      );
       return errorExpr(ctx, e.span, "integer");
     }
-    args.push({ k: "field", record: rec.ir.name, name: f.name, type: f.type === "decimal" && f.unit ? "quantity" : (f.type as never), text: f.name, span: irSpan(a.span) });
+    args.push({
+      kind: "field",
+      record: rec.ir.name,
+      name: f.name,
+      type: f.type === "decimal" && f.unit ? "quantity" : (f.type as never),
+      text: f.name,
+      span: irSpan(a.span),
+    });
   }
-  return { k: "builtin", fn: "successive_rises", args, type: "integer", text: ctx.textOf(e.span), span: irSpan(e.span) };
+  return {
+    kind: "builtin",
+    fn: "successive_rises",
+    args,
+    type: "integer",
+    text: ctx.textOf(e.span),
+    span: irSpan(e.span),
+  };
 }
 
 /** Use a definition at `span` with `args` bound to its parameters. */
@@ -78,25 +110,39 @@ export function useDefine(ctx: CheckContext, def: DefineSymbol, args: A.Expr[], 
   const name = def.ast.name.text;
   const params = def.ast.params;
   if (args.length !== params.length) {
-    const want = params.length === 0 ? "no arguments" : `${params.length} argument${params.length === 1 ? "" : "s"} (${params.map((p) => p.text).join(", ")})`;
-    ctx.error("TRC2010", `definition "${name}" takes ${want}, but ${args.length} ${args.length === 1 ? "is" : "are"} given`, span);
+    const want =
+      params.length === 0
+        ? "no arguments"
+        : `${params.length} argument${params.length === 1 ? "" : "s"} (${params.map((p) => p.text).join(", ")})`;
+    ctx.error(
+      "TRC2010",
+      `definition "${name}" takes ${want}, but ${args.length} ${args.length === 1 ? "is" : "are"} given`,
+      span,
+    );
     return errorExpr(ctx, span);
   }
   checkDefine(ctx, def);
   if (def.state === "checking") {
-    ctx.error("TRC2009", `definition "${name}" uses itself`, span, { related: [{ message: "defined here", span: def.ast.name.span }] });
+    ctx.error("TRC2009", `definition "${name}" uses itself`, span, {
+      related: [{ message: "defined here", span: def.ast.name.span }],
+    });
     return errorExpr(ctx, span);
   }
   const irArgs = args.map((a, i) => {
     const p = def.paramTypes.get(params[i]!.text)!;
-    if (p.codes && a.kind === "NameRef") return resolveCode(ctx, { text: a.name, span: a.span }, p.codes, `${name}(${params[i]!.text})`);
+    if (p.codes && a.kind === "NameRef")
+      return resolveCode(ctx, { text: a.name, span: a.span }, p.codes, `${name}(${params[i]!.text})`);
     const ir = checkExpr(ctx, a, scope);
     if (p.type && !ctx.poisoned.has(ir) && ir.type !== p.type)
-      ctx.error("TRC3001", `argument "${params[i]!.text}" of "${name}" must be ${describeType({ type: p.type })}, but "${ir.text}" is ${describeType(ir)}`, a.span);
+      ctx.error(
+        "TRC3001",
+        `argument "${params[i]!.text}" of "${name}" must be ${describeType({ type: p.type })}, but "${ir.text}" is ${describeType(ir)}`,
+        a.span,
+      );
     return ir;
   });
   const type = def.ir?.expr.type ?? "boolean";
-  return { k: "define", name, args: irArgs, type, text: ctx.textOf(span), span: irSpan(span) };
+  return { kind: "define", name, args: irArgs, type, text: ctx.textOf(span), span: irSpan(span) };
 }
 
 /** Check a definition's body once. */
@@ -113,7 +159,18 @@ export function checkDefine(ctx: CheckContext, def: DefineSymbol): void {
   const expr = checkCondition(ctx, d.expr, { section: "eligibility", params: def.paramTypes });
   for (const p of d.params)
     if (def.paramTypes.get(p.text)!.type === null)
-      ctx.error("TRC3001", `the type of parameter "${p.text}" cannot be worked out: compare it with a coded field, e.g. "field = ${p.text}"`, p.span);
-  def.ir = { name: d.name.text, params: d.params.map((p) => p.text), label: d.label, trace: lowerTrace(ctx, d.trace), expr, span: irSpan(d.span) };
+      ctx.error(
+        "TRC3001",
+        `the type of parameter "${p.text}" cannot be worked out: compare it with a coded field, e.g. "field = ${p.text}"`,
+        p.span,
+      );
+  def.ir = {
+    name: d.name.text,
+    params: d.params.map((p) => p.text),
+    label: d.label,
+    trace: lowerTrace(ctx, d.trace),
+    expr,
+    span: irSpan(d.span),
+  };
   def.state = "done";
 }

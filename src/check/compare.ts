@@ -18,9 +18,10 @@ const ORDERING = new Set(["<", "<=", ">", ">="]);
 /** The coded values an expression can take, if it is coded. */
 function codesOf(ctx: CheckContext, ir: IrExpr, scope: Scope): IrCode[] | null {
   if (ir.type !== "code") return null;
-  if (ir.k === "element") return ctx.elements.get(ir.name)?.ir.codes ?? null;
-  if (ir.k === "field") return ctx.elements.get(ir.record)?.ir.fields?.find((f) => f.name === ir.name)?.codes ?? null;
-  if (ir.k === "arg") {
+  if (ir.kind === "element") return ctx.elements.get(ir.name)?.ir.codes ?? null;
+  if (ir.kind === "field")
+    return ctx.elements.get(ir.record)?.ir.fields?.find((f) => f.name === ir.name)?.codes ?? null;
+  if (ir.kind === "arg") {
     for (let s: Scope | undefined = scope; s; s = s.parent) {
       const p = s.params?.get(ir.name);
       if (p) return p.codes ?? null;
@@ -33,23 +34,37 @@ function codesOf(ctx: CheckContext, ir: IrExpr, scope: Scope): IrCode[] | null {
 export function resolveCode(ctx: CheckContext, name: A.Name, codes: IrCode[], owner: string): IrExpr {
   const c = codes.find((x) => x.code === name.text);
   if (!c) {
-    const hint = didYouMean(name.text, codes.map((x) => x.code));
+    const hint = didYouMean(
+      name.text,
+      codes.map((x) => x.code),
+    );
     const list = codes.length <= 8 ? ` (${codes.map((x) => x.code).join(", ")})` : "";
-    ctx.error("TRC2007", `"${name.text}" is not one of the codes of "${owner}"${list}`, name.span, hint ? { hint } : {});
+    ctx.error(
+      "TRC2007",
+      `"${name.text}" is not one of the codes of "${owner}"${list}`,
+      name.span,
+      hint ? { hint } : {},
+    );
     return errorExpr(ctx, name.span, "code");
   }
-  return { k: "code", value: c.code, label: c.label, type: "code", text: name.text, span: irSpan(name.span) };
+  return { kind: "code", value: c.code, label: c.label, type: "code", text: name.text, span: irSpan(name.span) };
 }
 
 /** The element (or record field) an expression reads directly, for ranges, ULN and molar mass. */
 function elementOf(ctx: CheckContext, ir: IrExpr) {
-  if (ir.k === "element") return ctx.elements.get(ir.name)?.ir;
-  if (ir.k === "field") return ctx.elements.get(ir.record)?.ir.fields?.find((f) => f.name === ir.name);
+  if (ir.kind === "element") return ctx.elements.get(ir.name)?.ir;
+  if (ir.kind === "field") return ctx.elements.get(ir.record)?.ir.fields?.find((f) => f.name === ir.name);
   return undefined;
 }
 
 export function checkCompare(ctx: CheckContext, e: A.Compare, scope: Scope): IrExpr {
-  const base = { text: ctx.textOf(e.span), span: irSpan(e.span), k: "compare" as const, op: e.op, type: "boolean" as const };
+  const base = {
+    text: ctx.textOf(e.span),
+    span: irSpan(e.span),
+    kind: "compare" as const,
+    op: e.op,
+    type: "boolean" as const,
+  };
   const left = checkExpr(ctx, e.left, scope);
   if (ctx.poisoned.has(left)) return errorExpr(ctx, e.span);
 
@@ -62,7 +77,7 @@ export function checkCompare(ctx: CheckContext, e: A.Compare, scope: Scope): IrE
     return { ...base, left, right };
   }
   // A definition parameter compared with a coded value takes its codes.
-  if (left.k === "arg" && rightNode.kind === "NameRef") {
+  if (left.kind === "arg" && rightNode.kind === "NameRef") {
     ctx.error("TRC3001", `put the coded field on the left: "${rightNode.name} ${e.op} ${left.text}"`, e.span);
     return errorExpr(ctx, e.span);
   }
@@ -73,7 +88,11 @@ export function checkCompare(ctx: CheckContext, e: A.Compare, scope: Scope): IrE
         p.type = "code";
         p.codes = codes;
       }
-      return { ...base, left, right: { k: "arg", name: rightNode.name, type: "code", text: rightNode.name, span: irSpan(rightNode.span) } };
+      return {
+        ...base,
+        left,
+        right: { kind: "arg", name: rightNode.name, type: "code", text: rightNode.name, span: irSpan(rightNode.span) },
+      };
     }
   }
 
@@ -88,15 +107,19 @@ export function checkCompare(ctx: CheckContext, e: A.Compare, scope: Scope): IrE
     const el = elementOf(ctx, left);
     const has = rightNode.limit === "ULN" ? el?.reference.uln : el?.reference.lln;
     if (!el || !has) {
-      ctx.error("TRC3005", `"${left.text}" has no ${rightNode.limit}: declare it "with ${rightNode.limit}" in the data dictionary`, rightNode.span);
+      ctx.error(
+        "TRC3005",
+        `"${left.text}" has no ${rightNode.limit}: declare it "with ${rightNode.limit}" in the data dictionary`,
+        rightNode.span,
+      );
       return errorExpr(ctx, e.span);
     }
     const right: IrExpr = {
-      k: "refMultiple",
+      kind: "refMultiple",
       factor: rightNode.factor,
       limit: rightNode.limit,
-      of: left.k === "field" ? left.name : el.name,
-      ...(left.k === "field" ? { ofRecord: left.record } : {}),
+      of: left.kind === "field" ? left.name : el.name,
+      ...(left.kind === "field" ? { ofRecord: left.record } : {}),
       type: "quantity",
       ...(el.unit ? { unit: el.unit } : {}),
       text: ctx.textOf(rightNode.span),
@@ -136,26 +159,48 @@ function unify(ctx: CheckContext, e: A.Compare, left: IrExpr, right: IrExpr): Ir
     ctx.error(code, msg, e.span, hint ? { hint } : {});
     return null;
   };
-  const cannot = () => fail(`cannot compare ${describeType(left)} ("${left.text}") with ${describeType(right)} ("${right.text}")`);
+  const cannot = () =>
+    fail(`cannot compare ${describeType(left)} ("${left.text}") with ${describeType(right)} ("${right.text}")`);
   const ordered = ORDERING.has(e.op);
   const numeric = (t: string) => t === "integer" || t === "decimal";
 
   if (left.type === "quantity") {
-    if (numeric(right.type) && (right.k === "number"))
-      return fail(`"${right.text}" needs a unit to be compared with "${left.text}"`, "TRC3001", `write "${right.text} ${left.unit}"`);
+    if (numeric(right.type) && right.kind === "number")
+      return fail(
+        `"${right.text}" needs a unit to be compared with "${left.text}"`,
+        "TRC3001",
+        `write "${right.text} ${left.unit}"`,
+      );
     let r = right;
-    if (right.type === "duration" && right.k === "duration") {
+    if (right.type === "duration" && right.kind === "duration") {
       if (isCalendarUnit(right.duration.unit) && right.duration.unit !== left.unit)
-        return fail(`a ${right.duration.unit === "mo" ? "month" : "year"} has no fixed length: compare "${left.text}" with days or weeks`, "TRC3003");
-      r = { ...right, k: "quantity", value: right.duration.amount, unit: right.duration.unit, written: { value: right.duration.amount, unit: right.duration.unit }, type: "quantity" } as IrExpr;
+        return fail(
+          `a ${right.duration.unit === "mo" ? "month" : "year"} has no fixed length: compare "${left.text}" with days or weeks`,
+          "TRC3003",
+        );
+      r = {
+        ...right,
+        kind: "quantity",
+        value: right.duration.amount,
+        unit: right.duration.unit,
+        written: { value: right.duration.amount, unit: right.duration.unit },
+        type: "quantity",
+      } as IrExpr;
     }
     if (r.type !== "quantity" || !r.unit || !left.unit) return cannot();
     const molarMass = elementOf(ctx, left)?.molarMass;
     const c = commensurability(r.unit, left.unit, molarMass);
     if (c === "needs-molar-mass")
-      return fail(`converting ${r.unit} to ${left.unit} needs a molar mass: declare "molar mass … g/mol" on "${left.text}"`, "TRC3004");
-    if (c !== "same") return fail(`"${r.text}" (${r.unit}) cannot be compared with "${left.text}" (${left.unit}): the units measure different things`, "TRC3003");
-    if (r.k === "quantity") {
+      return fail(
+        `converting ${r.unit} to ${left.unit} needs a molar mass: declare "molar mass … g/mol" on "${left.text}"`,
+        "TRC3004",
+      );
+    if (c !== "same")
+      return fail(
+        `"${r.text}" (${r.unit}) cannot be compared with "${left.text}" (${left.unit}): the units measure different things`,
+        "TRC3003",
+      );
+    if (r.kind === "quantity") {
       const value = convert(dec(r.value), r.unit, left.unit, molarMass);
       return { ...r, value: value.toString(), unit: left.unit } as IrExpr;
     }
@@ -163,7 +208,8 @@ function unify(ctx: CheckContext, e: A.Compare, left: IrExpr, right: IrExpr): Ir
   }
   if (numeric(left.type)) {
     if (numeric(right.type)) return right;
-    if (right.type === "quantity") return fail(`"${left.text}" is a number without a unit, but "${right.text}" has one`);
+    if (right.type === "quantity")
+      return fail(`"${left.text}" is a number without a unit, but "${right.text}" has one`);
     return cannot();
   }
   if (left.type === "date" || left.type === "datetime") {
@@ -172,18 +218,23 @@ function unify(ctx: CheckContext, e: A.Compare, left: IrExpr, right: IrExpr): Ir
   }
   if (ordered) return fail(`${describeType(left)} has no order: use = or != with "${left.text}"`);
   if (left.type === right.type) return right;
-  if (left.type === "boolean" && right.k === "bool") return right;
+  if (left.type === "boolean" && right.kind === "bool") return right;
   return cannot();
 }
 
 /** A threshold outside the element's plausible range is almost always a unit slip. */
 function warnOutsideRange(ctx: CheckContext, left: IrExpr, right: IrExpr, span: A.Span): void {
   const el = elementOf(ctx, left);
-  if (!el?.range || (right.k !== "quantity" && right.k !== "number")) return;
+  if (!el?.range || (right.kind !== "quantity" && right.kind !== "number")) return;
   const v = dec(right.value);
-  const converted = right.k === "quantity" && right.written.unit !== right.unit ? ` (= ${right.value} ${right.unit})` : "";
+  const converted =
+    right.kind === "quantity" && right.written.unit !== right.unit ? ` (= ${right.value} ${right.unit})` : "";
   if (v.lessThan(el.range.low) || v.greaterThan(el.range.high))
-    ctx.error("TRC3007", `threshold ${right.text}${converted} is outside the plausible range of "${el.name}" (${el.range.low} to ${el.range.high}${el.unit ? " " + el.unit : ""})`, span);
+    ctx.error(
+      "TRC3007",
+      `threshold ${right.text}${converted} is outside the plausible range of "${el.name}" (${el.range.low} to ${el.range.high}${el.unit ? " " + el.unit : ""})`,
+      span,
+    );
 }
 
 /** `primary_site in (pancreas, stomach)`. */
@@ -195,6 +246,8 @@ export function checkInSet(ctx: CheckContext, e: A.InSet, scope: Scope): IrExpr 
     ctx.error("TRC3001", `"in (…)" tests a coded value, but "${arg.text}" is ${describeType(arg)}`, e.span);
     return errorExpr(ctx, e.span);
   }
-  const values = e.values.map((v) => resolveCode(ctx, v, codes, arg.text)).map((c) => (c.k === "code" ? c.value : ""));
-  return { k: "in", arg, values, type: "boolean", text: ctx.textOf(e.span), span: irSpan(e.span) };
+  const values = e.values
+    .map((v) => resolveCode(ctx, v, codes, arg.text))
+    .map((c) => (c.kind === "code" ? c.value : ""));
+  return { kind: "in", arg, values, type: "boolean", text: ctx.textOf(e.span), span: irSpan(e.span) };
 }

@@ -112,7 +112,7 @@ export const NO_TRACE: A.Trace = { cites: [], interpretations: [], sources: [] }
 
 /** Placeholder expression used after an error, so checking can go on without cascades. */
 export function errorExpr(ctx: CheckContext, span: A.Span, type: IrType = "boolean"): IrExpr {
-  const e: IrExpr = { k: "bool", value: false, type, text: ctx.textOf(span), span: irSpan(span) };
+  const e: IrExpr = { kind: "bool", value: false, type, text: ctx.textOf(span), span: irSpan(span) };
   ctx.poisoned.add(e);
   return e;
 }

@@ -14,8 +14,12 @@ export function checkParameters(ctx: CheckContext): IrParameter[] {
   for (const p of ctx.parameters.values()) {
     const d = p.ast;
     const value = checkExpr(ctx, d.value, { section: "eligibility" });
-    if (!ctx.poisoned.has(value) && value.k !== "quantity" && value.k !== "duration" && value.k !== "number") {
-      ctx.error("TRC3001", `a parameter's value must be a number, a quantity or a duration, not "${value.text}"`, d.value.span);
+    if (!ctx.poisoned.has(value) && value.kind !== "quantity" && value.kind !== "duration" && value.kind !== "number") {
+      ctx.error(
+        "TRC3001",
+        `a parameter's value must be a number, a quantity or a duration, not "${value.text}"`,
+        d.value.span,
+      );
     }
     const trace = lowerTrace(ctx, d.trace);
     p.ir = { name: d.name.text, label: d.label, value, trace, span: irSpan(d.span) };
@@ -25,7 +29,10 @@ export function checkParameters(ctx: CheckContext): IrParameter[] {
 }
 
 /** Check the inclusion and exclusion criteria, in source order. */
-export function checkCriteria(ctx: CheckContext, decls: A.CriterionDecl[]): { inclusion: IrCriterion[]; exclusion: IrCriterion[] } {
+export function checkCriteria(
+  ctx: CheckContext,
+  decls: A.CriterionDecl[],
+): { inclusion: IrCriterion[]; exclusion: IrCriterion[] } {
   const ids = new Map<string, A.Span>();
   const inclusion: IrCriterion[] = [];
   const exclusion: IrCriterion[] = [];
@@ -39,7 +46,9 @@ export function checkCriteria(ctx: CheckContext, decls: A.CriterionDecl[]): { in
 function checkCriterion(ctx: CheckContext, d: A.CriterionDecl, ids: Map<string, A.Span>): IrCriterion {
   const prior = ids.get(d.id.text);
   if (prior) {
-    ctx.error("TRC2003", `criterion id "${d.id.text}" is used twice`, d.id.span, { related: [{ message: "first used here", span: prior }] });
+    ctx.error("TRC2003", `criterion id "${d.id.text}" is used twice`, d.id.span, {
+      related: [{ message: "first used here", span: prior }],
+    });
   } else ids.set(d.id.text, d.id.span);
   ctx.currentRule = d.id.text;
   const trace = lowerTrace(ctx, d.trace);
@@ -50,7 +59,11 @@ function checkCriterion(ctx: CheckContext, d: A.CriterionDecl, ids: Map<string, 
     const children = d.body.children.map((c) => checkCriterion(ctx, c, ids));
     const count = d.body.mode === "all" ? children.length : d.body.count;
     if (d.body.mode === "atLeast" && (count < 1 || count > children.length)) {
-      ctx.error("TRC5003", `"at least ${count} of" needs between 1 and ${children.length} sub-criteria to be met`, d.body.span);
+      ctx.error(
+        "TRC5003",
+        `"at least ${count} of" needs between 1 and ${children.length} sub-criteria to be met`,
+        d.body.span,
+      );
     }
     if (children.length === 0) ctx.error("TRC5003", "a group of criteria cannot be empty", d.body.span);
     body = { kind: "group", mode: d.body.mode, count, children };

@@ -54,7 +54,11 @@ export function collectDeclarations(ctx: CheckContext, file: A.TrialFile): void 
         const versions = LIBRARIES[d.library.text];
         if (!versions) ctx.unknown("TRC2008", "library", d.library.text, d.library.span, Object.keys(LIBRARIES));
         else if (!versions.includes(d.version))
-          ctx.error("TRC2008", `trialc implements ${d.library.text} ${versions.join(", ")}, not "${d.version}"`, d.span);
+          ctx.error(
+            "TRC2008",
+            `trialc implements ${d.library.text} ${versions.join(", ")}, not "${d.version}"`,
+            d.span,
+          );
         else ctx.libraries.set(d.library.text, d);
         break;
       }
@@ -102,7 +106,12 @@ export function lowerElement(ctx: CheckContext, e: A.ElementDecl): IrElement | n
         const v = validateUnit(unit);
         if (!v.ok) {
           const hint = unitHint(e.type.unit.text, v.suggestions);
-          ctx.error("TRC3002", `unknown unit "${e.type.unit.text}": ${v.message}`, e.type.unit.span, hint ? { hint } : {});
+          ctx.error(
+            "TRC3002",
+            `unknown unit "${e.type.unit.text}": ${v.message}`,
+            e.type.unit.span,
+            hint ? { hint } : {},
+          );
         } else el.unit = unit;
       }
       break;
@@ -151,7 +160,8 @@ export function lowerElement(ctx: CheckContext, e: A.ElementDecl): IrElement | n
       const low = parseDecimal(e.range.low);
       const high = parseDecimal(e.range.high);
       if (!low || !high) ctx.error("TRC3006", "a range needs two numbers", e.range.span);
-      else if (low.greaterThan(high)) ctx.error("TRC3006", `range ${e.range.low} to ${e.range.high} is reversed`, e.range.span);
+      else if (low.greaterThan(high))
+        ctx.error("TRC3006", `range ${e.range.low} to ${e.range.high} is reversed`, e.range.span);
       else if (e.type.kind === "integer" && (!low.isInteger() || !high.isInteger()))
         ctx.error("TRC3006", "an integer range needs whole numbers", e.range.span);
       else el.range = { low: low.toString(), high: high.toString() };
@@ -163,7 +173,8 @@ export function lowerElement(ctx: CheckContext, e: A.ElementDecl): IrElement | n
   if (e.molarMass) {
     const mm = parseDecimal(e.molarMass.value);
     const mmUnit = unitAlias(e.molarMass.unit.text);
-    if (!mm || mm.lessThanOrEqualTo(0)) ctx.error("TRC3006", "a molar mass must be a positive number", e.molarMass.unit.span);
+    if (!mm || mm.lessThanOrEqualTo(0))
+      ctx.error("TRC3006", "a molar mass must be a positive number", e.molarMass.unit.span);
     else if (commensurability(mmUnit, "g/mol") !== "same")
       ctx.error("TRC3003", `a molar mass is written in g/mol, not "${e.molarMass.unit.text}"`, e.molarMass.unit.span);
     else el.molarMass = convert(mm, mmUnit, "g/mol").toString();

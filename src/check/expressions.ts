@@ -17,10 +17,20 @@ import { unitHint } from "./suggest.js";
 /** Check an expression that must be a condition (true / false / unknown). */
 export function checkCondition(ctx: CheckContext, e: A.Expr, scope: Scope): IrExpr {
   const ir = expectType(ctx, checkExpr(ctx, e, scope), ["boolean"], e.span, "a condition (true or false)");
-  if (ctx.poisoned.has(ir) || (ir.k !== "element" && ir.k !== "field")) return ir;
+  if (ctx.poisoned.has(ir) || (ir.kind !== "element" && ir.kind !== "field")) return ir;
   // A yes/no fact on its own: wrapped so that explanations show its value.
-  const el = ir.k === "element" ? ctx.elements.get(ir.name)?.ir : ctx.elements.get(ir.record)?.ir.fields?.find((f) => f.name === ir.name);
-  return { k: "fact", arg: ir, type: "boolean", text: ir.text, span: ir.span, ...(el?.attestedBy ? { attestedBy: el.attestedBy } : {}) };
+  const el =
+    ir.kind === "element"
+      ? ctx.elements.get(ir.name)?.ir
+      : ctx.elements.get(ir.record)?.ir.fields?.find((f) => f.name === ir.name);
+  return {
+    kind: "fact",
+    arg: ir,
+    type: "boolean",
+    text: ir.text,
+    span: ir.span,
+    ...(el?.attestedBy ? { attestedBy: el.attestedBy } : {}),
+  };
 }
 
 /** Report a type error unless `ir` has one of `types`. */
@@ -58,40 +68,48 @@ export function checkExpr(ctx: CheckContext, e: A.Expr, scope: Scope): IrExpr {
   const base = { text: ctx.textOf(e.span), span: irSpan(e.span) };
   switch (e.kind) {
     case "NumberLit":
-      return { ...base, k: "number", value: e.value, type: /[.eE]/.test(e.value) ? "decimal" : "integer" };
+      return { ...base, kind: "number", value: e.value, type: /[.eE]/.test(e.value) ? "decimal" : "integer" };
     case "QuantityLit":
       return checkQuantity(ctx, e, base);
     case "StringLit":
-      return { ...base, k: "string", value: e.value, type: "text" };
+      return { ...base, kind: "string", value: e.value, type: "text" };
     case "BoolLit":
-      return { ...base, k: "bool", value: e.value, type: "boolean" };
+      return { ...base, kind: "bool", value: e.value, type: "boolean" };
     case "Paren":
       return checkExpr(ctx, e.inner, scope);
     case "NameRef":
       return resolveName(ctx, e.name, e.span, scope);
     case "PathRef":
-      ctx.error("TRC5004", `"${base.text}" names a field of every record: use "any ${e.base.text} where …" to test it`, e.span);
+      ctx.error(
+        "TRC5004",
+        `"${base.text}" names a field of every record: use "any ${e.base.text} where …" to test it`,
+        e.span,
+      );
       return errorExpr(ctx, e.span);
     case "Call":
       return checkCall(ctx, e, scope);
     case "UlnMultiple":
-      ctx.error("TRC3005", `"${base.text}" must be compared with a laboratory value declared "with ${e.limit}"`, e.span);
+      ctx.error(
+        "TRC3005",
+        `"${base.text}" must be compared with a laboratory value declared "with ${e.limit}"`,
+        e.span,
+      );
       return errorExpr(ctx, e.span, "quantity");
     case "Logical": {
       const args: IrExpr[] = [];
       for (const side of [e.left, e.right]) {
         const ir = checkCondition(ctx, side, scope);
-        if (ir.k === e.op) args.push(...ir.args);
+        if (ir.kind === e.op) args.push(...ir.args);
         else args.push(ir);
       }
-      return { ...base, k: e.op, args, type: "boolean" };
+      return { ...base, kind: e.op, args, type: "boolean" };
     }
     case "Not":
-      return { ...base, k: "not", arg: checkCondition(ctx, e.operand, scope), type: "boolean" };
+      return { ...base, kind: "not", arg: checkCondition(ctx, e.operand, scope), type: "boolean" };
     case "IfThen":
       return {
         ...base,
-        k: "if",
+        kind: "if",
         cond: checkCondition(ctx, e.cond, scope),
         then: checkCondition(ctx, e.then, scope),
         otherwise: e.otherwise ? checkCondition(ctx, e.otherwise, scope) : null,
@@ -111,13 +129,21 @@ export function checkExpr(ctx: CheckContext, e: A.Expr, scope: Scope): IrExpr {
     case "Quantifier":
       return checkQuantifier(ctx, e, scope);
     case "OrganDose": {
-      if (scope.section !== "toxicity") return notHere(ctx, e.span, `"${e.measure}" organ doses`, "the toxicity section");
+      if (scope.section !== "toxicity")
+        return notHere(ctx, e.span, `"${e.measure}" organ doses`, "the toxicity section");
       const organ = ctx.organs.get(e.organ.text);
       if (!organ) {
         ctx.unknown("TRC2001", "organ", e.organ.text, e.organ.span, ctx.organs.keys());
         return errorExpr(ctx, e.span, "quantity");
       }
-      return { ...base, k: "organDose", measure: e.measure, organ: e.organ.text, type: "quantity", unit: organ.unit };
+      return {
+        ...base,
+        kind: "organDose",
+        measure: e.measure,
+        organ: e.organ.text,
+        type: "quantity",
+        unit: organ.unit,
+      };
     }
     case "GradeOf": {
       if (scope.section !== "toxicity") return notHere(ctx, e.span, "CTCAE grades", "the toxicity section");
@@ -125,7 +151,7 @@ export function checkExpr(ctx: CheckContext, e: A.Expr, scope: Scope): IrExpr {
         ctx.unknown("TRC2001", "graded term", e.term.text, e.term.span, ctx.gradedTerms.keys());
         return errorExpr(ctx, e.span, "integer");
       }
-      return { ...base, k: "grade", term: e.term.text, type: "integer" };
+      return { ...base, kind: "grade", term: e.term.text, type: "integer" };
     }
   }
 }
@@ -139,7 +165,7 @@ function notHere(ctx: CheckContext, span: A.Span, what: string, where: string): 
 function checkQuantity(ctx: CheckContext, e: A.QuantityLit, base: { text: string; span: IrExpr["span"] }): IrExpr {
   const unit = unitAlias(e.unit);
   if (DURATION_UNITS.has(unit)) {
-    return { ...base, k: "duration", duration: { amount: e.value, unit: unit as never }, type: "duration" };
+    return { ...base, kind: "duration", duration: { amount: e.value, unit: unit as never }, type: "duration" };
   }
   const v = validateUnit(unit);
   if (!v.ok) {
@@ -147,7 +173,14 @@ function checkQuantity(ctx: CheckContext, e: A.QuantityLit, base: { text: string
     ctx.error("TRC3002", `unknown unit "${e.unit}": ${v.message}`, e.unitSpan, hint ? { hint } : {});
     return errorExpr(ctx, e.span, "quantity");
   }
-  return { ...base, k: "quantity", value: e.value, unit, written: { value: e.value, unit: e.unit }, type: "quantity" };
+  return {
+    ...base,
+    kind: "quantity",
+    value: e.value,
+    unit,
+    written: { value: e.value, unit: e.unit },
+    type: "quantity",
+  };
 }
 
 /** The IR type of a data element or field. */
@@ -167,14 +200,14 @@ export function resolveName(ctx: CheckContext, name: string, span: A.Span, scope
   const base = { text: name, span: irSpan(span) };
   for (let s: Scope | undefined = scope; s; s = s.parent) {
     const v = s.vars?.get(name);
-    if (v) return { ...base, k: "var", name, ...v } as IrExpr;
+    if (v) return { ...base, kind: "var", name, ...v } as IrExpr;
     const field = s.records?.fields?.find((f) => f.name === name);
-    if (field && s.records) return { ...base, k: "field", record: s.records.name, name, ...elementType(field) };
+    if (field && s.records) return { ...base, kind: "field", record: s.records.name, name, ...elementType(field) };
     const p = s.params?.get(name);
-    if (p) return { ...base, k: "arg", name, type: p.type ?? "code", ...(p.unit ? { unit: p.unit } : {}) };
+    if (p) return { ...base, kind: "arg", name, type: p.type ?? "code", ...(p.unit ? { unit: p.unit } : {}) };
   }
   const el = ctx.elements.get(name);
-  if (el) return { ...base, k: "element", name, ...elementType(el.ir) };
+  if (el) return { ...base, kind: "element", name, ...elementType(el.ir) };
   const def = ctx.defines.get(name);
   if (def) return useDefine(ctx, def, [], span, scope);
   const param = ctx.parameters.get(name);
@@ -184,7 +217,7 @@ export function resolveName(ctx: CheckContext, name: string, span: A.Span, scope
     if (!value) return errorExpr(ctx, span, "quantity");
     return { ...value, text: name, span: base.span, param: name } as IrExpr;
   }
-  if (ctx.anchors.has(name)) return { ...base, k: "anchor", name, type: "date" };
+  if (ctx.anchors.has(name)) return { ...base, kind: "anchor", name, type: "date" };
   ctx.unknown("TRC2001", "name", name, span, allNames(ctx, scope));
   return errorExpr(ctx, span, "boolean");
 }
@@ -208,7 +241,12 @@ function checkQuantifier(ctx: CheckContext, e: A.Quantifier, scope: Scope): IrEx
   const type: IrType = e.quantifier === "count" ? "integer" : "boolean";
   if (!el || el.ir.type !== "records") {
     if (!el) ctx.unknown("TRC2001", "list of records", e.collection.text, e.collection.span, recordNames(ctx));
-    else ctx.error("TRC3001", `"${e.collection.text}" is not a list of records, so "${e.quantifier}" cannot range over it`, e.collection.span);
+    else
+      ctx.error(
+        "TRC3001",
+        `"${e.collection.text}" is not a list of records, so "${e.quantifier}" cannot range over it`,
+        e.collection.span,
+      );
     return errorExpr(ctx, e.span, type);
   }
   if (!e.where && e.quantifier !== "count" && e.quantifier !== "any") {
@@ -216,7 +254,7 @@ function checkQuantifier(ctx: CheckContext, e: A.Quantifier, scope: Scope): IrEx
   }
   const inner: Scope = { section: scope.section, records: el.ir, parent: scope };
   const where = e.where ? checkCondition(ctx, e.where, inner) : null;
-  return { ...base, k: "quantifier", quantifier: e.quantifier, records: e.collection.text, where, type };
+  return { ...base, kind: "quantifier", quantifier: e.quantifier, records: e.collection.text, where, type };
 }
 
 function recordNames(ctx: CheckContext): string[] {

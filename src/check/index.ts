@@ -26,13 +26,19 @@ export interface CheckResult {
 /** Check a parsed file. `text` is its source (for hashing and quoting). */
 export function checkProtocol(file: A.TrialFile, text: string): CheckResult {
   const ctx = new CheckContext(text);
-  const of = <K extends A.Decl["kind"]>(kind: K) => file.decls.filter((d): d is Extract<A.Decl, { kind: K }> => d.kind === kind);
+  const of = <K extends A.Decl["kind"]>(kind: K) =>
+    file.decls.filter((d): d is Extract<A.Decl, { kind: K }> => d.kind === kind);
   const single = <K extends "TrialDecl" | "ScheduleDecl" | "ToxicityDecl" | "ResponseDecl">(kind: K) => {
     const all = of(kind);
     for (const extra of all.slice(1))
-      ctx.error("TRC5002", `a protocol has one ${kind.replace("Decl", "").toLowerCase()} section`, (extra as A.TrialDecl).span, {
-        related: [{ message: "first one here", span: (all[0] as A.TrialDecl).span }],
-      });
+      ctx.error(
+        "TRC5002",
+        `a protocol has one ${kind.replace("Decl", "").toLowerCase()} section`,
+        (extra as A.TrialDecl).span,
+        {
+          related: [{ message: "first one here", span: (all[0] as A.TrialDecl).span }],
+        },
+      );
     return all[0];
   };
 

@@ -23,9 +23,18 @@ export function checkResponse(ctx: CheckContext, d: A.ResponseDecl): IrResponse 
   let lesion: IrResponse["lesion"] = null;
   if (d.lesion) {
     const l = d.lesion;
-    const rec = [...ctx.elements.values()].find((e) => e.ir.type === "records" && e.ir.fields?.some((f) => f.name === l.field.text));
+    const rec = [...ctx.elements.values()].find(
+      (e) => e.ir.type === "records" && e.ir.fields?.some((f) => f.name === l.field.text),
+    );
     const field = rec?.ir.fields?.find((f) => f.name === l.field.text);
-    if (!rec || !field) ctx.unknown("TRC2001", "lesion field", l.field.text, l.field.span, [...ctx.elements.values()].flatMap((e) => e.ir.fields?.map((f) => f.name) ?? []));
+    if (!rec || !field)
+      ctx.unknown(
+        "TRC2001",
+        "lesion field",
+        l.field.text,
+        l.field.span,
+        [...ctx.elements.values()].flatMap((e) => e.ir.fields?.map((f) => f.name) ?? []),
+      );
     else if (!field.unit) ctx.error("TRC3003", `"${field.name}" needs a length unit to measure a change`, l.field.span);
     const scope: Scope = { section: "response", vars: new Map([["change", { type: "quantity", unit: "%" }]]) };
     let otherwise = 0;
@@ -35,30 +44,47 @@ export function checkResponse(ctx: CheckContext, d: A.ResponseDecl): IrResponse 
     });
     if (otherwise !== 1) ctx.error("TRC5003", `lesion response needs exactly one "otherwise" category`, l.span);
     if (rec && field?.unit)
-      lesion = { records: rec.ir.name, field: field.name, unit: field.unit, reference: l.reference, categories, trace: lowerTrace(ctx, l.trace) };
+      lesion = {
+        records: rec.ir.name,
+        field: field.name,
+        unit: field.unit,
+        reference: l.reference,
+        categories,
+        trace: lowerTrace(ctx, l.trace),
+      };
   }
   let recist: IrResponse["recist"] = null;
   if (d.recist) {
     const r = d.recist;
-    if (!ctx.libraries.has("recist")) ctx.error("TRC2008", `add 'use recist "1.1"' to the protocol to use RECIST`, r.span);
+    if (!ctx.libraries.has("recist"))
+      ctx.error("TRC2008", `add 'use recist "1.1"' to the protocol to use RECIST`, r.span);
     const scope: Scope = { section: "response" };
     const after = r.confirmation?.after ? checkDuration(ctx, r.confirmation.after, scope) : null;
     const sd = r.stableDiseaseMinimum ? checkDuration(ctx, r.stableDiseaseMinimum.amount, scope) : null;
     if (r.stableDiseaseMinimum && !ctx.anchors.has(r.stableDiseaseMinimum.anchor.text))
-      ctx.unknown("TRC2001", "time anchor", r.stableDiseaseMinimum.anchor.text, r.stableDiseaseMinimum.anchor.span, ctx.anchors.keys());
+      ctx.unknown(
+        "TRC2001",
+        "time anchor",
+        r.stableDiseaseMinimum.anchor.text,
+        r.stableDiseaseMinimum.anchor.span,
+        ctx.anchors.keys(),
+      );
     const small = r.tooSmallToMeasure ? checkExpr(ctx, r.tooSmallToMeasure, scope) : null;
     let tooSmall = "5";
-    if (small && small.k === "quantity" && commensurability(small.unit, "mm") === "same") tooSmall = convert(dec(small.value), small.unit, "mm").toString();
-    else if (small && !ctx.poisoned.has(small)) ctx.error("TRC3003", `"too small to measure" is a length such as "5 mm"`, r.tooSmallToMeasure!.span);
+    if (small && small.kind === "quantity" && commensurability(small.unit, "mm") === "same")
+      tooSmall = convert(dec(small.value), small.unit, "mm").toString();
+    else if (small && !ctx.poisoned.has(small))
+      ctx.error("TRC3003", `"too small to measure" is a length such as "5 mm"`, r.tooSmallToMeasure!.span);
     recist = {
       confirmation: {
         required: r.confirmation?.required ?? false,
-        minIntervalDays: after && after.k === "duration" ? days(ctx, after.duration, r.confirmation!.span) : 28,
+        minIntervalDays: after && after.kind === "duration" ? days(ctx, after.duration, r.confirmation!.span) : 28,
       },
       maxNotEvaluableBetween: r.maxNotEvaluableBetween?.count ?? 1,
-      stableDiseaseMinimum: sd && sd.k === "duration" && r.stableDiseaseMinimum
-        ? { days: days(ctx, sd.duration, r.stableDiseaseMinimum.span), anchor: r.stableDiseaseMinimum.anchor.text }
-        : null,
+      stableDiseaseMinimum:
+        sd && sd.kind === "duration" && r.stableDiseaseMinimum
+          ? { days: days(ctx, sd.duration, r.stableDiseaseMinimum.span), anchor: r.stableDiseaseMinimum.anchor.text }
+          : null,
       tooSmallToMeasureMm: tooSmall,
       trace: lowerTrace(ctx, r.trace),
     };

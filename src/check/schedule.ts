@@ -21,29 +21,58 @@ export function checkSchedule(ctx: CheckContext, d: A.ScheduleDecl): IrSchedule 
       let timing: IrStep["timing"];
       if (s.timing.kind === "at") {
         const off = checkDuration(ctx, s.timing.offset, SCOPE);
-        timing = { kind: "at", offset: off.k === "duration" ? off.duration : { amount: "0", unit: "min" } };
+        timing = { kind: "at", offset: off.kind === "duration" ? off.duration : { amount: "0", unit: "min" } };
       } else {
-        if (!names.has(s.timing.step.text)) ctx.unknown("TRC2001", "step", s.timing.step.text, s.timing.step.span, names);
+        if (!names.has(s.timing.step.text))
+          ctx.unknown("TRC2001", "step", s.timing.step.text, s.timing.step.span, names);
         timing = { kind: s.timing.kind, step: s.timing.step.text };
       }
-      return { name: s.name.text, label: s.label, timing, lasting: s.lasting ? checkDurationRange(ctx, s.lasting, SCOPE) : null };
+      return {
+        name: s.name.text,
+        label: s.label,
+        timing,
+        lasting: s.lasting ? checkDurationRange(ctx, s.lasting, SCOPE) : null,
+      };
     });
-    return { label: day.label, steps, total: day.total ? checkDurationRange(ctx, day.total, SCOPE) : null, trace: lowerTrace(ctx, day.trace) };
+    return {
+      label: day.label,
+      steps,
+      total: day.total ? checkDurationRange(ctx, day.total, SCOPE) : null,
+      trace: lowerTrace(ctx, day.trace),
+    };
   });
   const visitNames = new Map<string, A.Span>();
   const visits: IrVisit[] = [];
   for (const v of d.visits) {
     const prior = visitNames.get(v.name.text);
-    if (prior) ctx.error("TRC2002", `visit "${v.name.text}" is declared twice`, v.name.span, { related: [{ message: "first declared here", span: prior }] });
+    if (prior)
+      ctx.error("TRC2002", `visit "${v.name.text}" is declared twice`, v.name.span, {
+        related: [{ message: "first declared here", span: prior }],
+      });
     visitNames.set(v.name.text, v.name.span);
     const timing = checkVisitTiming(ctx, v);
-    if (timing) visits.push({ name: v.name.text, label: v.label, eachCycle: v.eachCycle, timing, procedures: v.procedures, trace: lowerTrace(ctx, v.trace) });
+    if (timing)
+      visits.push({
+        name: v.name.text,
+        label: v.label,
+        eachCycle: v.eachCycle,
+        timing,
+        procedures: v.procedures,
+        trace: lowerTrace(ctx, v.trace),
+      });
   }
   const defs = new Map([...ctx.defines.values()].flatMap((x) => (x.ir ? [[x.ir.name, x.ir] as const] : [])));
   const requirements = d.requires.map((r) => {
     ctx.currentRule = `schedule.${r.name.text}`;
     const expr = checkCondition(ctx, r.expr, SCOPE);
-    return { name: r.name.text, label: r.label, eachCycle: r.eachCycle, expr, reads: sorted(collectNeeds(expr, defs).elements), trace: lowerTrace(ctx, r.trace) };
+    return {
+      name: r.name.text,
+      label: r.label,
+      eachCycle: r.eachCycle,
+      expr,
+      reads: sorted(collectNeeds(expr, defs).elements),
+      trace: lowerTrace(ctx, r.trace),
+    };
   });
   return { treatments, days, visits, requirements, trace: lowerTrace(ctx, d.trace) };
 }
@@ -52,18 +81,25 @@ function checkTreatment(ctx: CheckContext, t: A.TreatmentDecl): IrTreatment {
   let dose: IrTreatment["dose"] = null;
   if (t.dose) {
     const amount = checkExpr(ctx, t.dose.amount, SCOPE);
-    if (amount.k !== "quantity") ctx.error("TRC3001", `a dose is a quantity with a unit, such as "7.4 GBq"`, t.dose.amount.span);
+    if (amount.kind !== "quantity")
+      ctx.error("TRC3001", `a dose is a quantity with a unit, such as "7.4 GBq"`, t.dose.amount.span);
     let tolerance: NonNullable<IrTreatment["dose"]>["tolerance"] = null;
     if (t.dose.tolerance) {
       const tol = checkExpr(ctx, t.dose.tolerance, SCOPE);
-      if (tol.k === "quantity" && (tol.unit === "%" || tol.unit === amount.unit))
+      if (tol.kind === "quantity" && (tol.unit === "%" || tol.unit === amount.unit))
         tolerance = { value: tol.value, unit: tol.unit, ...(tol.param ? { param: tol.param } : {}) };
-      else if (!ctx.poisoned.has(tol)) ctx.error("TRC3003", `a dose tolerance is a percentage or a quantity in the dose's unit`, t.dose.tolerance.span);
+      else if (!ctx.poisoned.has(tol))
+        ctx.error(
+          "TRC3003",
+          `a dose tolerance is a percentage or a quantity in the dose's unit`,
+          t.dose.tolerance.span,
+        );
     }
-    if (amount.k === "quantity") dose = { value: amount.value, unit: amount.unit, tolerance };
+    if (amount.kind === "quantity") dose = { value: amount.value, unit: amount.unit, tolerance };
   }
   if (t.cycles && t.cycles.count < 1) ctx.error("TRC5003", "a treatment needs at least one cycle", t.cycles.span);
-  if (t.firstAt && !ctx.anchors.has(t.firstAt.text)) ctx.unknown("TRC2001", "time anchor", t.firstAt.text, t.firstAt.span, ctx.anchors.keys());
+  if (t.firstAt && !ctx.anchors.has(t.firstAt.text))
+    ctx.unknown("TRC2001", "time anchor", t.firstAt.text, t.firstAt.span, ctx.anchors.keys());
   return {
     name: t.name.text,
     label: t.label,
@@ -82,7 +118,12 @@ function checkVisitTiming(ctx: CheckContext, v: A.VisitDecl): IrVisit["timing"] 
     const ir: IrExpr = checkTimePoint(ctx, e, SCOPE);
     if (ctx.poisoned.has(ir)) return null;
     const r = relativeTime(ir);
-    if (!r) ctx.error("TRC4003", `a visit is planned from a time anchor, e.g. "D0 - 4 wk"; "${ir.text}" depends on patient data`, e.span);
+    if (!r)
+      ctx.error(
+        "TRC4003",
+        `a visit is planned from a time anchor, e.g. "D0 - 4 wk"; "${ir.text}" depends on patient data`,
+        e.span,
+      );
     else if (v.eachCycle !== (ctx.anchors.get(r.anchor)?.repeating ?? false) && v.eachCycle)
       ctx.error("TRC5004", `"each cycle" visits are planned from a repeating anchor such as "cycle"`, e.span);
     for (const o of r?.offsets ?? []) if (!isDurationUnit(o.duration.unit)) return null;

@@ -23,8 +23,12 @@ const isTime = (ir: IrExpr) => ir.type === "date" || ir.type === "datetime";
 export function checkDuration(ctx: CheckContext, e: A.Expr, scope: Scope): IrExpr {
   const ir = checkExpr(ctx, e, scope);
   if (ctx.poisoned.has(ir) || ir.type === "duration") {
-    if (ir.k === "duration" && dec(ir.duration.amount).isNegative())
-      ctx.error("TRC4004", `a duration cannot be negative ("${ir.text}"): use "before" or "after" for direction`, e.span);
+    if (ir.kind === "duration" && dec(ir.duration.amount).isNegative())
+      ctx.error(
+        "TRC4004",
+        `a duration cannot be negative ("${ir.text}"): use "before" or "after" for direction`,
+        e.span,
+      );
     return ir;
   }
   ctx.error("TRC4002", `expected a duration such as "4 wk" or "48 h", but "${ir.text}" is ${describeType(ir)}`, e.span);
@@ -35,7 +39,11 @@ export function checkDuration(ctx: CheckContext, e: A.Expr, scope: Scope): IrExp
 export function checkTimePoint(ctx: CheckContext, e: A.Expr, scope: Scope): IrExpr {
   const ir = checkExpr(ctx, e, scope);
   if (ctx.poisoned.has(ir) || isTime(ir)) return ir;
-  ctx.error("TRC4003", `expected a date, a date-time or a time anchor, but "${ir.text}" is ${describeType(ir)}`, e.span);
+  ctx.error(
+    "TRC4003",
+    `expected a date, a date-time or a time anchor, but "${ir.text}" is ${describeType(ir)}`,
+    e.span,
+  );
   return errorExpr(ctx, e.span, "date");
 }
 
@@ -43,9 +51,9 @@ export function checkTimePoint(ctx: CheckContext, e: A.Expr, scope: Scope): IrEx
 export function checkShift(ctx: CheckContext, e: A.Arith, scope: Scope): IrExpr {
   const base = checkTimePoint(ctx, e.left, scope);
   const duration = checkDuration(ctx, e.right, scope);
-  const fine = duration.k === "duration" && (duration.duration.unit === "h" || duration.duration.unit === "min");
+  const fine = duration.kind === "duration" && (duration.duration.unit === "h" || duration.duration.unit === "min");
   return {
-    k: "shift",
+    kind: "shift",
     base,
     sign: e.op === "+" ? 1 : -1,
     duration,
@@ -56,33 +64,46 @@ export function checkShift(ctx: CheckContext, e: A.Arith, scope: Scope): IrExpr 
 }
 
 /** Windows and order tests on time points. */
-export function checkWindow(ctx: CheckContext, e: A.Within | A.AtLeast | A.Between | A.BeforeAfter, scope: Scope): IrExpr {
+export function checkWindow(
+  ctx: CheckContext,
+  e: A.Within | A.AtLeast | A.Between | A.BeforeAfter,
+  scope: Scope,
+): IrExpr {
   const base = { text: ctx.textOf(e.span), span: irSpan(e.span), type: "boolean" as const };
   switch (e.kind) {
     case "Within":
     case "AtLeast":
       return {
         ...base,
-        k: e.kind === "Within" ? "within" : "atLeast",
+        kind: e.kind === "Within" ? "within" : "atLeast",
         direction: e.direction,
         subject: checkTimePoint(ctx, e.subject, scope),
         amount: checkDuration(ctx, e.amount, scope),
         anchor: checkTimePoint(ctx, e.anchor, scope),
       };
     case "BeforeAfter":
-      return { ...base, k: "order", direction: e.direction, subject: checkTimePoint(ctx, e.subject, scope), anchor: checkTimePoint(ctx, e.anchor, scope) };
+      return {
+        ...base,
+        kind: "order",
+        direction: e.direction,
+        subject: checkTimePoint(ctx, e.subject, scope),
+        anchor: checkTimePoint(ctx, e.anchor, scope),
+      };
     case "Between": {
       const low = checkTimePoint(ctx, e.low, scope);
       const high = checkTimePoint(ctx, e.high, scope);
       checkBoundsOrder(ctx, low, high, e.span);
-      return { ...base, k: "between", subject: checkTimePoint(ctx, e.subject, scope), low, high };
+      return { ...base, kind: "between", subject: checkTimePoint(ctx, e.subject, scope), low, high };
     }
   }
 }
 
 /** Approximate days of an anchor's offset, for ordering bounds only. */
 function approxOffset(t: IrRelativeTime): number {
-  return t.offsets.reduce((sum, o) => sum + o.sign * dec(o.duration.amount).toNumber() * APPROX_DAYS[o.duration.unit], 0);
+  return t.offsets.reduce(
+    (sum, o) => sum + o.sign * dec(o.duration.amount).toNumber() * APPROX_DAYS[o.duration.unit],
+    0,
+  );
 }
 
 /** Report `between D0 - 1 d and D0 - 4 wk` (bounds reversed) when both bounds hang off the same anchor. */
@@ -96,7 +117,9 @@ export function checkBoundsOrder(ctx: CheckContext, low: IrExpr, high: IrExpr, s
 export function checkRelativeOrder(ctx: CheckContext, l: IrRelativeTime, h: IrRelativeTime, span: A.Span): void {
   if (l.anchor !== h.anchor) return;
   if (approxOffset(l) > approxOffset(h))
-    ctx.error("TRC4001", `window bounds are reversed: "${l.text}" comes after "${h.text}"`, span, { hint: `write "between ${h.text} and ${l.text}"` });
+    ctx.error("TRC4001", `window bounds are reversed: "${l.text}" comes after "${h.text}"`, span, {
+      hint: `write "between ${h.text} and ${l.text}"`,
+    });
 }
 
 /** The fewest and most days a duration can span on the calendar (months 28–31 days, years 365–366). */
@@ -109,10 +132,14 @@ function dayBounds(d: IrDuration): [number, number] {
 }
 
 /** Check a `MIN to MAX` duration range; both are durations and MIN <= MAX. */
-export function checkDurationRange(ctx: CheckContext, r: A.DurationRange, scope: Scope): { min: IrDuration; max: IrDuration } | null {
+export function checkDurationRange(
+  ctx: CheckContext,
+  r: A.DurationRange,
+  scope: Scope,
+): { min: IrDuration; max: IrDuration } | null {
   const min = checkDuration(ctx, r.min, scope);
   const max = checkDuration(ctx, r.max, scope);
-  if (min.k !== "duration" || max.k !== "duration") return null;
+  if (min.kind !== "duration" || max.kind !== "duration") return null;
   const a = dec(min.duration.amount).toNumber() * APPROX_DAYS[min.duration.unit];
   const b = dec(max.duration.amount).toNumber() * APPROX_DAYS[max.duration.unit];
   if (a > b) {
@@ -122,8 +149,13 @@ export function checkDurationRange(ctx: CheckContext, r: A.DurationRange, scope:
   // Months and years vary in length: "29 d to 1 mo" has no room after a 28-day month.
   const [shortest, longest] = [dayBounds(min.duration)[1], dayBounds(max.duration)[0]];
   if (shortest > longest)
-    ctx.error("TRC4005", `"${min.text} to ${max.text}" can be empty: ${max.text} may be as short as ${longest} days, less than ${shortest} days`, r.span, {
-      hint: "give both bounds in the same kind of unit (days and weeks, or months)",
-    });
+    ctx.error(
+      "TRC4005",
+      `"${min.text} to ${max.text}" can be empty: ${max.text} may be as short as ${longest} days, less than ${shortest} days`,
+      r.span,
+      {
+        hint: "give both bounds in the same kind of unit (days and weeks, or months)",
+      },
+    );
   return { min: min.duration, max: max.duration };
 }

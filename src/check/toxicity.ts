@@ -26,11 +26,21 @@ export function checkToxicity(ctx: CheckContext, d: A.ToxicityDecl): IrToxicity 
   const names = new Map<string, A.Span>();
   const rules = d.rules.map((r) => {
     const prior = names.get(r.name.text);
-    if (prior) ctx.error("TRC2002", `rule "${r.name.text}" is declared twice`, r.name.span, { related: [{ message: "first declared here", span: prior }] });
+    if (prior)
+      ctx.error("TRC2002", `rule "${r.name.text}" is declared twice`, r.name.span, {
+        related: [{ message: "first declared here", span: prior }],
+      });
     names.set(r.name.text, r.name.span);
     ctx.currentRule = `toxicity.${r.name.text}`;
     const when = checkCondition(ctx, r.when, { section: "toxicity" });
-    return { action: r.action, name: r.name.text, label: r.label, when, reads: sorted(collectNeeds(when, defs).elements), trace: lowerTrace(ctx, r.trace) };
+    return {
+      action: r.action,
+      name: r.name.text,
+      label: r.label,
+      when,
+      reads: sorted(collectNeeds(when, defs).elements),
+      trace: lowerTrace(ctx, r.trace),
+    };
   });
   if (d.maxCycles && d.maxCycles.count < 1) ctx.error("TRC5003", "max cycles must be at least 1", d.maxCycles.span);
   return { organs, grades, rules, maxCycles: d.maxCycles?.count ?? null, trace: lowerTrace(ctx, d.trace) };
@@ -40,16 +50,32 @@ export function checkToxicity(ctx: CheckContext, d: A.ToxicityDecl): IrToxicity 
 function checkOrgan(ctx: CheckContext, o: A.OrganDecl): IrOrgan | null {
   const rec = ctx.elements.get(o.dose.base.text);
   if (!rec || rec.ir.type !== "records") {
-    ctx.unknown("TRC2001", "list of records", o.dose.base.text, o.dose.base.span, [...ctx.elements.values()].filter((e) => e.ir.type === "records").map((e) => e.ir.name));
+    ctx.unknown(
+      "TRC2001",
+      "list of records",
+      o.dose.base.text,
+      o.dose.base.span,
+      [...ctx.elements.values()].filter((e) => e.ir.type === "records").map((e) => e.ir.name),
+    );
     return null;
   }
   const field = rec.ir.fields?.find((f) => f.name === o.dose.field.text);
   if (!field) {
-    ctx.unknown("TRC2001", `field of "${rec.ir.name}"`, o.dose.field.text, o.dose.field.span, (rec.ir.fields ?? []).map((f) => f.name));
+    ctx.unknown(
+      "TRC2001",
+      `field of "${rec.ir.name}"`,
+      o.dose.field.text,
+      o.dose.field.span,
+      (rec.ir.fields ?? []).map((f) => f.name),
+    );
     return null;
   }
   if (!field.unit || commensurability(field.unit, "Gy") !== "same") {
-    ctx.error("TRC3003", `an organ dose is an absorbed dose (Gy); "${field.name}" is in ${field.unit ?? "no unit"}`, o.dose.span);
+    ctx.error(
+      "TRC3003",
+      `an organ dose is an absorbed dose (Gy); "${field.name}" is in ${field.unit ?? "no unit"}`,
+      o.dose.span,
+    );
     return null;
   }
   const p = ctx.parameters.get(o.limit.text);
@@ -59,22 +85,39 @@ function checkOrgan(ctx: CheckContext, o: A.OrganDecl): IrOrgan | null {
   }
   p.used = true;
   const v = p.ir?.value;
-  if (!v || v.k !== "quantity" || commensurability(v.unit, field.unit) !== "same") {
+  if (!v || v.kind !== "quantity" || commensurability(v.unit, field.unit) !== "same") {
     ctx.error("TRC3003", `the limit "${o.limit.text}" must be an absorbed dose such as "23 Gy"`, o.limit.span);
     return null;
   }
   if (!ctx.parameters.get(o.limit.text)?.ast.trace.sources.length)
-    ctx.error("TRC5005", `the dose limit "${o.limit.text}" does not come from the protocol text: name its source`, o.limit.span);
+    ctx.error(
+      "TRC5005",
+      `the dose limit "${o.limit.text}" does not come from the protocol text: name its source`,
+      o.limit.span,
+    );
   ctx.organs.set(o.name.text, { unit: field.unit, span: o.name.span });
   const value = convert(dec(v.value), v.unit, field.unit).toString();
-  return { name: o.name.text, label: o.label, records: rec.ir.name, field: field.name, unit: field.unit, limit: { param: o.limit.text, value, unit: field.unit } };
+  return {
+    name: o.name.text,
+    label: o.label,
+    records: rec.ir.name,
+    field: field.name,
+    unit: field.unit,
+    limit: { param: o.limit.text, value, unit: field.unit },
+  };
 }
 
 /** `grade anemia "Anemia" from hemoglobin`: the element must be gradable by that term. */
 function checkGrade(ctx: CheckContext, g: A.GradeDecl): IrGrade | null {
   const term = ctcaeTerm(g.term.text);
   if (!term) {
-    ctx.unknown("TRC2008", "CTCAE v4.03 term", g.term.text, g.term.span, CTCAE_V403.map((t) => t.term));
+    ctx.unknown(
+      "TRC2008",
+      "CTCAE v4.03 term",
+      g.term.text,
+      g.term.span,
+      CTCAE_V403.map((t) => t.term),
+    );
     return null;
   }
   const el = ctx.elements.get(g.from.text);
@@ -85,7 +128,11 @@ function checkGrade(ctx: CheckContext, g: A.GradeDecl): IrGrade | null {
   if (term.unit !== "1") {
     const c = el.ir.unit ? commensurability(el.ir.unit, term.unit, el.ir.molarMass) : "incompatible";
     if (c !== "same") {
-      ctx.error("TRC3003", `"${term.term}" is graded in ${term.unit}, but "${el.ir.name}" is in ${el.ir.unit ?? "no unit"}`, g.from.span);
+      ctx.error(
+        "TRC3003",
+        `"${term.term}" is graded in ${term.unit}, but "${el.ir.name}" is in ${el.ir.unit ?? "no unit"}`,
+        g.from.span,
+      );
       return null;
     }
   }
@@ -97,5 +144,12 @@ function checkGrade(ctx: CheckContext, g: A.GradeDecl): IrGrade | null {
   // The verbatim grade texts travel in the IR: documents print them and read only the IR.
   const gradeTexts = ([1, 2, 3, 4, 5] as const).map((grade) => ({ grade, text: term.gradeTexts[`${grade}`] }));
   const entry = JSON.parse(JSON.stringify(term)) as typeof term;
-  return { term: g.term.text, label: g.label, element: el.ir.name, ...(el.ir.unit ? { unit: el.ir.unit } : {}), gradeTexts, entry };
+  return {
+    term: g.term.text,
+    label: g.label,
+    element: el.ir.name,
+    ...(el.ir.unit ? { unit: el.ir.unit } : {}),
+    gradeTexts,
+    entry,
+  };
 }

@@ -32,7 +32,8 @@ export function recordReads(ir: IrProtocol): void {
   for (const r of ir.schedule?.requirements ?? []) addExpr(r.expr, `schedule.${r.name}`);
   for (const r of ir.toxicity?.rules ?? []) addExpr(r.when, `toxicity.${r.name}`);
   for (const g of ir.toxicity?.grades ?? []) add(g.element, `toxicity.grade.${g.term}`);
-  for (const o of ir.toxicity?.organs ?? []) for (const key of [o.records, `${o.records}.${o.field}`]) add(key, `toxicity.organ.${o.name}`);
+  for (const o of ir.toxicity?.organs ?? [])
+    for (const key of [o.records, `${o.records}.${o.field}`]) add(key, `toxicity.organ.${o.name}`);
   const lesion = ir.response?.lesion;
   if (lesion) for (const key of [lesion.records, `${lesion.records}.${lesion.field}`]) add(key, "response.lesion");
   for (const el of ir.elements) if (el.requiredWhen) addExpr(el.requiredWhen, `data.${el.name}`);
@@ -51,20 +52,36 @@ export function checkUsage(ctx: CheckContext, ir: IrProtocol, elementDecls: Map<
     const decl = elementDecls.get(el.name);
     if (!decl) continue;
     if (el.readBy.length === 0 && !el.captureOnly)
-      ctx.error("TRC6001", `data element "${el.name}" is read by no rule: use it, or declare it "capture only"`, decl.name.span);
+      ctx.error(
+        "TRC6001",
+        `data element "${el.name}" is read by no rule: use it, or declare it "capture only"`,
+        decl.name.span,
+      );
     // A field of a records element that rules read: every field is on the form too.
     if (el.readBy.length > 0 && !el.captureOnly)
       for (const f of el.fields ?? []) {
         const fdecl = decl.fields.find((x) => x.name.text === f.name);
         if (fdecl && f.readBy.length === 0 && !f.captureOnly)
-          ctx.error("TRC6001", `field "${el.name}.${f.name}" is read by no rule: use it, or declare it "capture only"`, fdecl.name.span);
+          ctx.error(
+            "TRC6001",
+            `field "${el.name}.${f.name}" is read by no rule: use it, or declare it "capture only"`,
+            fdecl.name.span,
+          );
       }
     if (el.readBy.length > 0 && el.form === null)
-      ctx.error("TRC6002", `data element "${el.name}" is read by ${el.readBy[0]} but no form captures it: add "form …"`, decl.name.span);
+      ctx.error(
+        "TRC6002",
+        `data element "${el.name}" is read by ${el.readBy[0]} but no form captures it: add "form …"`,
+        decl.name.span,
+      );
   }
 }
 
 /** Group elements by the form that captures them, in declaration order. */
 export function formsOf(forms: A.FormDecl[], elements: IrElement[]): IrProtocol["forms"] {
-  return forms.map((f) => ({ name: f.name.text, label: f.label, elements: elements.filter((e) => e.form === f.name.text).map((e) => e.name) }));
+  return forms.map((f) => ({
+    name: f.name.text,
+    label: f.label,
+    elements: elements.filter((e) => e.form === f.name.text).map((e) => e.name),
+  }));
 }

@@ -20,7 +20,8 @@ export function runBuild(file: string, opts: BuildOptions): number {
   writeFilesAtomic(new Map([...files].map(([k, v]) => [join(out, k), v])));
   if (opts.js) {
     const messages = compileGenerated(out, [...files.keys()], true);
-    if (messages.length) throw new UserError(`the generated TypeScript did not compile (a bug in trialc):\n${messages.join("\n")}`, 70);
+    if (messages.length)
+      throw new UserError(`the generated TypeScript did not compile (a bug in trialc):\n${messages.join("\n")}`, 70);
   }
   process.stderr.write(`wrote ${files.size} files to ${opts.out}${opts.js ? " (with JavaScript and .d.ts)" : ""}\n`);
   return EXIT.ok;

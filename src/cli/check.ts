@@ -9,7 +9,8 @@ export interface CheckOptions {
 }
 
 export function runCheck(files: string[], opts: CheckOptions): number {
-  if (opts.format !== "text" && opts.format !== "json") throw new UserError(`--format must be "text" or "json", not "${opts.format}"`, EXIT.usage);
+  if (opts.format !== "text" && opts.format !== "json")
+    throw new UserError(`--format must be "text" or "json", not "${opts.format}"`, EXIT.usage);
   const results = files.map((f) => compileFile(f));
   const failed = results.some((r) => hasErrors(r.diagnostics));
   if (opts.format === "json") {
@@ -25,7 +26,9 @@ export function runCheck(files: string[], opts: CheckOptions): number {
       printDiagnostics(r.diagnostics, new Map([[r.file, r.text]]));
       const errors = r.diagnostics.filter((d) => d.severity === "error").length;
       const warnings = r.diagnostics.length - errors;
-      process.stderr.write(`${r.file}: ${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"}\n`);
+      process.stderr.write(
+        `${r.file}: ${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"}\n`,
+      );
       if (opts.emitIr && r.ir) process.stdout.write(JSON.stringify(r.ir, null, 2) + "\n");
     }
   }

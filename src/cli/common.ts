@@ -24,7 +24,14 @@ export function compileProtocol(file: string, warnings = false): IrProtocol | nu
 
 /** `--format` must be one of `allowed` (a usage error otherwise). */
 export function checkFormat(format: string, allowed: readonly string[]): void {
-  if (!allowed.includes(format)) throw new UserError(`--format must be ${allowed.map((f) => `"${f}"`).join(", ").replace(/, ([^,]*)$/, " or $1")}, not "${format}"`, EXIT.usage);
+  if (!allowed.includes(format))
+    throw new UserError(
+      `--format must be ${allowed
+        .map((f) => `"${f}"`)
+        .join(", ")
+        .replace(/, ([^,]*)$/, " or $1")}, not "${format}"`,
+      EXIT.usage,
+    );
 }
 
 /** Read a JSON file, reporting a syntax error with its line and column. */
@@ -44,7 +51,13 @@ export function readJson(path: string): unknown {
     const first = errors[0];
     if (!first) throw new UserError(`${path}: not valid JSON: ${(e as Error).message}`);
     const before = text.slice(0, first.offset).split("\n");
-    throw new UserError(`${path}:${before.length}:${before[before.length - 1]!.length + 1}: not valid JSON: ${printParseErrorCode(first.error).replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase()}`);
+    throw new UserError(
+      `${path}:${before.length}:${before[before.length - 1]!.length + 1}: not valid JSON: ${printParseErrorCode(
+        first.error,
+      )
+        .replace(/([a-z])([A-Z])/g, "$1 $2")
+        .toLowerCase()}`,
+    );
   }
 }
 
@@ -64,7 +77,12 @@ export function anchorOptions(opts: { asOf?: string; anchor?: string[] }): Recor
  * Print what an evaluation gave: the result (JSON, or the text `format` makes of it),
  * or every problem of the input with its JSON path (exit 1, no result).
  */
-export function printOutcome<T>(outcome: { ok: true; result: T } | { ok: false; errors: DataProblem[] }, inputPath: string, format: string, text: (r: T) => string): number {
+export function printOutcome<T>(
+  outcome: { ok: true; result: T } | { ok: false; errors: DataProblem[] },
+  inputPath: string,
+  format: string,
+  text: (r: T) => string,
+): number {
   if (!outcome.ok) {
     if (format === "json") process.stdout.write(JSON.stringify({ ok: false, errors: outcome.errors }, null, 2) + "\n");
     for (const e of outcome.errors) process.stderr.write(`${inputPath}: ${e.path}: ${e.message}\n`);

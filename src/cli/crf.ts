@@ -32,7 +32,8 @@ export const ODM_FILE = "odm.xml";
 export function creationDateTime(env: NodeJS.ProcessEnv = process.env): string {
   const raw = env.SOURCE_DATE_EPOCH;
   if (raw === undefined || raw === "") return "1970-01-01T00:00:00Z";
-  if (!/^\d{1,12}$/.test(raw)) throw new UserError(`SOURCE_DATE_EPOCH must be a whole number of seconds, not "${raw}"`, EXIT.usage);
+  if (!/^\d{1,12}$/.test(raw))
+    throw new UserError(`SOURCE_DATE_EPOCH must be a whole number of seconds, not "${raw}"`, EXIT.usage);
   return new Date(Number(raw) * 1000).toISOString().replace(/\.000Z$/, "Z");
 }
 
@@ -61,8 +62,13 @@ export function runCrf(file: string, opts: CrfOptions): number {
   process.stderr.write(`wrote ${files.size} ${format} file${files.size === 1 ? "" : "s"} to ${opts.out}\n`);
   if (format === "redcap") {
     const empty = ir.forms.filter((f) => f.elements.length === 0).map((f) => f.name);
-    if (empty.length) process.stderr.write(`note: form${empty.length === 1 ? "" : "s"} ${empty.join(", ")} declare${empty.length === 1 ? "s" : ""} no data elements: no REDCap instrument\n`);
-    process.stderr.write(`note: enable the repeating instruments listed in ${REPEATING_FILE} (Project Setup → Repeating instruments)\n`);
+    if (empty.length)
+      process.stderr.write(
+        `note: form${empty.length === 1 ? "" : "s"} ${empty.join(", ")} declare${empty.length === 1 ? "s" : ""} no data elements: no REDCap instrument\n`,
+      );
+    process.stderr.write(
+      `note: enable the repeating instruments listed in ${REPEATING_FILE} (Project Setup → Repeating instruments)\n`,
+    );
   }
   return EXIT.ok;
 }

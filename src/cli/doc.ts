@@ -29,8 +29,10 @@ export const GENERATOR = `trialc ${pkg.version}`;
 
 export async function runDoc(file: string, opts: DocOptions): Promise<number> {
   const format = opts.format ?? "md";
-  if (!(DOC_FORMATS as readonly string[]).includes(format)) throw new UserError(`unknown format "${format}": use ${DOC_FORMATS.join(", ")}`, EXIT.usage);
-  if (format === "pdf" && !opts.out) throw new UserError("--format pdf writes a file: give it with --out, e.g. --out out/protocol.pdf", EXIT.usage);
+  if (!(DOC_FORMATS as readonly string[]).includes(format))
+    throw new UserError(`unknown format "${format}": use ${DOC_FORMATS.join(", ")}`, EXIT.usage);
+  if (format === "pdf" && !opts.out)
+    throw new UserError("--format pdf writes a file: give it with --out, e.g. --out out/protocol.pdf", EXIT.usage);
 
   const ir = compileProtocol(file, true);
   if (!ir) return EXIT.input;
@@ -56,7 +58,10 @@ export async function runDoc(file: string, opts: DocOptions): Promise<number> {
   try {
     pdf = await htmlToPdf(html, footer, chromium);
   } catch (e) {
-    throw new UserError(`Chromium (${chromium}) could not print the document: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`, EXIT.input);
+    throw new UserError(
+      `Chromium (${chromium}) could not print the document: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`,
+      EXIT.input,
+    );
   }
   writeFileAtomic(opts.out!, pdf);
   process.stderr.write(`wrote ${opts.out} (${pdf.length} bytes, printed by ${chromium})\n`);

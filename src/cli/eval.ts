@@ -22,25 +22,42 @@ export function runEval(file: string, patients: string[], opts: EvalOptions): nu
   const ir = compileProtocol(file);
   if (!ir) return EXIT.input;
   if (patients.length === 1 && !opts.summary) {
-    return printOutcome(evaluateEligibility(ir, readJson(patients[0]!), anchors), patients[0]!, opts.format, formatEligibility);
+    return printOutcome(
+      evaluateEligibility(ir, readJson(patients[0]!), anchors),
+      patients[0]!,
+      opts.format,
+      formatEligibility,
+    );
   }
   const results = patients.map((p) => ({ file: p, outcome: screen(ir, p, anchors) }));
   for (const { file: p, outcome } of results)
     if (!outcome.ok) for (const e of outcome.errors) process.stderr.write(`${p}: ${e.path}: ${e.message}\n`);
   if (opts.format === "json") {
-    const out = results.map(({ file: p, outcome }) => (outcome.ok ? { file: p, ok: true, result: outcome.result } : { file: p, ok: false, errors: outcome.errors }));
+    const out = results.map(({ file: p, outcome }) =>
+      outcome.ok ? { file: p, ok: true, result: outcome.result } : { file: p, ok: false, errors: outcome.errors },
+    );
     process.stdout.write(JSON.stringify(out, null, 2) + "\n");
   } else {
     const width = Math.max(...patients.map((p) => p.length));
     for (const { file: p, outcome } of results) {
       if (!opts.summary) {
-        process.stdout.write(`\n=== ${p}\n${outcome.ok ? formatEligibility(outcome.result) : "invalid data (see the errors above)\n"}`);
+        process.stdout.write(
+          `\n=== ${p}\n${outcome.ok ? formatEligibility(outcome.result) : "invalid data (see the errors above)\n"}`,
+        );
         continue;
       }
-      if (!outcome.ok) process.stdout.write(`${p.padEnd(width)}  INVALID        ${outcome.errors.length} problem${outcome.errors.length === 1 ? "" : "s"} in the data\n`);
+      if (!outcome.ok)
+        process.stdout.write(
+          `${p.padEnd(width)}  INVALID        ${outcome.errors.length} problem${outcome.errors.length === 1 ? "" : "s"} in the data\n`,
+        );
       else {
         const r = outcome.result;
-        const why = r.verdict === "ineligible" ? r.reasons.join("; ") : r.verdict === "indeterminate" ? `collect: ${r.missing.join(", ")}` : "";
+        const why =
+          r.verdict === "ineligible"
+            ? r.reasons.join("; ")
+            : r.verdict === "indeterminate"
+              ? `collect: ${r.missing.join(", ")}`
+              : "";
         process.stdout.write(`${p.padEnd(width)}  ${r.verdict.toUpperCase().padEnd(13)}  ${why}\n`);
       }
     }

@@ -12,12 +12,19 @@ export const EXIT = { ok: 0, input: 1, usage: 2 } as const;
 
 /** An error the user caused, printed without a stack trace. */
 export class UserError extends Error {
-  constructor(message: string, readonly exitCode: number = EXIT.input) {
+  constructor(
+    message: string,
+    readonly exitCode: number = EXIT.input,
+  ) {
     super(message);
   }
 }
 
-export function printDiagnostics(diags: readonly Diagnostic[], sources: ReadonlyMap<string, string>, stream: NodeJS.WritableStream = process.stderr): void {
+export function printDiagnostics(
+  diags: readonly Diagnostic[],
+  sources: ReadonlyMap<string, string>,
+  stream: NodeJS.WritableStream = process.stderr,
+): void {
   for (const d of diags) stream.write(formatDiagnostic(d, sources) + "\n\n");
 }
 

@@ -15,7 +15,9 @@ const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.ur
 
 export function buildProgram(): Command {
   const program = new Command("trialc")
-    .description("Protocol-as-code for clinical trials: check .trial files and compile them to evaluators, forms and documents.")
+    .description(
+      "Protocol-as-code for clinical trials: check .trial files and compile them to evaluators, forms and documents.",
+    )
     .version(pkg.version, "-V, --version")
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
@@ -56,10 +58,15 @@ export function buildProgram(): Command {
 
   program
     .command("schedule")
-    .description("plan a patient's treatment calendar from the first injection date: every visit with its window and status")
+    .description(
+      "plan a patient's treatment calendar from the first injection date: every visit with its window and status",
+    )
     .argument("<file>", ".trial file")
     .requiredOption("--start <date>", "the first injection date, D0 (YYYY-MM-DD)")
-    .option("--events <file>", "visits recorded so far, JSON array: [{\"visit\": \"treatment\", \"cycle\": 1, \"date\": \"2027-01-04\"}, ...]")
+    .option(
+      "--events <file>",
+      'visits recorded so far, JSON array: [{"visit": "treatment", "cycle": 1, "date": "2027-01-04"}, ...]',
+    )
     .option("--as-of <date>", "today, for what is missed (default: the last recorded event's date)")
     .option("--patient <file>", "patient data, JSON, for the requirements before treatment")
     .option("--anchor <name=date...>", "another reference date, e.g. inclusion=2026-12-14")
@@ -81,7 +88,9 @@ export function buildProgram(): Command {
 
   program
     .command("response")
-    .description("evaluate a patient's tumour assessments (JSON): RECIST 1.1 per time point and best overall response, lesion-level change")
+    .description(
+      "evaluate a patient's tumour assessments (JSON): RECIST 1.1 per time point and best overall response, lesion-level change",
+    )
     .argument("<file>", ".trial file")
     .argument("<assessments>", "assessment series, JSON")
     .option("--format <format>", "text or json", "text")
@@ -92,7 +101,9 @@ export function buildProgram(): Command {
 
   program
     .command("crf")
-    .description("write the case report forms: JSON Schema 2020-12 per form, CDISC ODM 1.3.2 XML, or a REDCap data dictionary")
+    .description(
+      "write the case report forms: JSON Schema 2020-12 per form, CDISC ODM 1.3.2 XML, or a REDCap data dictionary",
+    )
     .argument("<file>", ".trial file")
     .requiredOption("--out <dir>", "output directory")
     .option("--format <format>", "jsonschema, odm or redcap", "jsonschema")
@@ -102,7 +113,9 @@ export function buildProgram(): Command {
 
   program
     .command("doc")
-    .description("write the printable protocol summary: eligibility checklist, schedule of activities, toxicity, response, traceability")
+    .description(
+      "write the printable protocol summary: eligibility checklist, schedule of activities, toxicity, response, traceability",
+    )
     .argument("<file>", ".trial file")
     .option("--format <format>", "md, html (one standalone file) or pdf (printed by the system's Chromium)", "md")
     .option("--out <path>", "output file (md and html go to stdout without it; pdf needs it)")
@@ -120,14 +133,17 @@ export async function main(argv: string[]): Promise<number> {
     return typeof process.exitCode === "number" ? process.exitCode : EXIT.ok;
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return EXIT.ok;
+      if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help")
+        return EXIT.ok;
       return EXIT.usage;
     }
     if (e instanceof UserError) {
       process.stderr.write(`trialc: ${e.message}\n`);
       return e.exitCode;
     }
-    process.stderr.write(`trialc: internal error: ${e instanceof Error ? e.message : String(e)}\n(this is a bug in trialc; please report it with the input that caused it)\n`);
+    process.stderr.write(
+      `trialc: internal error: ${e instanceof Error ? e.message : String(e)}\n(this is a bug in trialc; please report it with the input that caused it)\n`,
+    );
     return 70;
   }
 }

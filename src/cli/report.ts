@@ -10,7 +10,10 @@ function criterionLines(c: CriterionResult, depth: number, out: string[]): void 
     for (const k of c.children) criterionLines(k, depth + 1, out);
     out.push(`${pad}       ${c.steps[0]?.detail ?? ""} (needs ${c.needed})`);
   } else {
-    for (const s of c.steps) out.push(`${pad}         - ${s.rule}: ${s.detail}${s.result === "value" ? "" : ` → ${s.result === "true" ? "yes" : s.result === "false" ? "no" : "unknown"}`}`);
+    for (const s of c.steps)
+      out.push(
+        `${pad}         - ${s.rule}: ${s.detail}${s.result === "value" ? "" : ` → ${s.result === "true" ? "yes" : s.result === "false" ? "no" : "unknown"}`}`,
+      );
   }
   if (c.missing.length && depth === 0) out.push(`${pad}         missing: ${c.missing.join(", ")}`);
 }
@@ -18,7 +21,13 @@ function criterionLines(c: CriterionResult, depth: number, out: string[]): void 
 export function formatEligibility(r: EligibilityResult): string {
   const out: string[] = [];
   out.push(`Trial ${r.protocol.id} (${r.protocol.source})`);
-  out.push(`Reference dates: ${Object.entries(r.anchors).map(([k, v]) => `${k} ${v}`).join(", ") || "none given"}`);
+  out.push(
+    `Reference dates: ${
+      Object.entries(r.anchors)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(", ") || "none given"
+    }`,
+  );
   out.push(`Verdict: ${r.verdict.toUpperCase()}`);
   for (const reason of r.reasons) out.push(`  because ${reason}`);
   if (r.verdict === "indeterminate") out.push(`  to decide, collect: ${r.missing.join(", ")}`);

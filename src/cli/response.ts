@@ -18,12 +18,18 @@ export interface ResponseCliOptions {
 
 /** Run the command; returns the exit code. */
 export function runResponse(file: string, assessmentsPath: string, opts: ResponseCliOptions): number {
-  if (opts.format !== "text" && opts.format !== "json") throw new UserError(`--format must be "text" or "json", not "${opts.format}"`, EXIT.usage);
+  if (opts.format !== "text" && opts.format !== "json")
+    throw new UserError(`--format must be "text" or "json", not "${opts.format}"`, EXIT.usage);
   const anchors = anchorOptions({ anchor: opts.anchor ?? [] });
   const ir = compileProtocol(file);
   if (!ir) return EXIT.input;
   if (!ir.response) throw new UserError(`${file} has no response section: nothing to evaluate`);
-  return printOutcome(evaluateResponse(ir, readJson(assessmentsPath), anchors), assessmentsPath, opts.format, formatResponse);
+  return printOutcome(
+    evaluateResponse(ir, readJson(assessmentsPath), anchors),
+    assessmentsPath,
+    opts.format,
+    formatResponse,
+  );
 }
 
 /** `value` against `ref` in %, for the sum lines. */
@@ -33,9 +39,17 @@ function pct(value: string, ref: string): string {
 }
 
 function lesionLine(l: LesionChange, unit: string): string {
-  const value = l.value === null ? "not measured" : `${l.value} ${unit}${l.source === "too_small_default" ? " (too small)" : ""}`;
+  const value =
+    l.value === null ? "not measured" : `${l.value} ${unit}${l.source === "too_small_default" ? " (too small)" : ""}`;
   const change = l.change === null ? "" : showPercent(dec(l.change));
-  const category = l.label === null ? (l.missing.length ? `undecided (missing: ${l.missing.join(", ")})` : l.value === null ? "" : "undecided") : l.label;
+  const category =
+    l.label === null
+      ? l.missing.length
+        ? `undecided (missing: ${l.missing.join(", ")})`
+        : l.value === null
+          ? ""
+          : "undecided"
+      : l.label;
   const rule = l.category === null ? "" : `  (${l.steps.find((s) => s.result === "true")?.rule ?? "otherwise"})`;
   return `    ${l.id.padEnd(6)} ${`${l.referenceValue} ${unit}`.padStart(8)} → ${value.padEnd(14)} ${change.padEnd(12)} ${category}${rule}`.trimEnd();
 }
@@ -45,12 +59,17 @@ function timePointLines(t: TimePointReport, r: ResponseResult, out: string[]): v
   out.push("", `${t.date}${t.cycle === null ? "" : ` (after cycle ${t.cycle})`}: ${rc ? rc.response : "—"}`);
   if (rc) {
     const sum = rc.sumMm === null ? `${rc.measuredSumMm} mm (measured targets only)` : `${rc.sumMm} mm`;
-    out.push(`  sum ${sum}; baseline ${rc.baselineSumMm} mm (${pct(rc.measuredSumMm, rc.baselineSumMm)}); nadir ${rc.nadirMm} mm (${pct(rc.measuredSumMm, rc.nadirMm)})`);
+    out.push(
+      `  sum ${sum}; baseline ${rc.baselineSumMm} mm (${pct(rc.measuredSumMm, rc.baselineSumMm)}); nadir ${rc.nadirMm} mm (${pct(rc.measuredSumMm, rc.nadirMm)})`,
+    );
     out.push(`  decided by ${rc.decidedBy}`);
     out.push(`  targets ${rc.target.response} by ${rc.target.rule}`, `    ${rc.target.explanation}`);
     out.push(`  non-targets ${rc.nonTarget.response}: ${rc.nonTarget.explanation}`);
     out.push(`  new lesions ${rc.newLesions.status}: ${rc.newLesions.explanation}`);
-    if (rc.bor) out.push(`  best overall response reads it as ${rc.bor.effective}${rc.bor.counted ? "" : " (not counted)"}${rc.bor.note ? `: ${rc.bor.note}` : ""}`);
+    if (rc.bor)
+      out.push(
+        `  best overall response reads it as ${rc.bor.effective}${rc.bor.counted ? "" : " (not counted)"}${rc.bor.note ? `: ${rc.bor.note}` : ""}`,
+      );
   }
   const lr = r.lesionResponse;
   if (lr && t.lesions.length) {
@@ -68,22 +87,35 @@ function because(response: string, explanation: string): string {
 export function formatResponse(r: ResponseResult): string {
   const out: string[] = [];
   out.push(`Trial ${r.protocol.id} (${r.protocol.source})`);
-  out.push(`Reference dates: ${Object.entries(r.anchors).map(([k, v]) => `${k} ${v}`).join(", ") || "none given"}`);
+  out.push(
+    `Reference dates: ${
+      Object.entries(r.anchors)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(", ") || "none given"
+    }`,
+  );
   const b = r.baseline;
   if (b) {
-    out.push(`Baseline ${b.date}: sum of diameters ${b.sumMm} mm (${b.selection === "given" ? "targets as given" : "targets chosen by RECIST's default selection"})`);
+    out.push(
+      `Baseline ${b.date}: sum of diameters ${b.sumMm} mm (${b.selection === "given" ? "targets as given" : "targets chosen by RECIST's default selection"})`,
+    );
     for (const l of b.lesions) {
-      const d = l.diameterMm === null ? "not measured" : `${l.diameterMm} mm ${l.node ? "short axis" : "longest diameter"}`;
+      const d =
+        l.diameterMm === null ? "not measured" : `${l.diameterMm} mm ${l.node ? "short axis" : "longest diameter"}`;
       out.push(`  ${l.role.replace("_", "-").padEnd(12)} ${l.id.padEnd(6)} ${d.padEnd(26)} ${l.organ}`);
     }
   }
   if (r.bor) {
     const s = r.bor;
-    out.push(`Best overall response: ${s.bor} (${s.confirmationRequired ? "confirmation required" : "confirmation not required"})`);
+    out.push(
+      `Best overall response: ${s.bor} (${s.confirmationRequired ? "confirmation required" : "confirmation not required"})`,
+    );
     out.push(`  confirmed:   ${s.confirmedBor} — ${because(s.confirmedBor, s.confirmedExplanation)}`);
     out.push(`  unconfirmed: ${s.unconfirmedBor} — ${because(s.unconfirmedBor, s.unconfirmedExplanation)}`);
     const ref = s.referenceAnchor ? `${s.referenceAnchor} ${s.referenceDate}` : `the baseline ${s.referenceDate}`;
-    out.push(`  rules: confirmation at least ${s.minIntervalDays} days later, at most ${s.maxNotEvaluableBetween} NE between; SD from ${s.sdMinimumDays} days after ${ref}`);
+    out.push(
+      `  rules: confirmation at least ${s.minIntervalDays} days later, at most ${s.maxNotEvaluableBetween} NE between; SD from ${s.sdMinimumDays} days after ${ref}`,
+    );
     if (s.firstPdDate) out.push(`  first progression: ${s.firstPdDate}`);
     for (const w of s.warnings) out.push(`  note: ${w}`);
   } else if (b) {

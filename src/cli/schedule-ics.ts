@@ -48,12 +48,20 @@ const dayAfter = (iso: string) => parseDate(iso)!.add({ days: 1 }).toString();
 
 /** A stable, unique id for one visit of one patient's plan. */
 function uid(r: ScheduleResult, v: PlannedVisit, subject: string | undefined): string {
-  const h = createHash("sha256").update(JSON.stringify([r.protocol.id, r.protocol.sha256, subject ?? "", r.start, v.visit, v.cycle])).digest("hex");
+  const h = createHash("sha256")
+    .update(JSON.stringify([r.protocol.id, r.protocol.sha256, subject ?? "", r.start, v.visit, v.cycle]))
+    .digest("hex");
   return `${h.slice(0, 32)}@trialc`;
 }
 
 /** VEVENT STATUS: what happened is CONFIRMED, a missed visit CANCELLED, an upcoming one TENTATIVE. */
-const EVENT_STATUS = { done: "CONFIRMED", early: "CONFIRMED", late: "CONFIRMED", missed: "CANCELLED", upcoming: "TENTATIVE" } as const;
+const EVENT_STATUS = {
+  done: "CONFIRMED",
+  early: "CONFIRMED",
+  late: "CONFIRMED",
+  missed: "CANCELLED",
+  upcoming: "TENTATIVE",
+} as const;
 
 function description(r: ScheduleResult, v: PlannedVisit): string {
   const lines = [
@@ -64,7 +72,10 @@ function description(r: ScheduleResult, v: PlannedVisit): string {
   if (v.procedures.length) lines.push(`Procedures: ${v.procedures.join("; ")}`);
   if (r.day && v.visit === r.treatment?.visit) {
     lines.push(`${r.day.label}:`);
-    for (const s of r.day.steps) lines.push(`- ${s.start ? formatRange(s.start) : s.order ?? "untimed"}: ${s.label}${s.lasting ? ` (${formatRange(s.lasting)})` : ""}`);
+    for (const s of r.day.steps)
+      lines.push(
+        `- ${s.start ? formatRange(s.start) : (s.order ?? "untimed")}: ${s.label}${s.lasting ? ` (${formatRange(s.lasting)})` : ""}`,
+      );
   }
   lines.push(`Protocol: ${r.protocol.id} (${r.protocol.source}, sha256 ${r.protocol.sha256})`);
   return lines.join("\n");
@@ -73,7 +84,13 @@ function description(r: ScheduleResult, v: PlannedVisit): string {
 /** The whole calendar. `version` goes into PRODID. */
 export function formatIcs(r: ScheduleResult, opts: { version: string; subject?: string }): string {
   const stamp = `${basic(r.asOf?.date ?? r.start)}T000000Z`;
-  const lines = ["BEGIN:VCALENDAR", "VERSION:2.0", `PRODID:-//trialc//trialc ${opts.version}//EN`, "CALSCALE:GREGORIAN", "METHOD:PUBLISH"];
+  const lines = [
+    "BEGIN:VCALENDAR",
+    "VERSION:2.0",
+    `PRODID:-//trialc//trialc ${opts.version}//EN`,
+    "CALSCALE:GREGORIAN",
+    "METHOD:PUBLISH",
+  ];
   for (const v of r.visits) {
     const who = opts.subject ? `${opts.subject}: ` : "";
     lines.push(

@@ -28,7 +28,12 @@ const windowText = (w: { low: string; high: string }) => (w.low === w.high ? w.l
 /** Lay out rows in columns, each as wide as its widest cell (the last is not padded). */
 function table(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => [...r[i]!].length)));
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c + " ".repeat(widths[i]! - [...c].length))).join("  ").trimEnd());
+  return rows.map((r) =>
+    r
+      .map((c, i) => (i === r.length - 1 ? c : c + " ".repeat(widths[i]! - [...c].length)))
+      .join("  ")
+      .trimEnd(),
+  );
 }
 
 function requirementLines(checks: RequirementCheck[]): string[] {
@@ -47,30 +52,53 @@ export function formatSchedule(r: ScheduleResult): string {
   const out: string[] = [`Schedule of trial ${r.protocol.id} (${r.protocol.source})`];
   const t = r.treatment;
   if (t) {
-    out.push(`Treatment: ${t.label} (${t.name})${t.dose ? `, ${t.dose} per cycle` : ""}${t.route ? `, ${t.route}` : ""}`);
-    out.push(`  ${t.cycles} cycle${t.cycles === 1 ? "" : "s"}${t.spacing ? `, ${t.spacing} apart (injection to injection)` : ""}; cycle 1 at ${t.firstAt} = ${r.start}`);
+    out.push(
+      `Treatment: ${t.label} (${t.name})${t.dose ? `, ${t.dose} per cycle` : ""}${t.route ? `, ${t.route}` : ""}`,
+    );
+    out.push(
+      `  ${t.cycles} cycle${t.cycles === 1 ? "" : "s"}${t.spacing ? `, ${t.spacing} apart (injection to injection)` : ""}; cycle 1 at ${t.firstAt} = ${r.start}`,
+    );
   } else out.push(`Start: ${r.start}`);
-  out.push(r.asOf ? `As of ${r.asOf.date}${r.asOf.from === "last event" ? " (the last recorded event)" : ""}` : "No as-of date: no visit is counted missed");
-  if (r.stop) out.push(`Treatment stopped before cycle ${r.stop.beforeCycle}${r.stop.date ? ` on ${r.stop.date}` : ""}${r.stop.reason ? `: ${r.stop.reason}` : ""}; no later cycle is planned`);
+  out.push(
+    r.asOf
+      ? `As of ${r.asOf.date}${r.asOf.from === "last event" ? " (the last recorded event)" : ""}`
+      : "No as-of date: no visit is counted missed",
+  );
+  if (r.stop)
+    out.push(
+      `Treatment stopped before cycle ${r.stop.beforeCycle}${r.stop.date ? ` on ${r.stop.date}` : ""}${r.stop.reason ? `: ${r.stop.reason}` : ""}; no later cycle is planned`,
+    );
   out.push("");
   const next = r.next;
   const isNext = (v: PlannedVisit) => next !== null && v.visit === next.visit && v.cycle === next.cycle;
   const rows = [["Cycle", "Visit", "Target", "Window", "Status"]];
-  for (const v of r.visits) rows.push([v.cycle === null ? "-" : String(v.cycle), v.label, v.target, windowText(v.window), statusText(v) + (isNext(v) ? (next!.dueNow ? "  <- due now" : "  <- next") : "")]);
+  for (const v of r.visits)
+    rows.push([
+      v.cycle === null ? "-" : String(v.cycle),
+      v.label,
+      v.target,
+      windowText(v.window),
+      statusText(v) + (isNext(v) ? (next!.dueNow ? "  <- due now" : "  <- next") : ""),
+    ]);
   out.push(...table(rows));
   out.push("");
-  out.push(next ? `Next due: ${next.label}${next.cycle === null ? "" : `, cycle ${next.cycle}`}: ${windowText(next.window)} (target ${next.target})${next.dueNow ? ", due now" : ""}` : "Next due: nothing left to plan");
+  out.push(
+    next
+      ? `Next due: ${next.label}${next.cycle === null ? "" : `, cycle ${next.cycle}`}: ${windowText(next.window)} (target ${next.target})${next.dueNow ? ", due now" : ""}`
+      : "Next due: nothing left to plan",
+  );
   if (r.deviations.length) out.push("", "Deviations:", ...r.deviations.map((d) => `  - ${d}`));
   if (r.day) {
     out.push("", `${r.day.label} (each injection; times from the day's time 0):`);
     const steps = r.day.steps.map((s) => [
-      `  ${s.start ? formatRange(s.start) : s.order ?? "untimed"}`,
+      `  ${s.start ? formatRange(s.start) : (s.order ?? "untimed")}`,
       s.lasting ? `for ${formatRange(s.lasting)}` : "",
       s.end ? `ends ${formatRange(s.end)}` : "",
       s.label,
     ]);
     out.push(...table(steps));
-    if (r.day.stated) out.push(`  Total: ${formatRange(r.day.stated)} as the protocol states${r.day.note ? ` (${r.day.note})` : ""}`);
+    if (r.day.stated)
+      out.push(`  Total: ${formatRange(r.day.stated)} as the protocol states${r.day.note ? ` (${r.day.note})` : ""}`);
   }
   const seen = new Set<string>();
   const procs = r.visits.filter((v) => v.procedures.length && !seen.has(v.visit) && seen.add(v.visit));

@@ -36,7 +36,11 @@ function where(p: ScheduleProblem, file: string, opts: ScheduleCliOptions): stri
     case "start":
       return `--start ${opts.start}`;
     case "options":
-      return p.path === "asOf" ? `--as-of ${opts.asOf ?? ""}` : p.path.startsWith("anchors.") ? `--anchor ${p.path.slice(8)}` : p.path;
+      return p.path === "asOf"
+        ? `--as-of ${opts.asOf ?? ""}`
+        : p.path.startsWith("anchors.")
+          ? `--anchor ${p.path.slice(8)}`
+          : p.path;
     case "protocol":
       return `${file}: ${p.path}`;
   }
@@ -44,7 +48,8 @@ function where(p: ScheduleProblem, file: string, opts: ScheduleCliOptions): stri
 
 /** Run the command; returns the exit code (0, 1 bad input or protocol; usage errors throw). */
 export function runSchedule(file: string, opts: ScheduleCliOptions): number {
-  if (!FORMATS.includes(opts.format)) throw new UserError(`--format must be "text", "json" or "ics", not "${opts.format}"`, EXIT.usage);
+  if (!FORMATS.includes(opts.format))
+    throw new UserError(`--format must be "text", "json" or "ics", not "${opts.format}"`, EXIT.usage);
   const anchors = anchorOptions({ anchor: opts.anchor });
   const ir = compileProtocol(file);
   if (!ir) return EXIT.input;
@@ -57,7 +62,8 @@ export function runSchedule(file: string, opts: ScheduleCliOptions): number {
     ...(Object.keys(anchors).length ? { anchors } : {}),
   });
   if (!outcome.ok) {
-    if (opts.format === "json") process.stdout.write(JSON.stringify({ ok: false, errors: outcome.errors }, null, 2) + "\n");
+    if (opts.format === "json")
+      process.stdout.write(JSON.stringify({ ok: false, errors: outcome.errors }, null, 2) + "\n");
     for (const e of outcome.errors) process.stderr.write(`${where(e, file, opts)}: ${e.message}\n`);
     return EXIT.input;
   }
@@ -65,7 +71,9 @@ export function runSchedule(file: string, opts: ScheduleCliOptions): number {
   if (opts.format === "json") process.stdout.write(JSON.stringify(result, null, 2) + "\n");
   else if (opts.format === "ics") {
     const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
-    process.stdout.write(formatIcs(result, { version: pkg.version, ...(opts.subject !== undefined ? { subject: opts.subject } : {}) }));
+    process.stdout.write(
+      formatIcs(result, { version: pkg.version, ...(opts.subject !== undefined ? { subject: opts.subject } : {}) }),
+    );
   } else process.stdout.write(formatSchedule(result));
   return EXIT.ok;
 }

@@ -26,7 +26,12 @@ export interface Diagnostic {
 }
 
 /** Make a diagnostic; the severity comes from the catalog unless overridden. */
-export function diag(code: DiagnosticCode, message: string, span: Span, extra: { related?: Related[]; hint?: string } = {}): Diagnostic {
+export function diag(
+  code: DiagnosticCode,
+  message: string,
+  span: Span,
+  extra: { related?: Related[]; hint?: string } = {},
+): Diagnostic {
   const d: Diagnostic = { code, severity: CODES[code].severity, message, span, related: extra.related ?? [] };
   if (extra.hint !== undefined) d.hint = extra.hint;
   return d;
@@ -39,9 +44,6 @@ export function hasErrors(diags: readonly Diagnostic[]): boolean {
 /** Stable order: by file, then position, then code. */
 export function sortDiagnostics(diags: readonly Diagnostic[]): Diagnostic[] {
   return [...diags].sort(
-    (a, b) =>
-      a.span.file.localeCompare(b.span.file) ||
-      a.span.start - b.span.start ||
-      a.code.localeCompare(b.code),
+    (a, b) => a.span.file.localeCompare(b.span.file) || a.span.start - b.span.start || a.code.localeCompare(b.code),
   );
 }

@@ -51,7 +51,12 @@ export function diagnosticJson(d: Diagnostic) {
     column: d.span.column,
     endLine: d.span.endLine,
     endColumn: d.span.endColumn,
-    related: d.related.map((r) => ({ message: r.message, file: r.span.file, line: r.span.line, column: r.span.column })),
+    related: d.related.map((r) => ({
+      message: r.message,
+      file: r.span.file,
+      line: r.span.line,
+      column: r.span.column,
+    })),
     ...(d.hint ? { hint: d.hint } : {}),
   };
 }

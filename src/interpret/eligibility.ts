@@ -4,7 +4,14 @@
  */
 import type { IrCriterion, IrElement, IrProtocol } from "../ir/types.js";
 import { newCtx, type EvalCtx } from "../runtime/ops.js";
-import { catchDataErrors, groupCriterion, overall, ruleCriterion, type CriterionResult, type EligibilityResult } from "../runtime/eligibility.js";
+import {
+  catchDataErrors,
+  groupCriterion,
+  overall,
+  ruleCriterion,
+  type CriterionResult,
+  type EligibilityResult,
+} from "../runtime/eligibility.js";
 import { normalizePatient, type DataProblem, type DictElement } from "../runtime/patient.js";
 import { resolveAnchors, type AnchorOptions } from "../runtime/anchors.js";
 import { evalExpr, type Env } from "./expr.js";
@@ -60,5 +67,11 @@ function evalCriterion(ctx: EvalCtx, c: IrCriterion, env: Env): CriterionResult 
     const expr = c.body.expr;
     return ruleCriterion(ctx, c.id, c.role, c.text, (x) => evalExpr(x, expr, env));
   }
-  return groupCriterion(c.id, c.role, c.text, c.body.count, c.body.children.map((k) => evalCriterion(ctx, k, env)));
+  return groupCriterion(
+    c.id,
+    c.role,
+    c.text,
+    c.body.count,
+    c.body.children.map((k) => evalCriterion(ctx, k, env)),
+  );
 }

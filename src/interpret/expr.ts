@@ -16,7 +16,7 @@ export interface Env {
 
 export function evalExpr(ctx: rt.EvalCtx, e: IrExpr, env: Env): Val {
   const ev = (x: IrExpr) => evalExpr(ctx, x, env);
-  switch (e.k) {
+  switch (e.kind) {
     case "bool":
       return rt.boolean(e.value);
     case "number":
@@ -61,7 +61,8 @@ export function evalExpr(ctx: rt.EvalCtx, e: IrExpr, env: Env): Val {
     case "if":
       return ifThen(ev(e.cond), () => ev(e.then), e.otherwise ? () => ev(e.otherwise!) : null);
     case "compare":
-      if (e.right.k === "refMultiple") return rt.compareRef(ctx, e.op, ev(e.left), e.right.factor, e.right.limit, e.right.of, e.text);
+      if (e.right.kind === "refMultiple")
+        return rt.compareRef(ctx, e.op, ev(e.left), e.right.factor, e.right.limit, e.right.of, e.text);
       return rt.compare(ctx, e.op, ev(e.left), ev(e.right), e.text);
     case "in":
       return rt.inSet(ctx, ev(e.arg), e.values, e.text);
@@ -77,7 +78,14 @@ export function evalExpr(ctx: rt.EvalCtx, e: IrExpr, env: Env): Val {
       return rt.order(ctx, e.direction, ev(e.subject), ev(e.anchor), e.text);
     case "quantifier": {
       const where = e.where;
-      return rt.quantify(ctx, e.quantifier, rt.elem(ctx, e.records), e.records, where ? (c) => evalExpr(c, where, env) : null, e.text);
+      return rt.quantify(
+        ctx,
+        e.quantifier,
+        rt.elem(ctx, e.records),
+        e.records,
+        where ? (c) => evalExpr(c, where, env) : null,
+        e.text,
+      );
     }
     case "builtin":
       if (e.fn === "age") return rt.age(ctx, ev(e.args[0]!), ev(e.args[1]!), e.text, dataPath(e.args[0]!));
@@ -93,11 +101,11 @@ export function evalExpr(ctx: rt.EvalCtx, e: IrExpr, env: Env): Val {
 
 /** Where an argument's value comes from in the patient data, for data errors. */
 export function dataPath(e: IrExpr): string {
-  return e.k === "element" ? `$.${e.name}` : e.text;
+  return e.kind === "element" ? `$.${e.name}` : e.text;
 }
 
 /** The value, group and date field names of `successive_rises`. */
 export function fieldNames(args: IrExpr[]): [string, string, string] {
-  const name = (x: IrExpr | undefined) => (x && x.k === "field" ? x.name : "");
+  const name = (x: IrExpr | undefined) => (x && x.kind === "field" ? x.name : "");
   return [name(args[1]), name(args[2]), name(args[3])];
 }

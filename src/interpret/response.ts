@@ -5,7 +5,15 @@
  * compiled, and is tested against this.
  */
 import type { IrDefinition, IrExpr, IrProtocol } from "../ir/types.js";
-import { evaluateResponseSpec, variable, type CategoryRule, type LesionSpec, type ResponseOptions, type ResponseOutcome, type ResponseSpec } from "../runtime/response.js";
+import {
+  evaluateResponseSpec,
+  variable,
+  type CategoryRule,
+  type LesionSpec,
+  type ResponseOptions,
+  type ResponseOutcome,
+  type ResponseSpec,
+} from "../runtime/response.js";
 import { evalExpr } from "./expr.js";
 
 /** A lesion category as plain data (its condition is code, added by the interpreter or the emitter). */
@@ -57,7 +65,7 @@ function conditionOf(e: IrExpr | null, defs: ReadonlyMap<string, IrDefinition>):
     evalExpr(ctx, e, {
       defs,
       extra: (_ctx, x) => {
-        if (x.k === "var") return variable(vars, x.name);
+        if (x.kind === "var") return variable(vars, x.name);
         throw new Error(`"${x.text}" cannot be evaluated in a lesion category`);
       },
     });
@@ -72,7 +80,12 @@ export function responseSpec(ir: IrProtocol): ResponseSpec | null {
   const lesion = settings.lesion;
   return {
     ...settings,
-    lesion: lesion ? { ...lesion, categories: lesion.categories.map((c, i) => ({ ...c, when: conditionOf(whens[i]?.when ?? null, defs) })) } : null,
+    lesion: lesion
+      ? {
+          ...lesion,
+          categories: lesion.categories.map((c, i) => ({ ...c, when: conditionOf(whens[i]?.when ?? null, defs) })),
+        }
+      : null,
   };
 }
 

@@ -9,18 +9,29 @@
  * every grade of the range".
  */
 import type { CompareOp, IrExpr, IrProtocol, IrSource, IrTrace } from "../ir/types.js";
-import { decideCycle as decide, gradeTest, gradeValue, organDose, type DecisionOutcome, type RuleCondition, type SourceRef, type ToxicitySpec } from "../runtime/toxicity.js";
+import {
+  decideCycle as decide,
+  gradeTest,
+  gradeValue,
+  organDose,
+  type DecisionOutcome,
+  type RuleCondition,
+  type SourceRef,
+  type ToxicitySpec,
+} from "../runtime/toxicity.js";
 import type { EvalCtx } from "../runtime/ops.js";
 import type { Val } from "../runtime/values.js";
 import { dictionaryOf } from "./eligibility.js";
 import { evalExpr, type Env } from "./expr.js";
 
 /** A `grade` node carrying the comparison it came from: `grade TERM op N` or `grade TERM op grade OTHER`. */
-export type GradeTestNode = Extract<IrExpr, { k: "grade" }> & { test: { op: CompareOp; right: { value: string } | { grade: string } } };
+export type GradeTestNode = Extract<IrExpr, { kind: "grade" }> & {
+  test: { op: CompareOp; right: { value: string } | { grade: string } };
+};
 
 /** Whether a node is a lowered grade test. */
 export function isGradeTest(e: IrExpr): e is GradeTestNode {
-  return e.k === "grade" && "test" in e;
+  return e.kind === "grade" && "test" in e;
 }
 
 const FLIP: Record<CompareOp, CompareOp> = { "<": ">", "<=": ">=", ">": "<", ">=": "<=", "=": "=", "!=": "!=" };
@@ -32,18 +43,22 @@ const FLIP: Record<CompareOp, CompareOp> = { "<": ">", "<=": ">=", ">": "<", ">=
  */
 export function lowerGradeTests(e: IrExpr): IrExpr {
   const lower = lowerGradeTests;
-  switch (e.k) {
+  switch (e.kind) {
     case "compare": {
-      const test = (term: Extract<IrExpr, { k: "grade" }>, op: CompareOp, other: IrExpr): GradeTestNode => ({
-        k: "grade",
+      const test = (term: Extract<IrExpr, { kind: "grade" }>, op: CompareOp, other: IrExpr): GradeTestNode => ({
+        kind: "grade",
         term: term.term,
         type: "boolean",
         text: e.text,
         span: e.span,
-        test: { op, right: other.k === "grade" ? { grade: other.term } : { value: (other as { value: string }).value } },
+        test: {
+          op,
+          right: other.kind === "grade" ? { grade: other.term } : { value: (other as { value: string }).value },
+        },
       });
-      if (e.left.k === "grade" && (e.right.k === "number" || e.right.k === "grade")) return test(e.left, e.op, e.right);
-      if (e.right.k === "grade" && e.left.k === "number") return test(e.right, FLIP[e.op], e.left);
+      if (e.left.kind === "grade" && (e.right.kind === "number" || e.right.kind === "grade"))
+        return test(e.left, e.op, e.right);
+      if (e.right.kind === "grade" && e.left.kind === "number") return test(e.right, FLIP[e.op], e.left);
       return e;
     }
     case "and":
@@ -70,19 +85,28 @@ export function toxicitySpec(ir: IrProtocol): ToxicitySpec | null {
   const tox = ir.toxicity;
   if (!tox) return null;
   const byName = new Map<string, IrSource>(ir.sources.map((s) => [s.name, s]));
-  const refs = (names: string[]): SourceRef[] => names.flatMap((n) => {
-    const s = byName.get(n);
-    return s ? [{ name: s.name, citation: s.citation, kind: s.kind }] : [];
-  });
+  const refs = (names: string[]): SourceRef[] =>
+    names.flatMap((n) => {
+      const s = byName.get(n);
+      return s ? [{ name: s.name, citation: s.citation, kind: s.kind }] : [];
+    });
   const params = new Map(ir.parameters.map((p) => [p.name, p]));
   const organs = tox.organs.map((o) => {
     const p = params.get(o.limit.param);
-    const limit = { param: o.limit.param, label: p?.label ?? o.limit.param, value: o.limit.value, unit: o.limit.unit, sources: refs(p ? traceSources(p.trace) : []) };
+    const limit = {
+      param: o.limit.param,
+      label: p?.label ?? o.limit.param,
+      value: o.limit.value,
+      unit: o.limit.unit,
+      sources: refs(p ? traceSources(p.trace) : []),
+    };
     return { name: o.name, label: o.label, records: o.records, field: o.field, unit: o.unit, limit };
   });
   const dict = dictionaryOf(ir);
   const dosimetryNames = new Set(tox.organs.map((o) => o.records));
-  const labNames = new Set([...tox.grades.map((g) => g.element), ...tox.rules.flatMap((r) => r.reads)].filter((n) => !dosimetryNames.has(n)));
+  const labNames = new Set(
+    [...tox.grades.map((g) => g.element), ...tox.rules.flatMap((r) => r.reads)].filter((n) => !dosimetryNames.has(n)),
+  );
   return {
     protocol: { id: ir.trial.id, source: ir.source.file, sha256: ir.source.sha256 },
     organs,
@@ -90,7 +114,9 @@ export function toxicitySpec(ir: IrProtocol): ToxicitySpec | null {
     rules: tox.rules.map((r) => {
       // A rule comparing with a limit parameter also names that parameter's sources.
       const used = parametersIn(r.when).filter((n) => params.has(n));
-      const names = [...new Set([...traceSources(r.trace), ...used.flatMap((n) => traceSources(params.get(n)!.trace))])];
+      const names = [
+        ...new Set([...traceSources(r.trace), ...used.flatMap((n) => traceSources(params.get(n)!.trace))]),
+      ];
       return {
         action: r.action,
         name: r.name,
@@ -110,7 +136,7 @@ export function toxicitySpec(ir: IrProtocol): ToxicitySpec | null {
 function parametersIn(e: IrExpr): string[] {
   const out: string[] = [];
   const visit = (x: IrExpr): void => {
-    if ((x.k === "quantity" || x.k === "duration") && x.param) out.push(x.param);
+    if ((x.kind === "quantity" || x.kind === "duration") && x.param) out.push(x.param);
     for (const c of Object.values(x)) {
       if (Array.isArray(c)) c.forEach((y) => isExpr(y) && visit(y));
       else if (isExpr(c)) visit(c);
@@ -120,14 +146,14 @@ function parametersIn(e: IrExpr): string[] {
   return [...new Set(out)];
 }
 
-const isExpr = (x: unknown): x is IrExpr => typeof x === "object" && x !== null && "k" in x && "span" in x;
+const isExpr = (x: unknown): x is IrExpr => typeof x === "object" && x !== null && "kind" in x && "span" in x;
 
 /** The section-specific terms, evaluated with the shared run time. */
 function extra(st: Parameters<RuleCondition>[1]): (ctx: EvalCtx, e: IrExpr) => Val {
   return (ctx, e) => {
-    if (e.k === "organDose") return organDose(ctx, st, e.measure, e.organ, e.text);
+    if (e.kind === "organDose") return organDose(ctx, st, e.measure, e.organ, e.text);
     if (isGradeTest(e)) return gradeTest(ctx, st, e.term, e.test.op, e.test.right, e.text);
-    if (e.k === "grade") return gradeValue(ctx, st, e.term, e.text);
+    if (e.kind === "grade") return gradeValue(ctx, st, e.term, e.text);
     throw new Error(`"${e.text}" cannot be evaluated in the toxicity section`);
   };
 }

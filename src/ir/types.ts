@@ -21,16 +21,7 @@ export interface IrSpan {
 
 /** The value types of the language. */
 export type IrType =
-  | "boolean"
-  | "integer"
-  | "decimal"
-  | "quantity"
-  | "date"
-  | "datetime"
-  | "duration"
-  | "text"
-  | "code"
-  | "records";
+  "boolean" | "integer" | "decimal" | "quantity" | "date" | "datetime" | "duration" | "text" | "code" | "records";
 
 /** The duration units; `mo` and `a` are applied with calendar arithmetic. */
 export type DurationUnit = "min" | "h" | "d" | "wk" | "mo" | "a";
@@ -54,64 +45,82 @@ interface ExprBase {
 }
 
 export type IrExpr =
-  | (ExprBase & { k: "bool"; value: boolean })
-  | (ExprBase & { k: "number"; value: string })
+  | (ExprBase & { kind: "bool"; value: boolean })
+  | (ExprBase & { kind: "number"; value: string })
   /** A quantity constant, converted exactly into `unit`; `written` is what the author wrote. */
-  | (ExprBase & { k: "quantity"; value: string; unit: string; written: { value: string; unit: string }; param?: string })
-  | (ExprBase & { k: "duration"; duration: IrDuration; param?: string })
-  | (ExprBase & { k: "string"; value: string })
-  | (ExprBase & { k: "code"; value: string; label: string })
+  | (ExprBase & {
+      kind: "quantity";
+      value: string;
+      unit: string;
+      written: { value: string; unit: string };
+      param?: string;
+    })
+  | (ExprBase & { kind: "duration"; duration: IrDuration; param?: string })
+  | (ExprBase & { kind: "string"; value: string })
+  | (ExprBase & { kind: "code"; value: string; label: string })
   /** A top-level data element. */
-  | (ExprBase & { k: "element"; name: string })
+  | (ExprBase & { kind: "element"; name: string })
   /** A field of the record a quantifier is ranging over (`record` is the records element). */
-  | (ExprBase & { k: "field"; record: string; name: string })
+  | (ExprBase & { kind: "field"; record: string; name: string })
   /** A parameter of a parameterised definition, bound at the call site. */
-  | (ExprBase & { k: "arg"; name: string })
+  | (ExprBase & { kind: "arg"; name: string })
   /** A time anchor supplied by the caller (inclusion date, D0, the current cycle's date). */
-  | (ExprBase & { k: "anchor"; name: string })
+  | (ExprBase & { kind: "anchor"; name: string })
   /** Use of a named definition; `args` bind its parameters. */
-  | (ExprBase & { k: "define"; name: string; args: IrExpr[] })
-  | (ExprBase & { k: "and" | "or"; args: IrExpr[] })
-  | (ExprBase & { k: "not"; arg: IrExpr })
+  | (ExprBase & { kind: "define"; name: string; args: IrExpr[] })
+  | (ExprBase & { kind: "and" | "or"; args: IrExpr[] })
+  | (ExprBase & { kind: "not"; arg: IrExpr })
   /** `if cond then a` (true when cond is false), or with `otherwise`. */
-  | (ExprBase & { k: "if"; cond: IrExpr; then: IrExpr; otherwise: IrExpr | null })
-  | (ExprBase & { k: "compare"; op: CompareOp; left: IrExpr; right: IrExpr })
-  | (ExprBase & { k: "in"; arg: IrExpr; values: string[] })
+  | (ExprBase & { kind: "if"; cond: IrExpr; then: IrExpr; otherwise: IrExpr | null })
+  | (ExprBase & { kind: "compare"; op: CompareOp; left: IrExpr; right: IrExpr })
+  | (ExprBase & { kind: "in"; arg: IrExpr; values: string[] })
   /** `factor x ULN` of the element `of` (the other side of the comparison). */
-  | (ExprBase & { k: "refMultiple"; factor: string; limit: "ULN" | "LLN"; of: string; ofRecord?: string })
+  | (ExprBase & { kind: "refMultiple"; factor: string; limit: "ULN" | "LLN"; of: string; ofRecord?: string })
   /** A time point shifted by a duration: `D0 - 4 wk`. */
-  | (ExprBase & { k: "shift"; base: IrExpr; sign: 1 | -1; duration: IrExpr })
+  | (ExprBase & { kind: "shift"; base: IrExpr; sign: 1 | -1; duration: IrExpr })
   /** Windows over time points; all bounds closed except `before`/`after` (strict). */
-  | (ExprBase & { k: "within"; direction: "before" | "after"; subject: IrExpr; amount: IrExpr; anchor: IrExpr })
-  | (ExprBase & { k: "atLeast"; direction: "before" | "after"; subject: IrExpr; amount: IrExpr; anchor: IrExpr })
-  | (ExprBase & { k: "between"; subject: IrExpr; low: IrExpr; high: IrExpr })
-  | (ExprBase & { k: "order"; direction: "before" | "after"; subject: IrExpr; anchor: IrExpr })
+  | (ExprBase & { kind: "within"; direction: "before" | "after"; subject: IrExpr; amount: IrExpr; anchor: IrExpr })
+  | (ExprBase & { kind: "atLeast"; direction: "before" | "after"; subject: IrExpr; amount: IrExpr; anchor: IrExpr })
+  | (ExprBase & { kind: "between"; subject: IrExpr; low: IrExpr; high: IrExpr })
+  | (ExprBase & { kind: "order"; direction: "before" | "after"; subject: IrExpr; anchor: IrExpr })
   /** `any|all|none|count records where …`. */
-  | (ExprBase & { k: "quantifier"; quantifier: "any" | "all" | "none" | "count"; records: string; where: IrExpr | null })
+  | (ExprBase & {
+      kind: "quantifier";
+      quantifier: "any" | "all" | "none" | "count";
+      records: string;
+      where: IrExpr | null;
+    })
   /** A built-in function: `age(date, at)`, `successive_rises(records, value, group, order)`. */
-  | (ExprBase & { k: "builtin"; fn: BuiltinName; args: IrExpr[] })
+  | (ExprBase & { kind: "builtin"; fn: BuiltinName; args: IrExpr[] })
   /** Toxicity only: cumulative or projected absorbed dose to an organ. */
-  | (ExprBase & { k: "organDose"; measure: "cumulative" | "projected"; organ: string })
+  | (ExprBase & { kind: "organDose"; measure: "cumulative" | "projected"; organ: string })
   /** Toxicity only: the CTCAE grade of a graded term. */
-  | (ExprBase & { k: "grade"; term: string })
+  | (ExprBase & { kind: "grade"; term: string })
   /** Response only: a variable the section provides (`change`). */
-  | (ExprBase & { k: "var"; name: string })
+  | (ExprBase & { kind: "var"; name: string })
   /**
    * A yes/no data element used as a condition on its own (`advanced_disease`), so that
    * the explanation shows its value and who attests it.
    */
-  | (ExprBase & { k: "fact"; arg: IrExpr; attestedBy?: "investigator" | "patient" });
+  | (ExprBase & { kind: "fact"; arg: IrExpr; attestedBy?: "investigator" | "patient" });
 
 export type CompareOp = "<" | "<=" | ">" | ">=" | "=" | "!=";
 export type BuiltinName = "age" | "successive_rises";
-export type IrExprKind = IrExpr["k"];
+export type IrExprKind = IrExpr["kind"];
 
 // ---------------------------------------------------------------------------
 // Traceability
 // ---------------------------------------------------------------------------
 
-export interface IrCite { source: string; text: string }
-export interface IrInterpretation { text: string; ref: string | null; sources: string[] }
+export interface IrCite {
+  source: string;
+  text: string;
+}
+export interface IrInterpretation {
+  text: string;
+  ref: string | null;
+  sources: string[];
+}
 export interface IrTrace {
   cites: IrCite[];
   interpretations: IrInterpretation[];
@@ -129,7 +138,10 @@ export interface IrSource {
 // Data dictionary
 // ---------------------------------------------------------------------------
 
-export interface IrCode { code: string; label: string }
+export interface IrCode {
+  code: string;
+  label: string;
+}
 
 export interface IrElement {
   name: string;
@@ -155,16 +167,23 @@ export interface IrElement {
   span: IrSpan;
 }
 
-export interface IrForm { name: string; label: string; elements: string[] }
-export interface IrAnchor { name: string; label: string; repeating: boolean }
+export interface IrForm {
+  name: string;
+  label: string;
+  elements: string[];
+}
+export interface IrAnchor {
+  name: string;
+  label: string;
+  repeating: boolean;
+}
 
 // ---------------------------------------------------------------------------
 // Rules
 // ---------------------------------------------------------------------------
 
 export type IrCriterionBody =
-  | { kind: "rule"; expr: IrExpr }
-  | { kind: "group"; mode: "all" | "atLeast"; count: number; children: IrCriterion[] };
+  { kind: "rule"; expr: IrExpr } | { kind: "group"; mode: "all" | "atLeast"; count: number; children: IrCriterion[] };
 
 export interface IrCriterion {
   id: string;

@@ -6,7 +6,7 @@ import type { IrDefinition, IrExpr } from "./types.js";
 
 /** The direct sub-expressions of a node, in source order. */
 export function children(e: IrExpr): IrExpr[] {
-  switch (e.k) {
+  switch (e.kind) {
     case "define":
     case "builtin":
       return e.args;
@@ -47,10 +47,15 @@ export interface Needs {
 }
 
 /** Collect the elements and anchors an expression reads, through definitions (each visited once). */
-export function collectNeeds(e: IrExpr, defs: ReadonlyMap<string, IrDefinition>, into?: Needs, seen = new Set<string>()): Needs {
+export function collectNeeds(
+  e: IrExpr,
+  defs: ReadonlyMap<string, IrDefinition>,
+  into?: Needs,
+  seen = new Set<string>(),
+): Needs {
   const needs = into ?? { elements: new Set<string>(), anchors: new Set<string>(), fields: new Set<string>() };
   const visit = (x: IrExpr): void => {
-    switch (x.k) {
+    switch (x.kind) {
       case "element":
         needs.elements.add(x.name);
         break;

@@ -13,7 +13,11 @@ export type ResolvedAnchors =
   | { ok: true; anchors: Record<string, TimePoint>; shown: Record<string, string>; warnings: DataProblem[] }
   | { ok: false; errors: DataProblem[] };
 
-export function resolveAnchors(names: string[], fromData: Record<string, TimePoint>, options: AnchorOptions): ResolvedAnchors {
+export function resolveAnchors(
+  names: string[],
+  fromData: Record<string, TimePoint>,
+  options: AnchorOptions,
+): ResolvedAnchors {
   const anchors: Record<string, TimePoint> = {};
   const errors: DataProblem[] = [];
   for (const name of names) {
@@ -24,7 +28,10 @@ export function resolveAnchors(names: string[], fromData: Record<string, TimePoi
       const d = parseDate(opt);
       if (!d) errors.push({ path: `options.${name}`, message: `"${opt}" is not a real date in the form YYYY-MM-DD` });
       else if (data && formatTimePoint(data) !== opt)
-        errors.push({ path: `$.anchors.${name}`, message: `the data say ${name} is ${formatTimePoint(data)} but the options say ${opt}` });
+        errors.push({
+          path: `$.anchors.${name}`,
+          message: `the data say ${name} is ${formatTimePoint(data)} but the options say ${opt}`,
+        });
       else tp = { kind: "date", date: d };
     }
     if (tp) anchors[name] = tp;

@@ -183,7 +183,9 @@ function evaluate(c: CtcaeCriterion, x: Decimal, refs: Partial<Record<CtcaeRefer
 }
 
 function missingRefs(c: CtcaeCriterion, refs: Partial<Record<CtcaeReference, Decimal>>): CtcaeReference[] {
-  return [c.low, c.high].flatMap((b) => (b?.multipleOf !== undefined && refs[b.multipleOf] === undefined ? [b.multipleOf] : []));
+  return [c.low, c.high].flatMap((b) =>
+    b?.multipleOf !== undefined && refs[b.multipleOf] === undefined ? [b.multipleOf] : [],
+  );
 }
 
 /**
@@ -226,7 +228,9 @@ export function gradeCtcae(entry: CtcaeTermEntry, input: CtcaeInput): CtcaeResul
   }
   const symbolic = describeCriterion(met.criterion);
   // Absolute bounds keep their printed text ("75.0"); multiples show their exact product.
-  const numeric = render(met.criterion, (b) => (b.multipleOf === undefined ? b.value : resolve(b, refs)?.toString() ?? symbol(b)));
+  const numeric = render(met.criterion, (b) =>
+    b.multipleOf === undefined ? b.value : (resolve(b, refs)?.toString() ?? symbol(b)),
+  );
   const shown = numeric === symbolic ? numeric : `${numeric} [${symbolic}]`;
   return { grade: met.grade, explanation: `${head}: ${shown} → grade ${met.grade}`, criterion: symbolic };
 }

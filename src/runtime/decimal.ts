@@ -171,8 +171,10 @@ export function ratioToDecimal(r: Ratio): Decimal {
   const a = neg ? -r.num : r.num;
   const b = r.den;
   // Interval [lo, hi] as fractions loN/loD, hiN/hiD, and v = a/b.
-  const loN = a * SNAP, loD = b * (SNAP + 1n);
-  const hiN = a * (SNAP + 1n), hiD = b * SNAP;
+  const loN = a * SNAP,
+    loD = b * (SNAP + 1n);
+  const hiN = a * (SNAP + 1n),
+    hiD = b * SNAP;
   // 10^k > hi for this starting k, so the loop goes from coarse to fine.
   let k = a.toString().length - b.toString().length + 2;
   for (let guard = 0; guard < 120; guard++, k--) {
@@ -183,7 +185,8 @@ export function ratioToDecimal(r: Ratio): Decimal {
     const cmax = (hiN * up) / (hiD * down);
     if (cmin > cmax) continue;
     // Nearest multiple of 10^k to v, ties toward the smaller one, kept in range.
-    const vn = a * up, vd = b * down;
+    const vn = a * up,
+      vd = b * down;
     let c = vn / vd;
     if (2n * (vn - c * vd) > vd) c += 1n;
     if (c < cmin) c = cmin;

@@ -51,24 +51,48 @@ function verdictOf(v: Val): CriterionVerdict {
 }
 
 /** Evaluate a criterion whose body is a rule, collecting its explanation. */
-export function ruleCriterion(ctx: EvalCtx, id: string, role: CriterionResult["role"], text: string, rule: (ctx: EvalCtx) => Val): CriterionResult {
+export function ruleCriterion(
+  ctx: EvalCtx,
+  id: string,
+  role: CriterionResult["role"],
+  text: string,
+  rule: (ctx: EvalCtx) => Val,
+): CriterionResult {
   const saved = ctx.steps;
   ctx.steps = [];
   try {
     const v = rule(ctx);
-    return { id, role, text, verdict: verdictOf(v), steps: ctx.steps, missing: v.t === "unknown" ? [...v.missing].sort() : [], children: [] };
+    return {
+      id,
+      role,
+      text,
+      verdict: verdictOf(v),
+      steps: ctx.steps,
+      missing: v.t === "unknown" ? [...v.missing].sort() : [],
+      children: [],
+    };
   } finally {
     ctx.steps = saved;
   }
 }
 
 /** Combine sub-criteria: `all of` needs every one, `at least N of` needs N. */
-export function groupCriterion(id: string, role: CriterionResult["role"], text: string, needed: number, children: CriterionResult[]): CriterionResult {
+export function groupCriterion(
+  id: string,
+  role: CriterionResult["role"],
+  text: string,
+  needed: number,
+  children: CriterionResult[],
+): CriterionResult {
   const met = children.filter((c) => c.verdict === "met").length;
   const open = children.filter((c) => c.verdict === "unknown");
   const verdict: CriterionVerdict = met >= needed ? "met" : met + open.length < needed ? "not_met" : "unknown";
   const missing = verdict === "unknown" ? [...new Set(open.flatMap((c) => c.missing))].sort() : [];
-  const step: Step = { rule: `at least ${needed} of ${children.length}`, result: verdict === "met" ? "true" : verdict === "not_met" ? "false" : "unknown", detail: `${met} met, ${open.length} unknown, ${children.length - met - open.length} not met` };
+  const step: Step = {
+    rule: `at least ${needed} of ${children.length}`,
+    result: verdict === "met" ? "true" : verdict === "not_met" ? "false" : "unknown",
+    detail: `${met} met, ${open.length} unknown, ${children.length - met - open.length} not met`,
+  };
   return { id, role, text, verdict, steps: [step], missing, children, needed };
 }
 
@@ -104,7 +128,8 @@ export function overall(
   const failedIn = inclusion.filter((c) => c.verdict === "not_met");
   const metEx = exclusion.filter((c) => c.verdict === "met");
   const open = [...inclusion, ...exclusion].filter((c) => c.verdict === "unknown");
-  const verdict: EligibilityVerdict = failedIn.length || metEx.length ? "ineligible" : open.length ? "indeterminate" : "eligible";
+  const verdict: EligibilityVerdict =
+    failedIn.length || metEx.length ? "ineligible" : open.length ? "indeterminate" : "eligible";
   const reasons = [
     ...failedIn.map((c) => `inclusion ${c.id} not met: ${c.text}${deciding(c, "not_met")}`),
     ...metEx.map((c) => `exclusion ${c.id} met: ${c.text}${deciding(c, "met")}`),

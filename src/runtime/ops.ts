@@ -46,7 +46,12 @@ export function noteValue(ctx: EvalCtx, rule: string, detail: string): void {
 
 /** Record a step (unless inside a quantifier) and return the value. */
 export function note(ctx: EvalCtx, rule: string, v: Val, detail: string): Val {
-  if (ctx.quiet === 0) ctx.steps.push({ rule, result: tri(v), detail: v.t === "unknown" ? `${detail}; missing: ${v.missing.join(", ")}` : detail });
+  if (ctx.quiet === 0)
+    ctx.steps.push({
+      rule,
+      result: tri(v),
+      detail: v.t === "unknown" ? `${detail}; missing: ${v.missing.join(", ")}` : detail,
+    });
   return v;
 }
 
@@ -75,7 +80,10 @@ export function arg(ctx: EvalCtx, name: string): Val {
 
 export const num = (v: string): Val => ({ t: "num", v: dec(v) });
 export const qty = (v: string, unit: string): Val => ({ t: "qty", v: dec(v), unit });
-export const dur = (amount: string, unit: "min" | "h" | "d" | "wk" | "mo" | "a"): Val => ({ t: "dur", d: { amount: dec(amount), unit } });
+export const dur = (amount: string, unit: "min" | "h" | "d" | "wk" | "mo" | "a"): Val => ({
+  t: "dur",
+  d: { amount: dec(amount), unit },
+});
 export const code = (v: string): Val => ({ t: "code", v });
 export const str = (v: string): Val => ({ t: "text", v });
 export const boolean = (v: boolean): Val => bool(v);
@@ -128,7 +136,8 @@ function holds(op: Op, c: number): boolean {
 
 /** Compare two values; a quantity is converted exactly into the other side's unit first. */
 export function compare(ctx: EvalCtx, op: Op, l: Val, r: Val, rule: string): Val {
-  if (l.t === "unknown" || r.t === "unknown") return note(ctx, rule, unknown(...missingOf(l, r)), `${show(l)} ${op} ${show(r)}`);
+  if (l.t === "unknown" || r.t === "unknown")
+    return note(ctx, rule, unknown(...missingOf(l, r)), `${show(l)} ${op} ${show(r)}`);
   let c: number;
   let detail: string;
   if (l.t === "qty" && r.t === "qty") {
@@ -155,12 +164,25 @@ export function compare(ctx: EvalCtx, op: Op, l: Val, r: Val, rule: string): Val
 }
 
 /** `value op factor x ULN`: compare a laboratory value with a multiple of its own reference limit. */
-export function compareRef(ctx: EvalCtx, op: Op, l: Val, factor: string, limit: "ULN" | "LLN", name: string, rule: string): Val {
+export function compareRef(
+  ctx: EvalCtx,
+  op: Op,
+  l: Val,
+  factor: string,
+  limit: "ULN" | "LLN",
+  name: string,
+  rule: string,
+): Val {
   const threshold = refMultiple(l, factor, limit, name);
   if (l.t !== "qty" || threshold.t !== "qty") return compare(ctx, op, l, threshold, rule);
   const ref = limit === "ULN" ? l.uln : l.lln;
   const v = compare({ ...ctx, quiet: 1 }, op, l, threshold, rule);
-  return note(ctx, rule, v, `${show(l)} ${op} ${factor} x ${limit} (${limit} ${ref!.toString()} ${l.unit}, so ${threshold.v.toString()} ${l.unit})`);
+  return note(
+    ctx,
+    rule,
+    v,
+    `${show(l)} ${op} ${factor} x ${limit} (${limit} ${ref!.toString()} ${l.unit}, so ${threshold.v.toString()} ${l.unit})`,
+  );
 }
 
 /** A yes/no fact used as a condition: recorded with its value (and who attests it). */
@@ -198,9 +220,21 @@ function timeOf(v: Val): TimePoint {
 }
 
 /** `subject within amount before|after anchor`: the closed window between anchor and anchor ∓ amount. */
-export function within(ctx: EvalCtx, direction: "before" | "after", subject: Val, amount: Val, at: Val, rule: string): Val {
+export function within(
+  ctx: EvalCtx,
+  direction: "before" | "after",
+  subject: Val,
+  amount: Val,
+  at: Val,
+  rule: string,
+): Val {
   if (subject.t === "unknown" || amount.t === "unknown" || at.t === "unknown")
-    return note(ctx, rule, unknown(...missingOf(subject, amount, at)), `window ${show(amount)} ${direction} ${show(at)}`);
+    return note(
+      ctx,
+      rule,
+      unknown(...missingOf(subject, amount, at)),
+      `window ${show(amount)} ${direction} ${show(at)}`,
+    );
   const edge = shift(at, direction === "before" ? -1 : 1, amount);
   const [low, high] = direction === "before" ? [timeOf(edge), timeOf(at)] : [timeOf(at), timeOf(edge)];
   const s = timeOf(subject);
@@ -209,13 +243,30 @@ export function within(ctx: EvalCtx, direction: "before" | "after", subject: Val
 }
 
 /** `subject at least amount before|after anchor`: subject <= anchor - amount (or >= anchor + amount). */
-export function atLeast(ctx: EvalCtx, direction: "before" | "after", subject: Val, amount: Val, at: Val, rule: string): Val {
+export function atLeast(
+  ctx: EvalCtx,
+  direction: "before" | "after",
+  subject: Val,
+  amount: Val,
+  at: Val,
+  rule: string,
+): Val {
   if (subject.t === "unknown" || amount.t === "unknown" || at.t === "unknown")
-    return note(ctx, rule, unknown(...missingOf(subject, amount, at)), `at least ${show(amount)} ${direction} ${show(at)}`);
+    return note(
+      ctx,
+      rule,
+      unknown(...missingOf(subject, amount, at)),
+      `at least ${show(amount)} ${direction} ${show(at)}`,
+    );
   const edge = timeOf(shift(at, direction === "before" ? -1 : 1, amount));
   const c = compareTime(timeOf(subject), edge);
   const ok = direction === "before" ? c <= 0 : c >= 0;
-  return note(ctx, rule, bool(ok), `${show(subject)} ${direction === "before" ? "<=" : ">="} ${formatTimePoint(edge)} (${show(at)} ${direction === "before" ? "-" : "+"} ${show(amount)})`);
+  return note(
+    ctx,
+    rule,
+    bool(ok),
+    `${show(subject)} ${direction === "before" ? "<=" : ">="} ${formatTimePoint(edge)} (${show(at)} ${direction === "before" ? "-" : "+"} ${show(amount)})`,
+  );
 }
 
 /** `subject between low and high`, both ends included. */
@@ -229,9 +280,15 @@ export function between(ctx: EvalCtx, subject: Val, low: Val, high: Val, rule: s
 
 /** `subject before|after anchor`, strictly. */
 export function order(ctx: EvalCtx, direction: "before" | "after", subject: Val, at: Val, rule: string): Val {
-  if (subject.t === "unknown" || at.t === "unknown") return note(ctx, rule, unknown(...missingOf(subject, at)), `${direction} ${show(at)}`);
+  if (subject.t === "unknown" || at.t === "unknown")
+    return note(ctx, rule, unknown(...missingOf(subject, at)), `${direction} ${show(at)}`);
   const c = compareTime(timeOf(subject), timeOf(at));
-  return note(ctx, rule, bool(direction === "before" ? c < 0 : c > 0), `${show(subject)} ${direction === "before" ? "<" : ">"} ${show(at)}`);
+  return note(
+    ctx,
+    rule,
+    bool(direction === "before" ? c < 0 : c > 0),
+    `${show(subject)} ${direction === "before" ? "<" : ">"} ${show(at)}`,
+  );
 }
 
 // --------------------------------------------------------------------------- records
@@ -240,7 +297,14 @@ export function order(ctx: EvalCtx, direction: "before" | "after", subject: Val,
  * `any|all|none|count records where …`, in Kleene logic over the rows: `any` is true
  * when one row is true, false when every row is false, unknown otherwise.
  */
-export function quantify(ctx: EvalCtx, q: "any" | "all" | "none" | "count", records: Val, record: string, where: ((ctx: EvalCtx) => Val) | null, rule: string): Val {
+export function quantify(
+  ctx: EvalCtx,
+  q: "any" | "all" | "none" | "count",
+  records: Val,
+  record: string,
+  where: ((ctx: EvalCtx) => Val) | null,
+  rule: string,
+): Val {
   if (records.t === "unknown") return note(ctx, rule, records, `${record}: not given`);
   if (records.t !== "rows") throw new TypeError(`${record} is not a list of records`);
   const verdicts: Val[] = records.rows.map((row, i) => {
@@ -256,7 +320,9 @@ export function quantify(ctx: EvalCtx, q: "any" | "all" | "none" | "count", reco
   });
   const met = verdicts.filter((v) => v.t === "bool" && v.v).length;
   const undecided = verdicts.filter((v) => v.t === "unknown");
-  const rows = verdicts.map((v, i) => `${records.path}[${i}] ${tri(v) === "true" ? "yes" : tri(v) === "false" ? "no" : "unknown"}`).join(", ");
+  const rows = verdicts
+    .map((v, i) => `${records.path}[${i}] ${tri(v) === "true" ? "yes" : tri(v) === "false" ? "no" : "unknown"}`)
+    .join(", ");
   const detail = `${records.rows.length} record${records.rows.length === 1 ? "" : "s"}${rows ? `: ${rows}` : ""}`;
   const missing = missingOf(...undecided);
   let v: Val;
@@ -286,7 +352,8 @@ export function age(ctx: EvalCtx, birth: Val, at: Val, rule: string, birthPath: 
   const b = timeOf(birth);
   const a = timeOf(at);
   if (b.kind !== "date" || a.kind !== "date") throw new TypeError("age is counted between dates");
-  if (compareTime(b, a) > 0) throw new DataError(birthPath, `"${rule}": the birth date ${formatTimePoint(b)} is after ${formatTimePoint(a)}`);
+  if (compareTime(b, a) > 0)
+    throw new DataError(birthPath, `"${rule}": the birth date ${formatTimePoint(b)} is after ${formatTimePoint(a)}`);
   const years = ageInYears(b.date, a.date);
   noteValue(ctx, rule, `born ${formatTimePoint(b)}, ${years} completed years on ${formatTimePoint(a)}`);
   return { t: "qty", v: dec(years), unit: "a" };
@@ -297,7 +364,14 @@ export function age(ctx: EvalCtx, birth: Val, at: Val, rule: string, birthPath: 
  * values of one group (marker) in date order, counted in rises. Unknown when any row
  * lacks a value, group or date, since that row could lengthen a run.
  */
-export function successiveRises(ctx: EvalCtx, records: Val, valueF: string, groupF: string, dateF: string, rule: string): Val {
+export function successiveRises(
+  ctx: EvalCtx,
+  records: Val,
+  valueF: string,
+  groupF: string,
+  dateF: string,
+  rule: string,
+): Val {
   if (records.t === "unknown") return records;
   if (records.t !== "rows") throw new TypeError("successive_rises needs records");
   const missing: string[] = [];
@@ -306,7 +380,12 @@ export function successiveRises(ctx: EvalCtx, records: Val, valueF: string, grou
     const v = row[valueF];
     const g = row[groupF];
     const d = row[dateF];
-    for (const [name, x] of [[valueF, v], [groupF, g], [dateF, d]] as const) if (!x || x.t === "unknown") missing.push(`${records.path}[${i}].${name}`);
+    for (const [name, x] of [
+      [valueF, v],
+      [groupF, g],
+      [dateF, d],
+    ] as const)
+      if (!x || x.t === "unknown") missing.push(`${records.path}[${i}].${name}`);
     if (v && (v.t === "num" || v.t === "qty") && g && (g.t === "code" || g.t === "text") && d?.t === "time") {
       const list = groups.get(g.v) ?? [];
       list.push({ v: v.v, tp: d.tp });
@@ -320,14 +399,17 @@ export function successiveRises(ctx: EvalCtx, records: Val, valueF: string, grou
     const sorted = [...list].sort((a, b) => compareTime(a.tp, b.tp));
     let run = 0;
     for (let i = 1; i < sorted.length; i++) {
-      run = sorted[i]!.v.greaterThan(sorted[i - 1]!.v) && compareTime(sorted[i - 1]!.tp, sorted[i]!.tp) < 0 ? run + 1 : 0;
+      run =
+        sorted[i]!.v.greaterThan(sorted[i - 1]!.v) && compareTime(sorted[i - 1]!.tp, sorted[i]!.tp) < 0 ? run + 1 : 0;
       if (run > best) {
         best = run;
-        where = `${g}: ${sorted.slice(i - run, i + 1).map((x) => `${x.v.toString()} (${formatTimePoint(x.tp)})`).join(" < ")}`;
+        where = `${g}: ${sorted
+          .slice(i - run, i + 1)
+          .map((x) => `${x.v.toString()} (${formatTimePoint(x.tp)})`)
+          .join(" < ")}`;
       }
     }
   }
   noteValue(ctx, rule, `longest run of successive rises: ${best}${where ? ` (${where})` : ""}`);
   return { t: "num", v: dec(best) };
 }
-

@@ -36,7 +36,12 @@ export type Normalized =
   | { ok: false; errors: DataProblem[] };
 
 const decimalInput = z.union([z.number(), z.string()]);
-const quantityInput = z.object({ value: decimalInput, unit: z.string(), uln: decimalInput.optional(), lln: decimalInput.optional() });
+const quantityInput = z.object({
+  value: decimalInput,
+  unit: z.string(),
+  uln: decimalInput.optional(),
+  lln: decimalInput.optional(),
+});
 
 /** The zod schema of one element's JSON form (types only; units and ranges are checked in `normalize`). */
 export function elementSchema(el: DictElement): z.ZodType {
@@ -53,22 +58,41 @@ export function elementSchema(el: DictElement): z.ZodType {
     case "text":
       return z.string().nullable().optional();
     case "code":
-      return z.enum((el.codes ?? []) as [string, ...string[]]).nullable().optional();
+      return z
+        .enum((el.codes ?? []) as [string, ...string[]])
+        .nullable()
+        .optional();
     case "records":
-      return z.array(z.looseObject(Object.fromEntries((el.fields ?? []).map((f) => [f.name, elementSchema(f)])))).nullable().optional();
+      return z
+        .array(z.looseObject(Object.fromEntries((el.fields ?? []).map((f) => [f.name, elementSchema(f)]))))
+        .nullable()
+        .optional();
   }
 }
 
 /** The zod schema of a whole patient record. */
 export function patientSchema(dict: DictElement[], anchors: string[]): z.ZodType {
   const shape: Record<string, z.ZodType> = Object.fromEntries(dict.map((el) => [el.name, elementSchema(el)]));
-  shape.anchors = z.looseObject(Object.fromEntries(anchors.map((a) => [a, z.string().nullable().optional()]))).optional();
+  shape.anchors = z
+    .looseObject(Object.fromEntries(anchors.map((a) => [a, z.string().nullable().optional()])))
+    .optional();
   return z.looseObject(shape);
 }
 
 /** `["lesions", 0, "unit"]` → `$.lesions[0].unit`. */
 export function jsonPath(path: readonly PropertyKey[]): string {
-  return "$" + path.map((p) => (typeof p === "number" ? `[${p}]` : /^[A-Za-z_][A-Za-z0-9_]*$/.test(String(p)) ? `.${String(p)}` : `[${JSON.stringify(String(p))}]`)).join("");
+  return (
+    "$" +
+    path
+      .map((p) =>
+        typeof p === "number"
+          ? `[${p}]`
+          : /^[A-Za-z_][A-Za-z0-9_]*$/.test(String(p))
+            ? `.${String(p)}`
+            : `[${JSON.stringify(String(p))}]`,
+      )
+      .join("")
+  );
 }
 
 function toDecimal(x: number | string, path: string, errors: DataProblem[]) {
@@ -82,7 +106,10 @@ function normalizeValue(el: DictElement, raw: unknown, path: string, errors: Dat
   if (raw === null || raw === undefined) return undefined;
   const range = (v: ReturnType<typeof dec>, shown: string) => {
     if (el.range && (v.lessThan(el.range.low) || v.greaterThan(el.range.high)))
-      errors.push({ path, message: `${shown} is outside the plausible range ${el.range.low} to ${el.range.high}${el.unit ? " " + el.unit : ""}` });
+      errors.push({
+        path,
+        message: `${shown} is outside the plausible range ${el.range.low} to ${el.range.high}${el.unit ? " " + el.unit : ""}`,
+      });
   };
   switch (el.type) {
     case "decimal": {
@@ -100,7 +127,10 @@ function normalizeValue(el: DictElement, raw: unknown, path: string, errors: Dat
       }
       const c = commensurability(unit, el.unit, el.molarMass);
       if (c !== "same") {
-        errors.push({ path: `${path}.unit`, message: `"${q.unit}" cannot express ${el.name}, which is measured in ${el.unit}${c === "needs-molar-mass" ? " (no molar mass is declared for it)" : ""}` });
+        errors.push({
+          path: `${path}.unit`,
+          message: `"${q.unit}" cannot express ${el.name}, which is measured in ${el.unit}${c === "needs-molar-mass" ? " (no molar mass is declared for it)" : ""}`,
+        });
         return undefined;
       }
       const v = toDecimal(q.value, `${path}.value`, errors);
@@ -109,9 +139,11 @@ function normalizeValue(el: DictElement, raw: unknown, path: string, errors: Dat
       const out: Val = { t: "qty", v, unit, ...(el.molarMass ? { molarMass: el.molarMass } : {}) };
       for (const lim of ["uln", "lln"] as const) {
         if (q[lim] === undefined) continue;
-        if (!el.reference?.[lim]) errors.push({ path: `${path}.${lim}`, message: `${el.name} has no ${lim.toUpperCase()} in the protocol` });
+        if (!el.reference?.[lim])
+          errors.push({ path: `${path}.${lim}`, message: `${el.name} has no ${lim.toUpperCase()} in the protocol` });
         const d = toDecimal(q[lim]!, `${path}.${lim}`, errors);
-        if (d && d.lessThanOrEqualTo(0)) errors.push({ path: `${path}.${lim}`, message: `a reference limit must be positive` });
+        if (d && d.lessThanOrEqualTo(0))
+          errors.push({ path: `${path}.${lim}`, message: `a reference limit must be positive` });
         else if (d) (out as { uln?: typeof d; lln?: typeof d })[lim] = d;
       }
       return out;
@@ -135,7 +167,11 @@ function normalizeValue(el: DictElement, raw: unknown, path: string, errors: Dat
     }
     case "datetime": {
       const d = parseDateTime(raw as string);
-      if (!d) errors.push({ path, message: `"${String(raw)}" is not a real local date and time in the form YYYY-MM-DDTHH:MM` });
+      if (!d)
+        errors.push({
+          path,
+          message: `"${String(raw)}" is not a real local date and time in the form YYYY-MM-DDTHH:MM`,
+        });
       return d ? { t: "time", tp: { kind: "datetime", dateTime: d } } : undefined;
     }
     case "records": {
@@ -168,7 +204,12 @@ export function normalizePatient(dict: DictElement[], anchorNames: string[], raw
   const warnings: DataProblem[] = [];
   const data: Record<string, Val> = {};
   const known = new Set(dict.map((d) => d.name));
-  for (const key of Object.keys(obj).sort()) if (!known.has(key) && key !== "anchors") warnings.push({ path: jsonPath([key]), message: `"${key}" is not in the protocol's data dictionary and was ignored` });
+  for (const key of Object.keys(obj).sort())
+    if (!known.has(key) && key !== "anchors")
+      warnings.push({
+        path: jsonPath([key]),
+        message: `"${key}" is not in the protocol's data dictionary and was ignored`,
+      });
   for (const el of dict) {
     const v = normalizeValue(el, obj[el.name], jsonPath([el.name]), errors);
     if (v) data[el.name] = v;
@@ -179,7 +220,11 @@ export function normalizePatient(dict: DictElement[], anchorNames: string[], raw
     const text = rawAnchors[a];
     if (text === null || text === undefined) continue;
     const d = parseDate(text as string);
-    if (!d) errors.push({ path: jsonPath(["anchors", a]), message: `"${String(text)}" is not a real date in the form YYYY-MM-DD` });
+    if (!d)
+      errors.push({
+        path: jsonPath(["anchors", a]),
+        message: `"${String(text)}" is not a real date in the form YYYY-MM-DD`,
+      });
     else anchors[a] = { kind: "date", date: d };
   }
   return errors.length ? { ok: false, errors } : { ok: true, data, anchors, warnings };

@@ -3,7 +3,15 @@
  * choice of target lesions (§4.2, README §2.2).
  */
 import type { Decimal } from "decimal.js";
-import { Dec, RECIST_THRESHOLDS as T, organKey, parseMm, showMm, type BaselineLesion, type RecistIssue } from "./recist-types.js";
+import {
+  Dec,
+  RECIST_THRESHOLDS as T,
+  organKey,
+  parseMm,
+  showMm,
+  type BaselineLesion,
+  type RecistIssue,
+} from "./recist-types.js";
 
 /**
  * What a lesion can be at baseline (§3.1): `measurable` (may be a target),
@@ -42,21 +50,39 @@ export function categoriseLesion(lesion: BaselineLesion, options: MeasurabilityO
   }
   if (lesion.isNode) {
     if (d.lt(T.pathologicalNodeMm)) {
-      return { id, category: "normal_node", explanation: `${id}: node short axis ${showMm(d)} < 10 mm → normal, not recorded` };
+      return {
+        id,
+        category: "normal_node",
+        explanation: `${id}: node short axis ${showMm(d)} < 10 mm → normal, not recorded`,
+      };
     }
     if (d.lt(T.targetNodeMm)) {
-      return { id, category: "non_measurable", explanation: `${id}: node short axis 10 <= ${showMm(d)} < 15 mm → pathological, non-target` };
+      return {
+        id,
+        category: "non_measurable",
+        explanation: `${id}: node short axis 10 <= ${showMm(d)} < 15 mm → pathological, non-target`,
+      };
     }
   } else {
     const min = new Dec(options.minLesionMm ?? T.measurableLesionMm);
     if (d.lt(min)) {
-      return { id, category: "non_measurable", explanation: `${id}: longest diameter ${showMm(d)} < ${showMm(min)} → non-measurable (non-target)` };
+      return {
+        id,
+        category: "non_measurable",
+        explanation: `${id}: longest diameter ${showMm(d)} < ${showMm(min)} → non-measurable (non-target)`,
+      };
     }
   }
   if (lesion.measurable === false) {
-    return { id, category: "non_measurable", explanation: `${id}: declared non-measurable (e.g. previously irradiated) → non-target` };
+    return {
+      id,
+      category: "non_measurable",
+      explanation: `${id}: declared non-measurable (e.g. previously irradiated) → non-target`,
+    };
   }
-  const rule = lesion.isNode ? `node short axis ${showMm(d)} >= 15 mm` : `longest diameter ${showMm(d)} >= ${options.minLesionMm ?? "10"} mm`;
+  const rule = lesion.isNode
+    ? `node short axis ${showMm(d)} >= 15 mm`
+    : `longest diameter ${showMm(d)} >= ${options.minLesionMm ?? "10"} mm`;
   return { id, category: "measurable", explanation: `${id}: ${rule} → measurable` };
 }
 
@@ -75,26 +101,46 @@ export interface TargetSelectionResult {
  * total, at most 2 per organ with all lymph nodes counted as ONE organ (EORTC
  * clarification), each lesion measurable (§3.1), no id twice.
  */
-export function selectTargets(proposed: readonly BaselineLesion[], options: MeasurabilityOptions = {}): TargetSelectionResult {
+export function selectTargets(
+  proposed: readonly BaselineLesion[],
+  options: MeasurabilityOptions = {},
+): TargetSelectionResult {
   const violations: RecistIssue[] = [];
   const at = (i: number) => `$.targets[${i}]`;
   if (proposed.length > T.maxTargets) {
-    violations.push({ path: "$.targets", code: "too-many-targets", severity: "error", message: `${proposed.length} targets; RECIST 1.1 allows at most 5` });
+    violations.push({
+      path: "$.targets",
+      code: "too-many-targets",
+      severity: "error",
+      message: `${proposed.length} targets; RECIST 1.1 allows at most 5`,
+    });
   }
   const seen = new Set<string>();
   const perOrgan = new Map<string, number[]>();
   proposed.forEach((l, i) => {
-    if (seen.has(l.id)) violations.push({ path: `${at(i)}.id`, code: "duplicate-id", severity: "error", message: `lesion id "${l.id}" is proposed twice` });
+    if (seen.has(l.id))
+      violations.push({
+        path: `${at(i)}.id`,
+        code: "duplicate-id",
+        severity: "error",
+        message: `lesion id "${l.id}" is proposed twice`,
+      });
     seen.add(l.id);
     const c = categoriseLesion(l, options);
-    if (c.category !== "measurable") violations.push({ path: at(i), code: "not-measurable", severity: "error", message: c.explanation });
+    if (c.category !== "measurable")
+      violations.push({ path: at(i), code: "not-measurable", severity: "error", message: c.explanation });
     const key = organKey(l);
     perOrgan.set(key, [...(perOrgan.get(key) ?? []), i]);
   });
   for (const [organ, idx] of perOrgan) {
     if (idx.length > T.maxTargetsPerOrgan) {
       const ids = idx.map((i) => proposed[i]?.id).join(", ");
-      violations.push({ path: at(idx[T.maxTargetsPerOrgan] ?? 0), code: "too-many-in-organ", severity: "error", message: `${idx.length} targets in ${organ} (${ids}); at most 2 per organ` });
+      violations.push({
+        path: at(idx[T.maxTargetsPerOrgan] ?? 0),
+        code: "too-many-in-organ",
+        severity: "error",
+        message: `${idx.length} targets in ${organ} (${ids}); at most 2 per organ`,
+      });
     }
   }
   const sum = sumBaseline(proposed);
@@ -158,7 +204,8 @@ export function proposeTargets(lesions: readonly BaselineLesion[], options: Meas
     }
   }
   const unrepresented = [...new Set(measurable.map((m) => organKey(m.lesion)))].filter((o) => !perOrgan.has(o));
-  const note = unrepresented.length === 0 ? "" : `; organs with measurable disease but no target: ${unrepresented.join(", ")}`;
+  const note =
+    unrepresented.length === 0 ? "" : `; organs with measurable disease but no target: ${unrepresented.join(", ")}`;
   return {
     targets,
     nonTargets,

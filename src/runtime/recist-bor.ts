@@ -76,20 +76,30 @@ type Confirmation = { ok: true; j: number; ne: number } | { ok: false; why: stri
  */
 function confirm(tps: readonly BorTimePointNote[], i: number, opts: BorOptions): Confirmation {
   const start = tps[i];
-  if (start === undefined || (start.effective !== "CR" && start.effective !== "PR")) return { ok: false, why: "not a response" };
+  if (start === undefined || (start.effective !== "CR" && start.effective !== "PR"))
+    return { ok: false, why: "not a response" };
   const kind = start.effective;
   const confirms: OverallResponse[] = kind === "CR" ? ["CR"] : ["CR", "PR"];
-  const j = tps.findIndex((t, k) => k > i && confirms.includes(t.effective) && daysBetween(start.date, t.date) >= opts.confirmation.minIntervalDays);
-  if (j < 0) return { ok: false, why: `no ${confirms.join(" or ")} at least ${opts.confirmation.minIntervalDays} days after ${start.date}` };
+  const j = tps.findIndex(
+    (t, k) =>
+      k > i && confirms.includes(t.effective) && daysBetween(start.date, t.date) >= opts.confirmation.minIntervalDays,
+  );
+  if (j < 0)
+    return {
+      ok: false,
+      why: `no ${confirms.join(" or ")} at least ${opts.confirmation.minIntervalDays} days after ${start.date}`,
+    };
   const between = tps.slice(i + 1, j).map((t) => t.effective);
   const allowed: OverallResponse[] = kind === "CR" ? ["CR", "NE"] : ["CR", "PR", "NE"];
   const bad = between.find((r) => !allowed.includes(r));
   if (bad !== undefined) return { ok: false, why: `${bad} between ${start.date} and ${tps[j]?.date}` };
   const ne = between.filter((r) => r === "NE").length;
-  if (ne > opts.maxNeBetween) return { ok: false, why: `${ne} NE between ${start.date} and ${tps[j]?.date} (at most ${opts.maxNeBetween})` };
+  if (ne > opts.maxNeBetween)
+    return { ok: false, why: `${ne} NE between ${start.date} and ${tps[j]?.date} (at most ${opts.maxNeBetween})` };
   const window = [...between, tps[j]?.effective];
   const firstCr = window.indexOf("CR");
-  if (kind === "PR" && firstCr >= 0 && window.slice(firstCr).includes("PR")) return { ok: false, why: "PR after CR within the confirmation window" };
+  if (kind === "PR" && firstCr >= 0 && window.slice(firstCr).includes("PR"))
+    return { ok: false, why: "PR after CR within the confirmation window" };
   return { ok: true, j, ne };
 }
 
@@ -137,7 +147,9 @@ export function bestOverallResponse(timePoints: readonly BorTimePoint[], opts: B
   const ladder = confirmedLadder(counted, opts);
   const [confirmedBor, confirmedExplanation] = ladder.found ?? [fb[0], [...ladder.tried, fb[1]].join("; ")];
   const best = counted.find((t) => t.effective === "CR") ?? counted.find((t) => t.effective === "PR");
-  const [unconfirmedBor, unconfirmedExplanation] = best ? [best.effective, `${best.effective} on ${best.date} (unconfirmed)`] : fb;
+  const [unconfirmedBor, unconfirmedExplanation] = best
+    ? [best.effective, `${best.effective} on ${best.date} (unconfirmed)`]
+    : fb;
   const required = opts.confirmation.required;
   return {
     bor: required ? confirmedBor : unconfirmedBor,
@@ -146,7 +158,9 @@ export function bestOverallResponse(timePoints: readonly BorTimePoint[], opts: B
     firstPdDate: firstPd,
     timePoints: notes,
     warnings: crThenPr(counted),
-    explanation: required ? `confirmed BOR ${confirmedBor}: ${confirmedExplanation}` : `unconfirmed BOR ${unconfirmedBor}: ${unconfirmedExplanation}`,
+    explanation: required
+      ? `confirmed BOR ${confirmedBor}: ${confirmedExplanation}`
+      : `unconfirmed BOR ${unconfirmedBor}: ${unconfirmedExplanation}`,
     confirmedExplanation,
     unconfirmedExplanation,
   };
@@ -163,7 +177,10 @@ function confirmsEarlierCr(counted: readonly BorTimePointNote[], opts: BorOption
 }
 
 /** The first confirmed CR, else the first confirmed PR; otherwise why each candidate failed. */
-function confirmedLadder(counted: readonly BorTimePointNote[], opts: BorOptions): { found?: [OverallResponse, string]; tried: string[] } {
+function confirmedLadder(
+  counted: readonly BorTimePointNote[],
+  opts: BorOptions,
+): { found?: [OverallResponse, string]; tried: string[] } {
   const tried: string[] = [];
   for (const kind of ["CR", "PR"] as const) {
     for (let i = 0; i < counted.length; i++) {
@@ -173,7 +190,13 @@ function confirmedLadder(counted: readonly BorTimePointNote[], opts: BorOptions)
       const to = c.ok ? counted[c.j] : undefined;
       if (c.ok && to !== undefined) {
         const days = daysBetween(t.date, to.date);
-        return { found: [kind, `${kind} on ${t.date} confirmed by ${to.effective} on ${to.date} (${days} days >= ${opts.confirmation.minIntervalDays}, ${c.ne} NE between)`], tried };
+        return {
+          found: [
+            kind,
+            `${kind} on ${t.date} confirmed by ${to.effective} on ${to.date} (${days} days >= ${opts.confirmation.minIntervalDays}, ${c.ne} NE between)`,
+          ],
+          tried,
+        };
       }
       if (!c.ok) tried.push(`${kind} on ${t.date} not confirmed: ${c.why}`);
     }
@@ -183,11 +206,23 @@ function confirmedLadder(counted: readonly BorTimePointNote[], opts: BorOptions)
 
 /** Below a (confirmed) response: SD once its minimum is met, else PD if there was PD, else NE. */
 function fallback(counted: readonly BorTimePointNote[], opts: BorOptions): [OverallResponse, string] {
-  const sd = counted.find((t) => t.effective !== "PD" && t.effective !== "NE" && daysBetween(opts.referenceDate, t.date) >= opts.sdMinimumDays);
-  if (sd) return ["SD", `SD: ${sd.effective} on ${sd.date}, ${daysBetween(opts.referenceDate, sd.date)} days >= ${opts.sdMinimumDays} after ${opts.referenceDate}`];
+  const sd = counted.find(
+    (t) =>
+      t.effective !== "PD" && t.effective !== "NE" && daysBetween(opts.referenceDate, t.date) >= opts.sdMinimumDays,
+  );
+  if (sd)
+    return [
+      "SD",
+      `SD: ${sd.effective} on ${sd.date}, ${daysBetween(opts.referenceDate, sd.date)} days >= ${opts.sdMinimumDays} after ${opts.referenceDate}`,
+    ];
   const pd = counted.find((t) => t.effective === "PD");
   if (pd) return ["PD", `PD on ${pd.date}; no earlier time point qualifies as SD (>= ${opts.sdMinimumDays} days)`];
-  return ["NE", counted.length === 0 ? "no evaluable time point" : `no SD at least ${opts.sdMinimumDays} days after ${opts.referenceDate}, no PD`];
+  return [
+    "NE",
+    counted.length === 0
+      ? "no evaluable time point"
+      : `no SD at least ${opts.sdMinimumDays} days after ${opts.referenceDate}, no PD`,
+  ];
 }
 
 /** Table 3 footnote a: CR followed (past any NE) by PR is a data issue to review. */
@@ -196,7 +231,9 @@ function crThenPr(counted: readonly BorTimePointNote[]): string[] {
   let lastNonNe: BorTimePointNote | undefined;
   for (const t of counted) {
     if (t.effective === "PR" && lastNonNe?.effective === "CR") {
-      out.push(`CR on ${lastNonNe.date} followed by PR on ${t.date}: if the CR was real the PR is progression, if it was really a PR relabel it (RECIST 1.1 Table 3, footnote a); review the images`);
+      out.push(
+        `CR on ${lastNonNe.date} followed by PR on ${t.date}: if the CR was real the PR is progression, if it was really a PR relabel it (RECIST 1.1 Table 3, footnote a); review the images`,
+      );
     }
     if (t.effective !== "NE") lastNonNe = t;
   }

@@ -70,7 +70,9 @@ export function sumOfDiameters(
     return { id: t.id, isNode: t.isNode, valueMm: value, source };
   });
   const missing = contributions.filter((c) => c.valueMm === undefined).map((c) => c.id);
-  const terms = contributions.map((c) => `${c.id} ${c.valueMm ?? "NA"}${c.source === "too_small_default" ? " (too small)" : ""}`);
+  const terms = contributions.map(
+    (c) => `${c.id} ${c.valueMm ?? "NA"}${c.source === "too_small_default" ? " (too small)" : ""}`,
+  );
   return {
     sumMm: missing.length === 0 ? measured.toString() : null,
     measuredSumMm: measured.toString(),
@@ -132,14 +134,26 @@ export function targetResponse(
   }
   const present = sum.contributions.filter((c) => !isGone(c));
   if (present.length === 0) {
-    return done("CR", "CR: every non-nodal target disappeared and every target node < 10 mm", "every non-nodal target 0 mm, every node < 10 mm");
+    return done(
+      "CR",
+      "CR: every non-nodal target disappeared and every target node < 10 mm",
+      "every non-nodal target 0 mm, every node < 10 mm",
+    );
   }
   if (pd.met) return done("PD", "PD: sum >= 1.2 × nadir and sum − nadir >= 5 mm", pd.detail);
   const prLimit = baseline.times(T.prFraction);
   if (measured.lte(prLimit)) {
-    return done("PR", "PR: sum <= 0.70 × baseline sum", `not PD (${pd.detail}); ${measured.toString()} <= 0.70 × ${baseline.toString()} = ${prLimit.toString()}`);
+    return done(
+      "PR",
+      "PR: sum <= 0.70 × baseline sum",
+      `not PD (${pd.detail}); ${measured.toString()} <= 0.70 × ${baseline.toString()} = ${prLimit.toString()}`,
+    );
   }
-  return done("SD", "SD: neither PR (vs baseline) nor PD (vs nadir)", `${pd.detail}; ${measured.toString()} > 0.70 × ${baseline.toString()} = ${prLimit.toString()}`);
+  return done(
+    "SD",
+    "SD: neither PR (vs baseline) nor PD (vs nadir)",
+    `${pd.detail}; ${measured.toString()} > 0.70 × ${baseline.toString()} = ${prLimit.toString()}`,
+  );
 }
 
 /** True when a target no longer blocks CR: a non-nodal one at 0 mm, a node below 10 mm. */
@@ -184,12 +198,15 @@ export function nonTargetResponse(
   if (status.size === 0) return { response: "NONE", explanation: "no non-target lesions" };
   const ids = (s: NonTargetObservation["status"]) => [...status].filter(([, v]) => v === s).map(([k]) => k);
   const progressed = ids("unequivocal_progression");
-  if (progressed.length) return { response: "PD", explanation: `unequivocal progression of ${progressed.join(", ")} → PD` };
+  if (progressed.length)
+    return { response: "PD", explanation: `unequivocal progression of ${progressed.join(", ")} → PD` };
   const notEvaluated = ids("not_evaluated");
   if (notEvaluated.length) return { response: "NE", explanation: `not evaluated: ${notEvaluated.join(", ")} → NE` };
   const present = ids("present");
-  if (present.length) return { response: "NON_CR_NON_PD", explanation: `still present: ${present.join(", ")} → Non-CR/Non-PD` };
-  if (markersNormal === false) return { response: "NON_CR_NON_PD", explanation: "all absent but tumour markers above normal → Non-CR/Non-PD" };
+  if (present.length)
+    return { response: "NON_CR_NON_PD", explanation: `still present: ${present.join(", ")} → Non-CR/Non-PD` };
+  if (markersNormal === false)
+    return { response: "NON_CR_NON_PD", explanation: "all absent but tumour markers above normal → Non-CR/Non-PD" };
   return { response: "CR", explanation: `all ${status.size} absent${markersNormal ? ", markers normal" : ""} → CR` };
 }
 
@@ -210,7 +227,10 @@ export function newLesionStatus(newLesions: readonly NewLesionObservation[]): Ne
   const unequivocal = newLesions.filter((n) => n.unequivocal).map((n) => n.id);
   const equivocal = newLesions.filter((n) => !n.unequivocal).map((n) => n.id);
   const status: NewLesionStatus = unequivocal.length ? "yes" : equivocal.length ? "equivocal" : "no";
-  const parts = [unequivocal.length ? `unequivocal: ${unequivocal.join(", ")}` : "", equivocal.length ? `equivocal (follow up, not PD yet): ${equivocal.join(", ")}` : ""];
+  const parts = [
+    unequivocal.length ? `unequivocal: ${unequivocal.join(", ")}` : "",
+    equivocal.length ? `equivocal (follow up, not PD yet): ${equivocal.join(", ")}` : "",
+  ];
   return { status, unequivocal, equivocal, explanation: parts.filter(Boolean).join("; ") || "no new lesions" };
 }
 
@@ -224,13 +244,18 @@ export interface OverallResult {
  * Overall time-point response, RECIST 1.1 Table 1 (patients with target disease; README §2.5).
  * An equivocal new lesion counts as "No" here.
  */
-export function overallResponse(target: TargetResponse, nonTarget: NonTargetResponse, newLesions: NewLesionStatus): OverallResult {
+export function overallResponse(
+  target: TargetResponse,
+  nonTarget: NonTargetResponse,
+  newLesions: NewLesionStatus,
+): OverallResult {
   if (newLesions === "yes") return { response: "PD", row: "any | any | new lesions yes → PD" };
   if (target === "PD") return { response: "PD", row: "target PD | any | any → PD" };
   if (nonTarget === "PD") return { response: "PD", row: "any | non-target PD | any → PD" };
   if (target === "NE") return { response: "NE", row: "target not all evaluated | non-PD | no → NE" };
   if (target === "CR") {
-    if (nonTarget === "CR" || nonTarget === "NONE") return { response: "CR", row: "target CR | non-target CR (or none) | no → CR" };
+    if (nonTarget === "CR" || nonTarget === "NONE")
+      return { response: "CR", row: "target CR | non-target CR (or none) | no → CR" };
     if (nonTarget === "NE") return { response: "PR", row: "target CR | non-target not evaluated | no → PR" };
     return { response: "PR", row: "target CR | non-CR/non-PD | no → PR" };
   }

@@ -4,7 +4,15 @@
  * confirmed (§4.3.4), and the "reappearance" flag the best-overall-response rules need
  * (EORTC FAQ on lesions that disappear and reappear; README §2.4).
  */
-import { Dec, RECIST_THRESHOLDS as T, daysBetween, type Assessment, type OverallResponse, type RecistBaseline, type RecistMeasureOptions } from "./recist-types.js";
+import {
+  Dec,
+  RECIST_THRESHOLDS as T,
+  daysBetween,
+  type Assessment,
+  type OverallResponse,
+  type RecistBaseline,
+  type RecistMeasureOptions,
+} from "./recist-types.js";
 import {
   newLesionStatus,
   nonTargetResponse,
@@ -86,11 +94,17 @@ export function assessTimePoints(
 
 function reappeared(baseline: RecistBaseline, a: Assessment, target: TargetResult): boolean {
   const targetBack = target.sum.contributions.some((c) =>
-    c.valueMm === undefined ? false : c.isNode ? new Dec(c.valueMm).gte(T.pathologicalNodeMm) : c.source === "too_small_default" || !new Dec(c.valueMm).isZero(),
+    c.valueMm === undefined
+      ? false
+      : c.isNode
+        ? new Dec(c.valueMm).gte(T.pathologicalNodeMm)
+        : c.source === "too_small_default" || !new Dec(c.valueMm).isZero(),
   );
   const nodal = new Set(baseline.nonTargets.filter((l) => l.isNode).map((l) => l.id));
   const nonTargetBack = a.nonTargets.some((o) =>
-    nodal.has(o.id) ? o.status === "unequivocal_progression" : o.status === "present" || o.status === "unequivocal_progression",
+    nodal.has(o.id)
+      ? o.status === "unequivocal_progression"
+      : o.status === "present" || o.status === "unequivocal_progression",
   );
   return targetBack || nonTargetBack || a.newLesions.some((n) => n.unequivocal);
 }

@@ -17,27 +17,39 @@ import { dayNumber, parseMm, type Assessment, type RecistBaseline, type RecistIs
 export function validateRecistData(baseline: RecistBaseline, assessments: readonly Assessment[]): RecistIssue[] {
   const issues: RecistIssue[] = [];
   const err = (path: string, code: string, message: string) => issues.push({ path, code, severity: "error", message });
-  const warn = (path: string, code: string, message: string) => issues.push({ path, code, severity: "warning", message });
+  const warn = (path: string, code: string, message: string) =>
+    issues.push({ path, code, severity: "warning", message });
 
   // Baseline: ids unique across targets and non-targets; each lesion's organ is the reference.
   const organOf = new Map<string, { organ: string; path: string }>();
   const kindOf = new Map<string, "target" | "nonTarget">();
   const units: { unit: string; path: string }[] = [];
-  for (const [list, kind] of [["targets", "target"], ["nonTargets", "nonTarget"]] as const) {
+  for (const [list, kind] of [
+    ["targets", "target"],
+    ["nonTargets", "nonTarget"],
+  ] as const) {
     baseline[list].forEach((l, i) => {
       const path = `$.baseline.${list}[${i}]`;
       const first = organOf.get(l.id);
       if (first !== undefined) err(`${path}.id`, "duplicate-id", `lesion id "${l.id}" already used at ${first.path}`);
       else organOf.set(l.id, { organ: l.organ, path });
       kindOf.set(l.id, kind);
-      if (l.diameterMm !== null && parseMm(l.diameterMm) === undefined) err(`${path}.diameterMm`, "invalid-diameter", `"${l.diameterMm}" is not a non-negative decimal`);
-      if (kind === "target" && l.diameterMm === null) err(`${path}.diameterMm`, "missing-diameter", `target "${l.id}" has no baseline diameter`);
+      if (l.diameterMm !== null && parseMm(l.diameterMm) === undefined)
+        err(`${path}.diameterMm`, "invalid-diameter", `"${l.diameterMm}" is not a non-negative decimal`);
+      if (kind === "target" && l.diameterMm === null)
+        err(`${path}.diameterMm`, "missing-diameter", `target "${l.id}" has no baseline diameter`);
       if (l.unit !== undefined) units.push({ unit: l.unit, path: `${path}.unit` });
     });
   }
-  if (baseline.targets.length === 0) err("$.baseline.targets", "no-targets", "no target lesion: Table 1 needs target disease (Table 2 is not implemented)");
+  if (baseline.targets.length === 0)
+    err(
+      "$.baseline.targets",
+      "no-targets",
+      "no target lesion: Table 1 needs target disease (Table 2 is not implemented)",
+    );
   const baseDay = baseline.date === undefined ? undefined : dayNumber(baseline.date);
-  if (baseline.date !== undefined && baseDay === undefined) err("$.baseline.date", "invalid-date", `"${baseline.date}" is not a calendar date YYYY-MM-DD`);
+  if (baseline.date !== undefined && baseDay === undefined)
+    err("$.baseline.date", "invalid-date", `"${baseline.date}" is not a calendar date YYYY-MM-DD`);
 
   const checkOrgan = (id: string, organ: string | undefined, path: string) => {
     const ref = organOf.get(id);
@@ -58,7 +70,8 @@ export function validateRecistData(baseline: RecistBaseline, assessments: readon
       const other = dates.get(day);
       if (other !== undefined) err(`${at}.date`, "duplicate-date", `two assessments on ${a.date} (also ${other})`);
       dates.set(day, `${at}.date`);
-      if (baseDay !== undefined && day < baseDay) warn(`${at}.date`, "before-baseline", `assessment ${a.date} precedes the baseline ${baseline.date}`);
+      if (baseDay !== undefined && day < baseDay)
+        warn(`${at}.date`, "before-baseline", `assessment ${a.date} precedes the baseline ${baseline.date}`);
     }
     const seen = new Map<string, string>();
     const once = (id: string, path: string) => {
@@ -71,23 +84,39 @@ export function validateRecistData(baseline: RecistBaseline, assessments: readon
       once(t.id, path);
       if (kindOf.get(t.id) !== "target") err(`${path}.id`, "unknown-target", `"${t.id}" is not a baseline target`);
       checkOrgan(t.id, t.organ, path);
-      if (t.diameterMm !== null && parseMm(t.diameterMm) === undefined) err(`${path}.diameterMm`, "invalid-diameter", `"${t.diameterMm}" is not a non-negative decimal`);
-      if (t.tooSmallToMeasure && t.diameterMm !== null) warn(path, "too-small-with-measurement", `"${t.id}" is both measured (${t.diameterMm}) and too small to measure; the 5 mm default is used`);
+      if (t.diameterMm !== null && parseMm(t.diameterMm) === undefined)
+        err(`${path}.diameterMm`, "invalid-diameter", `"${t.diameterMm}" is not a non-negative decimal`);
+      if (t.tooSmallToMeasure && t.diameterMm !== null)
+        warn(
+          path,
+          "too-small-with-measurement",
+          `"${t.id}" is both measured (${t.diameterMm}) and too small to measure; the 5 mm default is used`,
+        );
       if (t.unit !== undefined) units.push({ unit: t.unit, path: `${path}.unit` });
     });
     a.nonTargets.forEach((n, i) => {
       const path = `${at}.nonTargets[${i}]`;
       once(n.id, path);
-      if (kindOf.get(n.id) !== "nonTarget") err(`${path}.id`, "unknown-non-target", `"${n.id}" is not a baseline non-target`);
+      if (kindOf.get(n.id) !== "nonTarget")
+        err(`${path}.id`, "unknown-non-target", `"${n.id}" is not a baseline non-target`);
       checkOrgan(n.id, n.organ, path);
     });
     a.newLesions.forEach((n, i) => {
       const path = `${at}.newLesions[${i}]`;
       once(n.id, path);
-      if (organOf.has(n.id)) err(`${path}.id`, "duplicate-id", `new lesion "${n.id}" reuses a baseline id (${organOf.get(n.id)?.path})`);
+      if (organOf.has(n.id))
+        err(`${path}.id`, "duplicate-id", `new lesion "${n.id}" reuses a baseline id (${organOf.get(n.id)?.path})`);
       const prev = newLesionOrgan.get(n.id);
-      if (n.organ !== undefined && prev !== undefined && prev.organ.trim().toLowerCase() !== n.organ.trim().toLowerCase()) {
-        err(`${path}.organ`, "organ-changed", `new lesion "${n.id}" is in ${prev.organ} at ${prev.path} but in ${n.organ} here`);
+      if (
+        n.organ !== undefined &&
+        prev !== undefined &&
+        prev.organ.trim().toLowerCase() !== n.organ.trim().toLowerCase()
+      ) {
+        err(
+          `${path}.organ`,
+          "organ-changed",
+          `new lesion "${n.id}" is in ${prev.organ} at ${prev.path} but in ${n.organ} here`,
+        );
       }
       if (n.organ !== undefined && prev === undefined) newLesionOrgan.set(n.id, { organ: n.organ, path });
     });
@@ -96,8 +125,10 @@ export function validateRecistData(baseline: RecistBaseline, assessments: readon
   // Units: the API takes millimetres; report anything else, and any mixture, where units are given.
   const first = units[0];
   for (const u of units) {
-    if (u.unit !== "mm") err(u.path, "unit-not-mm", `measurement in "${u.unit}"; RECIST functions take millimetres (convert first)`);
-    if (first !== undefined && u.unit !== first.unit) err(u.path, "mixed-units", `unit "${u.unit}" differs from "${first.unit}" at ${first.path}`);
+    if (u.unit !== "mm")
+      err(u.path, "unit-not-mm", `measurement in "${u.unit}"; RECIST functions take millimetres (convert first)`);
+    if (first !== undefined && u.unit !== first.unit)
+      err(u.path, "mixed-units", `unit "${u.unit}" differs from "${first.unit}" at ${first.path}`);
   }
   return issues;
 }

@@ -103,12 +103,33 @@ export function assessmentsSchema(spec: InputSpec): z.ZodType {
   const length = z.strictObject({ value: decimalInput, unit: z.string() }).nullable().optional();
   const measures = Object.fromEntries(measureKeys(spec).map((k) => [k, length]));
   const id = z.string().min(1);
-  const baselineLesion = z.strictObject({ id, organ: z.string().min(1), node: z.boolean().optional(), target: z.boolean().optional(), measurable: z.boolean().optional(), ...measures });
-  const followUp = z.strictObject({ id, organ: z.string().min(1).optional(), status: z.enum(STATUSES).optional(), too_small_to_measure: z.boolean().optional(), ...measures });
+  const baselineLesion = z.strictObject({
+    id,
+    organ: z.string().min(1),
+    node: z.boolean().optional(),
+    target: z.boolean().optional(),
+    measurable: z.boolean().optional(),
+    ...measures,
+  });
+  const followUp = z.strictObject({
+    id,
+    organ: z.string().min(1).optional(),
+    status: z.enum(STATUSES).optional(),
+    too_small_to_measure: z.boolean().optional(),
+    ...measures,
+  });
   const newLesion = z.strictObject({ id, organ: z.string().min(1).optional(), unequivocal: z.boolean() });
-  const timePoint = z.strictObject({ date: z.string(), cycle: z.number().int().min(1).optional(), lesions: z.array(followUp), new_lesions: z.array(newLesion).optional(), markers_normal: z.boolean().optional() });
+  const timePoint = z.strictObject({
+    date: z.string(),
+    cycle: z.number().int().min(1).optional(),
+    lesions: z.array(followUp),
+    new_lesions: z.array(newLesion).optional(),
+    markers_normal: z.boolean().optional(),
+  });
   return z.strictObject({
-    anchors: z.strictObject(Object.fromEntries(spec.anchors.map((a) => [a, z.string().nullable().optional()]))).optional(),
+    anchors: z
+      .strictObject(Object.fromEntries(spec.anchors.map((a) => [a, z.string().nullable().optional()])))
+      .optional(),
     baseline: z.strictObject({ date: z.string(), lesions: z.array(baselineLesion).min(1) }),
     time_points: z.array(timePoint),
   });
@@ -118,26 +139,43 @@ export function assessmentsSchema(spec: InputSpec): z.ZodType {
 function shapeProblems(issues: z.ZodError["issues"]): DataProblem[] {
   return issues.flatMap((i) =>
     i.code === "unrecognized_keys"
-      ? i.keys.map((k) => ({ path: jsonPath([...i.path, k]), message: `unknown field "${k}" (check its spelling: a field that is not read could change a response)` }))
+      ? i.keys.map((k) => ({
+          path: jsonPath([...i.path, k]),
+          message: `unknown field "${k}" (check its spelling: a field that is not read could change a response)`,
+        }))
       : [{ path: jsonPath(i.path), message: i.message }],
   );
 }
 
 /** Read and check one measurement; undefined (with errors) when it is unusable. */
-function readMeasure(raw: LengthInput, key: string, path: string, spec: InputSpec, errors: DataProblem[]): Measure | undefined {
+function readMeasure(
+  raw: LengthInput,
+  key: string,
+  path: string,
+  spec: InputSpec,
+  errors: DataProblem[],
+): Measure | undefined {
   const unit = unitAlias(raw.unit);
   if (!validateUnit(unit).ok) {
     errors.push({ path: `${path}.unit`, message: `unknown unit "${raw.unit}" (a UCUM length such as "mm" or "cm")` });
     return undefined;
   }
   const lesion = spec.lesionMeasure;
-  const needs = [...((RECIST_MEASURES as readonly string[]).includes(key) ? ["mm"] : []), ...(lesion?.key === key ? [lesion.unit] : [])];
+  const needs = [
+    ...((RECIST_MEASURES as readonly string[]).includes(key) ? ["mm"] : []),
+    ...(lesion?.key === key ? [lesion.unit] : []),
+  ];
   const bad = needs.find((u) => commensurability(unit, u) !== "same");
   if (bad !== undefined) {
     errors.push({ path: `${path}.unit`, message: `"${raw.unit}" cannot express ${key}, which is measured in ${bad}` });
     return undefined;
   }
-  const value = typeof raw.value === "number" ? (Number.isFinite(raw.value) ? fromJsonNumber(raw.value) : null) : parseDecimal(raw.value.trim());
+  const value =
+    typeof raw.value === "number"
+      ? Number.isFinite(raw.value)
+        ? fromJsonNumber(raw.value)
+        : null
+      : parseDecimal(raw.value.trim());
   if (value === null) {
     errors.push({ path: `${path}.value`, message: `"${String(raw.value)}" is not a decimal number` });
     return undefined;
@@ -150,13 +188,21 @@ function readMeasure(raw: LengthInput, key: string, path: string, spec: InputSpe
   if (lesion?.range && commensurability(unit, lesion.unit) === "same") {
     const inUnit = convert(value, unit, lesion.unit);
     if (inUnit.lessThan(lesion.range.low) || inUnit.greaterThan(lesion.range.high))
-      errors.push({ path: `${path}.value`, message: `${value.toString()} ${raw.unit} is outside the plausible range ${lesion.range.low} to ${lesion.range.high} ${lesion.unit}` });
+      errors.push({
+        path: `${path}.value`,
+        message: `${value.toString()} ${raw.unit} is outside the plausible range ${lesion.range.low} to ${lesion.range.high} ${lesion.unit}`,
+      });
   }
   return { value, unit, path };
 }
 
 /** The measurements of one lesion object, by key (null and absent both mean "not measured"). */
-function readMeasures(obj: Record<string, unknown>, path: string, spec: InputSpec, errors: DataProblem[]): Record<string, Measure> {
+function readMeasures(
+  obj: Record<string, unknown>,
+  path: string,
+  spec: InputSpec,
+  errors: DataProblem[],
+): Record<string, Measure> {
   const out: Record<string, Measure> = {};
   for (const key of measureKeys(spec)) {
     const raw = obj[key] as LengthInput | null | undefined;
@@ -177,7 +223,11 @@ export function readAssessments(spec: InputSpec, raw: unknown): ReadOutcome {
   const parsed = assessmentsSchema(spec).safeParse(raw);
   if (!parsed.success) return { ok: false, errors: shapeProblems(parsed.error.issues) };
   type Obj = Record<string, unknown>;
-  const input = raw as { anchors?: Record<string, string | null>; baseline: { date: string; lesions: Obj[] }; time_points: Obj[] };
+  const input = raw as {
+    anchors?: Record<string, string | null>;
+    baseline: { date: string; lesions: Obj[] };
+    time_points: Obj[];
+  };
   const errors: DataProblem[] = [];
   const realDate = (text: string, path: string) => {
     const d = parseDate(text);
@@ -206,14 +256,24 @@ export function readAssessments(spec: InputSpec, raw: unknown): ReadOutcome {
       path,
     };
     const first = byId.get(lesion.id);
-    if (first) errors.push({ path: `${path}.id`, message: `lesion id "${lesion.id}" is already used at ${first.path}` });
+    if (first)
+      errors.push({ path: `${path}.id`, message: `lesion id "${lesion.id}" is already used at ${first.path}` });
     else byId.set(lesion.id, lesion);
-    if (!lesion.node && lesion.measures.short_axis) errors.push({ path: `${path}.short_axis`, message: `"${lesion.id}": a short axis is measured on lymph nodes only (set "node": true, or give its longest_diameter)` });
+    if (!lesion.node && lesion.measures.short_axis)
+      errors.push({
+        path: `${path}.short_axis`,
+        message: `"${lesion.id}": a short axis is measured on lymph nodes only (set "node": true, or give its longest_diameter)`,
+      });
     return lesion;
   });
   const flagged = lesions.filter((l) => l.target !== undefined).length;
   if (flagged > 0 && flagged < lesions.length) {
-    for (const l of lesions) if (l.target === undefined) errors.push({ path: `${l.path}.target`, message: `"target" is given for some baseline lesions but not for "${l.id}": give it for every lesion, or for none to let RECIST's default selection choose` });
+    for (const l of lesions)
+      if (l.target === undefined)
+        errors.push({
+          path: `${l.path}.target`,
+          message: `"target" is given for some baseline lesions but not for "${l.id}": give it for every lesion, or for none to let RECIST's default selection choose`,
+        });
   }
 
   const seenDates = new Map<string, string>();
@@ -226,7 +286,11 @@ export function readAssessments(spec: InputSpec, raw: unknown): ReadOutcome {
       const other = seenDates.get(day.toString());
       if (other) errors.push({ path: `${at}.date`, message: `two time points on ${date} (also ${other})` });
       seenDates.set(day.toString(), `${at}.date`);
-      if (baseDate && compareTime({ kind: "date", date: day }, { kind: "date", date: baseDate }) <= 0) errors.push({ path: `${at}.date`, message: `time point ${date} is not after the baseline ${input.baseline.date}` });
+      if (baseDate && compareTime({ kind: "date", date: day }, { kind: "date", date: baseDate }) <= 0)
+        errors.push({
+          path: `${at}.date`,
+          message: `time point ${date} is not after the baseline ${input.baseline.date}`,
+        });
     }
     const usedHere = new Map<string, string>();
     const once = (id: string, path: string) => {
@@ -239,29 +303,67 @@ export function readAssessments(spec: InputSpec, raw: unknown): ReadOutcome {
       const id = l.id as string;
       once(id, path);
       const ref = byId.get(id);
-      if (!ref) errors.push({ path: `${path}.id`, message: `"${id}" is not a baseline lesion (a lesion not seen at baseline goes in new_lesions)` });
+      if (!ref)
+        errors.push({
+          path: `${path}.id`,
+          message: `"${id}" is not a baseline lesion (a lesion not seen at baseline goes in new_lesions)`,
+        });
       const organ = l.organ as string | undefined;
-      if (ref && organ !== undefined && !sameOrgan(organ, ref.organ)) errors.push({ path: `${path}.organ`, message: `lesion "${id}" is in ${ref.organ} at ${ref.path} but in ${organ} here` });
+      if (ref && organ !== undefined && !sameOrgan(organ, ref.organ))
+        errors.push({
+          path: `${path}.organ`,
+          message: `lesion "${id}" is in ${ref.organ} at ${ref.path} but in ${organ} here`,
+        });
       const measures = readMeasures(l, path, spec, errors);
-      if (ref && !ref.node && measures.short_axis) errors.push({ path: `${path}.short_axis`, message: `"${id}" is not a lymph node: a short axis is measured on nodes only` });
+      if (ref && !ref.node && measures.short_axis)
+        errors.push({
+          path: `${path}.short_axis`,
+          message: `"${id}" is not a lymph node: a short axis is measured on nodes only`,
+        });
       const tooSmall = l.too_small_to_measure === true;
       const recistMeasure = ref?.node ? "short_axis" : "longest_diameter";
-      if (tooSmall && measures[recistMeasure]) errors.push({ path: `${path}.too_small_to_measure`, message: `"${id}" is both measured (${recistMeasure}) and too small to measure: RECIST records a measurement whenever one can be made, so give one or the other` });
-      return { id, ...(organ !== undefined ? { organ } : {}), ...(l.status !== undefined ? { status: l.status as NonTargetStatus } : {}), tooSmall, measures, path };
+      if (tooSmall && measures[recistMeasure])
+        errors.push({
+          path: `${path}.too_small_to_measure`,
+          message: `"${id}" is both measured (${recistMeasure}) and too small to measure: RECIST records a measurement whenever one can be made, so give one or the other`,
+        });
+      return {
+        id,
+        ...(organ !== undefined ? { organ } : {}),
+        ...(l.status !== undefined ? { status: l.status as NonTargetStatus } : {}),
+        tooSmall,
+        measures,
+        path,
+      };
     });
     const fresh = ((t.new_lesions ?? []) as Obj[]).map((n, i): NewLesionData => {
       const path = `${at}.new_lesions[${i}]`;
       const id = n.id as string;
       once(id, path);
       const base = byId.get(id);
-      if (base) errors.push({ path: `${path}.id`, message: `new lesion "${id}" reuses the id of a baseline lesion (${base.path})` });
+      if (base)
+        errors.push({
+          path: `${path}.id`,
+          message: `new lesion "${id}" reuses the id of a baseline lesion (${base.path})`,
+        });
       const organ = n.organ as string | undefined;
       const prev = newLesionOrgans.get(id);
-      if (organ !== undefined && prev && !sameOrgan(prev.organ, organ)) errors.push({ path: `${path}.organ`, message: `new lesion "${id}" is in ${prev.organ} at ${prev.path} but in ${organ} here` });
+      if (organ !== undefined && prev && !sameOrgan(prev.organ, organ))
+        errors.push({
+          path: `${path}.organ`,
+          message: `new lesion "${id}" is in ${prev.organ} at ${prev.path} but in ${organ} here`,
+        });
       if (organ !== undefined && !prev) newLesionOrgans.set(id, { organ, path });
       return { id, ...(organ !== undefined ? { organ } : {}), unequivocal: n.unequivocal as boolean, path };
     });
-    return { date, cycle: typeof t.cycle === "number" ? t.cycle : null, lesions: follow, newLesions: fresh, ...(typeof t.markers_normal === "boolean" ? { markersNormal: t.markers_normal } : {}), path: at };
+    return {
+      date,
+      cycle: typeof t.cycle === "number" ? t.cycle : null,
+      lesions: follow,
+      newLesions: fresh,
+      ...(typeof t.markers_normal === "boolean" ? { markersNormal: t.markers_normal } : {}),
+      path: at,
+    };
   });
 
   errors.push(...mixedUnits(lesions, timePoints));
@@ -272,14 +374,21 @@ export function readAssessments(spec: InputSpec, raw: unknown): ReadOutcome {
 
 /** Every measurement of one kind (length, ...) must use the unit the series first used for that kind. */
 function mixedUnits(lesions: BaselineLesionData[], timePoints: TimePointData[]): DataProblem[] {
-  const all = [...lesions.flatMap((l) => Object.values(l.measures)), ...timePoints.flatMap((t) => t.lesions.flatMap((l) => Object.values(l.measures)))];
+  const all = [
+    ...lesions.flatMap((l) => Object.values(l.measures)),
+    ...timePoints.flatMap((t) => t.lesions.flatMap((l) => Object.values(l.measures))),
+  ];
   const first = new Map<string, Measure>();
   const out: DataProblem[] = [];
   for (const m of all) {
     const kind = dimensionKey(m.unit) ?? m.unit;
     const f = first.get(kind);
     if (!f) first.set(kind, m);
-    else if (f.unit !== m.unit) out.push({ path: `${m.path}.unit`, message: `"${m.unit}" differs from "${f.unit}" used at ${f.path}: give every measurement of a series in one unit` });
+    else if (f.unit !== m.unit)
+      out.push({
+        path: `${m.path}.unit`,
+        message: `"${m.unit}" differs from "${f.unit}" used at ${f.path}: give every measurement of a series in one unit`,
+      });
   }
   return out;
 }

@@ -74,7 +74,11 @@ export function variable(vars: Record<string, Val>, name: string): Val {
 }
 
 /** The category of one change: the first condition that holds, else `otherwise`; undecided after an unknown one. */
-function categorise(ctx: EvalCtx, spec: LesionSpec, vars: Record<string, Val>): { chosen: LesionCategory | null; steps: Step[]; missing: string[] } {
+function categorise(
+  ctx: EvalCtx,
+  spec: LesionSpec,
+  vars: Record<string, Val>,
+): { chosen: LesionCategory | null; steps: Step[]; missing: string[] } {
   const saved = ctx.steps;
   ctx.steps = [];
   try {
@@ -86,7 +90,11 @@ function categorise(ctx: EvalCtx, spec: LesionSpec, vars: Record<string, Val>): 
       if (v.t === "bool" && v.v) return { chosen: missing.length ? null : c, steps: ctx.steps, missing };
       if (v.t === "unknown") missing.push(...v.missing);
     }
-    return { chosen: missing.length ? null : (spec.categories.find((c) => !c.when) ?? null), steps: ctx.steps, missing: [...new Set(missing)] };
+    return {
+      chosen: missing.length ? null : (spec.categories.find((c) => !c.when) ?? null),
+      steps: ctx.steps,
+      missing: [...new Set(missing)],
+    };
   } finally {
     ctx.steps = saved;
   }
@@ -123,19 +131,50 @@ export function lesionChanges(
       const source = measured ? "measured" : value ? "too_small_default" : "not_measured";
       const ref = spec.reference === "baseline" ? f.baseline : f.nadir;
       const refText = `${spec.reference} ${show(ref)}`;
-      const base = { id: f.lesion.id, organ: f.lesion.organ, role: roles.get(f.lesion.id) ?? null, value: value?.toString() ?? null, source, unit: spec.unit, reference: spec.reference, referenceValue: ref.toString() } as const;
+      const base = {
+        id: f.lesion.id,
+        organ: f.lesion.organ,
+        role: roles.get(f.lesion.id) ?? null,
+        value: value?.toString() ?? null,
+        source,
+        unit: spec.unit,
+        reference: spec.reference,
+        referenceValue: ref.toString(),
+      } as const;
       if (value && value.lessThan(f.nadir)) f.nadir = value;
       if (!value) {
-        const where = entry ? `${entry.path}.${spec.field}` : `${tp.path}.lesions[?(@.id==${JSON.stringify(f.lesion.id)})].${spec.field}`;
-        return { ...base, change: null, category: null, label: null, steps: [], missing: [where], explanation: `${f.lesion.id}: ${spec.field} not measured on ${tp.date} (${refText})` };
+        const where = entry
+          ? `${entry.path}.${spec.field}`
+          : `${tp.path}.lesions[?(@.id==${JSON.stringify(f.lesion.id)})].${spec.field}`;
+        return {
+          ...base,
+          change: null,
+          category: null,
+          label: null,
+          steps: [],
+          missing: [where],
+          explanation: `${f.lesion.id}: ${spec.field} not measured on ${tp.date} (${refText})`,
+        };
       }
       const shown = `${show(value)}${source === "too_small_default" ? " (too small to measure, default)" : ""}`;
       if (ref.isZero()) {
-        return { ...base, change: null, category: null, label: null, steps: [], missing: [], explanation: `${f.lesion.id}: ${shown} vs ${refText}: a change in % of 0 is undefined` };
+        return {
+          ...base,
+          change: null,
+          category: null,
+          label: null,
+          steps: [],
+          missing: [],
+          explanation: `${f.lesion.id}: ${shown} vs ${refText}: a change in % of 0 is undefined`,
+        };
       }
       const change = value.minus(ref).times(100).div(ref);
       const { chosen, steps, missing } = categorise(ctx, spec, { change: { t: "qty", v: change, unit: "%" } });
-      const how = chosen ? (chosen.rule ? `${chosen.rule} → ${chosen.label}` : `otherwise → ${chosen.label}`) : `undecided (missing: ${missing.join(", ")})`;
+      const how = chosen
+        ? chosen.rule
+          ? `${chosen.rule} → ${chosen.label}`
+          : `otherwise → ${chosen.label}`
+        : `undecided (missing: ${missing.join(", ")})`;
       return {
         ...base,
         change: change.toFixed(),

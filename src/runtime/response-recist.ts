@@ -13,7 +13,16 @@ import { overallResponse } from "./recist-response.js";
 import { assessTimePoints } from "./recist-timepoints.js";
 import { bestOverallResponse, type BorResult } from "./recist-bor.js";
 import { validateRecistData } from "./recist-validate.js";
-import type { Assessment, BaselineLesion, NewLesionStatus, NonTargetResponse, OverallResponse, RecistBaseline, TargetMeasurement, TargetResponse } from "./recist-types.js";
+import type {
+  Assessment,
+  BaselineLesion,
+  NewLesionStatus,
+  NonTargetResponse,
+  OverallResponse,
+  RecistBaseline,
+  TargetMeasurement,
+  TargetResponse,
+} from "./recist-types.js";
 import type { AssessmentsData, BaselineLesionData, Measure } from "./response-input.js";
 import type { LesionRole } from "./response-lesions.js";
 
@@ -93,11 +102,21 @@ const measureOf = (node: boolean) => (node ? "short_axis" : "longest_diameter");
 /** The lesion as the RECIST library takes it: the short axis of a node, the longest diameter otherwise, in mm. */
 function libraryLesion(l: BaselineLesionData): BaselineLesion {
   const m = l.measures[measureOf(l.node)];
-  return { id: l.id, organ: l.organ, isNode: l.node, diameterMm: m ? mmText(m) : null, ...(l.measurable !== undefined ? { measurable: l.measurable } : {}) };
+  return {
+    id: l.id,
+    organ: l.organ,
+    isNode: l.node,
+    diameterMm: m ? mmText(m) : null,
+    ...(l.measurable !== undefined ? { measurable: l.measurable } : {}),
+  };
 }
 
 /** Targets flagged by the data and checked against §4.2, or RECIST's default proposal. */
-function chooseTargets(data: AssessmentsData, errors: DataProblem[], warnings: DataProblem[]): { baseline: RecistBaseline; report: BaselineReport; roles: Map<string, LesionRole> } {
+function chooseTargets(
+  data: AssessmentsData,
+  errors: DataProblem[],
+  warnings: DataProblem[],
+): { baseline: RecistBaseline; report: BaselineReport; roles: Map<string, LesionRole> } {
   const lesions = data.baseline.lesions;
   const lib = new Map(lesions.map((l) => [l.id, libraryLesion(l)]));
   const given = lesions.some((l) => l.target !== undefined);
@@ -107,7 +126,11 @@ function chooseTargets(data: AssessmentsData, errors: DataProblem[], warnings: D
   if (given) {
     targets = lesions.filter((l) => l.target === true);
     const unmeasured = new Set(targets.filter((t) => lib.get(t.id)?.diameterMm === null));
-    for (const t of unmeasured) errors.push({ path: `${t.path}.${measureOf(t.node)}`, message: `target "${t.id}" needs its ${t.node ? "short axis (RECIST measures nodes by it)" : "longest diameter"} at baseline` });
+    for (const t of unmeasured)
+      errors.push({
+        path: `${t.path}.${measureOf(t.node)}`,
+        message: `target "${t.id}" needs its ${t.node ? "short axis (RECIST measures nodes by it)" : "longest diameter"} at baseline`,
+      });
     const check = selectTargets(targets.map((t) => lib.get(t.id)!));
     for (const v of check.violations) {
       // The library locates problems in the array it was given ($.targets[i]); map them back to the input.
@@ -115,7 +138,10 @@ function chooseTargets(data: AssessmentsData, errors: DataProblem[], warnings: D
       const lesion = m ? targets[Number(m[1])] : undefined;
       // A target without its measurement was reported above; "not measurable" would only repeat it.
       if (lesion && unmeasured.has(lesion) && v.code === "not-measurable") continue;
-      errors.push({ path: lesion ? `${lesion.path}${m![2]}` : "$.baseline.lesions", message: `${v.message} (RECIST 1.1 §4.2)` });
+      errors.push({
+        path: lesion ? `${lesion.path}${m![2]}` : "$.baseline.lesions",
+        message: `${v.message} (RECIST 1.1 §4.2)`,
+      });
     }
     nonTargets = lesions.filter((l) => l.target === false);
     explanation = `targets as given: ${check.explanation}`;
@@ -126,23 +152,60 @@ function chooseTargets(data: AssessmentsData, errors: DataProblem[], warnings: D
     nonTargets = lesions.filter((l) => !ids.has(l.id));
     explanation = `RECIST 1.1 default selection: ${p.explanation}`;
   }
-  if (targets.length === 0) errors.push({ path: "$.baseline.lesions", message: "no target lesion: RECIST 1.1 Table 1 needs measurable target disease (flag a measurable lesion \"target\": true)" });
+  if (targets.length === 0)
+    errors.push({
+      path: "$.baseline.lesions",
+      message:
+        'no target lesion: RECIST 1.1 Table 1 needs measurable target disease (flag a measurable lesion "target": true)',
+    });
   const roles = new Map<string, LesionRole>();
   const report: BaselineLesionReport[] = lesions.map((l) => {
     const c = categoriseLesion(lib.get(l.id)!);
-    const role: Exclude<LesionRole, null> = targets.includes(l) ? "target" : c.category === "normal_node" ? "not_recorded" : "non_target";
-    if (role === "not_recorded" && given) warnings.push({ path: l.path, message: `${c.explanation} (RECIST 1.1 §3.1.1); it is not followed` });
+    const role: Exclude<LesionRole, null> = targets.includes(l)
+      ? "target"
+      : c.category === "normal_node"
+        ? "not_recorded"
+        : "non_target";
+    if (role === "not_recorded" && given)
+      warnings.push({ path: l.path, message: `${c.explanation} (RECIST 1.1 §3.1.1); it is not followed` });
     roles.set(l.id, role);
-    return { id: l.id, organ: l.organ, node: l.node, role, diameterMm: lib.get(l.id)!.diameterMm, explanation: c.explanation };
+    return {
+      id: l.id,
+      organ: l.organ,
+      node: l.node,
+      role,
+      diameterMm: lib.get(l.id)!.diameterMm,
+      explanation: c.explanation,
+    };
   });
-  const recorded = (ls: BaselineLesionData[]) => ls.filter((l) => roles.get(l.id) !== "not_recorded").map((l) => lib.get(l.id)!);
-  const baseline: RecistBaseline = { date: data.baseline.date, targets: recorded(targets), nonTargets: recorded(nonTargets) };
+  const recorded = (ls: BaselineLesionData[]) =>
+    ls.filter((l) => roles.get(l.id) !== "not_recorded").map((l) => lib.get(l.id)!);
+  const baseline: RecistBaseline = {
+    date: data.baseline.date,
+    targets: recorded(targets),
+    nonTargets: recorded(nonTargets),
+  };
   const sum = sumBaseline(baseline.targets)?.toString() ?? "0";
-  return { baseline, roles, report: { date: data.baseline.date, selection: given ? "given" : "proposed", lesions: report, sumMm: sum, explanation } };
+  return {
+    baseline,
+    roles,
+    report: {
+      date: data.baseline.date,
+      selection: given ? "given" : "proposed",
+      lesions: report,
+      sumMm: sum,
+      explanation,
+    },
+  };
 }
 
 /** The time points in the RECIST library's form; statuses and measurements are checked against each lesion's role. */
-function libraryAssessments(data: AssessmentsData, roles: Map<string, LesionRole>, errors: DataProblem[], warnings: DataProblem[]): Assessment[] {
+function libraryAssessments(
+  data: AssessmentsData,
+  roles: Map<string, LesionRole>,
+  errors: DataProblem[],
+  warnings: DataProblem[],
+): Assessment[] {
   const node = new Map(data.baseline.lesions.map((l) => [l.id, l.node]));
   return data.timePoints.map((tp) => {
     const targets: TargetMeasurement[] = [];
@@ -151,19 +214,48 @@ function libraryAssessments(data: AssessmentsData, roles: Map<string, LesionRole
       const role = roles.get(e.id);
       const isNode = node.get(e.id) === true;
       if (role === "target") {
-        if (e.status !== undefined) errors.push({ path: `${e.path}.status`, message: `"${e.id}" is a target: give its ${measureOf(isNode)} (0 mm if it disappeared), or leave it out if it was not assessed` });
+        if (e.status !== undefined)
+          errors.push({
+            path: `${e.path}.status`,
+            message: `"${e.id}" is a target: give its ${measureOf(isNode)} (0 mm if it disappeared), or leave it out if it was not assessed`,
+          });
         const m = e.measures[measureOf(isNode)];
-        if (!m && !e.tooSmall && isNode && e.measures.longest_diameter) warnings.push({ path: e.path, message: `target node "${e.id}" has a longest diameter but no short axis: RECIST follows nodes by the short axis, so it counts as not assessed` });
-        targets.push(e.tooSmall ? { id: e.id, diameterMm: null, tooSmallToMeasure: true } : { id: e.id, diameterMm: m ? mmText(m) : null });
+        if (!m && !e.tooSmall && isNode && e.measures.longest_diameter)
+          warnings.push({
+            path: e.path,
+            message: `target node "${e.id}" has a longest diameter but no short axis: RECIST follows nodes by the short axis, so it counts as not assessed`,
+          });
+        targets.push(
+          e.tooSmall
+            ? { id: e.id, diameterMm: null, tooSmallToMeasure: true }
+            : { id: e.id, diameterMm: m ? mmText(m) : null },
+        );
       } else if (role === "non_target") {
-        if (e.status === undefined) errors.push({ path: `${e.path}.status`, message: `"${e.id}" is a non-target: give its status (absent, present, unequivocal_progression or not_evaluated)` });
+        if (e.status === undefined)
+          errors.push({
+            path: `${e.path}.status`,
+            message: `"${e.id}" is a non-target: give its status (absent, present, unequivocal_progression or not_evaluated)`,
+          });
         else nonTargets.push({ id: e.id, status: e.status });
       } else if (e.status !== undefined && e.status !== "absent") {
-        warnings.push({ path: `${e.path}.status`, message: `"${e.id}" was a normal node at baseline and is not followed; a node that became pathological is reported as a new lesion` });
+        warnings.push({
+          path: `${e.path}.status`,
+          message: `"${e.id}" was a normal node at baseline and is not followed; a node that became pathological is reported as a new lesion`,
+        });
       }
     }
-    const newLesions = tp.newLesions.map((n) => ({ id: n.id, unequivocal: n.unequivocal, ...(n.organ !== undefined ? { organ: n.organ } : {}) }));
-    return { date: tp.date, targets, nonTargets, newLesions, ...(tp.markersNormal !== undefined ? { markersNormal: tp.markersNormal } : {}) };
+    const newLesions = tp.newLesions.map((n) => ({
+      id: n.id,
+      unequivocal: n.unequivocal,
+      ...(n.organ !== undefined ? { organ: n.organ } : {}),
+    }));
+    return {
+      date: tp.date,
+      targets,
+      nonTargets,
+      newLesions,
+      ...(tp.markersNormal !== undefined ? { markersNormal: tp.markersNormal } : {}),
+    };
   });
 }
 
@@ -174,14 +266,23 @@ function libraryAssessments(data: AssessmentsData, roles: Map<string, LesionRole
  * anchor the protocol measures stable disease from) the time points are still assessed
  * but the best overall response is not: it says which date is missing.
  */
-export function runRecist(settings: RecistSettings, data: AssessmentsData, anchors: Record<string, TimePoint>, errors: DataProblem[], warnings: DataProblem[]): RecistOutcome | null {
+export function runRecist(
+  settings: RecistSettings,
+  data: AssessmentsData,
+  anchors: Record<string, TimePoint>,
+  errors: DataProblem[],
+  warnings: DataProblem[],
+): RecistOutcome | null {
   const { baseline, report, roles } = chooseTargets(data, errors, warnings);
   const assessments = libraryAssessments(data, roles, errors, warnings);
   if (errors.length) return null;
   const issues = validateRecistData(baseline, assessments);
   // The checks of response-input.ts cover the library's; a disagreement is a bug, not bad data.
   const libErrors = issues.filter((i) => i.severity === "error");
-  if (libErrors.length) throw new Error(`RECIST validation disagrees with the assessments reader: ${libErrors.map((i) => `${i.path}: ${i.message}`).join("; ")}`);
+  if (libErrors.length)
+    throw new Error(
+      `RECIST validation disagrees with the assessments reader: ${libErrors.map((i) => `${i.path}: ${i.message}`).join("; ")}`,
+    );
   const results = assessTimePoints(baseline, assessments, { tooSmallToMeasureMm: settings.tooSmallToMeasureMm });
 
   const sd = settings.stableDiseaseMinimum;
@@ -192,16 +293,40 @@ export function runRecist(settings: RecistSettings, data: AssessmentsData, ancho
     // The protocol's stable-disease anchor is the start of treatment (RECIST 1.1 §4.6), which §3.2 dates the baseline from.
     const start = anchorTp.kind === "date" ? anchorTp.date : anchorTp.dateTime.toPlainDate();
     const days = calendarDays(parseDate(data.baseline.date)!, start);
-    if (days > 28) warnings.push({ path: "$.baseline.date", message: `baseline ${data.baseline.date} is ${days} days before ${sd.anchor} ${referenceDate}: RECIST 1.1 §3.2 asks for baseline imaging no more than 4 weeks before treatment` });
-    if (days < 0) warnings.push({ path: "$.baseline.date", message: `baseline ${data.baseline.date} is after ${sd.anchor} ${referenceDate}: RECIST 1.1 takes the baseline before treatment` });
+    if (days > 28)
+      warnings.push({
+        path: "$.baseline.date",
+        message: `baseline ${data.baseline.date} is ${days} days before ${sd.anchor} ${referenceDate}: RECIST 1.1 §3.2 asks for baseline imaging no more than 4 weeks before treatment`,
+      });
+    if (days < 0)
+      warnings.push({
+        path: "$.baseline.date",
+        message: `baseline ${data.baseline.date} is after ${sd.anchor} ${referenceDate}: RECIST 1.1 takes the baseline before treatment`,
+      });
   }
   let bor: BorReport | null = null;
   let borResult: BorResult | null = null;
   if (referenceDate !== null) {
-    const opts = { confirmation: settings.confirmation, maxNeBetween: settings.maxNotEvaluableBetween, sdMinimumDays: sd?.days ?? 0, referenceDate };
-    borResult = bestOverallResponse(results.map((t) => ({ date: t.date, response: t.response, reappearance: t.reappearance })), opts);
+    const opts = {
+      confirmation: settings.confirmation,
+      maxNeBetween: settings.maxNotEvaluableBetween,
+      sdMinimumDays: sd?.days ?? 0,
+      referenceDate,
+    };
+    borResult = bestOverallResponse(
+      results.map((t) => ({ date: t.date, response: t.response, reappearance: t.reappearance })),
+      opts,
+    );
     const { timePoints: _notes, ...rest } = borResult;
-    bor = { ...rest, confirmationRequired: settings.confirmation.required, minIntervalDays: settings.confirmation.minIntervalDays, maxNotEvaluableBetween: settings.maxNotEvaluableBetween, sdMinimumDays: opts.sdMinimumDays, referenceDate, referenceAnchor: sd?.anchor ?? null };
+    bor = {
+      ...rest,
+      confirmationRequired: settings.confirmation.required,
+      minIntervalDays: settings.confirmation.minIntervalDays,
+      maxNotEvaluableBetween: settings.maxNotEvaluableBetween,
+      sdMinimumDays: opts.sdMinimumDays,
+      referenceDate,
+      referenceAnchor: sd?.anchor ?? null,
+    };
   }
   const timePoints = new Map<string, RecistTimePoint>();
   for (const r of results) {
@@ -210,7 +335,8 @@ export function runRecist(settings: RecistSettings, data: AssessmentsData, ancho
     timePoints.set(r.date, {
       response: r.response,
       table1Response: r.table1Response,
-      decidedBy: backDated ?? `Table 1: ${overallResponse(r.target.response, r.nonTarget.response, r.newLesions.status).row}`,
+      decidedBy:
+        backDated ?? `Table 1: ${overallResponse(r.target.response, r.nonTarget.response, r.newLesions.status).row}`,
       sumMm: r.target.sum.sumMm,
       measuredSumMm: r.target.sum.measuredSumMm,
       baselineSumMm: r.target.baselineSumMm,

@@ -18,10 +18,30 @@ import { catchDataErrors } from "./eligibility.js";
 import { RECIST_THRESHOLDS } from "./recist-types.js";
 import { readAssessments, type InputSpec } from "./response-input.js";
 import { lesionChanges, type LesionChange, type LesionRole, type LesionSpec } from "./response-lesions.js";
-import { runRecist, type BaselineReport, type BorReport, type RecistSettings, type RecistTimePoint } from "./response-recist.js";
+import {
+  runRecist,
+  type BaselineReport,
+  type BorReport,
+  type RecistSettings,
+  type RecistTimePoint,
+} from "./response-recist.js";
 
-export { variable, showPercent, type CategoryRule, type LesionCategory, type LesionChange, type LesionRole, type LesionSpec } from "./response-lesions.js";
-export type { BaselineLesionReport, BaselineReport, BorReport, RecistSettings, RecistTimePoint } from "./response-recist.js";
+export {
+  variable,
+  showPercent,
+  type CategoryRule,
+  type LesionCategory,
+  type LesionChange,
+  type LesionRole,
+  type LesionSpec,
+} from "./response-lesions.js";
+export type {
+  BaselineLesionReport,
+  BaselineReport,
+  BorReport,
+  RecistSettings,
+  RecistTimePoint,
+} from "./response-recist.js";
 export type { LengthInput } from "./response-input.js";
 
 /** Everything the evaluation needs from the protocol. */
@@ -50,7 +70,13 @@ export interface ResponseResult {
   /** RECIST's baseline (targets, non-targets, sum); null when the protocol does not use RECIST. */
   baseline: BaselineReport | null;
   /** How the protocol defines the lesion-level response; null when it does not. */
-  lesionResponse: { records: string; field: string; unit: string; reference: "baseline" | "nadir"; categories: { name: string; label: string; rule: string | null }[] } | null;
+  lesionResponse: {
+    records: string;
+    field: string;
+    unit: string;
+    reference: "baseline" | "nadir";
+    categories: { name: string; label: string; rule: string | null }[];
+  } | null;
   /** In date order. */
   timePoints: TimePointReport[];
   /** Best overall response; null when RECIST is not used or its reference date is missing. */
@@ -90,7 +116,9 @@ export function evaluateResponseSpec(spec: ResponseSpec, raw: unknown, options: 
     if (errors.length) return { ok: false, errors };
     const roles = recist?.roles ?? new Map<string, LesionRole>();
     const tooSmall = spec.recist?.tooSmallToMeasureMm ?? RECIST_THRESHOLDS.tooSmallToMeasureMm;
-    const lesions = spec.lesion ? lesionChanges(spec.lesion, data, anchors.anchors, roles, tooSmall) : data.timePoints.map(() => []);
+    const lesions = spec.lesion
+      ? lesionChanges(spec.lesion, data, anchors.anchors, roles, tooSmall)
+      : data.timePoints.map(() => []);
     const l = spec.lesion;
     return {
       ok: true,
@@ -98,8 +126,21 @@ export function evaluateResponseSpec(spec: ResponseSpec, raw: unknown, options: 
         protocol: spec.protocol,
         anchors: anchors.shown,
         baseline: recist?.baseline ?? null,
-        lesionResponse: l ? { records: l.records, field: l.field, unit: l.unit, reference: l.reference, categories: l.categories.map((c) => ({ name: c.name, label: c.label, rule: c.rule })) } : null,
-        timePoints: data.timePoints.map((tp, i) => ({ date: tp.date, cycle: tp.cycle, recist: recist?.timePoints.get(tp.date) ?? null, lesions: lesions[i] ?? [] })),
+        lesionResponse: l
+          ? {
+              records: l.records,
+              field: l.field,
+              unit: l.unit,
+              reference: l.reference,
+              categories: l.categories.map((c) => ({ name: c.name, label: c.label, rule: c.rule })),
+            }
+          : null,
+        timePoints: data.timePoints.map((tp, i) => ({
+          date: tp.date,
+          cycle: tp.cycle,
+          recist: recist?.timePoints.get(tp.date) ?? null,
+          lesions: lesions[i] ?? [],
+        })),
         bor: recist?.bor ?? null,
         missing: recist?.missing ?? [],
         warnings,

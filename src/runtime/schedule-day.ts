@@ -85,7 +85,14 @@ export function treatmentDay(day: NonNullable<ScheduleSpec["day"]>): TreatmentDa
     const start = st.get(s.name) ?? null;
     const lasting = rangeOf(s.lasting);
     const end = start && lasting ? { min: start.min.plus(lasting.min), max: start.max.plus(lasting.max) } : null;
-    const order = s.timing.kind === "before" ? `before ${s.timing.step}` : start ? null : s.timing.kind === "after" ? `after ${s.timing.step}` : null;
+    const order =
+      s.timing.kind === "before"
+        ? `before ${s.timing.step}`
+        : start
+          ? null
+          : s.timing.kind === "after"
+            ? `after ${s.timing.step}`
+            : null;
     return { name: s.name, label: s.label, start, order, lasting, end };
   });
   const timed = rows.filter((r) => r.start);
@@ -93,7 +100,10 @@ export function treatmentDay(day: NonNullable<ScheduleSpec["day"]>): TreatmentDa
   if (timed.length) {
     const first = Decimal.min(...timed.map((r) => r.start!.min));
     const ends = timed.map((r) => r.end ?? r.start!);
-    computed = { min: Decimal.max(...ends.map((e) => e.min)).minus(first), max: Decimal.max(...ends.map((e) => e.max)).minus(first) };
+    computed = {
+      min: Decimal.max(...ends.map((e) => e.min)).minus(first),
+      max: Decimal.max(...ends.map((e) => e.max)).minus(first),
+    };
   }
   const stated = rangeOf(day.total);
   let note: string | null = null;
@@ -101,7 +111,14 @@ export function treatmentDay(day: NonNullable<ScheduleSpec["day"]>): TreatmentDa
     note = `the timed steps add up to ${formatRange(shown(computed)!)}, outside the stated total of ${formatRange(shown(stated)!)}; the stated total is kept`;
   return {
     label: day.label,
-    steps: rows.map((r) => ({ name: r.name, label: r.label, start: shown(r.start), order: r.order, lasting: shown(r.lasting), end: shown(r.end) })),
+    steps: rows.map((r) => ({
+      name: r.name,
+      label: r.label,
+      start: shown(r.start),
+      order: r.order,
+      lasting: shown(r.lasting),
+      end: shown(r.end),
+    })),
     stated: shown(stated),
     computed: shown(computed),
     note,

@@ -13,8 +13,7 @@ import { Decimal } from "./decimal.js";
 
 /** A point in time: a calendar date, or a local date-time (no zone, no offset). */
 export type TimePoint =
-  | { kind: "date"; date: Temporal.PlainDate }
-  | { kind: "datetime"; dateTime: Temporal.PlainDateTime };
+  { kind: "date"; date: Temporal.PlainDate } | { kind: "datetime"; dateTime: Temporal.PlainDateTime };
 
 /** The UCUM duration units a protocol may use (after aliases: years → a, months → mo…). */
 export type DurationUnit = "min" | "h" | "d" | "wk" | "mo" | "a";
@@ -53,7 +52,14 @@ export function parseDateTime(text: string): Temporal.PlainDateTime | null {
   if (!m) return null;
   try {
     return Temporal.PlainDateTime.from(
-      { year: +m[1]!, month: +m[2]!, day: +m[3]!, hour: +m[4]!, minute: +m[5]!, second: m[6] === undefined ? 0 : +m[6] },
+      {
+        year: +m[1]!,
+        month: +m[2]!,
+        day: +m[3]!,
+        hour: +m[4]!,
+        minute: +m[5]!,
+        second: m[6] === undefined ? 0 : +m[6],
+      },
       { overflow: "reject" },
     );
   } catch {
@@ -75,7 +81,8 @@ const MINUTES: Readonly<Record<"min" | "h" | "d", number>> = { min: 1, h: 60, d:
 
 /** A whole number as a JS integer; RangeError for fractions or absurd sizes. */
 function whole(amount: Decimal, unit: string): number {
-  if (!amount.isInteger()) throw new RangeError(`a duration in "${unit}" must be a whole number (got ${amount.toString()})`);
+  if (!amount.isInteger())
+    throw new RangeError(`a duration in "${unit}" must be a whole number (got ${amount.toString()})`);
   const n = amount.toNumber();
   if (!Number.isSafeInteger(n)) throw new RangeError(`duration ${amount.toString()} ${unit} is out of range`);
   return n;
@@ -137,7 +144,8 @@ function timeKey(tp: TimePoint): number[] {
  * Throws RangeError if `at` precedes `birth` (a data error, not an age).
  */
 export function ageInYears(birth: Temporal.PlainDate, at: Temporal.PlainDate): number {
-  if (Temporal.PlainDate.compare(at, birth) < 0) throw new RangeError(`date ${at.toString()} precedes birth ${birth.toString()}`);
+  if (Temporal.PlainDate.compare(at, birth) < 0)
+    throw new RangeError(`date ${at.toString()} precedes birth ${birth.toString()}`);
   const leapBirthday = birth.month === 2 && birth.day === 29 && !at.inLeapYear;
   const [bm, bd] = leapBirthday ? [3, 1] : [birth.month, birth.day];
   const reached = at.month > bm || (at.month === bm && at.day >= bd);
@@ -177,13 +185,19 @@ const le = (a: TimePoint, b: TimePoint): boolean => compareTime(a, b) <= 0;
  */
 export function withinBefore(subject: TimePoint, amount: Duration, anchor: TimePoint): WindowResult {
   const low = shift(anchor, amount, -1);
-  return { result: le(low, subject) && le(subject, anchor), bounds: { low: formatTimePoint(low), high: formatTimePoint(anchor) } };
+  return {
+    result: le(low, subject) && le(subject, anchor),
+    bounds: { low: formatTimePoint(low), high: formatTimePoint(anchor) },
+  };
 }
 
 /** `subject within amount after anchor`: anchor ≤ subject ≤ anchor + amount, both ends included. */
 export function withinAfter(subject: TimePoint, amount: Duration, anchor: TimePoint): WindowResult {
   const high = shift(anchor, amount, 1);
-  return { result: le(anchor, subject) && le(subject, high), bounds: { low: formatTimePoint(anchor), high: formatTimePoint(high) } };
+  return {
+    result: le(anchor, subject) && le(subject, high),
+    bounds: { low: formatTimePoint(anchor), high: formatTimePoint(high) },
+  };
 }
 
 /** `subject at least amount before anchor`: subject ≤ anchor − amount (exactly `amount` earlier qualifies). */
@@ -200,5 +214,8 @@ export function atLeastAfter(subject: TimePoint, amount: Duration, anchor: TimeP
 
 /** `subject between low and high`: low ≤ subject ≤ high, both ends included. */
 export function between(subject: TimePoint, low: TimePoint, high: TimePoint): WindowResult {
-  return { result: le(low, subject) && le(subject, high), bounds: { low: formatTimePoint(low), high: formatTimePoint(high) } };
+  return {
+    result: le(low, subject) && le(subject, high),
+    bounds: { low: formatTimePoint(low), high: formatTimePoint(high) },
+  };
 }

@@ -75,12 +75,21 @@ function decimalOf(x: unknown): Decimal | null {
  * `normalizePatient`, after the checks it does not make: a quantity without its unit,
  * and (for `nonNegative` elements) a negative value. Paths are given under `at`.
  */
-function readElements(dict: DictElement[], raw: Obj, at: string, p: Problems, nonNegative: ReadonlySet<string> = new Set()): Record<string, Val> {
+function readElements(
+  dict: DictElement[],
+  raw: Obj,
+  at: string,
+  p: Problems,
+  nonNegative: ReadonlySet<string> = new Set(),
+): Record<string, Val> {
   const copy: Obj = { ...raw };
   const known = new Set(dict.map((el) => el.name));
   for (const k of Object.keys(raw).sort()) {
     if (known.has(k)) continue;
-    p.warnings.push({ path: `${at}${jsonPath([k]).slice(1)}`, message: `"${k}" is not read by the toxicity rules and was ignored` });
+    p.warnings.push({
+      path: `${at}${jsonPath([k]).slice(1)}`,
+      message: `"${k}" is not read by the toxicity rules and was ignored`,
+    });
     delete copy[k];
   }
   for (const el of dict) {
@@ -88,7 +97,10 @@ function readElements(dict: DictElement[], raw: Obj, at: string, p: Problems, no
     if (v === null || v === undefined || el.type !== "decimal" || !el.unit) continue;
     const path = `${at}${jsonPath([el.name]).slice(1)}`;
     if (!isObject(v) || typeof v.unit !== "string") {
-      p.errors.push({ path, message: `${el.name} is a quantity: give its unit, e.g. {"value": ${isObject(v) ? "…" : JSON.stringify(v)}, "unit": "${el.unit}"}` });
+      p.errors.push({
+        path,
+        message: `${el.name} is a quantity: give its unit, e.g. {"value": ${isObject(v) ? "…" : JSON.stringify(v)}, "unit": "${el.unit}"}`,
+      });
       delete copy[el.name];
       continue;
     }
@@ -99,7 +111,11 @@ function readElements(dict: DictElement[], raw: Obj, at: string, p: Problems, no
       continue;
     }
     for (const k of Object.keys(v).sort())
-      if (!QUANTITY_KEYS.has(k)) p.warnings.push({ path: `${path}${jsonPath([k]).slice(1)}`, message: `"${k}" is not read here${k === "baseline" ? ': give pre-treatment values in "baseline" at the top level' : ""}` });
+      if (!QUANTITY_KEYS.has(k))
+        p.warnings.push({
+          path: `${path}${jsonPath([k]).slice(1)}`,
+          message: `"${k}" is not read here${k === "baseline" ? ': give pre-treatment values in "baseline" at the top level' : ""}`,
+        });
   }
   const norm = normalizePatient(dict, [], copy);
   const move = (x: DataProblem): DataProblem => ({ path: at + x.path.slice(1), message: x.message });
@@ -123,14 +139,19 @@ interface Cycle {
 /** `cycles`: every cycle given, numbered 1, 2, … in order, dates strictly increasing. */
 function readCycles(spec: ToxicitySpec, raw: unknown, p: Problems): Cycle[] {
   if (raw === undefined || raw === null) {
-    p.errors.push({ path: "$.cycles", message: "required: the cycles given so far, in order ([] before the first cycle)" });
+    p.errors.push({
+      path: "$.cycles",
+      message: "required: the cycles given so far, in order ([] before the first cycle)",
+    });
     return [];
   }
   if (!Array.isArray(raw)) {
     p.errors.push({ path: "$.cycles", message: "must be a list of the cycles given so far" });
     return [];
   }
-  const doseFields = new Map(spec.dosimetry.map((r) => [r.name, new Set(spec.organs.filter((o) => o.records === r.name).map((o) => o.field))]));
+  const doseFields = new Map(
+    spec.dosimetry.map((r) => [r.name, new Set(spec.organs.filter((o) => o.records === r.name).map((o) => o.field))]),
+  );
   let last: { date: PlainDate; index: number } | null = null;
   return raw.map((c: unknown, i): Cycle => {
     const at = `$.cycles[${i}]`;
@@ -139,22 +160,38 @@ function readCycles(spec: ToxicitySpec, raw: unknown, p: Problems): Cycle[] {
       p.errors.push({ path: at, message: 'a cycle is an object: {"cycle": 1, "date": "YYYY-MM-DD", …}' });
       return cycle;
     }
-    if (c.cycle === undefined || c.cycle === null) p.errors.push({ path: `${at}.cycle`, message: `required: the cycle number (${i + 1} here)` });
-    else if (typeof c.cycle !== "number" || !Number.isInteger(c.cycle) || c.cycle < 1) p.errors.push({ path: `${at}.cycle`, message: `${JSON.stringify(c.cycle)} is not a cycle number (1, 2, …)` });
+    if (c.cycle === undefined || c.cycle === null)
+      p.errors.push({ path: `${at}.cycle`, message: `required: the cycle number (${i + 1} here)` });
+    else if (typeof c.cycle !== "number" || !Number.isInteger(c.cycle) || c.cycle < 1)
+      p.errors.push({ path: `${at}.cycle`, message: `${JSON.stringify(c.cycle)} is not a cycle number (1, 2, …)` });
     else if (c.cycle !== i + 1)
-      p.errors.push({ path: `${at}.cycle`, message: `cycles out of order: cycle ${c.cycle} is listed at position ${i + 1}; list every cycle given, in order from 1` });
+      p.errors.push({
+        path: `${at}.cycle`,
+        message: `cycles out of order: cycle ${c.cycle} is listed at position ${i + 1}; list every cycle given, in order from 1`,
+      });
     if (c.date !== undefined && c.date !== null) {
       const d = typeof c.date === "string" ? parseDate(c.date) : null;
-      if (!d) p.errors.push({ path: `${at}.date`, message: `${JSON.stringify(c.date)} is not a real date in the form YYYY-MM-DD` });
+      if (!d)
+        p.errors.push({
+          path: `${at}.date`,
+          message: `${JSON.stringify(c.date)} is not a real date in the form YYYY-MM-DD`,
+        });
       else if (last && dateOrder(d, last.date) <= 0)
-        p.errors.push({ path: `${at}.date`, message: `cycles out of order: ${d.toString()} is not after the date of the cycle listed before it (${last.date.toString()}, $.cycles[${last.index}])` });
+        p.errors.push({
+          path: `${at}.date`,
+          message: `cycles out of order: ${d.toString()} is not after the date of the cycle listed before it (${last.date.toString()}, $.cycles[${last.index}])`,
+        });
       else {
         cycle.date = d;
         last = { date: d, index: i };
       }
     }
     for (const k of Object.keys(c).sort())
-      if (k !== "cycle" && k !== "date" && !doseFields.has(k)) p.warnings.push({ path: `${at}${jsonPath([k]).slice(1)}`, message: `"${k}" is not read by the toxicity rules and was ignored` });
+      if (k !== "cycle" && k !== "date" && !doseFields.has(k))
+        p.warnings.push({
+          path: `${at}${jsonPath([k]).slice(1)}`,
+          message: `"${k}" is not read by the toxicity rules and was ignored`,
+        });
     for (const rec of spec.dosimetry) {
       const row = c[rec.name];
       if (row === undefined || row === null) continue;
@@ -168,33 +205,52 @@ function readCycles(spec: ToxicitySpec, raw: unknown, p: Problems): Cycle[] {
       for (const f of doseFields.get(rec.name) ?? []) {
         const v = cycle.rows[rec.name]![f];
         if (v?.t === "qty" && /Sv|\[REM\]/.test(v.unit))
-          p.errors.push({ path: `${rowAt}.${f}.unit`, message: `"${v.unit}" measures an equivalent dose; an organ's absorbed dose is in Gy (Gy, mGy, cGy)` });
+          p.errors.push({
+            path: `${rowAt}.${f}.unit`,
+            message: `"${v.unit}" measures an equivalent dose; an organ's absorbed dose is in Gy (Gy, mGy, cGy)`,
+          });
       }
       // A row that names its own cycle must name this one.
       for (const f of rec.fields ?? []) {
         const v = cycle.rows[rec.name]![f.name];
         if (f.type === "integer" && /^cycle(_number)?$/.test(f.name) && v?.t === "num" && !v.v.eq(i + 1))
-          p.errors.push({ path: `${rowAt}.${f.name}`, message: `says cycle ${v.v.toString()}, but it belongs to cycle ${i + 1}` });
+          p.errors.push({
+            path: `${rowAt}.${f.name}`,
+            message: `says cycle ${v.v.toString()}, but it belongs to cycle ${i + 1}`,
+          });
       }
     }
     return cycle;
   });
 }
 
-const dateOrder = (a: PlainDate, b: PlainDate): number => compareTime({ kind: "date", date: a }, { kind: "date", date: b });
+const dateOrder = (a: PlainDate, b: PlainDate): number =>
+  compareTime({ kind: "date", date: a }, { kind: "date", date: b });
 
 /** `labs` or `baseline`: protocol elements; `labs` may carry its sampling date. */
-function readLabs(spec: ToxicitySpec, raw: unknown, key: "labs" | "baseline", p: Problems): { data: Record<string, Val>; date: PlainDate | null } {
+function readLabs(
+  spec: ToxicitySpec,
+  raw: unknown,
+  key: "labs" | "baseline",
+  p: Problems,
+): { data: Record<string, Val>; date: PlainDate | null } {
   if (raw === undefined || raw === null) return { data: {}, date: null };
   if (!isObject(raw)) {
-    p.errors.push({ path: `$.${key}`, message: `must be an object of laboratory values, e.g. {"platelets": {"value": 180, "unit": "10*9/L", "lln": 150}}` });
+    p.errors.push({
+      path: `$.${key}`,
+      message: `must be an object of laboratory values, e.g. {"platelets": {"value": 180, "unit": "10*9/L", "lln": 150}}`,
+    });
     return { data: {}, date: null };
   }
   let date: PlainDate | null = null;
   const rest: Obj = { ...raw };
   if (key === "labs" && raw.date !== undefined && raw.date !== null) {
     date = typeof raw.date === "string" ? parseDate(raw.date) : null;
-    if (!date) p.errors.push({ path: "$.labs.date", message: `${JSON.stringify(raw.date)} is not a real date in the form YYYY-MM-DD` });
+    if (!date)
+      p.errors.push({
+        path: "$.labs.date",
+        message: `${JSON.stringify(raw.date)} is not a real date in the form YYYY-MM-DD`,
+      });
   }
   if (key === "labs") delete rest.date;
   return { data: readElements(spec.labs, rest, `$.${key}`, p), date };
@@ -203,14 +259,21 @@ function readLabs(spec: ToxicitySpec, raw: unknown, key: "labs" | "baseline", p:
 /** The references an entry's criteria are multiples of. */
 function referencesUsed(entry: CtcaeTermEntry): Set<CtcaeReference> {
   const out = new Set<CtcaeReference>();
-  for (const g of entry.grades) for (const c of g.criteria) for (const b of [c.low, c.high]) if (b?.multipleOf) out.add(b.multipleOf);
+  for (const g of entry.grades)
+    for (const c of g.criteria) for (const b of [c.low, c.high]) if (b?.multipleOf) out.add(b.multipleOf);
   return out;
 }
 
 /** Grade one term from the labs: the value and its references converted exactly into the table's unit. */
-function gradeTerm(g: ToxicitySpec["grades"][number], labs: Record<string, Val>, baseline: Record<string, Val>, p: Problems): GradeInfo {
+function gradeTerm(
+  g: ToxicitySpec["grades"][number],
+  labs: Record<string, Val>,
+  baseline: Record<string, Val>,
+  p: Problems,
+): GradeInfo {
   const v = labs[g.element];
-  if (!v || v.t !== "qty") return { range: null, explanation: `${g.element}: not given`, missing: [`labs.${g.element}`] };
+  if (!v || v.t !== "qty")
+    return { range: null, explanation: `${g.element}: not given`, missing: [`labs.${g.element}`] };
   const entry = g.entry;
   // Terms graded only against references ("1") compare the value with them in its own unit.
   const to = entry.unit === "1" ? v.unit : entry.unit;
@@ -218,7 +281,10 @@ function gradeTerm(g: ToxicitySpec["grades"][number], labs: Record<string, Val>,
   const uses = referencesUsed(entry);
   const input: CtcaeInput = { value: conv(v.v, v.unit) };
   const absent: string[] = [];
-  for (const [ref, given] of [["ULN", v.uln], ["LLN", v.lln]] as const) {
+  for (const [ref, given] of [
+    ["ULN", v.uln],
+    ["LLN", v.lln],
+  ] as const) {
     if (!uses.has(ref)) continue;
     if (given) input[ref === "ULN" ? "uln" : "lln"] = conv(given, v.unit);
     else absent.push(`labs.${g.element}.${ref.toLowerCase()}`);
@@ -226,13 +292,21 @@ function gradeTerm(g: ToxicitySpec["grades"][number], labs: Record<string, Val>,
   if (uses.has("baseline")) {
     const b = baseline[g.element];
     if (b?.t === "qty" && b.v.gt(0)) input.baseline = convert(b.v, b.unit, to, v.molarMass ?? b.molarMass);
-    else if (b?.t === "qty") p.errors.push({ path: `$.baseline.${g.element}.value`, message: `a baseline must be positive to grade ${entry.label} against it` });
+    else if (b?.t === "qty")
+      p.errors.push({
+        path: `$.baseline.${g.element}.value`,
+        message: `a baseline must be positive to grade ${entry.label} against it`,
+      });
     else absent.push(`baseline.${g.element}`);
   }
   const r = gradeCtcae(entry, input);
   // Say how the value reached the table: converted into its unit, or compared in its own unit with its references.
   const how =
-    entry.unit === "1" ? `in ${v.unit}: ` : v.unit !== entry.unit ? `${v.v.toString()} ${v.unit} = ${String(input.value)} ${entry.unit}; ` : "";
+    entry.unit === "1"
+      ? `in ${v.unit}: `
+      : v.unit !== entry.unit
+        ? `${v.v.toString()} ${v.unit} = ${String(input.value)} ${entry.unit}; `
+        : "";
   const explanation = `${how}${r.explanation}`;
   if (r.grade !== null) return { range: [r.grade, r.grade], explanation, missing: [] };
   return { range: [r.atLeast ?? 0, r.atMost ?? 4], explanation, missing: absent };
@@ -259,15 +333,28 @@ function organDoses(o: ToxicitySpec["organs"][number], cycles: Cycle[]): OrganDo
 /** Validate and normalise a history; every problem is reported with its JSON path. */
 export function normalizeHistory(spec: ToxicitySpec, raw: unknown): HistoryOutcome {
   const p: Problems = { errors: [], warnings: [] };
-  if (!isObject(raw)) return { ok: false, errors: [{ path: "$", message: 'a treatment history is a JSON object: {"cycles": [...], "labs": {...}, "baseline": {...}}' }] };
+  if (!isObject(raw))
+    return {
+      ok: false,
+      errors: [
+        {
+          path: "$",
+          message: 'a treatment history is a JSON object: {"cycles": [...], "labs": {...}, "baseline": {...}}',
+        },
+      ],
+    };
   for (const k of Object.keys(raw).sort())
-    if (k !== "cycles" && k !== "labs" && k !== "baseline") p.warnings.push({ path: jsonPath([k]), message: `"${k}" is not part of a treatment history and was ignored` });
+    if (k !== "cycles" && k !== "labs" && k !== "baseline")
+      p.warnings.push({ path: jsonPath([k]), message: `"${k}" is not part of a treatment history and was ignored` });
   const cycles = readCycles(spec, raw.cycles, p);
   const labs = readLabs(spec, raw.labs, "labs", p);
   const baseline = readLabs(spec, raw.baseline, "baseline", p);
   const lastDated = [...cycles.keys()].reverse().find((i) => cycles[i]!.date !== null);
   if (labs.date && lastDated !== undefined && dateOrder(labs.date, cycles[lastDated]!.date!) <= 0)
-    p.errors.push({ path: "$.labs.date", message: `the labs are dated ${labs.date.toString()}, not after the last cycle given (${cycles[lastDated]!.date!.toString()}, $.cycles[${lastDated}]): they cannot show its toxicity` });
+    p.errors.push({
+      path: "$.labs.date",
+      message: `the labs are dated ${labs.date.toString()}, not after the last cycle given (${cycles[lastDated]!.date!.toString()}, $.cycles[${lastDated}]): they cannot show its toxicity`,
+    });
   if (p.errors.length) return { ok: false, errors: p.errors };
   const grades = Object.fromEntries(spec.grades.map((g) => [g.term, gradeTerm(g, labs.data, baseline.data, p)]));
   if (p.errors.length) return { ok: false, errors: p.errors };
@@ -275,6 +362,12 @@ export function normalizeHistory(spec: ToxicitySpec, raw: unknown): HistoryOutco
   for (const el of spec.labs) data[el.name] = labs.data[el.name] ?? unknown(`labs.${el.name}`);
   return {
     ok: true,
-    state: { cyclesGiven: cycles.length, data, organs: Object.fromEntries(spec.organs.map((o) => [o.name, organDoses(o, cycles)])), grades, warnings: p.warnings },
+    state: {
+      cyclesGiven: cycles.length,
+      data,
+      organs: Object.fromEntries(spec.organs.map((o) => [o.name, organDoses(o, cycles)])),
+      grades,
+      warnings: p.warnings,
+    },
   };
 }

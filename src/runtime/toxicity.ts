@@ -160,14 +160,26 @@ export type DecisionOutcome = { ok: true; result: CycleDecision } | { ok: false;
 // --------------------------------------------------------------------------- expression terms
 
 /** `cumulative ORGAN` / `projected ORGAN`: a quantity in the organ's unit, or unknown naming the missing dosimetry. */
-export function organDose(ctx: EvalCtx, st: HistoryState, measure: "cumulative" | "projected", organ: string, text: string): Val {
+export function organDose(
+  ctx: EvalCtx,
+  st: HistoryState,
+  measure: "cumulative" | "projected",
+  organ: string,
+  text: string,
+): Val {
   const o = st.organs[organ];
   if (!o) throw new Error(`no organ "${organ}" in the toxicity spec`);
   if (o.cumulative === null || o.projected === null) return unknown(...o.missing);
   const n = o.perCycle.length;
   const doses = o.perCycle.map((d) => d!.toString()).join(" + ");
   if (measure === "cumulative") {
-    noteValue(ctx, text, n === 0 ? `no cycle given yet: 0 ${o.unit}` : `${doses} = ${o.cumulative.toString()} ${o.unit} over ${n} cycle${n === 1 ? "" : "s"}`);
+    noteValue(
+      ctx,
+      text,
+      n === 0
+        ? `no cycle given yet: 0 ${o.unit}`
+        : `${doses} = ${o.cumulative.toString()} ${o.unit} over ${n} cycle${n === 1 ? "" : "s"}`,
+    );
     return { t: "qty", v: o.cumulative, unit: o.unit };
   }
   noteValue(
@@ -181,7 +193,17 @@ export function organDose(ctx: EvalCtx, st: HistoryState, measure: "cumulative" 
 }
 
 function holds(op: Op, c: number): boolean {
-  return op === "<" ? c < 0 : op === "<=" ? c <= 0 : op === ">" ? c > 0 : op === ">=" ? c >= 0 : op === "=" ? c === 0 : c !== 0;
+  return op === "<"
+    ? c < 0
+    : op === "<="
+      ? c <= 0
+      : op === ">"
+        ? c > 0
+        : op === ">="
+          ? c >= 0
+          : op === "="
+            ? c === 0
+            : c !== 0;
 }
 
 const grades = (g: GradeInfo): CtcaeGrade[] => {
@@ -189,7 +211,8 @@ const grades = (g: GradeInfo): CtcaeGrade[] => {
   for (let x = g.range![0]; x <= g.range![1]; x++) out.push(x as CtcaeGrade);
   return out;
 };
-const showGrade = (g: GradeInfo): string => (g.range![0] === g.range![1] ? `grade ${g.range![0]}` : `grade ${g.range![0]} to ${g.range![1]}`);
+const showGrade = (g: GradeInfo): string =>
+  g.range![0] === g.range![1] ? `grade ${g.range![0]}` : `grade ${g.range![0]} to ${g.range![1]}`;
 
 function gradeOf(st: HistoryState, term: string): GradeInfo {
   const g = st.grades[term];
@@ -201,15 +224,27 @@ function gradeOf(st: HistoryState, term: string): GradeInfo {
  * `grade TERM op N` (or `grade TERM op grade OTHER`), exact over ranges: met when the
  * comparison holds for every possible grade, not met when it fails for every one.
  */
-export function gradeTest(ctx: EvalCtx, st: HistoryState, term: string, op: Op, right: { value: string } | { grade: string }, text: string): Val {
+export function gradeTest(
+  ctx: EvalCtx,
+  st: HistoryState,
+  term: string,
+  op: Op,
+  right: { value: string } | { grade: string },
+  text: string,
+): Val {
   const l = gradeOf(st, term);
   const r = "grade" in right ? gradeOf(st, right.grade) : null;
   const explained = r ? `${l.explanation}; ${r.explanation}` : l.explanation;
-  if (l.range === null || (r && r.range === null)) return note(ctx, text, unknown(...l.missing, ...(r?.missing ?? [])), explained);
+  if (l.range === null || (r && r.range === null))
+    return note(ctx, text, unknown(...l.missing, ...(r?.missing ?? [])), explained);
   const value = "value" in right ? right.value : null;
   const rights: Decimal[] = r ? grades(r).map((x) => dec(x)) : [dec(value!)];
   const outcomes = grades(l).flatMap((a) => rights.map((b) => holds(op, dec(a).comparedTo(b))));
-  const v = outcomes.every((x) => x) ? bool(true) : outcomes.every((x) => !x) ? bool(false) : unknown(...l.missing, ...(r?.missing ?? []));
+  const v = outcomes.every((x) => x)
+    ? bool(true)
+    : outcomes.every((x) => !x)
+      ? bool(false)
+      : unknown(...l.missing, ...(r?.missing ?? []));
   const ranged = l.range[0] !== l.range[1] || (r !== null && r.range![0] !== r.range![1]);
   const summary = `${showGrade(l)} ${op} ${r ? showGrade(r) : value!}${ranged ? ` (${tri(v) === "unknown" ? "true for some grades of the range, false for others" : `${tri(v)} for every grade of the range`})` : ""}`;
   return note(ctx, text, v, `${explained}; ${summary}`);
@@ -234,19 +269,36 @@ export function evaluateRule(ctx: EvalCtx, r: RuleSpec, cond: (ctx: EvalCtx) => 
     const t = tri(v);
     const verdict: RuleVerdict = t === "true" ? "met" : t === "false" ? "not_met" : "unknown";
     const missing = v.t === "unknown" ? [...v.missing].sort() : [];
-    return { action: r.action, name: r.name, label: r.label, when: r.when, verdict, steps: ctx.steps, missing, interpretations: r.interpretations, sources: r.sources };
+    return {
+      action: r.action,
+      name: r.name,
+      label: r.label,
+      when: r.when,
+      verdict,
+      steps: ctx.steps,
+      missing,
+      interpretations: r.interpretations,
+      sources: r.sources,
+    };
   } finally {
     ctx.steps = saved;
   }
 }
 
 const line = (r: RuleResult): string => `${r.action} ${r.name}: ${r.label}`;
-const undecided = (r: RuleResult): string => `${r.action} ${r.name} undecided (${r.label}): needs ${r.missing.join(", ")}`;
+const undecided = (r: RuleResult): string =>
+  `${r.action} ${r.name} undecided (${r.label}): needs ${r.missing.join(", ")}`;
 
 /** Combine the rule verdicts and the cycle count into the decision (see the file comment). */
 export function decide(spec: ToxicitySpec, st: HistoryState, rules: RuleResult[]): CycleDecision {
-  const pick = (action: RuleResult["action"], verdict: RuleVerdict) => rules.filter((r) => r.action === action && r.verdict === verdict);
-  const [stopMet, stopOpen, delayMet, delayOpen] = [pick("stop", "met"), pick("stop", "unknown"), pick("delay", "met"), pick("delay", "unknown")];
+  const pick = (action: RuleResult["action"], verdict: RuleVerdict) =>
+    rules.filter((r) => r.action === action && r.verdict === verdict);
+  const [stopMet, stopOpen, delayMet, delayOpen] = [
+    pick("stop", "met"),
+    pick("stop", "unknown"),
+    pick("delay", "met"),
+    pick("delay", "unknown"),
+  ];
   const given = st.cyclesGiven;
   // A finished course is a stop whatever else is unknown: there is no next cycle to delay or give.
   const complete = spec.maxCycles !== null && given >= spec.maxCycles;
@@ -255,7 +307,8 @@ export function decide(spec: ToxicitySpec, st: HistoryState, rules: RuleResult[]
   if (stopMet.length || complete) {
     decision = "stop";
     reasons = stopMet.map(line);
-    if (complete) reasons.push(`course complete: ${given} of ${spec.maxCycles} cycles given (max cycles ${spec.maxCycles})`);
+    if (complete)
+      reasons.push(`course complete: ${given} of ${spec.maxCycles} cycles given (max cycles ${spec.maxCycles})`);
   } else if (stopOpen.length) {
     decision = "unknown";
     reasons = stopOpen.map(undecided);
@@ -267,9 +320,12 @@ export function decide(spec: ToxicitySpec, st: HistoryState, rules: RuleResult[]
     reasons = delayOpen.map(undecided);
   } else {
     decision = "proceed";
-    reasons = [`no stop or delay rule met: cycle ${given + 1}${spec.maxCycles === null ? "" : ` of ${spec.maxCycles}`} may be given`];
+    reasons = [
+      `no stop or delay rule met: cycle ${given + 1}${spec.maxCycles === null ? "" : ` of ${spec.maxCycles}`} may be given`,
+    ];
   }
-  const missing = decision === "unknown" ? [...new Set([...stopOpen, ...delayOpen].flatMap((r) => r.missing))].sort() : [];
+  const missing =
+    decision === "unknown" ? [...new Set([...stopOpen, ...delayOpen].flatMap((r) => r.missing))].sort() : [];
   return {
     protocol: spec.protocol,
     decision,
@@ -282,18 +338,39 @@ export function decide(spec: ToxicitySpec, st: HistoryState, rules: RuleResult[]
     organs: spec.organs.map((o) => {
       const d = st.organs[o.name]!;
       const text = (x: Decimal | null) => (x === null ? null : x.toString());
-      return { organ: o.name, label: o.label, unit: o.unit, perCycle: d.perCycle.map(text), cumulative: text(d.cumulative), projected: text(d.projected), limit: o.limit, missing: d.missing };
+      return {
+        organ: o.name,
+        label: o.label,
+        unit: o.unit,
+        perCycle: d.perCycle.map(text),
+        cumulative: text(d.cumulative),
+        projected: text(d.projected),
+        limit: o.limit,
+        missing: d.missing,
+      };
     }),
     grades: spec.grades.map((g) => {
       const info = st.grades[g.term]!;
-      return { term: g.term, label: g.label, element: g.element, grade: info.range && info.range[0] === info.range[1] ? info.range[0] : null, range: info.range, explanation: info.explanation, missing: info.missing };
+      return {
+        term: g.term,
+        label: g.label,
+        element: g.element,
+        grade: info.range && info.range[0] === info.range[1] ? info.range[0] : null,
+        range: info.range,
+        explanation: info.explanation,
+        missing: info.missing,
+      };
     }),
     warnings: st.warnings,
   };
 }
 
 /** Validate the history, evaluate every rule, and decide. `rules` maps each rule name to its condition. */
-export function decideCycle(spec: ToxicitySpec, history: unknown, rules: Readonly<Record<string, RuleCondition>>): DecisionOutcome {
+export function decideCycle(
+  spec: ToxicitySpec,
+  history: unknown,
+  rules: Readonly<Record<string, RuleCondition>>,
+): DecisionOutcome {
   const h = normalizeHistory(spec, history);
   if (!h.ok) return h;
   const st = h.state;

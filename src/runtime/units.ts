@@ -23,7 +23,15 @@
 // default import of this __esModule-flagged package is undefined.
 import { UcumLhcUtils, UnitTables, type UcumUnit } from "@lhncbc/ucum-lhc";
 import {
-  Decimal, parseDecimal, ratio, ratioCompare, ratioDiv, ratioMul, ratioOf, ratioPow, ratioToDecimal,
+  Decimal,
+  parseDecimal,
+  ratio,
+  ratioCompare,
+  ratioDiv,
+  ratioMul,
+  ratioOf,
+  ratioPow,
+  ratioToDecimal,
   type Ratio,
 } from "./decimal.js";
 
@@ -32,7 +40,10 @@ export type UnitErrorCode = "unknown-unit" | "incompatible" | "needs-molar-mass"
 
 /** Thrown by the conversion functions; never a silent NaN or a guessed factor. */
 export class UnitError extends Error {
-  constructor(readonly code: UnitErrorCode, message: string) {
+  constructor(
+    readonly code: UnitErrorCode,
+    message: string,
+  ) {
     super(message);
     this.name = "UnitError";
   }
@@ -42,8 +53,19 @@ export class UnitError extends Error {
 export type Commensurability = "same" | "needs-molar-mass" | "incompatible" | "unknown-unit";
 
 const ALIASES: Readonly<Record<string, string>> = {
-  yr: "a", year: "a", years: "a", month: "mo", months: "mo", week: "wk", weeks: "wk",
-  day: "d", days: "d", hour: "h", hours: "h", minute: "min", minutes: "min",
+  yr: "a",
+  year: "a",
+  years: "a",
+  month: "mo",
+  months: "mo",
+  week: "wk",
+  weeks: "wk",
+  day: "d",
+  days: "d",
+  hour: "h",
+  hours: "h",
+  minute: "min",
+  minutes: "min",
 };
 
 /**
@@ -56,7 +78,8 @@ export function unitAlias(unit: string): string {
   return Object.hasOwn(ALIASES, unit) ? (ALIASES[unit] as string) : unit;
 }
 
-let lib: { utils: ReturnType<typeof UcumLhcUtils.getInstance>; tables: ReturnType<typeof UnitTables.getInstance> } | undefined;
+let lib:
+  { utils: ReturnType<typeof UcumLhcUtils.getInstance>; tables: ReturnType<typeof UnitTables.getInstance> } | undefined;
 /** Lazily loads ucum-lhc's tables (≈ 50 ms), so importing this module stays cheap. */
 function ucumLib(): NonNullable<typeof lib> {
   lib ??= { utils: UcumLhcUtils.getInstance(), tables: UnitTables.getInstance() };
@@ -82,15 +105,38 @@ function quietly<T>(run: () => T): T {
 // Exact magnitudes from UCUM definitions.
 
 /** A unit term: exact magnitude in UCUM base units, and its arbitrary atoms with exponents. */
-interface Term { mag: Ratio; arb: Map<string, number> }
+interface Term {
+  mag: Ratio;
+  arb: Map<string, number>;
+}
 const ONE = ratio(1n);
 const pow10 = (e: number): Ratio => (e >= 0 ? ratio(10n ** BigInt(e)) : ratio(1n, 10n ** BigInt(-e)));
 /** UCUM prefixes (exact values from the UCUM specification), two-letter ones first. */
 const PREFIXES: ReadonlyArray<readonly [string, Ratio]> = [
-  ["da", pow10(1)], ["Ki", ratio(1024n)], ["Mi", ratio(1024n ** 2n)], ["Gi", ratio(1024n ** 3n)], ["Ti", ratio(1024n ** 4n)],
-  ["Y", pow10(24)], ["Z", pow10(21)], ["E", pow10(18)], ["P", pow10(15)], ["T", pow10(12)], ["G", pow10(9)],
-  ["M", pow10(6)], ["k", pow10(3)], ["h", pow10(2)], ["d", pow10(-1)], ["c", pow10(-2)], ["m", pow10(-3)],
-  ["u", pow10(-6)], ["n", pow10(-9)], ["p", pow10(-12)], ["f", pow10(-15)], ["a", pow10(-18)], ["z", pow10(-21)], ["y", pow10(-24)],
+  ["da", pow10(1)],
+  ["Ki", ratio(1024n)],
+  ["Mi", ratio(1024n ** 2n)],
+  ["Gi", ratio(1024n ** 3n)],
+  ["Ti", ratio(1024n ** 4n)],
+  ["Y", pow10(24)],
+  ["Z", pow10(21)],
+  ["E", pow10(18)],
+  ["P", pow10(15)],
+  ["T", pow10(12)],
+  ["G", pow10(9)],
+  ["M", pow10(6)],
+  ["k", pow10(3)],
+  ["h", pow10(2)],
+  ["d", pow10(-1)],
+  ["c", pow10(-2)],
+  ["m", pow10(-3)],
+  ["u", pow10(-6)],
+  ["n", pow10(-9)],
+  ["p", pow10(-12)],
+  ["f", pow10(-15)],
+  ["a", pow10(-18)],
+  ["z", pow10(-21)],
+  ["y", pow10(-24)],
 ];
 
 const toNumber = (r: Ratio): number => new Decimal(r.num.toString()).div(r.den.toString()).toNumber();
@@ -179,10 +225,15 @@ function fromTable(code: string, depth: number): Term | null {
 // Unit analysis (cached per unit string).
 
 interface UnitInfo {
-  code: string; dim: number[]; mole: number; eq: number; special: boolean;
+  code: string;
+  dim: number[];
+  mole: number;
+  eq: number;
+  special: boolean;
   /** Exact magnitude in UCUM base units (mol counted as Avogadro's number); null for non-ratio units. */
   mag: Ratio | null;
-  arbKey: string; key: string;
+  arbKey: string;
+  key: string;
 }
 type Analysis = { ok: true; info: UnitInfo } | { ok: false; message: string };
 const BASE_SYMBOLS = ["m", "s", "g", "rad", "K", "C", "cd"] as const; // ucum-lhc's dimension-vector order
@@ -202,12 +253,16 @@ function analyze(unit: string): Analysis {
 }
 
 function analyzeUncached(unit: string, code: string): Analysis {
-  if (code === "" || /\s/.test(code)) return { ok: false, message: `"${unit}" is not a UCUM unit (empty or contains spaces)` };
+  if (code === "" || /\s/.test(code))
+    return { ok: false, message: `"${unit}" is not a UCUM unit (empty or contains spaces)` };
   // Stricter than UCUM on purpose: "1.73" is legal UCUM for 1 × 73, so "mL/min/(1.73.m2)" would
   // silently mean per 73 m². Nobody writes "a.b" for a product of two integers; refuse it.
   const product = /(?:^|[./(])(\d+)\.(\d+)(?=$|[./)])/.exec(code);
   if (product) {
-    return { ok: false, message: `"${unit}": UCUM has no decimal numbers, so "${product[1]}.${product[2]}" would mean ${product[1]} × ${product[2]}; use an annotation such as {1.73_m2}` };
+    return {
+      ok: false,
+      message: `"${unit}": UCUM has no decimal numbers, so "${product[1]}.${product[2]}" would mean ${product[1]} × ${product[2]}; use an annotation such as {1.73_m2}`,
+    };
   }
   let u: UcumUnit | null | undefined;
   let msg: string[] = [];
@@ -220,14 +275,19 @@ function analyzeUncached(unit: string, code: string): Analysis {
   }
   if (!u) return { ok: false, message: msg.join(" ") || `"${unit}" is not a valid UCUM unit` };
   const dim = BASE_SYMBOLS.map((_, i) => (u.dim_?.dimVec_?.[i] ?? 0) + 0); // "+ 0" turns -0 into 0
-  const mole = u.moleExp_ + 0, eq = u.equivalentExp_ + 0;
+  const mole = u.moleExp_ + 0,
+    eq = u.equivalentExp_ + 0;
   let mag: Ratio | null = null;
   let arbKey = "";
   if (!u.isSpecial_) {
     try {
       const t = evalExpr(code, 0);
       if (!agrees(t.mag, u.magnitude_)) throw new Error(`exact ${toNumber(t.mag)} vs ucum-lhc ${u.magnitude_}`);
-      arbKey = [...t.arb].filter(([, e]) => e !== 0).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, e]) => power(k, e)).join(".");
+      arbKey = [...t.arb]
+        .filter(([, e]) => e !== 0)
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([k, e]) => power(k, e))
+        .join(".");
       if (u.isArbitrary_ !== (arbKey !== "")) throw new Error("arbitrary-unit bookkeeping disagrees with ucum-lhc");
       mag = t.mag;
     } catch (e) {
@@ -259,8 +319,11 @@ export function validateUnit(unit: string): { ok: true } | { ok: false; message:
     const v = quietly(() => ucumLib().utils.validateUnitString(code, true));
     // Whole-word synonyms only ("Gauss" → "G"); a rewrite of an expression can change its meaning.
     if (v.ucumCode && v.ucumCode !== code && !/[./()]/.test(code)) suggestions.push(v.ucumCode);
-    for (const s of v.suggestions ?? []) for (const x of s.units) if (x[0] && !suggestions.includes(x[0])) suggestions.push(x[0]);
-  } catch { /* suggestions are a courtesy */ }
+    for (const s of v.suggestions ?? [])
+      for (const x of s.units) if (x[0] && !suggestions.includes(x[0])) suggestions.push(x[0]);
+  } catch {
+    /* suggestions are a courtesy */
+  }
   return { ok: false, message: a.message, suggestions };
 }
 
@@ -295,7 +358,8 @@ function molMassLinked(a: UnitInfo, b: UnitInfo): boolean {
  * pairs are "same". Non-ratio units are "incompatible" except with themselves.
  */
 export function commensurability(from: string, to: string, molarMass?: string): Commensurability {
-  const a = analyze(from), b = analyze(to);
+  const a = analyze(from),
+    b = analyze(to);
   if (!a.ok || !b.ok) return "unknown-unit";
   if (a.info.code === b.info.code) return "same";
   if (a.info.special || b.info.special) return "incompatible";
@@ -314,21 +378,28 @@ export function conversionRatio(from: string, to: string, molarMass?: string): R
   const cacheKey = `${from}\u0000${to}\u0000${molarMass ?? ""}`;
   const hit = ratios.get(cacheKey);
   if (hit) return hit;
-  const a = analyze(from), b = analyze(to);
+  const a = analyze(from),
+    b = analyze(to);
   if (!a.ok) throw new UnitError("unknown-unit", a.message);
   if (!b.ok) throw new UnitError("unknown-unit", b.message);
   const [x, y] = [a.info, b.info];
   let r: Ratio;
   if (x.code === y.code) r = ONE;
-  else if (x.special || y.special) throw new UnitError("non-ratio", `"${x.code}" and "${y.code}": non-ratio units (e.g. Cel) convert only to themselves`);
+  else if (x.special || y.special)
+    throw new UnitError(
+      "non-ratio",
+      `"${x.code}" and "${y.code}": non-ratio units (e.g. Cel) convert only to themselves`,
+    );
   else if (x.mag === null || y.mag === null) throw new UnitError("non-ratio", "unit without a ratio scale");
   else {
     r = ratioDiv(x.mag, y.mag);
     if (x.key !== y.key) {
-      if (!molMassLinked(x, y)) throw new UnitError("incompatible", `"${x.code}" (${x.key}) cannot be converted to "${y.code}" (${y.key})`);
+      if (!molMassLinked(x, y))
+        throw new UnitError("incompatible", `"${x.code}" (${x.key}) cannot be converted to "${y.code}" (${y.key})`);
       const mw = molarMassRatio(molarMass);
       if (!mw) {
-        if (molarMass !== undefined) throw new UnitError("invalid-molar-mass", `molar mass "${molarMass}" is not a positive decimal (g/mol)`);
+        if (molarMass !== undefined)
+          throw new UnitError("invalid-molar-mass", `molar mass "${molarMass}" is not a positive decimal (g/mol)`);
         throw new UnitError("needs-molar-mass", `"${x.code}" → "${y.code}" needs the substance's molar mass (g/mol)`);
       }
       // As ucum-lhc's convertMolMass: each mol power becomes g via molar mass / Avogadro.
@@ -364,7 +435,13 @@ export function convert(value: Decimal, from: string, to: string, molarMass?: st
  * Exact comparison of `a aUnit` with `b bUnit`, with no rounding anywhere
  * (cross-multiplied rationals). Use it for thresholds stated in another unit.
  */
-export function compareQuantities(a: Decimal, aUnit: string, b: Decimal, bUnit: string, molarMass?: string): -1 | 0 | 1 {
+export function compareQuantities(
+  a: Decimal,
+  aUnit: string,
+  b: Decimal,
+  bUnit: string,
+  molarMass?: string,
+): -1 | 0 | 1 {
   return ratioCompare(ratioMul(ratioOf(a), conversionRatio(aUnit, bUnit, molarMass)), ratioOf(b));
 }
 

@@ -15,7 +15,10 @@ import type { TimePoint, Duration } from "./time.js";
  * is made on such data.
  */
 export class DataError extends Error {
-  constructor(readonly path: string, message: string) {
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
     super(message);
   }
 }

@@ -184,7 +184,10 @@ const TERMS: CtcaeTermEntry[] = [
     },
     grades: [
       rule(1, [above(times("1", "baseline"), times("1.5", "baseline")), above(times("1", "ULN"), times("1.5", "ULN"))]),
-      rule(2, [above(times("1.5", "baseline"), times("3.0", "baseline")), above(times("1.5", "ULN"), times("3.0", "ULN"))]),
+      rule(2, [
+        above(times("1.5", "baseline"), times("3.0", "baseline")),
+        above(times("1.5", "ULN"), times("3.0", "ULN")),
+      ]),
       rule(3, [above(times("3.0", "baseline")), above(times("3.0", "ULN"), times("6.0", "ULN"))]),
       rule(4, [above(times("6.0", "ULN"))]),
     ],

@@ -53,7 +53,9 @@ export class BuildContext {
     } catch (error) {
       if (error instanceof Incomplete && (this.hasSyntaxErrors || node.recoveredNode === true)) return undefined;
       const message = error instanceof Error ? error.message : String(error);
-      this.diagnostics.push(diag("TRC1020", `internal error while reading this ${node.name}: ${message}`, this.safeSpan(node)));
+      this.diagnostics.push(
+        diag("TRC1020", `internal error while reading this ${node.name}: ${message}`, this.safeSpan(node)),
+      );
       return undefined;
     }
   }
@@ -93,16 +95,31 @@ export class BuildContext {
       const c = item.children;
       if (c.cite !== undefined) {
         const n = child(c.cite, "cite");
-        trace.cites.push({ kind: "Cite", source: this.s.name(n.children.Name, "source"), text: this.str(n.children.StringLiteral, "cited text"), span: this.s.ofNode(n) });
+        trace.cites.push({
+          kind: "Cite",
+          source: this.s.name(n.children.Name, "source"),
+          text: this.str(n.children.StringLiteral, "cited text"),
+          span: this.s.ofNode(n),
+        });
       } else if (c.interpretation !== undefined) {
         const n = child(c.interpretation, "interpretation");
         const strings = n.children.StringLiteral ?? [];
         const ref = n.children.KwRef !== undefined && strings.length > 1 ? this.str(strings, "ref", 1) : null;
         const sources = (n.children.Name ?? []).map((_t, i) => this.s.name(n.children.Name, "source", i));
-        trace.interpretations.push({ kind: "Interpretation", text: this.str(strings, "interpretation"), ref, sources, span: this.s.ofNode(n) });
+        trace.interpretations.push({
+          kind: "Interpretation",
+          text: this.str(strings, "interpretation"),
+          ref,
+          sources,
+          span: this.s.ofNode(n),
+        });
       } else if (c.sourceRef !== undefined) {
         const n = child(c.sourceRef, "source");
-        trace.sources.push({ kind: "SourceRef", source: this.s.name(n.children.Name, "source"), span: this.s.ofNode(n) });
+        trace.sources.push({
+          kind: "SourceRef",
+          source: this.s.name(n.children.Name, "source"),
+          span: this.s.ofNode(n),
+        });
       }
     });
     return trace;
@@ -111,7 +128,11 @@ export class BuildContext {
   /** `11 wk to 13 wk`. */
   durationRange(node: DurationRangeCstNode): A.DurationRange {
     const parts = node.children.additive;
-    return { min: this.x.additive(child(parts, "lower bound", 0)), max: this.x.additive(child(parts, "upper bound", 1)), span: this.s.ofNode(node) };
+    return {
+      min: this.x.additive(child(parts, "lower bound", 0)),
+      max: this.x.additive(child(parts, "upper bound", 1)),
+      span: this.s.ofNode(node),
+    };
   }
 
   /** Keep the first of a repeated single-valued setting and report the others. */

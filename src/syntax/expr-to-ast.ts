@@ -89,7 +89,14 @@ export class ExprBuilder {
       const amount = this.additive(child(tail.children.additive, "duration", 0));
       const anchor = this.additive(child(tail.children.additive, "anchor", 1));
       const direction = this.direction(child(tail.children.direction, "before or after"));
-      return { kind: c.withinTail !== undefined ? "Within" : "AtLeast", subject, amount, direction, anchor, span: span() };
+      return {
+        kind: c.withinTail !== undefined ? "Within" : "AtLeast",
+        subject,
+        amount,
+        direction,
+        anchor,
+        span: span(),
+      };
     }
     if (c.betweenTail !== undefined) {
       const tail = child(c.betweenTail, "between");
@@ -122,7 +129,13 @@ export class ExprBuilder {
     if (result === undefined) throw new Incomplete("operand");
     operands.slice(1).forEach((right, i) => {
       const op = ops[i]?.image === "+" ? "+" : "-";
-      result = { kind: "Arith", op, left: result as A.Expr, right, span: this.s.join((result as A.Expr).span, right.span) };
+      result = {
+        kind: "Arith",
+        op,
+        left: result as A.Expr,
+        right,
+        span: this.s.join((result as A.Expr).span, right.span),
+      };
     });
     return result;
   }
@@ -131,12 +144,15 @@ export class ExprBuilder {
     const c = node.children;
     const span = this.s.ofNode(node);
     if (c.numberTerm !== undefined) return this.numberTerm(child(c.numberTerm, "number"));
-    if (c.StringLiteral !== undefined) return { kind: "StringLit", value: stringValue(tok(c.StringLiteral, "string")), span };
+    if (c.StringLiteral !== undefined)
+      return { kind: "StringLit", value: stringValue(tok(c.StringLiteral, "string")), span };
     if (c.KwTrue !== undefined) return { kind: "BoolLit", value: true, span };
     if (c.KwFalse !== undefined) return { kind: "BoolLit", value: false, span };
     if (c.nameTerm !== undefined) return this.nameTerm(child(c.nameTerm, "name"));
     if (c.parenExpression !== undefined) {
-      const inner = this.expression(child(child(c.parenExpression, "parentheses").children.expression, "expression in parentheses"));
+      const inner = this.expression(
+        child(child(c.parenExpression, "parentheses").children.expression, "expression in parentheses"),
+      );
       return { kind: "Paren", inner, span };
     }
     if (c.quantifier !== undefined) return this.quantifier(child(c.quantifier, "quantifier"));
@@ -184,7 +200,13 @@ export class ExprBuilder {
     const c = node.children;
     const quantifier = has(c.KwAny) ? "any" : has(c.KwAll) ? "all" : has(c.KwNone) ? "none" : "count";
     const where = c.KwWhere !== undefined ? this.expression(child(c.expression, "where condition")) : null;
-    return { kind: "Quantifier", quantifier, collection: this.s.name(c.Name, "collection"), where, span: this.s.ofNode(node) };
+    return {
+      kind: "Quantifier",
+      quantifier,
+      collection: this.s.name(c.Name, "collection"),
+      where,
+      span: this.s.ofNode(node),
+    };
   }
 }
 

@@ -22,8 +22,8 @@ const LOOK_ALIKES: Record<string, string> = {
   "–": 'write "-"',
   "—": 'write "-"',
   "−": 'write "-"',
-  "μ": 'write "u" for micro in a unit (UCUM), e.g. "10*3/uL"',
-  "µ": 'write "u" for micro in a unit (UCUM), e.g. "10*3/uL"',
+  μ: 'write "u" for micro in a unit (UCUM), e.g. "10*3/uL"',
+  µ: 'write "u" for micro in a unit (UCUM), e.g. "10*3/uL"',
   "#": 'comments start with "//"',
   ";": "statements need no semicolon",
 };
@@ -49,11 +49,23 @@ export function pointAt(file: string, text: string, offset: number, length = 0):
 function inToken(file: string, token: IToken, index = 0, length = token.image.length): Span {
   const column = (token.startColumn ?? 1) + index;
   const line = token.startLine ?? 1;
-  return { file, start: token.startOffset + index, end: token.startOffset + index + length, line, column, endLine: line, endColumn: column + length };
+  return {
+    file,
+    start: token.startOffset + index,
+    end: token.startOffset + index + length,
+    line,
+    column,
+    endLine: line,
+    endColumn: column + length,
+  };
 }
 
 function show(chars: string): string {
-  return [...chars].map((c) => (/[\p{L}\p{N}\p{P}\p{S}]/u.test(c) ? c : `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`)).join("");
+  return [...chars]
+    .map((c) =>
+      /[\p{L}\p{N}\p{P}\p{S}]/u.test(c) ? c : `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`,
+    )
+    .join("");
 }
 
 /** Every diagnostic the lexer stage produces, in source order. */
@@ -83,12 +95,20 @@ export function lexDiagnostics(lexed: ILexingResult, text: string, file: string)
   for (const token of lexed.tokens) {
     if (token.tokenType !== StringLiteral && token.tokenType !== UnterminatedString) continue;
     if (token.tokenType === UnterminatedString) {
-      out.push(diag("TRC1011", 'unterminated string: the closing " is missing on this line', inToken(file, token), { hint: 'a string ends on the line it starts; write \\" for a quote inside it' }));
+      out.push(
+        diag("TRC1011", 'unterminated string: the closing " is missing on this line', inToken(file, token), {
+          hint: 'a string ends on the line it starts; write \\" for a quote inside it',
+        }),
+      );
     }
     for (const m of token.image.matchAll(/\\(.?)/g)) {
       const escaped = m[1] ?? "";
       if (escaped === "" || '"\\nt'.includes(escaped)) continue;
-      out.push(diag("TRC1010", `unknown escape "\\${escaped}" in a string`, inToken(file, token, m.index ?? 0, 2), { hint: 'the escapes are \\" \\\\ \\n and \\t; write \\\\ for a backslash' }));
+      out.push(
+        diag("TRC1010", `unknown escape "\\${escaped}" in a string`, inToken(file, token, m.index ?? 0, 2), {
+          hint: 'the escapes are \\" \\\\ \\n and \\t; write \\\\ for a backslash',
+        }),
+      );
     }
   }
   return out;

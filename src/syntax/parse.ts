@@ -39,7 +39,10 @@ export function parseTrial(text: string, file: string): ParseResult {
     return parseText(text, file);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return { ast: null, diagnostics: [diag("TRC1020", `internal error in the parser: ${message}`, pointAt(file, "", 0))] };
+    return {
+      ast: null,
+      diagnostics: [diag("TRC1020", `internal error in the parser: ${message}`, pointAt(file, "", 0))],
+    };
   }
 }
 
@@ -52,9 +55,19 @@ export function parseTrialFile(path: string): ParseResult {
     if (stat.size > MAX_BYTES) return fail("TRC1003", tooLarge(stat.size), start);
     const bytes = readFileSync(path);
     const nul = bytes.indexOf(0);
-    if (nul >= 0) return fail("TRC1002", `the file contains a NUL byte (line ${lineOfByte(bytes, nul)}): it is not a text file`, start);
+    if (nul >= 0)
+      return fail(
+        "TRC1002",
+        `the file contains a NUL byte (line ${lineOfByte(bytes, nul)}): it is not a text file`,
+        start,
+      );
     const bad = firstInvalidUtf8(bytes);
-    if (bad >= 0) return fail("TRC1002", `the file is not valid UTF-8 (first bad byte on line ${lineOfByte(bytes, bad)}): save it as UTF-8`, start);
+    if (bad >= 0)
+      return fail(
+        "TRC1002",
+        `the file is not valid UTF-8 (first bad byte on line ${lineOfByte(bytes, bad)}): save it as UTF-8`,
+        start,
+      );
     return parseTrial(new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes), path);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -77,7 +90,10 @@ function parseText(text: string, file: string): ParseResult {
   if (bytes > MAX_BYTES) return fail("TRC1003", tooLarge(bytes), pointAt(file, "", 0));
   const binary = /\u0000|\uFFFD|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.exec(text);
   if (binary !== null) {
-    const what = binary[0] === "\u0000" ? "a NUL character: it is not a text file" : "characters that are not valid Unicode text: save it as UTF-8";
+    const what =
+      binary[0] === "\u0000"
+        ? "a NUL character: it is not a text file"
+        : "characters that are not valid Unicode text: save it as UTF-8";
     return fail("TRC1002", `the file contains ${what}`, pointAt(file, text, binary.index, 1));
   }
   if (/^[\s\uFEFF]*$/.test(text)) return { ...fail("TRC1004", "the protocol is empty", pointAt(file, text, 0)), text };
@@ -87,7 +103,8 @@ function parseText(text: string, file: string): ParseResult {
   const diagnostics = lexDiagnostics(lexed, text, file);
   const tokens = lexed.tokens;
   if (tokens.length === 0) {
-    if (diagnostics.length === 0) diagnostics.push(diag("TRC1004", "the protocol contains no declarations, only comments", pointAt(file, text, 0)));
+    if (diagnostics.length === 0)
+      diagnostics.push(diag("TRC1004", "the protocol contains no declarations, only comments", pointAt(file, text, 0)));
     return { ast: null, diagnostics: sortDiagnostics(diagnostics), text };
   }
 
@@ -101,7 +118,8 @@ function parseText(text: string, file: string): ParseResult {
     csts.push(trialParser.trialFile() as TrialFileCstNode);
     errors.push(...trialParser.errors);
     const gaveUp = trialParser.errors.find((e) => e.name === "NotAllInputParsedException");
-    const next = gaveUp === undefined ? -1 : nextDeclarationStart(tokens, Math.max(from, tokens.indexOf(gaveUp.token)) + 1);
+    const next =
+      gaveUp === undefined ? -1 : nextDeclarationStart(tokens, Math.max(from, tokens.indexOf(gaveUp.token)) + 1);
     if (next < 0) break;
     from = next;
   }
@@ -165,7 +183,8 @@ function errorSpan(error: IRecognitionException, file: string, text: string): Sp
     return pointAt(file, text, token.startOffset, token.image.length);
   }
   const previous = (error as { previousToken?: IToken }).previousToken;
-  if (previous !== undefined && !isNaN(previous.endOffset ?? NaN)) return pointAt(file, text, (previous.endOffset ?? 0) + 1);
+  if (previous !== undefined && !isNaN(previous.endOffset ?? NaN))
+    return pointAt(file, text, (previous.endOffset ?? 0) + 1);
   return pointAt(file, text, text.length);
 }
 
@@ -182,7 +201,13 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
     if (more < 0 || i + more > bytes.length - 1) return i;
     for (let k = 1; k <= more; k++) if (((bytes[i + k] as number) & 0xc0) !== 0x80) return i;
     const second = bytes[i + 1] as number;
-    if ((b === 0xe0 && second < 0xa0) || (b === 0xed && second >= 0xa0) || (b === 0xf0 && second < 0x90) || (b === 0xf4 && second >= 0x90)) return i;
+    if (
+      (b === 0xe0 && second < 0xa0) ||
+      (b === 0xed && second >= 0xa0) ||
+      (b === 0xf0 && second < 0x90) ||
+      (b === 0xf4 && second >= 0x90)
+    )
+      return i;
     i += more + 1;
   }
   return -1;

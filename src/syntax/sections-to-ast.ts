@@ -75,15 +75,30 @@ function treatment(node: TreatmentDeclCstNode, cx: BuildContext): A.TreatmentDec
       if (k.KwDose !== undefined) {
         const parts = k.additive ?? [];
         const tolerance = k.KwTolerance !== undefined ? cx.x.additive(child(parts, "tolerance", 1)) : null;
-        decl.dose = cx.once(decl.dose, { amount: cx.x.additive(child(parts, "dose", 0)), tolerance, span }, what("dose"), span);
+        decl.dose = cx.once(
+          decl.dose,
+          { amount: cx.x.additive(child(parts, "dose", 0)), tolerance, span },
+          what("dose"),
+          span,
+        );
       } else if (k.KwRoute !== undefined) {
         decl.route = cx.once(decl.route, cx.str(k.StringLiteral, "route"), what("route"), span);
       } else if (k.KwCycles !== undefined) {
-        decl.cycles = cx.once(decl.cycles, { count: cx.count(k.NumberLiteral, "number of cycles").count, span }, what("number of cycles"), span);
+        decl.cycles = cx.once(
+          decl.cycles,
+          { count: cx.count(k.NumberLiteral, "number of cycles").count, span },
+          what("number of cycles"),
+          span,
+        );
       } else if (k.KwFirst !== undefined) {
         decl.firstAt = cx.once(decl.firstAt, cx.s.name(k.Name, "anchor"), what("first administration"), span);
       } else if (k.KwSpacing !== undefined) {
-        decl.spacing = cx.once(decl.spacing, cx.durationRange(child(k.durationRange, "spacing")), what("spacing"), span);
+        decl.spacing = cx.once(
+          decl.spacing,
+          cx.durationRange(child(k.durationRange, "spacing")),
+          what("spacing"),
+          span,
+        );
       }
     });
   }
@@ -132,9 +147,15 @@ function visit(node: VisitDeclCstNode, cx: BuildContext): A.VisitDecl {
   const parts = c.additive ?? [];
   const timing: A.VisitTiming =
     c.KwBetween !== undefined
-      ? { kind: "between", low: cx.x.additive(child(parts, "start of the window", 0)), high: cx.x.additive(child(parts, "end of the window", 1)) }
+      ? {
+          kind: "between",
+          low: cx.x.additive(child(parts, "start of the window", 0)),
+          high: cx.x.additive(child(parts, "end of the window", 1)),
+        }
       : { kind: "at", at: cx.x.additive(child(parts, "time of the visit", 0)) };
-  const procedures = (c.procedures ?? []).flatMap((p) => (p.children.StringLiteral ?? []).map((_t, i) => cx.str(p.children.StringLiteral, "procedure", i)));
+  const procedures = (c.procedures ?? []).flatMap((p) =>
+    (p.children.StringLiteral ?? []).map((_t, i) => cx.str(p.children.StringLiteral, "procedure", i)),
+  );
   return {
     kind: "VisitDecl",
     name: cx.s.name(c.Name, "visit name"),
@@ -159,7 +180,12 @@ export function toxicityDecl(node: ToxicityDeclCstNode, cx: BuildContext): A.Tox
   for (const m of c.maxCycles ?? []) {
     cx.attempt(m, () => {
       const span = s.ofNode(m);
-      maxCycles = cx.once(maxCycles, { count: cx.count(m.children.NumberLiteral, "number of cycles").count, span }, "max cycles", span);
+      maxCycles = cx.once(
+        maxCycles,
+        { count: cx.count(m.children.NumberLiteral, "number of cycles").count, span },
+        "max cycles",
+        span,
+      );
     });
   }
   return {
@@ -210,7 +236,13 @@ export function responseDecl(node: ResponseDeclCstNode, cx: BuildContext): A.Res
   const recists = cx.each(c.recistDecl, (n) => recist(n, cx));
   for (const extra of lesions.slice(1)) cx.error('a response section has at most one "lesion" block', extra.span);
   for (const extra of recists.slice(1)) cx.error('a response section has at most one "recist" block', extra.span);
-  return { kind: "ResponseDecl", trace: cx.trace(c.traceItem), lesion: lesions[0] ?? null, recist: recists[0] ?? null, span: cx.s.ofNode(node) };
+  return {
+    kind: "ResponseDecl",
+    trace: cx.trace(c.traceItem),
+    lesion: lesions[0] ?? null,
+    recist: recists[0] ?? null,
+    span: cx.s.ofNode(node),
+  };
 }
 
 function lesion(node: LesionResponseCstNode, cx: BuildContext): A.LesionResponseDecl {
@@ -253,7 +285,12 @@ function recist(node: RecistDeclCstNode, cx: BuildContext): A.RecistDecl {
       const span = cx.s.ofNode(item);
       if (k.KwConfirmation !== undefined) {
         const after = k.KwAfter !== undefined ? cx.x.additive(child(k.additive, "delay")) : null;
-        decl.confirmation = cx.once(decl.confirmation, { required: !has(k.KwNot), after, span }, "the RECIST confirmation", span);
+        decl.confirmation = cx.once(
+          decl.confirmation,
+          { required: !has(k.KwNot), after, span },
+          "the RECIST confirmation",
+          span,
+        );
       } else if (k.KwEvaluable !== undefined) {
         const count = { count: cx.count(k.NumberLiteral, "count").count, span };
         decl.maxNotEvaluableBetween = cx.once(decl.maxNotEvaluableBetween, count, "max not evaluable between", span);
@@ -261,7 +298,12 @@ function recist(node: RecistDeclCstNode, cx: BuildContext): A.RecistDecl {
         const sd = { amount: cx.x.additive(child(k.additive, "duration")), anchor: cx.s.name(k.Name, "anchor"), span };
         decl.stableDiseaseMinimum = cx.once(decl.stableDiseaseMinimum, sd, "the stable disease minimum", span);
       } else if (k.KwToo !== undefined) {
-        decl.tooSmallToMeasure = cx.once(decl.tooSmallToMeasure, cx.x.additive(child(k.additive, "size")), "too small to measure", span);
+        decl.tooSmallToMeasure = cx.once(
+          decl.tooSmallToMeasure,
+          cx.x.additive(child(k.additive, "size")),
+          "too small to measure",
+          span,
+        );
       }
     });
   }

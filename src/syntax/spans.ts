@@ -86,7 +86,15 @@ export class Spans {
 
   /** From the start of `a` to the end of `b`. */
   join(a: Span, b: Span): Span {
-    return { file: this.file, start: a.start, end: b.end, line: a.line, column: a.column, endLine: b.endLine, endColumn: b.endColumn };
+    return {
+      file: this.file,
+      start: a.start,
+      end: b.end,
+      line: a.line,
+      column: a.column,
+      endLine: b.endLine,
+      endColumn: b.endColumn,
+    };
   }
 
   /** A `Name` from an identifier or soft-keyword token. */

@@ -40,7 +40,12 @@ export interface ToAstOptions {
 /** Build the AST of a parsed file. Never throws: broken declarations are left out. */
 export function toAst(cst: TrialFileCstNode, options: ToAstOptions): A.TrialFile {
   const cx = new BuildContext(options.file, options.diagnostics, options.hasSyntaxErrors);
-  return { kind: "TrialFile", file: options.file, decls: declarations(cst, cx), span: wholeFile(options.file, options.text) };
+  return {
+    kind: "TrialFile",
+    file: options.file,
+    decls: declarations(cst, cx),
+    span: wholeFile(options.file, options.text),
+  };
 }
 
 /** The declarations of one `trialFile` CST (also used for the pieces of a re-synchronised parse). */
@@ -65,11 +70,22 @@ function declaration(node: DeclarationCstNode, cx: BuildContext): A.Decl {
       const values = (p.children.StringLiteral ?? []).map((_t, i) => cx.str(p.children.StringLiteral, "value", i));
       return { key, values, span: s.ofNode(p) };
     });
-    return { kind: "TrialDecl", id: cx.str(n.children.StringLiteral, "trial id"), props, trace: cx.trace(n.children.traceItem), span: s.ofNode(n) };
+    return {
+      kind: "TrialDecl",
+      id: cx.str(n.children.StringLiteral, "trial id"),
+      props,
+      trace: cx.trace(n.children.traceItem),
+      span: s.ofNode(n),
+    };
   }
   if (c.useDecl !== undefined) {
     const n = child(c.useDecl, "use");
-    return { kind: "UseDecl", library: s.name(n.children.Name, "library"), version: cx.str(n.children.StringLiteral, "version"), span: s.ofNode(n) };
+    return {
+      kind: "UseDecl",
+      library: s.name(n.children.Name, "library"),
+      version: cx.str(n.children.StringLiteral, "version"),
+      span: s.ofNode(n),
+    };
   }
   if (c.sourceDecl !== undefined) {
     const n = child(c.sourceDecl, "source");
@@ -84,16 +100,33 @@ function declaration(node: DeclarationCstNode, cx: BuildContext): A.Decl {
             ? "reference"
             : null;
     if (sourceKind === null) throw new Incomplete("kind of source");
-    return { kind: "SourceDecl", name: s.name(k.Name, "source name"), citation: cx.str(k.StringLiteral, "citation"), sourceKind, span: s.ofNode(n) };
+    return {
+      kind: "SourceDecl",
+      name: s.name(k.Name, "source name"),
+      citation: cx.str(k.StringLiteral, "citation"),
+      sourceKind,
+      span: s.ofNode(n),
+    };
   }
   if (c.anchorDecl !== undefined) {
     const n = child(c.anchorDecl, "anchor");
     const k = n.children;
-    return { kind: "AnchorDecl", name: s.name(k.Name, "anchor name"), label: cx.str(k.StringLiteral, "label"), repeating: has(k.KwRepeating), span: s.ofNode(n) };
+    return {
+      kind: "AnchorDecl",
+      name: s.name(k.Name, "anchor name"),
+      label: cx.str(k.StringLiteral, "label"),
+      repeating: has(k.KwRepeating),
+      span: s.ofNode(n),
+    };
   }
   if (c.formDecl !== undefined) {
     const n = child(c.formDecl, "form");
-    return { kind: "FormDecl", name: s.name(n.children.Name, "form name"), label: cx.str(n.children.StringLiteral, "label"), span: s.ofNode(n) };
+    return {
+      kind: "FormDecl",
+      name: s.name(n.children.Name, "form name"),
+      label: cx.str(n.children.StringLiteral, "label"),
+      span: s.ofNode(n),
+    };
   }
   if (c.dataDecl !== undefined) {
     const n = child(c.dataDecl, "data");
@@ -181,14 +214,18 @@ function element(node: ElementCstNode, cx: BuildContext): A.ElementDecl {
 
 function scalarType(node: ScalarTypeCstNode, cx: BuildContext): A.TypeSpec {
   const c = node.children;
-  if (c.KwDecimal !== undefined) return { kind: "decimal", unit: c.Unit !== undefined ? cx.s.name(c.Unit, "unit") : null };
+  if (c.KwDecimal !== undefined)
+    return { kind: "decimal", unit: c.Unit !== undefined ? cx.s.name(c.Unit, "unit") : null };
   if (c.KwInteger !== undefined) return { kind: "integer" };
   if (c.KwBoolean !== undefined) return { kind: "boolean" };
   if (c.KwDatetime !== undefined) return { kind: "datetime" };
   if (c.KwDate !== undefined) return { kind: "date" };
   if (c.KwText !== undefined) return { kind: "text" };
   if (c.KwCode !== undefined) {
-    const options = cx.each(c.codeOption, (o): A.CodeOption => ({ code: cx.s.name(o.children.Name, "code"), label: cx.str(o.children.StringLiteral, "code label") }));
+    const options = cx.each(c.codeOption, (o): A.CodeOption => ({
+      code: cx.s.name(o.children.Name, "code"),
+      label: cx.str(o.children.StringLiteral, "code label"),
+    }));
     return { kind: "code", options };
   }
   if (c.KwAttestation !== undefined) {
@@ -211,7 +248,11 @@ function attribute(node: ElementAttributeCstNode, decl: A.ElementDecl, cx: Build
     decl.form = cx.once(decl.form, cx.s.name(c.Name, "form name"), what("form"), span);
   } else if (c.KwRange !== undefined) {
     const bounds = c.signedNumber ?? [];
-    const range = { low: signedNumberText(child(bounds, "low", 0)), high: signedNumberText(child(bounds, "high", 1)), span };
+    const range = {
+      low: signedNumberText(child(bounds, "low", 0)),
+      high: signedNumberText(child(bounds, "high", 1)),
+      span,
+    };
     decl.range = cx.once(decl.range, range, what("range"), span);
   } else if (c.KwWith !== undefined) {
     if (has(c.KwULN)) decl.withUln = true;
@@ -220,7 +261,12 @@ function attribute(node: ElementAttributeCstNode, decl: A.ElementDecl, cx: Build
     const mass = { value: tok(c.NumberLiteral, "molar mass").image, unit: cx.s.name(c.Unit, "unit of the molar mass") };
     decl.molarMass = cx.once(decl.molarMass, mass, what("molar mass"), span);
   } else if (c.KwRequired !== undefined) {
-    decl.requiredWhen = cx.once(decl.requiredWhen, cx.x.expression(child(c.expression, "condition")), what("'required when' condition"), span);
+    decl.requiredWhen = cx.once(
+      decl.requiredWhen,
+      cx.x.expression(child(c.expression, "condition")),
+      what("'required when' condition"),
+      span,
+    );
   } else if (c.KwCapture !== undefined) {
     decl.captureOnly = true;
   }
@@ -230,7 +276,12 @@ function attribute(node: ElementAttributeCstNode, decl: A.ElementDecl, cx: Build
 // Criteria
 // ---------------------------------------------------------------------------
 
-function criterion(role: A.CriterionDecl["role"], rest: CriterionRestCstNode, span: A.Span, cx: BuildContext): A.CriterionDecl {
+function criterion(
+  role: A.CriterionDecl["role"],
+  rest: CriterionRestCstNode,
+  span: A.Span,
+  cx: BuildContext,
+): A.CriterionDecl {
   const c = rest.children;
   return {
     kind: "CriterionDecl",

@@ -13,7 +13,9 @@ import { formatDiagnostic } from "../../src/diagnostics/format.js";
 const DIR = "tests/check/baselines";
 
 describe("diagnostic baselines", () => {
-  for (const file of readdirSync(DIR).filter((f) => f.endsWith(".trial")).sort()) {
+  for (const file of readdirSync(DIR)
+    .filter((f) => f.endsWith(".trial"))
+    .sort()) {
     it(file, () => {
       const path = join(DIR, file);
       const r = compileFile(path);

@@ -11,7 +11,10 @@ const HB = `hemoglobin: decimal g/dL range 1 to 25 "Hemoglobin" form f`;
 
 describe("forms and rules (TRC6001, TRC6002)", () => {
   it("warns about an element a rule reads that no form captures, at the element", () => {
-    const r = compileSnippet(`hemoglobin: decimal g/dL range 1 to 25 "Hemoglobin"`, `inclusion I1 "Hb" { rule hemoglobin >= 9 g/dL }`);
+    const r = compileSnippet(
+      `hemoglobin: decimal g/dL range 1 to 25 "Hemoglobin"`,
+      `inclusion I1 "Hb" { rule hemoglobin >= 9 g/dL }`,
+    );
     const d = expectDiagnostic(r, "TRC6002", 'data element "hemoglobin" is read by I1 but no form captures it');
     expect(d.severity).toBe("warning");
     expect([d.span.line, d.span.column]).toEqual([7, 1]);
@@ -19,20 +22,32 @@ describe("forms and rules (TRC6001, TRC6002)", () => {
   });
 
   it("counts a `required when` condition as a reader", () => {
-    const r = compileSnippet(`${HB}\n  pregnant: boolean "Pregnant"\n  test_date: date "Test" form f required when pregnant capture only`, `inclusion I1 "Hb" { rule hemoglobin >= 9 g/dL }`);
+    const r = compileSnippet(
+      `${HB}\n  pregnant: boolean "Pregnant"\n  test_date: date "Test" form f required when pregnant capture only`,
+      `inclusion I1 "Hb" { rule hemoglobin >= 9 g/dL }`,
+    );
     expectDiagnostic(r, "TRC6002", 'data element "pregnant" is read by data.test_date');
     expect(r.diagnostics.some((d) => d.code === "TRC6001")).toBe(false);
   });
 
   it("warns about a captured element no rule reads, and not when it is capture only", () => {
-    const r = compileSnippet(`${HB}\n  lesions: records "Lesions" form f { size: decimal mm "Size" }\n  notes: records "Notes" form f capture only { text: text "Text" }`, `inclusion I1 "Hb" { rule hemoglobin >= 9 g/dL }`);
+    const r = compileSnippet(
+      `${HB}\n  lesions: records "Lesions" form f { size: decimal mm "Size" }\n  notes: records "Notes" form f capture only { text: text "Text" }`,
+      `inclusion I1 "Hb" { rule hemoglobin >= 9 g/dL }`,
+    );
     const d = expectDiagnostic(r, "TRC6001", 'data element "lesions" is read by no rule');
     expect(d.severity).toBe("warning");
     expect(r.diagnostics.filter((x) => x.code === "TRC6001")).toHaveLength(1);
   });
 
   it("is silent when every element is on a form and read, or capture only", () => {
-    expectClean(compileSnippet(`${HB}\n  remark: text "Remark" form f capture only`, `inclusion I1 "Hb" { rule hemoglobin >= 9 g/dL }`), true);
+    expectClean(
+      compileSnippet(
+        `${HB}\n  remark: text "Remark" form f capture only`,
+        `inclusion I1 "Hb" { rule hemoglobin >= 9 g/dL }`,
+      ),
+      true,
+    );
   });
 
   it("the seed protocol: every element a rule reads is on a form, every form field is read or capture only", () => {
@@ -61,6 +76,10 @@ inclusion I1 "x" { rule any lesions where size >= 10 mm }
     const r = compileText(text, "fields.trial");
     const warnings = r.diagnostics.filter((d) => d.code === "TRC6001").map((d) => d.message);
     expect(warnings).toEqual(['field "lesions.label" is read by no rule: use it, or declare it "capture only"']);
-    expect(r.ir!.elements[0]!.fields!.map((f) => [f.name, f.readBy])).toEqual([["size", ["I1"]], ["label", []], ["note", []]]);
+    expect(r.ir!.elements[0]!.fields!.map((f) => [f.name, f.readBy])).toEqual([
+      ["size", ["I1"]],
+      ["label", []],
+      ["note", []],
+    ]);
   });
 });

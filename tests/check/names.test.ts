@@ -22,8 +22,11 @@ describe("names", () => {
   });
 
   it("reports a criterion id used twice, pointing at the first", () => {
-    const r = compileSnippet(HB, `inclusion I1 "a" { rule hemoglobin >= 9 g/dL }
-exclusion I1 "b" { rule hemoglobin < 5 g/dL }`);
+    const r = compileSnippet(
+      HB,
+      `inclusion I1 "a" { rule hemoglobin >= 9 g/dL }
+exclusion I1 "b" { rule hemoglobin < 5 g/dL }`,
+    );
     const d = expectDiagnostic(r, "TRC2003", 'criterion id "I1" is used twice');
     expect(d.related[0]!.message).toBe("first used here");
     expect(d.related[0]!.span.line).toBe(9);
@@ -35,21 +38,30 @@ exclusion I1 "b" { rule hemoglobin < 5 g/dL }`);
   });
 
   it("reports a duplicate data element", () => {
-    const r = compileSnippet(`${HB}\n  hemoglobin: boolean "again" form f`, `inclusion I1 "a" { rule hemoglobin >= 9 g/dL }`);
+    const r = compileSnippet(
+      `${HB}\n  hemoglobin: boolean "again" form f`,
+      `inclusion I1 "a" { rule hemoglobin >= 9 g/dL }`,
+    );
     expectDiagnostic(r, "TRC2002", "already declared");
   });
 
   it("warns about an unused definition without failing", () => {
-    const r = compileSnippet(HB, `define low_hb "Low" { rule hemoglobin < 9 g/dL }
-inclusion I1 "a" { rule hemoglobin >= 9 g/dL }`);
+    const r = compileSnippet(
+      HB,
+      `define low_hb "Low" { rule hemoglobin < 9 g/dL }
+inclusion I1 "a" { rule hemoglobin >= 9 g/dL }`,
+    );
     const d = expectDiagnostic(r, "TRC2004", 'definition "low_hb" is never used');
     expect(d.severity).toBe("warning");
     expect(r.ir).not.toBeNull();
   });
 
   it("reports a definition that uses itself", () => {
-    const r = compileSnippet(HB, `define loop "L" { rule loop and hemoglobin >= 9 g/dL }
-inclusion I1 "a" { rule loop }`);
+    const r = compileSnippet(
+      HB,
+      `define loop "L" { rule loop and hemoglobin >= 9 g/dL }
+inclusion I1 "a" { rule loop }`,
+    );
     expectDiagnostic(r, "TRC2009");
   });
 
@@ -58,19 +70,31 @@ inclusion I1 "a" { rule loop }`);
     procedure: code(mri "MRI", ct "CT") "Procedure"
     date: date "Date" capture only
   }`;
-    const ok = compileSnippet(data, `define done(which) "Done" { rule any procs where procedure = which }
-inclusion I1 "a" { rule done(mri) and done(ct) }`);
+    const ok = compileSnippet(
+      data,
+      `define done(which) "Done" { rule any procs where procedure = which }
+inclusion I1 "a" { rule done(mri) and done(ct) }`,
+    );
     expectClean(ok, true);
-    const bad = compileSnippet(data, `define done(which) "Done" { rule any procs where procedure = which }
-inclusion I1 "a" { rule done(mir) }`);
+    const bad = compileSnippet(
+      data,
+      `define done(which) "Done" { rule any procs where procedure = which }
+inclusion I1 "a" { rule done(mir) }`,
+    );
     expect(expectDiagnostic(bad, "TRC2007").hint).toBe('did you mean "mri"?');
-    const arity = compileSnippet(data, `define done(which) "Done" { rule any procs where procedure = which }
-inclusion I1 "a" { rule done(mri, ct) }`);
+    const arity = compileSnippet(
+      data,
+      `define done(which) "Done" { rule any procs where procedure = which }
+inclusion I1 "a" { rule done(mri, ct) }`,
+    );
     expectDiagnostic(arity, "TRC2010");
   });
 
   it("reports an unknown code value with suggestions", () => {
-    const r = compileSnippet(`site: code(pancreas "Pancreas", stomach "Stomach") "Site" form f`, `inclusion I1 "a" { rule site = pancreaz }`);
+    const r = compileSnippet(
+      `site: code(pancreas "Pancreas", stomach "Stomach") "Site" form f`,
+      `inclusion I1 "a" { rule site = pancreaz }`,
+    );
     expect(expectDiagnostic(r, "TRC2007").hint).toBe('did you mean "pancreas"?');
   });
 
@@ -85,7 +109,10 @@ inclusion I1 "a" { rule done(mri, ct) }`);
   });
 
   it("warns about an element no rule reads, unless capture only", () => {
-    const r = compileSnippet(`${HB}\n  note: text "Note" form f\n  extra: text "Extra" form f capture only`, `inclusion I1 "a" { rule hemoglobin >= 9 g/dL }`);
+    const r = compileSnippet(
+      `${HB}\n  note: text "Note" form f\n  extra: text "Extra" form f capture only`,
+      `inclusion I1 "a" { rule hemoglobin >= 9 g/dL }`,
+    );
     const w = expectDiagnostic(r, "TRC6001", '"note"');
     expect(w.severity).toBe("warning");
     expect(r.diagnostics.some((d) => d.message.includes('"extra"'))).toBe(false);

@@ -10,14 +10,74 @@ import { compileText } from "../../src/compile.js";
 
 const SEED = readFileSync("protocols/lu177-octreotate.trial", "utf8");
 const WORDS = [
-  "inclusion", "exclusion", "criterion", "rule", "define", "parameter", "data", "records", "decimal", "integer", "code(", "any", "all",
-  "count", "where", "within", "at least", "before", "after", "between", "and", "or", "not", "if", "then", "else", "x ULN", "{", "}", "(", ")",
-  ",", ":", "=", ">=", "<", "-", "+", "9 g/dL", "12 mo", "48 h", "hemoglobin", "lesions", "D0", "inclusion", "I1", '"text"', "cite seed",
-  "interpretation", "schedule", "toxicity", "response", "grade", "cumulative", "kidneys", "1.5 10*3/uL", "%", "mm", "\n",
+  "inclusion",
+  "exclusion",
+  "criterion",
+  "rule",
+  "define",
+  "parameter",
+  "data",
+  "records",
+  "decimal",
+  "integer",
+  "code(",
+  "any",
+  "all",
+  "count",
+  "where",
+  "within",
+  "at least",
+  "before",
+  "after",
+  "between",
+  "and",
+  "or",
+  "not",
+  "if",
+  "then",
+  "else",
+  "x ULN",
+  "{",
+  "}",
+  "(",
+  ")",
+  ",",
+  ":",
+  "=",
+  ">=",
+  "<",
+  "-",
+  "+",
+  "9 g/dL",
+  "12 mo",
+  "48 h",
+  "hemoglobin",
+  "lesions",
+  "D0",
+  "inclusion",
+  "I1",
+  '"text"',
+  "cite seed",
+  "interpretation",
+  "schedule",
+  "toxicity",
+  "response",
+  "grade",
+  "cumulative",
+  "kidneys",
+  "1.5 10*3/uL",
+  "%",
+  "mm",
+  "\n",
 ];
 
 /** Replace, delete or duplicate a slice of the seed, or insert a random word. */
-const mutation = fc.tuple(fc.nat({ max: SEED.length }), fc.nat({ max: 80 }), fc.constantFrom("delete", "duplicate", "insert", "swap"), fc.constantFrom(...WORDS));
+const mutation = fc.tuple(
+  fc.nat({ max: SEED.length }),
+  fc.nat({ max: 80 }),
+  fc.constantFrom("delete", "duplicate", "insert", "swap"),
+  fc.constantFrom(...WORDS),
+);
 
 function mutate(text: string, [at, len, op, word]: [number, number, string, string]): string {
   const end = Math.min(text.length, at + len);
@@ -55,19 +115,25 @@ describe("the compiler never crashes", () => {
     // Tokens that keep the syntax valid, so the checker (not the parser) meets them.
     const names = [...new Set(SEED.match(/\b[a-z][a-z0-9_]{2,}\b/g) ?? [])];
     const units = ["g/dL", "mmol/L", "mg", "mL", "10*3/uL", "%", "mm", "d", "wk", "mo", "Gy", "GBq", "furlong"];
-    const spots = [...SEED.matchAll(/\b[a-z][a-z0-9_]{2,}\b|(?<=\d )[A-Za-z%][^\s,)}]*/g)].map((m) => ({ at: m.index!, len: m[0].length }));
+    const spots = [...SEED.matchAll(/\b[a-z][a-z0-9_]{2,}\b|(?<=\d )[A-Za-z%][^\s,)}]*/g)].map((m) => ({
+      at: m.index!,
+      len: m[0].length,
+    }));
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.nat({ max: spots.length - 1 }), fc.nat({ max: 1000 })), { minLength: 1, maxLength: 3 }), (picks) => {
-        let text = SEED;
-        for (const [i, j] of [...picks].sort((a, b) => spots[b[0]]!.at - spots[a[0]]!.at)) {
-          const { at, len } = spots[i]!;
-          const original = text.slice(at, at + len);
-          const pool = /^[a-z]/.test(original) && !units.includes(original) ? names : units;
-          text = text.slice(0, at) + pool[j % pool.length] + text.slice(at + len);
-        }
-        const r = compileText(text, "mutant.trial");
-        if (r.ir === null) expect(r.diagnostics.some((d) => d.severity === "error")).toBe(true);
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.nat({ max: spots.length - 1 }), fc.nat({ max: 1000 })), { minLength: 1, maxLength: 3 }),
+        (picks) => {
+          let text = SEED;
+          for (const [i, j] of [...picks].sort((a, b) => spots[b[0]]!.at - spots[a[0]]!.at)) {
+            const { at, len } = spots[i]!;
+            const original = text.slice(at, at + len);
+            const pool = /^[a-z]/.test(original) && !units.includes(original) ? names : units;
+            text = text.slice(0, at) + pool[j % pool.length] + text.slice(at + len);
+          }
+          const r = compileText(text, "mutant.trial");
+          if (r.ir === null) expect(r.diagnostics.some((d) => d.severity === "error")).toBe(true);
+        },
+      ),
       { numRuns: 200 },
     );
   });

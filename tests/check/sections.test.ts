@@ -24,7 +24,10 @@ data {
 inclusion I1 "x" { rule platelets >= 100 10*3/uL and albumin > 3 g/dL and any lesions where longest_diameter >= 20 mm }
 `;
 
-const SCHEDULE = (treatment: string, visit = 'visit v "V" between D0 - 4 wk and D0 - 1 d { procedures "Labs" }') => `${HEAD}
+const SCHEDULE = (
+  treatment: string,
+  visit = 'visit v "V" between D0 - 4 wk and D0 - 1 d { procedures "Labs" }',
+) => `${HEAD}
 schedule {
   treatment t "Drug" { ${treatment} }
   ${visit}
@@ -35,12 +38,20 @@ describe("schedule", () => {
     const r = compile(SCHEDULE("dose 7.4 GBq cycles 4 first at D0 spacing 11 wk to 13 wk"));
     expectClean(r);
     const t = r.ir!.schedule!.treatments[0]!;
-    expect(t).toMatchObject({ cycles: 4, firstAt: "D0", dose: { value: "7.4", unit: "GBq" }, spacing: { min: { amount: "11", unit: "wk" }, max: { amount: "13", unit: "wk" } } });
+    expect(t).toMatchObject({
+      cycles: 4,
+      firstAt: "D0",
+      dose: { value: "7.4", unit: "GBq" },
+      spacing: { min: { amount: "11", unit: "wk" }, max: { amount: "13", unit: "wk" } },
+    });
   });
 
   it("reports a reversed spacing and a reversed visit window", () => {
     expectDiagnostic(compile(SCHEDULE("spacing 13 wk to 11 wk")), "TRC4001", "reversed");
-    expectDiagnostic(compile(SCHEDULE("cycles 4", 'visit v "V" between D0 - 1 d and D0 - 4 wk { procedures "Labs" }')), "TRC4001");
+    expectDiagnostic(
+      compile(SCHEDULE("cycles 4", 'visit v "V" between D0 - 1 d and D0 - 4 wk { procedures "Labs" }')),
+      "TRC4001",
+    );
   });
 
   it("reports a dose without a unit and an unknown anchor", () => {
@@ -49,12 +60,19 @@ describe("schedule", () => {
   });
 
   it("plans each-cycle visits only from a repeating anchor", () => {
-    expectDiagnostic(compile(SCHEDULE("cycles 4", 'visit v "V" each cycle between D0 + 1 d and D0 + 7 d { procedures "SPECT" }')), "TRC5004");
-    expectClean(compile(SCHEDULE("cycles 4", 'visit v "V" each cycle between cycle + 1 d and cycle + 7 d { procedures "SPECT" }')));
+    expectDiagnostic(
+      compile(SCHEDULE("cycles 4", 'visit v "V" each cycle between D0 + 1 d and D0 + 7 d { procedures "SPECT" }')),
+      "TRC5004",
+    );
+    expectClean(
+      compile(
+        SCHEDULE("cycles 4", 'visit v "V" each cycle between cycle + 1 d and cycle + 7 d { procedures "SPECT" }'),
+      ),
+    );
   });
 });
 
-const TOX = (body: string, limit = "parameter kidney_limit \"Limit\" = 23 Gy { source lit }") => `${HEAD}
+const TOX = (body: string, limit = 'parameter kidney_limit "Limit" = 23 Gy { source lit }') => `${HEAD}
 ${limit}
 toxicity {
   organ kidneys "Kidneys" dose dosimetry.kidney_dose limit kidney_limit
@@ -64,7 +82,12 @@ toxicity {
 
 describe("toxicity", () => {
   it("accepts organ limits, graded terms and rules, with the limit in the organ's unit", () => {
-    const r = compile(TOX('stop s "Limit reached" when cumulative kidneys >= kidney_limit\n  delay d "Low platelets" when grade platelet_count_decreased >= 2', 'parameter kidney_limit "Limit" = 23000 mGy { source lit }'));
+    const r = compile(
+      TOX(
+        'stop s "Limit reached" when cumulative kidneys >= kidney_limit\n  delay d "Low platelets" when grade platelet_count_decreased >= 2',
+        'parameter kidney_limit "Limit" = 23000 mGy { source lit }',
+      ),
+    );
     expectClean(r);
     expect(r.ir!.toxicity!.organs[0]!.limit).toEqual({ param: "kidney_limit", value: "23", unit: "Gy" });
   });
@@ -74,7 +97,11 @@ describe("toxicity", () => {
   });
 
   it("reports an organ dose field that is not a dose, and an unknown CTCAE term", () => {
-    expectDiagnostic(compile(TOX("").replace("dosimetry.kidney_dose", "dosimetry.activity")), "TRC3003", "absorbed dose");
+    expectDiagnostic(
+      compile(TOX("").replace("dosimetry.kidney_dose", "dosimetry.activity")),
+      "TRC3003",
+      "absorbed dose",
+    );
     const r = compile(TOX("").replace("grade platelet_count_decreased", "grade platelet_count_decrease"));
     expect(expectDiagnostic(r, "TRC2008").hint).toContain("platelet_count_decreased");
   });
@@ -110,7 +137,11 @@ response {
   });
 
   it("needs a length for 'too small to measure' (found by the no-crash property: it threw)", () => {
-    expectDiagnostic(compile(RESP('category same "Same" otherwise', "too small to measure 5 g/dL")), "TRC3003", "too small to measure");
+    expectDiagnostic(
+      compile(RESP('category same "Same" otherwise', "too small to measure 5 g/dL")),
+      "TRC3003",
+      "too small to measure",
+    );
   });
 
   it("counts RECIST intervals in days, not months", () => {

@@ -19,14 +19,14 @@ function threshold(expr: string) {
   const r = rule(expr);
   expectClean(r);
   const body = r.ir!.eligibility.inclusion[0]!.body;
-  if (body.kind !== "rule" || body.expr.k !== "compare") throw new Error("not a comparison");
+  if (body.kind !== "rule" || body.expr.kind !== "compare") throw new Error("not a comparison");
   return body.expr.right;
 }
 
 describe("units", () => {
   it("converts a threshold in g/L exactly into the element's g/dL", () => {
     const t = threshold("hemoglobin >= 90 g/L");
-    expect(t).toMatchObject({ k: "quantity", value: "9", unit: "g/dL", written: { value: "90", unit: "g/L" } });
+    expect(t).toMatchObject({ kind: "quantity", value: "9", unit: "g/dL", written: { value: "90", unit: "g/L" } });
   });
 
   it("needs a molar mass to compare g/dL with mmol/L", () => {
@@ -90,7 +90,7 @@ describe("time", () => {
     const r = rule("seen within 12 mo before inclusion");
     expectClean(r);
     const b = r.ir!.eligibility.inclusion[0]!.body;
-    expect(b.kind === "rule" && b.expr.k).toBe("within");
+    expect(b.kind === "rule" && b.expr.kind).toBe("within");
     expect(r.ir!.eligibility.inclusion[0]!.anchors).toEqual(["inclusion"]);
   });
 

@@ -27,12 +27,39 @@ describe("trialc check", () => {
     const ir = JSON.parse(r.stdout);
     expect(ir.irVersion).toBe(1);
     expect(ir.trial.id).toBe("NCT01842165");
-    expect(ir.eligibility.inclusion.map((c: { id: string }) => c.id)).toEqual(["I1", "I2", "I3", "I4", "I5", "I6", "I7", "I8", "I9", "I10", "I11", "I12", "I13"]);
-    expect(ir.eligibility.exclusion.map((c: { id: string }) => c.id)).toEqual(["E1", "E2", "E3", "E4", "E5", "E6", "E7", "E8", "E9"]);
+    expect(ir.eligibility.inclusion.map((c: { id: string }) => c.id)).toEqual([
+      "I1",
+      "I2",
+      "I3",
+      "I4",
+      "I5",
+      "I6",
+      "I7",
+      "I8",
+      "I9",
+      "I10",
+      "I11",
+      "I12",
+      "I13",
+    ]);
+    expect(ir.eligibility.exclusion.map((c: { id: string }) => c.id)).toEqual([
+      "E1",
+      "E2",
+      "E3",
+      "E4",
+      "E5",
+      "E6",
+      "E7",
+      "E8",
+      "E9",
+    ]);
   });
 
   it("reports errors with file:line:col, a code, a code frame and a hint, and exits 1", async () => {
-    const p = file("typo.trial", 'trial "T" { title "t" }\nform f "F"\ndata {\n  hemoglobin: decimal g/dL "Hb" form f\n}\ninclusion I1 "Hb" {\n  rule hemoglobn >= 9 g/dL\n}\n');
+    const p = file(
+      "typo.trial",
+      'trial "T" { title "t" }\nform f "F"\ndata {\n  hemoglobin: decimal g/dL "Hb" form f\n}\ninclusion I1 "Hb" {\n  rule hemoglobn >= 9 g/dL\n}\n',
+    );
     const r = await trialc("check", p);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`${p}:7:8: error TRC2001: unknown name "hemoglobn"`);
@@ -42,7 +69,10 @@ describe("trialc check", () => {
   });
 
   it("gives JSON diagnostics with --format json", async () => {
-    const p = file("units.trial", 'trial "T" { title "t" }\nform f "F"\ndata {\n  dose: decimal mg "Dose" form f\n}\ninclusion I1 "x" { rule dose >= 5 mL }\n');
+    const p = file(
+      "units.trial",
+      'trial "T" { title "t" }\nform f "F"\ndata {\n  dose: decimal mg "Dose" form f\n}\ninclusion I1 "x" { rule dose >= 5 mL }\n',
+    );
     const r = await trialc("check", p, "--format", "json");
     expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout);
@@ -51,7 +81,10 @@ describe("trialc check", () => {
   });
 
   it("exits 0 with warnings only", async () => {
-    const p = file("warn.trial", 'trial "T" { title "t" }\nform f "F"\ndata {\n  x: boolean "X" form f\n  y: boolean "Y" form f\n}\ninclusion I1 "x" { rule x }\n');
+    const p = file(
+      "warn.trial",
+      'trial "T" { title "t" }\nform f "F"\ndata {\n  x: boolean "X" form f\n  y: boolean "Y" form f\n}\ninclusion I1 "x" { rule x }\n',
+    );
     const r = await trialc("check", p);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain("warning TRC6001");
@@ -81,10 +114,26 @@ describe("trialc check", () => {
       ["binary.trial", Buffer.from([0x74, 0x72, 0x00, 0xff, 0xfe, 0x01]), "TRC1002"],
       ["latin1.trial", Buffer.from([0x74, 0x72, 0x69, 0xe9, 0x0a]), "TRC1002"],
       ["huge.trial", "// " + "x".repeat(5 * 1024 * 1024) + "\n", "TRC1003"],
-      ["unknown-unit.trial", 'trial "T" { title "t" }\nform f "F"\ndata {\n  hb: decimal g/dLx "Hb" form f\n}\ninclusion I1 "x" { rule hb >= 9 g/dLx }\n', "TRC3002"],
-      ["wrong-type.trial", 'trial "T" { title "t" }\nform f "F"\ndata {\n  hb: decimal g/dL "Hb" form f\n}\ninclusion I1 "x" { rule hb }\n', "TRC3001"],
-      ["dup-id.trial", 'trial "T" { title "t" }\nform f "F"\ndata {\n  x: boolean "X" form f\n}\ninclusion I1 "a" { rule x }\nexclusion I1 "b" { rule x }\n', "TRC2003"],
-      ["syntax.trial", 'trial "T" { title "t" }\ninclusion I1 "a" { rule x >= }\nexclusion E1 "b" { rule ( }\n', "TRC1020"],
+      [
+        "unknown-unit.trial",
+        'trial "T" { title "t" }\nform f "F"\ndata {\n  hb: decimal g/dLx "Hb" form f\n}\ninclusion I1 "x" { rule hb >= 9 g/dLx }\n',
+        "TRC3002",
+      ],
+      [
+        "wrong-type.trial",
+        'trial "T" { title "t" }\nform f "F"\ndata {\n  hb: decimal g/dL "Hb" form f\n}\ninclusion I1 "x" { rule hb }\n',
+        "TRC3001",
+      ],
+      [
+        "dup-id.trial",
+        'trial "T" { title "t" }\nform f "F"\ndata {\n  x: boolean "X" form f\n}\ninclusion I1 "a" { rule x }\nexclusion I1 "b" { rule x }\n',
+        "TRC2003",
+      ],
+      [
+        "syntax.trial",
+        'trial "T" { title "t" }\ninclusion I1 "a" { rule x >= }\nexclusion E1 "b" { rule ( }\n',
+        "TRC1020",
+      ],
     ];
     for (const [name, content, code] of cases) {
       it(`${name} → ${code}`, async () => {
@@ -103,7 +152,15 @@ describe("trialc check", () => {
     });
 
     it("reports every syntax error of a file in one run", async () => {
-      const r = await trialc("check", "--format", "json", file("many.trial", 'trial "T" { title "t" }\ninclusion I1 "a" { rule x >= }\nexclusion E1 "b" { rule ( }\ninclusion I2 "c" { rule y < < 3 }\n'));
+      const r = await trialc(
+        "check",
+        "--format",
+        "json",
+        file(
+          "many.trial",
+          'trial "T" { title "t" }\ninclusion I1 "a" { rule x >= }\nexclusion E1 "b" { rule ( }\ninclusion I2 "c" { rule y < < 3 }\n',
+        ),
+      );
       const lines = JSON.parse(r.stdout).diagnostics.map((d: { line: number }) => d.line);
       expect(new Set(lines)).toEqual(new Set([2, 3, 4]));
     });

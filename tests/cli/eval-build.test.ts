@@ -43,7 +43,17 @@ describe("trialc eval", () => {
     const without = JSON.parse((await trialc("eval", SEED, p, "--format", "json")).stdout);
     expect(without.verdict).toBe("indeterminate");
     expect(without.missing).toContain("anchor D0");
-    const withDates = await trialc("eval", SEED, p, "--format", "json", "--as-of", "2027-01-04", "--anchor", "D0=2027-01-18");
+    const withDates = await trialc(
+      "eval",
+      SEED,
+      p,
+      "--format",
+      "json",
+      "--as-of",
+      "2027-01-04",
+      "--anchor",
+      "D0=2027-01-18",
+    );
     expect(JSON.parse(withDates.stdout).verdict).toBe("eligible");
     const conflict = await trialc("eval", SEED, "protocols/patients/eligible.json", "--as-of", "2027-02-01");
     expect(conflict.code).toBe(1);
@@ -54,7 +64,8 @@ describe("trialc eval", () => {
     const r = await trialc("eval", SEED, "protocols/patients/invalid-data.json");
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("");
-    for (const path of ["$.birth_date", "$.hemoglobin", "$.platelets.unit", "$.lesions[0].krenning_score"]) expect(r.stderr).toContain(path);
+    for (const path of ["$.birth_date", "$.hemoglobin", "$.platelets.unit", "$.lesions[0].krenning_score"])
+      expect(r.stderr).toContain(path);
   });
 
   it("rejects a file that is not JSON, naming line and column", async () => {
@@ -84,13 +95,17 @@ describe("trialc eval", () => {
   });
 
   it("screens a list of patients with --summary: a line each and a tally, exit 1 when one is invalid", async () => {
-    const files = ["eligible", "ineligible-platelets", "indeterminate", "invalid-data"].map((n) => `protocols/patients/${n}.json`);
+    const files = ["eligible", "ineligible-platelets", "indeterminate", "invalid-data"].map(
+      (n) => `protocols/patients/${n}.json`,
+    );
     const r = await trialc("eval", SEED, ...files, "--summary");
     expect(r.code).toBe(1);
     const lines = r.stdout.trim().split("\n");
     expect(lines[0]).toMatch(/eligible\.json\s+ELIGIBLE\s*$/);
     expect(lines[1]).toMatch(/ineligible-platelets\.json\s+INELIGIBLE\s+inclusion I7 not met/);
-    expect(lines[2]).toMatch(/indeterminate\.json\s+INDETERMINATE\s+collect: albumin, lesions\[0\]\.progressive_on_mri/);
+    expect(lines[2]).toMatch(
+      /indeterminate\.json\s+INDETERMINATE\s+collect: albumin, lesions\[0\]\.progressive_on_mri/,
+    );
     expect(lines[3]).toMatch(/invalid-data\.json\s+INVALID\s+4 problems/);
     expect(lines.at(-1)).toBe("4 patients: 1 eligible, 1 ineligible, 1 indeterminate, 1 invalid");
     expect(r.stderr).toContain("invalid-data.json: $.birth_date");
@@ -114,7 +129,10 @@ describe("trialc build", () => {
     const b = join(tmp, "b");
     expect((await trialc("build", SEED, "--out", a)).code).toBe(0);
     expect((await trialc("build", SEED, "--out", b)).code).toBe(0);
-    const files = readdirSync(a, { recursive: true }).map(String).filter((f) => f.endsWith(".ts")).sort();
+    const files = readdirSync(a, { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith(".ts"))
+      .sort();
     expect(files).toEqual(expect.arrayContaining(["eligibility.ts", "patient.ts", "definitions.ts", "runtime/ops.ts"]));
     for (const f of files) expect(readFileSync(join(b, f), "utf8"), f).toBe(readFileSync(join(a, f), "utf8"));
     const head = readFileSync(join(a, "eligibility.ts"), "utf8").split("\n").slice(0, 3).join("\n");
@@ -126,7 +144,9 @@ describe("trialc build", () => {
     const r = await trialc("build", SEED, "--out", out, "--js");
     expect(r.code).toBe(0);
     expect(existsSync(join(out, "eligibility.js"))).toBe(true);
-    expect(readFileSync(join(out, "eligibility.d.ts"), "utf8")).toContain("export declare function evaluateEligibility");
+    expect(readFileSync(join(out, "eligibility.d.ts"), "utf8")).toContain(
+      "export declare function evaluateEligibility",
+    );
     const mod = await import(join(process.cwd(), out, "eligibility.js"));
     const data = JSON.parse(readFileSync("protocols/patients/eligible.json", "utf8"));
     expect(mod.evaluateEligibility(data).result.verdict).toBe("eligible");
@@ -140,7 +160,12 @@ describe("trialc build", () => {
 
   it("exits 1 without writing anything when the protocol has errors", async () => {
     const out = join(tmp, "bad-out");
-    const r = await trialc("build", file("bad.trial", 'trial "T" { title "t" }\ninclusion I1 "x" { rule nope }\n'), "--out", out);
+    const r = await trialc(
+      "build",
+      file("bad.trial", 'trial "T" { title "t" }\ninclusion I1 "x" { rule nope }\n'),
+      "--out",
+      out,
+    );
     expect(r.code).toBe(1);
     expect(existsSync(out)).toBe(false);
   });

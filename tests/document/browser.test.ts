@@ -46,10 +46,14 @@ describe("the seed's HTML document in Chromium", () => {
     expect(await visits.count()).toBe(expectedVisitColumns(ir));
     expect(await visits.count()).toBe(13);
     // Every procedure row has one cell per visit column, as laid out by the browser.
-    const cellsPerRow = await page.locator("table.soa tbody tr").evaluateAll((rows) => rows.map((r) => r.querySelectorAll("td").length));
+    const cellsPerRow = await page
+      .locator("table.soa tbody tr")
+      .evaluateAll((rows) => rows.map((r) => r.querySelectorAll("td").length));
     expect(new Set(cellsPerRow)).toEqual(new Set([13]));
     // The group header spans exactly the visit columns.
-    const spans = await page.locator("table.soa thead tr.groups th[scope=colgroup]").evaluateAll((ths) => ths.map((t) => Number(t.getAttribute("colspan"))));
+    const spans = await page
+      .locator("table.soa thead tr.groups th[scope=colgroup]")
+      .evaluateAll((ths) => ths.map((t) => Number(t.getAttribute("colspan"))));
     expect(spans.reduce((a, b) => a + b, 0)).toBe(13);
     // On screen the whole table fits the page width: no column is hidden behind a scroll bar.
     const fit = await page.locator(".soa-wrap").evaluate((w) => ({ scroll: w.scrollWidth, client: w.clientWidth }));
@@ -64,7 +68,9 @@ describe("the seed's HTML document in Chromium", () => {
     for (const id of criterionIds(ir)) expect(text, id).toMatch(new RegExp(`(^|\\s)${id}(\\s|$)`));
     const shown = await page.locator("li.criterion > .crit-head .crit-id").allInnerTexts();
     expect(shown).toEqual(criterionIds(ir));
-    const boxes = await page.locator("li.criterion > .crit-head .box").evaluateAll((bs) => bs.map((b) => b.getBoundingClientRect().width));
+    const boxes = await page
+      .locator("li.criterion > .crit-head .box")
+      .evaluateAll((bs) => bs.map((b) => b.getBoundingClientRect().width));
     expect(boxes).toHaveLength(criterionIds(ir).length);
     for (const w of boxes) expect(w).toBeGreaterThan(8);
     await page.mouse.wheel(0, -1_000_000);
@@ -74,7 +80,9 @@ describe("the seed's HTML document in Chromium", () => {
 
   it("draws the timeline with a visible bar for every window", async ({ skip }) => {
     skip(!doc, SKIP_NOTE);
-    const sizes = await doc!.page.locator("figure.timeline svg rect.bar").evaluateAll((rs) => rs.map((r) => r.getBoundingClientRect().width));
+    const sizes = await doc!.page
+      .locator("figure.timeline svg rect.bar")
+      .evaluateAll((rs) => rs.map((r) => r.getBoundingClientRect().width));
     expect(sizes).toHaveLength(13);
     for (const w of sizes) expect(w).toBeGreaterThan(2);
     await doc!.page.locator("figure.timeline").screenshot({ path: `${ARTIFACTS}timeline.png` });

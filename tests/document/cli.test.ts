@@ -14,7 +14,11 @@ import { render, seedIr, SEED_PATH } from "./support.js";
 const state = vi.hoisted(() => ({ noChromium: false }));
 vi.mock("../../src/emit/document/pdf.js", async (importOriginal) => {
   const real = await importOriginal<typeof import("../../src/emit/document/pdf.js")>();
-  return { ...real, findChromium: (...args: Parameters<typeof real.findChromium>) => (state.noChromium ? null : real.findChromium(...args)) };
+  return {
+    ...real,
+    findChromium: (...args: Parameters<typeof real.findChromium>) =>
+      state.noChromium ? null : real.findChromium(...args),
+  };
 });
 
 const dir = mkdtempSync(join(tmpdir(), "trialc-doc-"));
@@ -68,20 +72,27 @@ describe("trialc doc", () => {
     }
   });
 
-  it.skipIf(!chromium)("prints a PDF with the system's Chromium", async () => {
-    const out = join(dir, "protocol.pdf");
-    const r = await trialc("doc", SEED_PATH, "--format", "pdf", "--out", out);
-    expect(r.code, r.stderr).toBe(0);
-    const pdf = readFileSync(out);
-    expect(pdf.subarray(0, 5).toString("latin1")).toBe("%PDF-");
-    // One page object per printed page; the seed's summary runs to tens of A4 pages.
-    const pages = pdf.toString("latin1").match(/\/Type\s*\/Page[^s]/g) ?? [];
-    expect(pages.length).toBeGreaterThan(10);
-  }, 60_000);
+  it.skipIf(!chromium)(
+    "prints a PDF with the system's Chromium",
+    async () => {
+      const out = join(dir, "protocol.pdf");
+      const r = await trialc("doc", SEED_PATH, "--format", "pdf", "--out", out);
+      expect(r.code, r.stderr).toBe(0);
+      const pdf = readFileSync(out);
+      expect(pdf.subarray(0, 5).toString("latin1")).toBe("%PDF-");
+      // One page object per printed page; the seed's summary runs to tens of A4 pages.
+      const pages = pdf.toString("latin1").match(/\/Type\s*\/Page[^s]/g) ?? [];
+      expect(pages.length).toBeGreaterThan(10);
+    },
+    60_000,
+  );
 });
 
 describe("finding Chromium", () => {
-  const only = (...present: string[]) => (p: string) => present.includes(p);
+  const only =
+    (...present: string[]) =>
+    (p: string) =>
+      present.includes(p);
 
   it("prefers /usr/bin/chromium, then chromium and chromium-browser on PATH, in PATH order", () => {
     expect(findChromium("/opt/bin", only("/usr/bin/chromium", "/opt/bin/chromium"))).toBe("/usr/bin/chromium");

@@ -27,7 +27,8 @@ describe("the seed's HTML document", () => {
     for (const e of all) {
       const loc = e.sourceCodeLocation;
       expect(loc?.startTag, `<${e.tagName}> implied by the parser`).toBeTruthy();
-      if (!VOID.has(e.tagName)) expect(loc?.endTag, `<${e.tagName}> at line ${loc?.startLine} closed by the parser`).toBeTruthy();
+      if (!VOID.has(e.tagName))
+        expect(loc?.endTag, `<${e.tagName}> at line ${loc?.startLine} closed by the parser`).toBeTruthy();
     }
     const endTags = html.match(/<\/[a-zA-Z]/g) ?? [];
     expect(endTags).toHaveLength(all.filter((e) => e.sourceCodeLocation?.endTag).length);
@@ -35,7 +36,8 @@ describe("the seed's HTML document", () => {
 
   it("is standalone: no script, no external stylesheet, image, frame, font or URL", () => {
     const tags = new Set(all.map((e) => e.tagName));
-    for (const t of ["script", "link", "img", "iframe", "object", "embed", "base", "video", "audio"]) expect(tags.has(t), t).toBe(false);
+    for (const t of ["script", "link", "img", "iframe", "object", "embed", "base", "video", "audio"])
+      expect(tags.has(t), t).toBe(false);
     // The only href values are links to the document's own sections.
     for (const e of all) {
       for (const a of e.attrs) {
@@ -44,12 +46,18 @@ describe("the seed's HTML document", () => {
         expect(["src", "srcset", "xlink:href", "action", "formaction"]).not.toContain(a.name);
       }
     }
-    const css = all.filter((e) => e.tagName === "style").map(textOf).join("\n");
+    const css = all
+      .filter((e) => e.tagName === "style")
+      .map(textOf)
+      .join("\n");
     expect(css).not.toMatch(/url\s*\(|@import|@font-face/i);
   });
 
   it("has a print stylesheet: A4, a landscape page for the schedule, page breaks, repeated headers", () => {
-    const css = all.filter((e) => e.tagName === "style").map(textOf).join("\n");
+    const css = all
+      .filter((e) => e.tagName === "style")
+      .map(textOf)
+      .join("\n");
     expect(css).toMatch(/@page \{ size: A4;/);
     expect(css).toMatch(/@page soa \{ size: A4 landscape;/);
     expect(css).toMatch(/thead \{ display: table-header-group; \}/);
@@ -61,7 +69,11 @@ describe("the seed's HTML document", () => {
     const ids = criterionIds(ir);
     const items = all.filter((e) => e.tagName === "li" && attr(e, "data-criterion"));
     expect(items.map((e) => attr(e, "data-criterion"))).toEqual(ids);
-    for (const li of items) expect(elements(li).some((e) => attr(e, "class") === "box"), attr(li, "data-criterion")).toBe(true);
+    for (const li of items)
+      expect(
+        elements(li).some((e) => attr(e, "class") === "box"),
+        attr(li, "data-criterion"),
+      ).toBe(true);
   });
 
   it("draws the schedule of activities with one column per visit and cycle", () => {
@@ -69,9 +81,16 @@ describe("the seed's HTML document", () => {
     const visits = elements(table!).filter((e) => e.tagName === "th" && attr(e, "class") === "visit");
     expect(visits).toHaveLength(expectedVisitColumns(ir));
     expect(visits).toHaveLength(13); // screening + 4 cycles × (injection, dosimetry, evaluation)
-    expect(visits.map(textOf).slice(0, 4)).toEqual(["Screening and baseline", "C1 · 177Lu-octreotate injection", "C1 · Post-treatment SPECT/CT dosimetry", "C1 · Imaging and response evaluation"]);
+    expect(visits.map(textOf).slice(0, 4)).toEqual([
+      "Screening and baseline",
+      "C1 · 177Lu-octreotate injection",
+      "C1 · Post-treatment SPECT/CT dosimetry",
+      "C1 · Imaging and response evaluation",
+    ]);
     // Each procedure row has a cell per column.
-    const rows = elements(table!).filter((e) => e.tagName === "tr" && elements(e).some((c) => c.tagName === "th" && attr(c, "scope") === "row"));
+    const rows = elements(table!).filter(
+      (e) => e.tagName === "tr" && elements(e).some((c) => c.tagName === "th" && attr(c, "scope") === "row"),
+    );
     for (const r of rows) expect(elements(r).filter((c) => c.tagName === "td")).toHaveLength(13);
   });
 

@@ -17,7 +17,9 @@ describe("the seed's Markdown document, rendered", () => {
     const boxes = all.filter((e) => e.tagName === "input" && attr(e, "type") === "checkbox");
     expect(boxes).toHaveLength(criterionIds(ir).length);
     expect(boxes.every((b) => attr(b, "checked") === undefined)).toBe(true);
-    const ids = all.filter((e) => e.tagName === "li" && elements(e).some((c) => c.tagName === "input")).map((li) => textOf(elements(li).find((c) => c.tagName === "strong")!));
+    const ids = all
+      .filter((e) => e.tagName === "li" && elements(e).some((c) => c.tagName === "input"))
+      .map((li) => textOf(elements(li).find((c) => c.tagName === "strong")!));
     expect(ids).toEqual(criterionIds(ir));
   });
 

@@ -37,21 +37,29 @@ describe("plain language of the seed's criteria", () => {
 
   it("writes multiples of a reference limit as '× ULN'", () => {
     expect(ruleOf(seed, "I8a")).toBe("Total bilirubin <= 2 × ULN");
-    expect(ruleOf(seed, "I8b")).toBe("Aspartate aminotransferase (AST) <= 5 × ULN and alanine aminotransferase (ALT) <= 5 × ULN");
+    expect(ruleOf(seed, "I8b")).toBe(
+      "Aspartate aminotransferase (AST) <= 5 × ULN and alanine aminotransferase (ALT) <= 5 × ULN",
+    );
   });
 
   it("reads ages, codes and attestations", () => {
     expect(ruleOf(seed, "I1")).toBe("Age at inclusion (from date of birth) >= 18 years");
-    expect(ruleOf(seed, "I6")).toBe("Method used to measure the GFR is 51Cr-EDTA clearance and glomerular filtration rate, normalised to 1.73 m2 >= 50 mL/min/1.73 m²");
+    expect(ruleOf(seed, "I6")).toBe(
+      "Method used to measure the GFR is 51Cr-EDTA clearance and glomerular filtration rate, normalised to 1.73 m2 >= 50 mL/min/1.73 m²",
+    );
     expect(ruleOf(seed, "E1")).toBe("Tumour resectable with curative intent (attested by the investigator)");
-    expect(ruleOf(seed, "I2")).toMatch(/primary tumour site is one of \(Pancreas, Stomach, Duodenum, Jejunum or ileum, Appendix, Colon, Rectum\)$/);
+    expect(ruleOf(seed, "I2")).toMatch(
+      /primary tumour site is one of \(Pancreas, Stomach, Duodenum, Jejunum or ileum, Appendix, Colon, Rectum\)$/,
+    );
   });
 
   it("reads quantifiers over records as 'at least one … with …', bracketed inside 'and'", () => {
     expect(ruleOf(seed, "I13")).toBe(
       "At least one lesion with uptake on 68Ga-octreotate PET/CT, Rotterdam (Krenning) visual score >= 3 and longest transaxial plane diameter, measured on the CT of the PET/CT >= 20 mm and morphologically measurable according to RECIST 1.1 and progressive on the MRI (or CT if MRI is not applicable) and not previously irradiated",
     );
-    expect(ruleOf(seed, "E2")).toBe("At least one surgery with major surgery and date of surgery within 6 weeks before inclusion");
+    expect(ruleOf(seed, "E2")).toBe(
+      "At least one surgery with major surgery and date of surgery within 6 weeks before inclusion",
+    );
   });
 
   it("reads windows and conditionals in words, bracketing each conditional of a conjunction", () => {
@@ -59,20 +67,32 @@ describe("plain language of the seed's criteria", () => {
       "(if was on a long-acting somatostatin analogue, then date of the last long-acting SSA injection at least 4 weeks before D0) and (if switched to a short-acting somatostatin analogue, then date and time of the last short-acting SSA dose at least 48 hours before D0)",
     );
     const def = seed.definitions.find((d) => d.name === "baseline_done")!;
-    expect(plainRule(def.expr, plainContext(seed))).toBe("At least one baseline procedure with procedure is ‹which› and date performed between D0 − 4 weeks and D0 − 1 day");
+    expect(plainRule(def.expr, plainContext(seed))).toBe(
+      "At least one baseline procedure with procedure is ‹which› and date performed between D0 − 4 weeks and D0 − 1 day",
+    );
   });
 
   it("names definitions by their label, with their arguments' labels", () => {
-    expect(ruleOf(seed, "I3a")).toBe("Radiological disease progression (RECIST 1.1) on an MRI or CT over the last 12 months");
-    expect(ruleOf(seed, "I12")).toMatch(/^A baseline procedure done within 4 weeks before D0 \(68Ga-octreotate PET\/CT\) and a baseline procedure/);
+    expect(ruleOf(seed, "I3a")).toBe(
+      "Radiological disease progression (RECIST 1.1) on an MRI or CT over the last 12 months",
+    );
+    expect(ruleOf(seed, "I12")).toMatch(
+      /^A baseline procedure done within 4 weeks before D0 \(68Ga-octreotate PET\/CT\) and a baseline procedure/,
+    );
   });
 
   it("reads toxicity terms: organ doses with the limit's label and value, CTCAE grades", () => {
     const ctx = plainContext(seed);
     const rule = (name: string) => plainRule(seed.toxicity!.rules.find((r) => r.name === name)!.when, ctx);
-    expect(rule("kidney_limit")).toBe("Cumulative absorbed dose to the kidneys >= cumulative mean absorbed dose limit for the kidneys (23 Gy)");
-    expect(rule("kidney_projection")).toBe("Projected cumulative absorbed dose to the kidneys after the next cycle > cumulative mean absorbed dose limit for the kidneys (23 Gy)");
-    expect(rule("haematological")).toBe("CTCAE grade of platelet count decreased >= 2 or CTCAE grade of neutrophil count decreased >= 2 or CTCAE grade of anemia >= 3");
+    expect(rule("kidney_limit")).toBe(
+      "Cumulative absorbed dose to the kidneys >= cumulative mean absorbed dose limit for the kidneys (23 Gy)",
+    );
+    expect(rule("kidney_projection")).toBe(
+      "Projected cumulative absorbed dose to the kidneys after the next cycle > cumulative mean absorbed dose limit for the kidneys (23 Gy)",
+    );
+    expect(rule("haematological")).toBe(
+      "CTCAE grade of platelet count decreased >= 2 or CTCAE grade of neutrophil count decreased >= 2 or CTCAE grade of anemia >= 3",
+    );
   });
 });
 
@@ -95,7 +115,9 @@ describe("plain language of constructs the seed does not use", () => {
   });
 
   it("brackets a disjunction inside a conjunction", () => {
-    expect(one("flag and (x > 1 mg/dL or x < 0.5 mg/dL)")).toBe("Flag raised and (analyte X > 1 mg/dL or analyte X < 0.5 mg/dL)");
+    expect(one("flag and (x > 1 mg/dL or x < 0.5 mg/dL)")).toBe(
+      "Flag raised and (analyte X > 1 mg/dL or analyte X < 0.5 mg/dL)",
+    );
   });
 });
 
@@ -114,6 +136,12 @@ describe("units, durations and relative times as printed", () => {
   it("prints durations with singular and plural units", () => {
     expect(durationText({ amount: "1", unit: "d" })).toBe("1 day");
     expect(durationText({ amount: "12", unit: "mo" })).toBe("12 months");
-    expect(relativeTimeText({ anchor: "D0", offsets: [{ sign: -1, duration: { amount: "4", unit: "wk" } }], text: "D0 - 4 wk" })).toBe("D0 − 4 weeks");
+    expect(
+      relativeTimeText({
+        anchor: "D0",
+        offsets: [{ sign: -1, duration: { amount: "4", unit: "wk" } }],
+        text: "D0 - 4 wk",
+      }),
+    ).toBe("D0 − 4 weeks");
   });
 });

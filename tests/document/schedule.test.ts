@@ -19,10 +19,18 @@ describe("the seed's schedule of activities", () => {
     expect(plan.cycles).toBe(4);
     expect(plan.occurrences.map((o) => `${o.visit.name}${o.cycle ?? ""}`)).toEqual([
       "screening",
-      "treatment1", "dosimetry1", "evaluation1",
-      "treatment2", "dosimetry2", "evaluation2",
-      "treatment3", "dosimetry3", "evaluation3",
-      "treatment4", "dosimetry4", "evaluation4",
+      "treatment1",
+      "dosimetry1",
+      "evaluation1",
+      "treatment2",
+      "dosimetry2",
+      "evaluation2",
+      "treatment3",
+      "dosimetry3",
+      "evaluation3",
+      "treatment4",
+      "dosimetry4",
+      "evaluation4",
     ]);
   });
 
@@ -47,7 +55,13 @@ describe("the seed's schedule of activities", () => {
       { label: "Cycle 3 (C2 + 11 to 13 weeks)", span: 3 },
       { label: "Cycle 4 (C3 + 11 to 13 weeks)", span: 3 },
     ]);
-    expect(soa.columns[2]).toEqual({ heading: "Post-treatment SPECT/CT dosimetry", cycle: "C1", visit: "dosimetry", window: "cycle + 1 to 7 days", days: "Day 1 to 7" });
+    expect(soa.columns[2]).toEqual({
+      heading: "Post-treatment SPECT/CT dosimetry",
+      cycle: "C1",
+      visit: "dosimetry",
+      window: "cycle + 1 to 7 days",
+      days: "Day 1 to 7",
+    });
     expect(soa.columns[0]!.window).toBe("D0 − 4 weeks to D0 − 1 day");
     const row = (p: string) => soa.rows.find((r) => r.procedure === p)!.cells.map((c) => (c.mark ? "X" : "."));
     expect(row("51Cr-EDTA GFR").join("")).toBe("X............");
@@ -57,7 +71,12 @@ describe("the seed's schedule of activities", () => {
 
   it("draws every window inside the plot, in date order along each lane", () => {
     const t = timelineModel(plan, "177Lu-octreotate")!;
-    expect(t.lanes.map((l) => l.full)).toEqual(["Screening and baseline", "177Lu-octreotate injection", "Post-treatment SPECT/CT dosimetry", "Imaging and response evaluation"]);
+    expect(t.lanes.map((l) => l.full)).toEqual([
+      "Screening and baseline",
+      "177Lu-octreotate injection",
+      "Post-treatment SPECT/CT dosimetry",
+      "Imaging and response evaluation",
+    ]);
     expect(t.bars).toHaveLength(13);
     for (const b of t.bars) {
       expect(Number(b.x)).toBeGreaterThanOrEqual(t.plotLeft);
@@ -69,7 +88,9 @@ describe("the seed's schedule of activities", () => {
     expect(t.bars[1]!.point).toBe(true);
     expect(Math.abs(Number(t.bars[1]!.x) + 2 - zero)).toBeLessThan(0.11);
     expect(t.ticks.map((k) => k.label)).toContain("wk 0");
-    expect(t.description).toBe("Treatment timeline: 4 cycles of 177Lu-octreotate every 11 to 13 weeks from D0. Each bar spans a visit's window, in days from day 0.");
+    expect(t.description).toBe(
+      "Treatment timeline: 4 cycles of 177Lu-octreotate every 11 to 13 weeks from D0. Each bar spans a visit's window, in days from day 0.",
+    );
   });
 });
 

@@ -35,7 +35,12 @@ export function elements(node: T.ParentNode): T.Element[] {
   const out: T.Element[] = [];
   const visit = (n: T.Node) => {
     if ("tagName" in n) out.push(n);
-    const kids = "content" in n && n.nodeName === "template" ? (n as T.Template).content.childNodes : "childNodes" in n ? n.childNodes : [];
+    const kids =
+      "content" in n && n.nodeName === "template"
+        ? (n as T.Template).content.childNodes
+        : "childNodes" in n
+          ? n.childNodes
+          : [];
     for (const c of kids) visit(c);
   };
   for (const c of node.childNodes) visit(c);
@@ -60,7 +65,8 @@ export function attr(el: T.Element, name: string): string | undefined {
 
 /** Every criterion id of a protocol, nested parts included. */
 export function criterionIds(ir: IrProtocol): string[] {
-  const walk = (cs: IrCriterion[]): string[] => cs.flatMap((c) => [c.id, ...(c.body.kind === "group" ? walk(c.body.children) : [])]);
+  const walk = (cs: IrCriterion[]): string[] =>
+    cs.flatMap((c) => [c.id, ...(c.body.kind === "group" ? walk(c.body.children) : [])]);
   return walk([...ir.eligibility.inclusion, ...ir.eligibility.exclusion]);
 }
 

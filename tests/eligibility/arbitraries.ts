@@ -13,23 +13,58 @@ export type Gen = fc.GeneratorValue;
 
 /** Units tried for each quantity, filtered to those commensurable with the element's unit. */
 const UNIT_POOL = [
-  "g/dL", "g/L", "mg/dL", "mg/L", "mmol/L", "umol/L", "10*3/uL", "10*9/L", "/nL", "10*6/mL", "%", "mm", "cm", "d", "h", "wk",
-  "mL/min/{1.73_m2}", "L/h/{1.73_m2}", "U/L", "U/mL", "GBq", "MBq", "Gy", "mGy", "1",
+  "g/dL",
+  "g/L",
+  "mg/dL",
+  "mg/L",
+  "mmol/L",
+  "umol/L",
+  "10*3/uL",
+  "10*9/L",
+  "/nL",
+  "10*6/mL",
+  "%",
+  "mm",
+  "cm",
+  "d",
+  "h",
+  "wk",
+  "mL/min/{1.73_m2}",
+  "L/h/{1.73_m2}",
+  "U/L",
+  "U/mL",
+  "GBq",
+  "MBq",
+  "Gy",
+  "mGy",
+  "1",
 ];
 
 export const ANCHORS = { inclusion: "2027-01-04", D0: "2027-01-18" };
-const DAY_OFFSETS = [0, 1, -1, 2, -2, 13, 14, 15, -27, -28, -29, -41, -42, -43, -83, -84, -85, -364, -365, -366, -700, 30];
+const DAY_OFFSETS = [
+  0, 1, -1, 2, -2, 13, 14, 15, -27, -28, -29, -41, -42, -43, -83, -84, -85, -364, -365, -366, -700, 30,
+];
 
 /** Thresholds compared with each element (key `name` or `records.field`), in the element's unit. */
 export function thresholdsOf(ir: IrProtocol): Map<string, string[]> {
   const out = new Map<string, string[]>();
   const visit = (e: IrExpr) => {
-    if (e.k === "compare" && (e.left.k === "element" || e.left.k === "field") && (e.right.k === "quantity" || e.right.k === "number")) {
-      const key = e.left.k === "element" ? e.left.name : `${e.left.record}.${e.left.name}`;
+    if (
+      e.kind === "compare" &&
+      (e.left.kind === "element" || e.left.kind === "field") &&
+      (e.right.kind === "quantity" || e.right.kind === "number")
+    ) {
+      const key = e.left.kind === "element" ? e.left.name : `${e.left.record}.${e.left.name}`;
       out.set(key, [...(out.get(key) ?? []), e.right.value]);
     }
     // `age(birth, …) >= 18 a`: birth dates around that many years before the anchors.
-    if (e.k === "compare" && e.left.k === "builtin" && e.left.fn === "age" && e.left.args[0]?.k === "element" && e.right.k === "quantity") {
+    if (
+      e.kind === "compare" &&
+      e.left.kind === "builtin" &&
+      e.left.fn === "age" &&
+      e.left.args[0]?.kind === "element" &&
+      e.right.kind === "quantity"
+    ) {
       const key = `age:${e.left.args[0].name}`;
       out.set(key, [...(out.get(key) ?? []), e.right.value]);
     }
@@ -51,7 +86,9 @@ export function unitsFor(el: IrElement): string[] {
 
 /** Express `value` (in the element's unit) in `unit`, exactly. */
 export function inUnit(el: IrElement, value: string, unit: string): string {
-  return dec(value).times(conversionFactor(el.unit!, unit, el.molarMass)).toString();
+  return dec(value)
+    .times(conversionFactor(el.unit!, unit, el.molarMass))
+    .toString();
 }
 
 function shiftDays(iso: string, days: number): string {
@@ -81,7 +118,14 @@ function numberNear(g: Gen, fcm: typeof fc, el: IrElement, thresholds: string[])
 }
 
 /** A random value for one element, or undefined for "missing". */
-export function valueFor(g: Gen, fcm: typeof fc, el: IrElement, thresholds: Map<string, string[]>, key: string, missingRate = 8): unknown {
+export function valueFor(
+  g: Gen,
+  fcm: typeof fc,
+  el: IrElement,
+  thresholds: Map<string, string[]>,
+  key: string,
+  missingRate = 8,
+): unknown {
   if (g(fcm.nat, { max: 99 }) < missingRate) return g(fcm.boolean) ? null : undefined;
   switch (el.type) {
     case "boolean":
@@ -130,7 +174,12 @@ export function valueFor(g: Gen, fcm: typeof fc, el: IrElement, thresholds: Map<
 }
 
 /** A random patient for `ir`. */
-export function patientFor(g: Gen, fcm: typeof fc, ir: IrProtocol, thresholds: Map<string, string[]>): Record<string, unknown> {
+export function patientFor(
+  g: Gen,
+  fcm: typeof fc,
+  ir: IrProtocol,
+  thresholds: Map<string, string[]>,
+): Record<string, unknown> {
   const p: Record<string, unknown> = { anchors: { ...ANCHORS } };
   for (const el of ir.elements) {
     const v = valueFor(g, fcm, el, thresholds, el.name);
@@ -143,7 +192,13 @@ export function patientFor(g: Gen, fcm: typeof fc, ir: IrProtocol, thresholds: M
  * A patient near a known one: `base` with a few elements replaced by random values
  * (or removed), so that runs also reach eligible and indeterminate verdicts.
  */
-export function mutantOf(g: Gen, fcm: typeof fc, ir: IrProtocol, thresholds: Map<string, string[]>, base: Record<string, unknown>): Record<string, unknown> {
+export function mutantOf(
+  g: Gen,
+  fcm: typeof fc,
+  ir: IrProtocol,
+  thresholds: Map<string, string[]>,
+  base: Record<string, unknown>,
+): Record<string, unknown> {
   const p: Record<string, unknown> = JSON.parse(JSON.stringify(base));
   const n = g(fcm.nat, { max: 3 });
   for (let i = 0; i < n; i++) {

@@ -10,7 +10,8 @@ import { compileGenerated, typescriptFiles } from "../../src/emit/typescript/bui
 import { evaluateEligibility } from "../../src/interpret/eligibility.js";
 import { importEligibility, writeGenerated } from "../generated.js";
 
-const NASTY = String.raw`Quote " back\slash \" tick ${"`"} */ /* ${"${process.exit(1)}"} </script>` + " \u2028 \u2029 end";
+const NASTY =
+  String.raw`Quote " back\slash \" tick ${"`"} */ /* ${"${process.exit(1)}"} </script>` + " \u2028 \u2029 end";
 const TEXT = `${NASTY}\nsecond line\ttab`;
 
 // The .trial string literal for TEXT: escape backslashes and quotes, newlines as \n.
@@ -41,7 +42,10 @@ describe("hostile protocol strings", () => {
     expect(compileGenerated(dir, [...typescriptFiles(ir).keys()], false)).toEqual([]);
     const mod = await importEligibility(dir);
     const patient = { anchors: { inclusion: "2027-01-04" }, note: NASTY, kind: "a" };
-    const out = mod.evaluateEligibility(patient) as { ok: true; result: { verdict: string; inclusion: { text: string }[] } };
+    const out = mod.evaluateEligibility(patient) as {
+      ok: true;
+      result: { verdict: string; inclusion: { text: string }[] };
+    };
     expect(out.ok).toBe(true);
     expect(out.result.verdict).toBe("eligible");
     expect(out.result.inclusion[0]!.text).toBe(TEXT);

@@ -51,9 +51,13 @@ const SEEDS = readdirSync("protocols/patients")
   .map((f) => JSON.parse(readFileSync(`protocols/patients/${f}`, "utf8")) as Record<string, unknown>);
 
 const patients = () =>
-  fc.gen().map((g) =>
-    g(fc.boolean) ? patientFor(g, fc, ir, thresholds) : mutantOf(g, fc, ir, thresholds, SEEDS[g(fc.nat, { max: SEEDS.length - 1 })]!),
-  );
+  fc
+    .gen()
+    .map((g) =>
+      g(fc.boolean)
+        ? patientFor(g, fc, ir, thresholds)
+        : mutantOf(g, fc, ir, thresholds, SEEDS[g(fc.nat, { max: SEEDS.length - 1 })]!),
+    );
 
 describe("eligibility properties (seed protocol)", () => {
   it("the compiled module agrees with the interpreter on every criterion and explanation", () => {
@@ -80,7 +84,9 @@ describe("eligibility properties (seed protocol)", () => {
     );
     expect(invalid).toBeLessThan(150);
     expect([...(seen.get("overall") ?? [])].sort()).toEqual(["eligible", "indeterminate", "ineligible"]);
-    const partial = [...seen].filter(([id, vs]) => id !== "overall" && vs.size < 3).map(([id, vs]) => `${id}: ${[...vs].join("/")}`);
+    const partial = [...seen]
+      .filter(([id, vs]) => id !== "overall" && vs.size < 3)
+      .map(([id, vs]) => `${id}: ${[...vs].join("/")}`);
     expect(partial).toEqual([]);
   });
 
@@ -100,7 +106,13 @@ describe("eligibility properties (seed protocol)", () => {
         const r = q as { value: string; unit: string; uln?: string; lln?: string };
         const moved = {
           ...p,
-          [el.name]: { ...r, value: move(r.value), unit: target, ...(r.uln ? { uln: move(r.uln) } : {}), ...(r.lln ? { lln: move(r.lln) } : {}) },
+          [el.name]: {
+            ...r,
+            value: move(r.value),
+            unit: target,
+            ...(r.uln ? { uln: move(r.uln) } : {}),
+            ...(r.lln ? { lln: move(r.lln) } : {}),
+          },
         };
         const after = evaluate(moved);
         expect(after && verdicts(after)).toEqual(verdicts(before));
@@ -137,7 +149,9 @@ describe("eligibility properties (seed protocol)", () => {
         const before = evaluate(p);
         if (!before) return;
         const raised =
-          typeof raw === "number" ? raw + Number(el.type === "integer" ? 1 : delta) : { ...raw, value: dec(raw.value).plus(delta).toString() };
+          typeof raw === "number"
+            ? raw + Number(el.type === "integer" ? 1 : delta)
+            : { ...raw, value: dec(raw.value).plus(delta).toString() };
         const after = evaluate({ ...p, [element]: raised });
         if (!after) return; // raised past the plausible range: rejected, not decided
         if (verdicts(before)[criterion] === "met") expect(verdicts(after)[criterion]).toBe("met");
@@ -158,7 +172,8 @@ describe("eligibility properties (seed protocol)", () => {
         if (!full || !less) return;
         const vf = verdicts(full);
         for (const [id, v] of Object.entries(verdicts(less))) {
-          if (v === "met" || v === "not_met" || v === "eligible" || v === "ineligible") expect(vf[id], `${id} after filling ${key}`).toBe(v);
+          if (v === "met" || v === "not_met" || v === "eligible" || v === "ineligible")
+            expect(vf[id], `${id} after filling ${key}`).toBe(v);
         }
       }),
       RUNS,
@@ -177,20 +192,21 @@ export function monotoneCases(p: IrProtocol): { criterion: string; element: stri
     if (c.body.kind === "group") return c.body.children.forEach(each);
     const uses = new Map<string, boolean>();
     const visit = (e: IrExpr, positive: boolean) => {
-      if (e.k === "compare" && e.left.k === "element") {
-        const ok = positive && (e.op === ">=" || e.op === ">") && (e.right.k === "quantity" || e.right.k === "number");
+      if (e.kind === "compare" && e.left.kind === "element") {
+        const ok =
+          positive && (e.op === ">=" || e.op === ">") && (e.right.kind === "quantity" || e.right.kind === "number");
         uses.set(e.left.name, (uses.get(e.left.name) ?? true) && ok);
         return;
       }
-      if (e.k === "element") uses.set(e.name, false);
-      if (e.k === "not") return visit(e.arg, !positive);
-      if (e.k === "if") {
+      if (e.kind === "element") uses.set(e.name, false);
+      if (e.kind === "not") return visit(e.arg, !positive);
+      if (e.kind === "if") {
         visit(e.cond, !positive);
         visit(e.then, positive);
         if (e.otherwise) visit(e.otherwise, positive);
         return;
       }
-      if (e.k === "define") return uses.set("*", false);
+      if (e.kind === "define") return uses.set("*", false);
       children(e).forEach((x) => visit(x, positive));
     };
     visit(c.body.expr, true);

@@ -50,7 +50,8 @@ function condition(g: fc.GeneratorValue, depth: number): string {
     () => "flag",
     () => `site ${g(fc.constantFrom, "=", "!=")} ${g(fc.constantFrom, "a", "b", "c")}`,
     () => `site in (${g(fc.constantFrom, "a", "a, b", "b, c")})`,
-    () => `seen within ${g(fc.constantFrom, "4 wk", "12 mo", "28 d", "1 a")} before ${g(fc.constantFrom, "inclusion", "D0")}`,
+    () =>
+      `seen within ${g(fc.constantFrom, "4 wk", "12 mo", "28 d", "1 a")} before ${g(fc.constantFrom, "inclusion", "D0")}`,
     () => `seen at least ${g(fc.constantFrom, "4 wk", "14 d")} before D0`,
     () => `seen between D0 - ${g(fc.constantFrom, "4 wk", "6 wk")} and D0 - 1 d`,
     () => `at at least ${g(fc.constantFrom, "48 h", "2 d")} before D0`,
@@ -82,12 +83,12 @@ function condition(g: fc.GeneratorValue, depth: number): string {
 function item(g: fc.GeneratorValue): string {
   return g(
     fc.constantFrom,
-      "size >= 20 mm",
-      "size > 2 cm and grade >= 3",
-      "done or kind = x",
-      "not done",
-      "when within 12 mo before inclusion",
-      "(grade < 2 or size < 10 mm)",
+    "size >= 20 mm",
+    "size > 2 cm and grade >= 3",
+    "done or kind = x",
+    "not done",
+    "when within 12 mo before inclusion",
+    "(grade < 2 or size < 10 mm)",
   );
 }
 
@@ -112,7 +113,10 @@ describe("random protocols", () => {
     let k = 0;
     for (const text of protocols) {
       const r = compileText(text, `random-${k}.trial`);
-      expect(r.diagnostics.filter((d) => d.severity === "error").map((d) => d.message), text).toEqual([]);
+      expect(
+        r.diagnostics.filter((d) => d.severity === "error").map((d) => d.message),
+        text,
+      ).toEqual([]);
       const ir = r.ir!;
       const mod = await importEligibility(writeGenerated(ir, `random-${k++}`));
       const thresholds = thresholdsOf(ir);

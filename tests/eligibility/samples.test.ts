@@ -58,7 +58,9 @@ describe("sample patients of the seed protocol", () => {
       const all = flatten([...result.inclusion, ...result.exclusion]);
       for (const [id, verdict] of Object.entries(want.criteria ?? {})) expect(all.get(id)?.verdict, id).toBe(verdict);
       if (want.verdict === "eligible") {
-        expect([...all.values()].filter((c) => c.role === "inclusion" && c.verdict !== "met").map((c) => c.id)).toEqual([]);
+        expect([...all.values()].filter((c) => c.role === "inclusion" && c.verdict !== "met").map((c) => c.id)).toEqual(
+          [],
+        );
         expect(result.exclusion.filter((c) => c.verdict !== "not_met").map((c) => c.id)).toEqual([]);
       }
       if (want.missing) expect(result.missing).toEqual(want.missing);

@@ -47,7 +47,8 @@ const SEEDS = readdirSync("protocols/patients")
   .map((f) => JSON.parse(readFileSync(`protocols/patients/${f}`, "utf8")) as Record<string, unknown>);
 
 /** The top-level field a JSON path starts in (`$` for the record itself). */
-const topOfJsonPath = (p: string) => /^\$\.([A-Za-z_][A-Za-z0-9_]*)/.exec(p)?.[1] ?? /^\$\["((?:[^"\\]|\\.)*)"\]/.exec(p)?.[1] ?? "$";
+const topOfJsonPath = (p: string) =>
+  /^\$\.([A-Za-z_][A-Za-z0-9_]*)/.exec(p)?.[1] ?? /^\$\["((?:[^"\\]|\\.)*)"\]/.exec(p)?.[1] ?? "$";
 function ajvKeys(errors: ErrorObject[] | null | undefined): Set<string> {
   const keys = new Set<string>();
   for (const e of errors ?? []) {
@@ -74,20 +75,28 @@ const sorted = (s: Iterable<string>) => [...s].sort();
 /** A random patient with every `required when` field filled, so that completeness holds unless a defect breaks it. */
 const basePatients = () =>
   fc.gen().map((g) => {
-    const p = g(fc.boolean) ? patientFor(g, fc, ir, thresholds) : mutantOf(g, fc, ir, thresholds, SEEDS[g(fc.nat, { max: SEEDS.length - 1 })]!);
-    for (const el of ir.elements) if (el.requiredWhen && (p[el.name] === undefined || p[el.name] === null)) p[el.name] = valueFor(g, fc, el, thresholds, el.name, 0);
+    const p = g(fc.boolean)
+      ? patientFor(g, fc, ir, thresholds)
+      : mutantOf(g, fc, ir, thresholds, SEEDS[g(fc.nat, { max: SEEDS.length - 1 })]!);
+    for (const el of ir.elements)
+      if (el.requiredWhen && (p[el.name] === undefined || p[el.name] === null))
+        p[el.name] = valueFor(g, fc, el, thresholds, el.name, 0);
     return p;
   });
 
 describe("JSON Schema forms and the evaluator agree (seed protocol)", () => {
   it("on the generators' random patients: ajv never accepts what zod rejects, and rejects only what the evaluator rejects", () => {
     let accepted = 0;
-    fc.assert(fc.property(basePatients(), (p) => {
-      const v = verdicts(p);
-      for (const k of v.zod) expect(v.ajv.has(k), `zod rejects ${k}, ajv does not`).toBe(true);
-      if (v.zod.size === 0) for (const k of v.ajv) expect(v.run.has(k), `ajv rejects ${k}, the evaluator does not`).toBe(true);
-      if (v.zod.size + v.ajv.size + v.run.size === 0) accepted++;
-    }), { numRuns: 200 });
+    fc.assert(
+      fc.property(basePatients(), (p) => {
+        const v = verdicts(p);
+        for (const k of v.zod) expect(v.ajv.has(k), `zod rejects ${k}, ajv does not`).toBe(true);
+        if (v.zod.size === 0)
+          for (const k of v.ajv) expect(v.run.has(k), `ajv rejects ${k}, the evaluator does not`).toBe(true);
+        if (v.zod.size + v.ajv.size + v.run.size === 0) accepted++;
+      }),
+      { numRuns: 200 },
+    );
     expect(accepted).toBeGreaterThan(150); // the bases of the next property are plentiful
   });
 
@@ -95,36 +104,50 @@ describe("JSON Schema forms and the evaluator agree (seed protocol)", () => {
     const seen = new Map<DefectClass, number>();
     const quantities = ir.elements.filter((e) => e.unit);
     const records = basePatients()
-      .filter((p) => { const v = verdicts(p); return v.zod.size + v.ajv.size + v.run.size === 0; })
-      .chain((base) => fc.gen().map((g) => {
-        const p: Record<string, unknown> = JSON.parse(JSON.stringify(base));
-        const mutations: Mutation[] = [];
-        const claimed = new Set<string>();
-        const n = g(fc.nat, { max: 3 });
-        for (let i = 0; i < n * 3 && mutations.length < n; i++) {
-          // Quantities carry most defect kinds (units, ranges per unit, reference limits): half the picks.
-          const kind = g(fc.nat, { max: 19 });
-          const pool = kind < 10 ? quantities : ir.elements;
-          const m = kind === 19 ? anchorMutation(g, fc) : kind === 18 ? formMutation(g, fc, ir) : elementMutation(g, fc, pool[g(fc.nat, { max: pool.length - 1 })]!, p);
-          if (!m || m.claims.some((c) => claimed.has(c))) continue;
-          m.claims.forEach((c) => claimed.add(c));
-          m.apply(p);
-          mutations.push(m);
-        }
-        if (g(fc.nat, { max: 9 }) === 0) p.not_in_the_dictionary = "ignored"; // neutral: unknown fields are warnings
-        return { p, mutations };
-      }));
-    fc.assert(fc.property(records, ({ p, mutations }) => {
-      const of = (...cls: DefectClass[]) => new Set(mutations.filter((m) => cls.includes(m.cls)).map((m) => m.key));
-      mutations.forEach((m) => seen.set(m.cls, (seen.get(m.cls) ?? 0) + 1));
-      const v = verdicts(p);
-      const why = mutations.map((m) => `${m.cls}: ${m.what}`).join("; ") || "no defect";
-      expect(sorted(v.zod), `zod, ${why}`).toEqual(sorted(of("type")));
-      expect(sorted(v.ajv), `ajv, ${why}`).toEqual(sorted(of("type", "shared", "form")));
-      // The evaluator reports zod's type problems alone when there are any (it stops there).
-      expect(sorted(v.run), `evaluator, ${why}`).toEqual(sorted(v.zod.size ? of("type") : of("shared", "runtime")));
-    }), { numRuns: 400 });
-    for (const cls of ["type", "shared", "runtime", "form", "neutral"] as const) expect(seen.get(cls) ?? 0, cls).toBeGreaterThan(10);
+      .filter((p) => {
+        const v = verdicts(p);
+        return v.zod.size + v.ajv.size + v.run.size === 0;
+      })
+      .chain((base) =>
+        fc.gen().map((g) => {
+          const p: Record<string, unknown> = JSON.parse(JSON.stringify(base));
+          const mutations: Mutation[] = [];
+          const claimed = new Set<string>();
+          const n = g(fc.nat, { max: 3 });
+          for (let i = 0; i < n * 3 && mutations.length < n; i++) {
+            // Quantities carry most defect kinds (units, ranges per unit, reference limits): half the picks.
+            const kind = g(fc.nat, { max: 19 });
+            const pool = kind < 10 ? quantities : ir.elements;
+            const m =
+              kind === 19
+                ? anchorMutation(g, fc)
+                : kind === 18
+                  ? formMutation(g, fc, ir)
+                  : elementMutation(g, fc, pool[g(fc.nat, { max: pool.length - 1 })]!, p);
+            if (!m || m.claims.some((c) => claimed.has(c))) continue;
+            m.claims.forEach((c) => claimed.add(c));
+            m.apply(p);
+            mutations.push(m);
+          }
+          if (g(fc.nat, { max: 9 }) === 0) p.not_in_the_dictionary = "ignored"; // neutral: unknown fields are warnings
+          return { p, mutations };
+        }),
+      );
+    fc.assert(
+      fc.property(records, ({ p, mutations }) => {
+        const of = (...cls: DefectClass[]) => new Set(mutations.filter((m) => cls.includes(m.cls)).map((m) => m.key));
+        mutations.forEach((m) => seen.set(m.cls, (seen.get(m.cls) ?? 0) + 1));
+        const v = verdicts(p);
+        const why = mutations.map((m) => `${m.cls}: ${m.what}`).join("; ") || "no defect";
+        expect(sorted(v.zod), `zod, ${why}`).toEqual(sorted(of("type")));
+        expect(sorted(v.ajv), `ajv, ${why}`).toEqual(sorted(of("type", "shared", "form")));
+        // The evaluator reports zod's type problems alone when there are any (it stops there).
+        expect(sorted(v.run), `evaluator, ${why}`).toEqual(sorted(v.zod.size ? of("type") : of("shared", "runtime")));
+      }),
+      { numRuns: 400 },
+    );
+    for (const cls of ["type", "shared", "runtime", "form", "neutral"] as const)
+      expect(seen.get(cls) ?? 0, cls).toBeGreaterThan(10);
   });
 
   it("a record that is not an object is rejected by all three", () => {

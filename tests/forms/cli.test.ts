@@ -30,7 +30,10 @@ describe("trialc crf", () => {
     expect(parseXml(readFileSync(join(tmp, "odm", "odm.xml"), "utf8")).name).toBe("ODM");
     const red = await trialc("crf", SEED, "--out", join(tmp, "redcap"), "--format", "redcap");
     expect(red.code).toBe(0);
-    expect(readdirSync(join(tmp, "redcap")).sort()).toEqual(["redcap-data-dictionary.csv", "redcap-repeating-instruments.csv"]);
+    expect(readdirSync(join(tmp, "redcap")).sort()).toEqual([
+      "redcap-data-dictionary.csv",
+      "redcap-repeating-instruments.csv",
+    ]);
     expect(parseCsv(readFileSync(join(tmp, "redcap", "redcap-data-dictionary.csv"), "utf8"))[0]).toHaveLength(18);
     expect(red.stderr).not.toContain("no data elements");
     expect(red.stderr).toContain("repeating instruments");
@@ -38,7 +41,10 @@ describe("trialc crf", () => {
 
   it("notes a declared form that captures nothing (no REDCap instrument for it)", async () => {
     const p = join(tmp, "empty-form.trial");
-    writeFileSync(p, 'trial "T" { title "t" }\nform f "F"\nform later "Not designed yet"\ndata {\n  x: boolean "X" form f\n}\ninclusion I1 "x" { rule x }\n');
+    writeFileSync(
+      p,
+      'trial "T" { title "t" }\nform f "F"\nform later "Not designed yet"\ndata {\n  x: boolean "X" form f\n}\ninclusion I1 "x" { rule x }\n',
+    );
     const red = await trialc("crf", p, "--out", join(tmp, "redcap-empty"), "--format", "redcap");
     expect(red.code).toBe(0);
     expect(red.stderr).toContain("note: form later declares no data elements: no REDCap instrument");

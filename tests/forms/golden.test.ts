@@ -38,7 +38,9 @@ describe("golden exports of a tiny protocol", () => {
   const r = compileText(TINY, "tiny.trial");
   it("compiles cleanly", () => expect(r.diagnostics).toEqual([]));
   const ir = r.ir!;
-  for (const [name, text] of jsonSchemaFiles(ir)) it(name, async () => expect(text).toMatchFileSnapshot(`golden/tiny/${name}`));
+  for (const [name, text] of jsonSchemaFiles(ir))
+    it(name, async () => expect(text).toMatchFileSnapshot(`golden/tiny/${name}`));
   it("odm.xml", async () => expect(emitOdm(ir)).toMatchFileSnapshot("golden/tiny/odm.xml"));
-  for (const [name, text] of redcapFiles(ir)) it(name, async () => expect(text).toMatchFileSnapshot(`golden/tiny/${name}`));
+  for (const [name, text] of redcapFiles(ir))
+    it(name, async () => expect(text).toMatchFileSnapshot(`golden/tiny/${name}`));
 });

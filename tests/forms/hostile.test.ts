@@ -10,9 +10,19 @@ import { compileText } from "../../src/compile.js";
 import { formFile, jsonSchemaFiles, PATIENT_FILE } from "../../src/emit/forms/jsonschema.js";
 import { emitOdm } from "../../src/emit/forms/odm.js";
 import { DICTIONARY_FILE, redcapFiles } from "../../src/emit/forms/redcap.js";
-import { allElements, childrenNamed, decodeHtml, formValidators, parseCsv, parseXml, textOf, type XmlElement } from "./support.js";
+import {
+  allElements,
+  childrenNamed,
+  decodeHtml,
+  formValidators,
+  parseCsv,
+  parseXml,
+  textOf,
+  type XmlElement,
+} from "./support.js";
 
-const NASTY = "Quote \" apos ' <tag attr=\"x\"> & amp; &amp; &#60; , comma ]]> cdata | pipe [record_id] \\ back \u0001 ctl";
+const NASTY =
+  'Quote " apos \' <tag attr="x"> & amp; &amp; &#60; , comma ]]> cdata | pipe [record_id] \\ back \u0001 ctl';
 const LABEL = `${NASTY}\nsecond line\ttab`;
 const ID = 'T<&"1 ]]> /?#';
 // A .trial string literal: JSON's escapes are the language's, except \u00XX, which it lacks.
@@ -49,7 +59,11 @@ describe("a hostile protocol's forms", () => {
   it("JSON Schema: valid JSON, strict ajv, labels back exactly, ids percent-encoded", () => {
     const v = formValidators(ir);
     for (const [name] of v.files) expect(() => v.validator(name), name).not.toThrow();
-    const f = v.schemas.get(formFile("f")) as unknown as { $id: string; title: string; properties: Record<string, { title: string }> };
+    const f = v.schemas.get(formFile("f")) as unknown as {
+      $id: string;
+      title: string;
+      properties: Record<string, { title: string }>;
+    };
     expect(f.title).toBe(LABEL);
     expect(f.properties.flag!.title).toBe(LABEL);
     expect(f.$id).toBe(`https://trialc.dev/${encodeURIComponent(ID)}/forms/f.schema.json`);
@@ -71,14 +85,18 @@ describe("a hostile protocol's forms", () => {
     const root = parseXml(xml);
     const all = allElements(root);
     const odmText = LABEL.replace("\u0001", "\uFFFD");
-    const tt = (e: XmlElement, child: string) => textOf(childrenNamed(childrenNamed(e, child)[0]!, "TranslatedText")[0]!);
+    const tt = (e: XmlElement, child: string) =>
+      textOf(childrenNamed(childrenNamed(e, child)[0]!, "TranslatedText")[0]!);
     const byOid = (oid: string) => all.find((e) => e.attrs.OID === oid)!;
     expect(textOf(all.find((e) => e.name === "StudyName")!)).toBe(odmText);
     expect(textOf(all.find((e) => e.name === "ProtocolName")!)).toBe(ID);
     expect(root.attrs.FileOID).toMatch(/^[A-Za-z0-9._-]+$/);
     expect(byOid("F.f").attrs.Name).toBe(odmText); // an attribute: line break and tab survive as references
     expect(tt(byOid("IT.flag"), "Question")).toBe(odmText);
-    expect(childrenNamed(byOid("CL.kind"), "CodeListItem").map((i) => tt(i, "Decode"))).toEqual([odmText, "B, with comma"]);
+    expect(childrenNamed(byOid("CL.kind"), "CodeListItem").map((i) => tt(i, "Decode"))).toEqual([
+      odmText,
+      "B, with comma",
+    ]);
     expect(byOid("CL.rows.k")).toBeDefined();
     expect(tt(byOid("COND.kind"), "Description")).toContain(odmText);
   });

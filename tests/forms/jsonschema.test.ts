@@ -11,7 +11,14 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { compileFile } from "../../src/compile.js";
 import type { IrProtocol } from "../../src/ir/types.js";
 import {
-  COMMON_FILE, DATE_PATTERN, DATETIME_PATTERN, DECIMAL_PATTERN, formFile, jsonSchemaFiles, PATIENT_FILE, POSITIVE_DECIMAL_PATTERN,
+  COMMON_FILE,
+  DATE_PATTERN,
+  DATETIME_PATTERN,
+  DECIMAL_PATTERN,
+  formFile,
+  jsonSchemaFiles,
+  PATIENT_FILE,
+  POSITIVE_DECIMAL_PATTERN,
 } from "../../src/emit/forms/jsonschema.js";
 import { typescriptFiles } from "../../src/emit/typescript/build.js";
 import { parseDate, parseDateTime } from "../../src/runtime/time.js";
@@ -19,7 +26,9 @@ import { parseDecimal } from "../../src/runtime/decimal.js";
 import { formValidators, splitByForm, strictAjv } from "./support.js";
 
 const DIR = "protocols/patients";
-const samples = readdirSync(DIR).filter((f) => f.endsWith(".json") && f !== "expected.json").sort();
+const samples = readdirSync(DIR)
+  .filter((f) => f.endsWith(".json") && f !== "expected.json")
+  .sort();
 const load = (f: string) => JSON.parse(readFileSync(`${DIR}/${f}`, "utf8")) as Record<string, unknown>;
 
 let ir: IrProtocol;
@@ -32,7 +41,16 @@ beforeAll(() => {
 describe("JSON Schema forms of the seed protocol", () => {
   it("writes one schema per form, the shared definitions and the patient record", () => {
     expect([...v.files.keys()]).toEqual([COMMON_FILE, ...ir.forms.map((f) => formFile(f.name)), PATIENT_FILE]);
-    expect(ir.forms.map((f) => f.name)).toEqual(["screening", "history", "labs", "imaging", "treatment", "dosimetry", "assessment", "adverse_events"]);
+    expect(ir.forms.map((f) => f.name)).toEqual([
+      "screening",
+      "history",
+      "labs",
+      "imaging",
+      "treatment",
+      "dosimetry",
+      "assessment",
+      "adverse_events",
+    ]);
   });
 
   it("every schema compiles in ajv strict mode, each on its own as well", () => {
@@ -53,15 +71,21 @@ describe("JSON Schema forms of the seed protocol", () => {
 
   it("captures exactly the elements of each form, titled with their labels", () => {
     for (const f of ir.forms) {
-      const s = v.schemas.get(formFile(f.name)) as unknown as { title: string; properties: Record<string, { title: string }> };
+      const s = v.schemas.get(formFile(f.name)) as unknown as {
+        title: string;
+        properties: Record<string, { title: string }>;
+      };
       expect(s.title).toBe(f.label);
       expect(Object.keys(s.properties)).toEqual(f.elements);
-      for (const name of f.elements) expect(s.properties[name]!.title).toBe(ir.elements.find((e) => e.name === name)!.label);
+      for (const name of f.elements)
+        expect(s.properties[name]!.title).toBe(ir.elements.find((e) => e.name === name)!.label);
     }
   });
 
   it("states units, alternatives, ranges, codes with labels and dates by $ref", () => {
-    const labs = v.schemas.get("labs.schema.json") as unknown as { properties: Record<string, Record<string, unknown>> };
+    const labs = v.schemas.get("labs.schema.json") as unknown as {
+      properties: Record<string, Record<string, unknown>>;
+    };
     const hb = JSON.stringify(labs.properties.hemoglobin);
     expect(hb).toContain('"$ref":"common-defs.schema.json#/$defs/quantity"');
     expect(hb).toContain('"examples":["g/dL","g/L"');
@@ -70,7 +94,9 @@ describe("JSON Schema forms of the seed protocol", () => {
     expect(hb).not.toMatch(/"const":"mmol\/L"/); // no exact short bound through the molar mass: the evaluator's job
     expect(labs.properties.hemoglobin!.description).toContain("JSON Schema cannot check UCUM units");
     expect(JSON.stringify(labs.properties.pregnancy_test_type)).toContain('{"const":"serum","title":"Serum"}');
-    expect(JSON.stringify(labs.properties.pregnancy_test_date)).toContain('"$ref":"common-defs.schema.json#/$defs/date"');
+    expect(JSON.stringify(labs.properties.pregnancy_test_date)).toContain(
+      '"$ref":"common-defs.schema.json#/$defs/date"',
+    );
     const hist = JSON.stringify(v.schemas.get("history.schema.json"));
     expect(hist).toContain('"type":["array","null"]'); // repeating groups are arrays of records
   });
@@ -80,7 +106,10 @@ describe("JSON Schema forms of the seed protocol", () => {
     const base = load("eligible.json");
     expect(patient({ ...base, childbearing_potential: false })).toBe(true);
     expect(patient({ ...base, childbearing_potential: true })).toBe(false);
-    const missing = (patient.errors ?? []).map((e) => e.params.missingProperty).filter(Boolean).sort();
+    const missing = (patient.errors ?? [])
+      .map((e) => e.params.missingProperty)
+      .filter(Boolean)
+      .sort();
     expect(missing).toEqual(["pregnancy_test_date", "pregnancy_test_result", "pregnancy_test_type"]);
     const test = { pregnancy_test_type: "serum", pregnancy_test_result: "negative", pregnancy_test_date: "2026-12-20" };
     expect(patient({ ...base, childbearing_potential: true, ...test })).toBe(true);
@@ -102,7 +131,9 @@ describe("JSON Schema forms of the seed protocol", () => {
       expect(verdicts.filter(([, ok]) => !ok).map(([f]) => f)).toEqual(["screening", "labs", "imaging"]);
       const patient = v.patient();
       expect(patient(p)).toBe(false);
-      const paths = new Set((patient.errors ?? []).map((e) => e.instancePath).filter((p) => /^\/[a-z_]+(\/0\/[a-z_]+)?$/.test(p)));
+      const paths = new Set(
+        (patient.errors ?? []).map((e) => e.instancePath).filter((p) => /^\/[a-z_]+(\/0\/[a-z_]+)?$/.test(p)),
+      );
       // birth date 1961-02-30, hemoglobin 90 g/dL, krenning score 7. The fourth problem,
       // platelets in g/dL, is a UCUM question only the evaluator can answer.
       expect([...paths].sort()).toEqual(["/birth_date", "/hemoglobin", "/lesions/0/krenning_score"]);
@@ -117,44 +148,68 @@ describe("JSON Schema forms of the seed protocol", () => {
 
 describe("the schema's patterns accept what the evaluator's parsers accept", () => {
   const check = (pattern: string, extra: object = {}) => strictAjv().compile({ type: "string", pattern, ...extra });
-  const digits = (n: number) => fc.array(fc.constantFrom(..."0123456789"), { minLength: n, maxLength: n }).map((a) => a.join(""));
-  const dateLike = fc.tuple(
-    fc.oneof(digits(4), fc.constantFrom("1900", "2000", "2024", "2100", "2023", "0000", "1600")),
-    fc.oneof(digits(2), fc.constantFrom("01", "02", "04", "12", "13", "00")),
-    fc.oneof(digits(2), fc.constantFrom("28", "29", "30", "31", "32", "00")),
-  ).map(([y, m, d]) => `${y}-${m}-${d}`);
+  const digits = (n: number) =>
+    fc.array(fc.constantFrom(..."0123456789"), { minLength: n, maxLength: n }).map((a) => a.join(""));
+  const dateLike = fc
+    .tuple(
+      fc.oneof(digits(4), fc.constantFrom("1900", "2000", "2024", "2100", "2023", "0000", "1600")),
+      fc.oneof(digits(2), fc.constantFrom("01", "02", "04", "12", "13", "00")),
+      fc.oneof(digits(2), fc.constantFrom("28", "29", "30", "31", "32", "00")),
+    )
+    .map(([y, m, d]) => `${y}-${m}-${d}`);
 
   it("dates: the pattern and format date agree with parseDate (leap years included)", () => {
     const byPattern = check(DATE_PATTERN);
     const byFormat = check(".*", { format: "date" });
-    fc.assert(fc.property(fc.oneof(dateLike, fc.string({ maxLength: 12 })), (s) => {
-      const ok = parseDate(s) !== null;
-      expect(byPattern(s), s).toBe(ok);
-      expect(byFormat(s), s).toBe(ok);
-    }), { numRuns: 3000 });
-    for (const [s, ok] of [["2024-02-29", true], ["2023-02-29", false], ["2000-02-29", true], ["1900-02-29", false], ["2027-04-31", false]] as const)
+    fc.assert(
+      fc.property(fc.oneof(dateLike, fc.string({ maxLength: 12 })), (s) => {
+        const ok = parseDate(s) !== null;
+        expect(byPattern(s), s).toBe(ok);
+        expect(byFormat(s), s).toBe(ok);
+      }),
+      { numRuns: 3000 },
+    );
+    for (const [s, ok] of [
+      ["2024-02-29", true],
+      ["2023-02-29", false],
+      ["2000-02-29", true],
+      ["1900-02-29", false],
+      ["2027-04-31", false],
+    ] as const)
       expect(byPattern(s), s).toBe(ok);
   });
 
   it("date-times: the pattern agrees with parseDateTime", () => {
     const byPattern = check(DATETIME_PATTERN);
-    const time = fc.tuple(fc.oneof(digits(2), fc.constantFrom("23", "24")), fc.oneof(digits(2), fc.constantFrom("59", "60")), fc.option(fc.oneof(digits(2), fc.constantFrom("59", "60")), { nil: undefined }));
+    const time = fc.tuple(
+      fc.oneof(digits(2), fc.constantFrom("23", "24")),
+      fc.oneof(digits(2), fc.constantFrom("59", "60")),
+      fc.option(fc.oneof(digits(2), fc.constantFrom("59", "60")), { nil: undefined }),
+    );
     const sep = fc.constantFrom("T", "T", " ", "t");
     const zone = fc.constantFrom("", "", "", "Z", "+02:00", ".5");
-    fc.assert(fc.property(fc.tuple(dateLike, sep, time, zone), ([d, t, [h, m, sec], z]) => {
-      const s = `${d}${t}${h}:${m}${sec === undefined ? "" : `:${sec}`}${z}`;
-      expect(byPattern(s), s).toBe(parseDateTime(s) !== null);
-    }), { numRuns: 3000 });
+    fc.assert(
+      fc.property(fc.tuple(dateLike, sep, time, zone), ([d, t, [h, m, sec], z]) => {
+        const s = `${d}${t}${h}:${m}${sec === undefined ? "" : `:${sec}`}${z}`;
+        expect(byPattern(s), s).toBe(parseDateTime(s) !== null);
+      }),
+      { numRuns: 3000 },
+    );
   });
 
   it("decimal text: the pattern agrees with the evaluator's parse (trimmed), positive ones too", () => {
     const decimal = check(DECIMAL_PATTERN);
     const positive = check(POSITIVE_DECIMAL_PATTERN);
-    const text = fc.array(fc.constantFrom(..."0123456789", ".", "-", "+", "e", "E", " ", ",", "x", "\t"), { maxLength: 8 }).map((a) => a.join(""));
-    fc.assert(fc.property(text, (s) => {
-      const d = parseDecimal(s.trim());
-      expect(decimal(s), JSON.stringify(s)).toBe(d !== null);
-      expect(positive(s), JSON.stringify(s)).toBe(d !== null && d.gt(0));
-    }), { numRuns: 5000 });
+    const text = fc
+      .array(fc.constantFrom(..."0123456789", ".", "-", "+", "e", "E", " ", ",", "x", "\t"), { maxLength: 8 })
+      .map((a) => a.join(""));
+    fc.assert(
+      fc.property(text, (s) => {
+        const d = parseDecimal(s.trim());
+        expect(decimal(s), JSON.stringify(s)).toBe(d !== null);
+        expect(positive(s), JSON.stringify(s)).toBe(d !== null && d.gt(0));
+      }),
+      { numRuns: 5000 },
+    );
   });
 });

@@ -29,14 +29,23 @@ const question = (item: XmlElement) => textOf(childrenNamed(childrenNamed(item, 
 /** Children must come in this order (ODM 1.3.2 content models); each name may repeat. */
 function expectOrder(e: XmlElement, order: string[]) {
   const ranks = kids(e).map((k) => order.indexOf(k));
-  expect(ranks.every((r) => r >= 0), `${e.name}: ${kids(e).join(",")}`).toBe(true);
+  expect(
+    ranks.every((r) => r >= 0),
+    `${e.name}: ${kids(e).join(",")}`,
+  ).toBe(true);
   expect(ranks, `${e.name} ${e.attrs.OID ?? ""}`).toEqual([...ranks].sort((a, b) => a - b));
 }
 
 describe("ODM 1.3.2 export of the seed protocol", () => {
   it("is well-formed XML with ODM's root and study metadata", () => {
     expect(root.name).toBe("ODM");
-    expect(root.attrs).toMatchObject({ xmlns: ODM_NAMESPACE, ODMVersion: "1.3.2", FileType: "Snapshot", Granularity: "Metadata", CreationDateTime: "1970-01-01T00:00:00Z" });
+    expect(root.attrs).toMatchObject({
+      xmlns: ODM_NAMESPACE,
+      ODMVersion: "1.3.2",
+      FileType: "Snapshot",
+      Granularity: "Metadata",
+      CreationDateTime: "1970-01-01T00:00:00Z",
+    });
     expect(kids(root)).toEqual(["Study"]);
     const study = childrenNamed(root, "Study")[0]!;
     expect(kids(study)).toEqual(["GlobalVariables", "BasicDefinitions", "MetaDataVersion"]);
@@ -47,19 +56,45 @@ describe("ODM 1.3.2 export of the seed protocol", () => {
   });
 
   it("keeps ODM's element order", () => {
-    expectOrder(named("MetaDataVersion")[0]!, ["Include", "Protocol", "StudyEventDef", "FormDef", "ItemGroupDef", "ItemDef", "CodeList", "ImputationMethod", "Presentation", "ConditionDef", "MethodDef"]);
-    for (const e of named("ItemDef")) expectOrder(e, ["Description", "Question", "ExternalQuestion", "MeasurementUnitRef", "RangeCheck", "CodeListRef", "Role", "Alias"]);
+    expectOrder(named("MetaDataVersion")[0]!, [
+      "Include",
+      "Protocol",
+      "StudyEventDef",
+      "FormDef",
+      "ItemGroupDef",
+      "ItemDef",
+      "CodeList",
+      "ImputationMethod",
+      "Presentation",
+      "ConditionDef",
+      "MethodDef",
+    ]);
+    for (const e of named("ItemDef"))
+      expectOrder(e, [
+        "Description",
+        "Question",
+        "ExternalQuestion",
+        "MeasurementUnitRef",
+        "RangeCheck",
+        "CodeListRef",
+        "Role",
+        "Alias",
+      ]);
     for (const e of named("FormDef")) expectOrder(e, ["Description", "ItemGroupRef", "ArchiveLayout", "Alias"]);
     for (const e of named("ItemGroupDef")) expectOrder(e, ["Description", "ItemRef", "Alias"]);
-    for (const e of named("RangeCheck")) expectOrder(e, ["CheckValue", "FormalExpression", "MeasurementUnitRef", "ErrorMessage"]);
-    for (const e of named("CodeList")) expectOrder(e, ["Description", "CodeListItem", "EnumeratedItem", "ExternalCodeList", "Alias"]);
+    for (const e of named("RangeCheck"))
+      expectOrder(e, ["CheckValue", "FormalExpression", "MeasurementUnitRef", "ErrorMessage"]);
+    for (const e of named("CodeList"))
+      expectOrder(e, ["Description", "CodeListItem", "EnumeratedItem", "ExternalCodeList", "Alias"]);
   });
 
   it("uses only ODM's enumerated attribute values", () => {
     const types = new Set(["text", "integer", "float", "date", "time", "datetime", "string", "boolean", "double"]);
     for (const e of named("ItemDef")) expect(types.has(e.attrs.DataType!), e.attrs.OID).toBe(true);
-    for (const e of [...named("FormDef"), ...named("ItemGroupDef"), ...named("StudyEventDef")]) expect(["Yes", "No"]).toContain(e.attrs.Repeating);
-    for (const e of [...named("ItemRef"), ...named("ItemGroupRef"), ...named("FormRef"), ...named("StudyEventRef")]) expect(["Yes", "No"]).toContain(e.attrs.Mandatory);
+    for (const e of [...named("FormDef"), ...named("ItemGroupDef"), ...named("StudyEventDef")])
+      expect(["Yes", "No"]).toContain(e.attrs.Repeating);
+    for (const e of [...named("ItemRef"), ...named("ItemGroupRef"), ...named("FormRef"), ...named("StudyEventRef")])
+      expect(["Yes", "No"]).toContain(e.attrs.Mandatory);
     for (const e of named("RangeCheck")) {
       expect(["LT", "LE", "GT", "GE", "EQ", "NE", "IN", "NOTIN"]).toContain(e.attrs.Comparator);
       expect(["Soft", "Hard"]).toContain(e.attrs.SoftHard);
@@ -72,8 +107,12 @@ describe("ODM 1.3.2 export of the seed protocol", () => {
     const oids = defs.map((e) => e.attrs.OID!);
     expect(new Set(oids).size).toBe(oids.length);
     const refs: [string, string, string][] = [
-      ["StudyEventRef", "StudyEventOID", "StudyEventDef"], ["FormRef", "FormOID", "FormDef"], ["ItemGroupRef", "ItemGroupOID", "ItemGroupDef"],
-      ["ItemRef", "ItemOID", "ItemDef"], ["CodeListRef", "CodeListOID", "CodeList"], ["MeasurementUnitRef", "MeasurementUnitOID", "MeasurementUnit"],
+      ["StudyEventRef", "StudyEventOID", "StudyEventDef"],
+      ["FormRef", "FormOID", "FormDef"],
+      ["ItemGroupRef", "ItemGroupOID", "ItemGroupDef"],
+      ["ItemRef", "ItemOID", "ItemDef"],
+      ["CodeListRef", "CodeListOID", "CodeList"],
+      ["MeasurementUnitRef", "MeasurementUnitOID", "MeasurementUnit"],
     ];
     const used = new Set<string>();
     for (const [ref, attr, def] of refs)
@@ -89,39 +128,64 @@ describe("ODM 1.3.2 export of the seed protocol", () => {
   });
 
   it("has a form per form, an item per element and field, repeating groups for records", () => {
-    expect(named("FormDef").map((f) => [f.attrs.OID, f.attrs.Name])).toEqual(ir.forms.map((f) => [`F.${f.name}`, f.label]));
+    expect(named("FormDef").map((f) => [f.attrs.OID, f.attrs.Name])).toEqual(
+      ir.forms.map((f) => [`F.${f.name}`, f.label]),
+    );
     for (const el of ir.elements.filter((e) => e.form)) {
       if (el.type === "records") {
         const g = byOid("ItemGroupDef", `IG.${el.form}.${el.name}`)!;
         expect(g.attrs.Repeating).toBe("Yes");
-        expect(childrenNamed(g, "ItemRef").map((r) => r.attrs.ItemOID)).toEqual(el.fields!.map((f) => `IT.${el.name}.${f.name}`));
+        expect(childrenNamed(g, "ItemRef").map((r) => r.attrs.ItemOID)).toEqual(
+          el.fields!.map((f) => `IT.${el.name}.${f.name}`),
+        );
       } else {
         const item = byOid("ItemDef", `IT.${el.name}`)!;
         expect(question(item)).toBe(el.label);
-        expect(childrenNamed(byOid("ItemGroupDef", `IG.${el.form}`)!, "ItemRef").some((r) => r.attrs.ItemOID === `IT.${el.name}`)).toBe(true);
+        expect(
+          childrenNamed(byOid("ItemGroupDef", `IG.${el.form}`)!, "ItemRef").some(
+            (r) => r.attrs.ItemOID === `IT.${el.name}`,
+          ),
+        ).toBe(true);
       }
     }
     expect(byOid("ItemDef", "IT.lesions.krenning_score")!.attrs.DataType).toBe("integer");
-    expect(childrenNamed(byOid("FormDef", "F.assessment")!, "ItemGroupRef").map((r) => r.attrs.ItemGroupOID)).toEqual(["IG.assessment.tumour_assessments"]);
+    expect(childrenNamed(byOid("FormDef", "F.assessment")!, "ItemGroupRef").map((r) => r.attrs.ItemGroupOID)).toEqual([
+      "IG.assessment.tumour_assessments",
+    ]);
   });
 
   it("carries units, exact range checks per unit, code lists and conditional collection", () => {
     const hb = byOid("ItemDef", "IT.hemoglobin")!;
     expect(hb.attrs.DataType).toBe("float");
-    const units = childrenNamed(hb, "MeasurementUnitRef").map((u) => byOid("MeasurementUnit", u.attrs.MeasurementUnitOID!)!.attrs.Name);
+    const units = childrenNamed(hb, "MeasurementUnitRef").map(
+      (u) => byOid("MeasurementUnit", u.attrs.MeasurementUnitOID!)!.attrs.Name,
+    );
     expect(units.slice(0, 2)).toEqual(["g/dL", "g/L"]);
     expect(units).toContain("mmol/L");
-    const checks = childrenNamed(hb, "RangeCheck").map((c) => `${c.attrs.Comparator} ${textOf(childrenNamed(c, "CheckValue")[0]!)} ${byOid("MeasurementUnit", childrenNamed(c, "MeasurementUnitRef")[0]!.attrs.MeasurementUnitOID!)!.attrs.Name}`);
+    const checks = childrenNamed(hb, "RangeCheck").map(
+      (c) =>
+        `${c.attrs.Comparator} ${textOf(childrenNamed(c, "CheckValue")[0]!)} ${byOid("MeasurementUnit", childrenNamed(c, "MeasurementUnitRef")[0]!.attrs.MeasurementUnitOID!)!.attrs.Name}`,
+    );
     expect(checks.slice(0, 4)).toEqual(["GE 1 g/dL", "LE 25 g/dL", "GE 10 g/L", "LE 250 g/L"]);
     expect(checks.some((c) => c.endsWith("mmol/L"))).toBe(false); // not an exact short decimal: the evaluator checks it
     expect(byOid("ItemDef", "IT.hemoglobin.LLN")).toBeDefined();
     const sex = byOid("CodeList", "CL.sex")!;
-    expect(childrenNamed(sex, "CodeListItem").map((i) => [i.attrs.CodedValue, textOf(childrenNamed(childrenNamed(i, "Decode")[0]!, "TranslatedText")[0]!)])).toEqual([["female", "Female"], ["male", "Male"]]);
+    expect(
+      childrenNamed(sex, "CodeListItem").map((i) => [
+        i.attrs.CodedValue,
+        textOf(childrenNamed(childrenNamed(i, "Decode")[0]!, "TranslatedText")[0]!),
+      ]),
+    ).toEqual([
+      ["female", "Female"],
+      ["male", "Male"],
+    ]);
     for (const name of ["pregnancy_test_type", "pregnancy_test_result", "pregnancy_test_date"]) {
       const ref = named("ItemRef").find((r) => r.attrs.ItemOID === `IT.${name}`)!;
       expect(ref.attrs.Mandatory).toBe("Yes");
       const cond = byOid("ConditionDef", ref.attrs.CollectionExceptionConditionOID!)!;
-      expect(textOf(childrenNamed(childrenNamed(cond, "Description")[0]!, "TranslatedText")[0]!)).toBe("Not collected unless Woman of childbearing potential (childbearing_potential) is yes.");
+      expect(textOf(childrenNamed(childrenNamed(cond, "Description")[0]!, "TranslatedText")[0]!)).toBe(
+        "Not collected unless Woman of childbearing potential (childbearing_potential) is yes.",
+      );
     }
   });
 
@@ -129,17 +193,27 @@ describe("ODM 1.3.2 export of the seed protocol", () => {
     expect(emitOdm(ir)).toBe(xml);
     expect(creationDateTime({ SOURCE_DATE_EPOCH: "1798761600" })).toBe("2027-01-01T00:00:00Z");
     expect(() => creationDateTime({ SOURCE_DATE_EPOCH: "yesterday" })).toThrow(/whole number of seconds/);
-    expect(parseXml(emitOdm(ir, { createdAt: "2027-01-01T00:00:00Z" })).attrs.CreationDateTime).toBe("2027-01-01T00:00:00Z");
+    expect(parseXml(emitOdm(ir, { createdAt: "2027-01-01T00:00:00Z" })).attrs.CreationDateTime).toBe(
+      "2027-01-01T00:00:00Z",
+    );
   });
 });
 
 describe("the XML checker used above rejects what is not well-formed", () => {
   const head = '<?xml version="1.0" encoding="UTF-8"?>\n';
   for (const [what, body] of [
-    ["an unescaped ampersand", "<a>x & y</a>"], ["an unescaped <", '<a b="<"/>'], ["an unknown entity", "<a>&nbsp;</a>"],
-    ["crossed tags", "<a><b></a></b>"], ["an unclosed root", "<a>"], ["two roots", "<a/><b/>"], ["a repeated attribute", '<a x="1" x="2"/>'],
-    ["]]> in text", "<a>]]></a>"], ["a control character", "<a>\u0001</a>"], ["a reference to a control character", "<a>&#1;</a>"],
-    ["CDATA", "<a><![CDATA[x]]></a>"], ["text after the root", "<a/>x"],
+    ["an unescaped ampersand", "<a>x & y</a>"],
+    ["an unescaped <", '<a b="<"/>'],
+    ["an unknown entity", "<a>&nbsp;</a>"],
+    ["crossed tags", "<a><b></a></b>"],
+    ["an unclosed root", "<a>"],
+    ["two roots", "<a/><b/>"],
+    ["a repeated attribute", '<a x="1" x="2"/>'],
+    ["]]> in text", "<a>]]></a>"],
+    ["a control character", "<a>\u0001</a>"],
+    ["a reference to a control character", "<a>&#1;</a>"],
+    ["CDATA", "<a><![CDATA[x]]></a>"],
+    ["text after the root", "<a/>x"],
   ] as const)
     it(what, () => expect(() => parseXml(head + body)).toThrow());
   it("and decodes attribute values as a parser would (literal line breaks become spaces)", () => {

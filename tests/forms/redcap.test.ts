@@ -12,11 +12,24 @@ import { decodeHtml, parseCsv } from "./support.js";
 
 /** The header row of a data dictionary downloaded from REDCap, column by column. */
 const REDCAP_HEADER = [
-  "Variable / Field Name", "Form Name", "Section Header", "Field Type", "Field Label",
-  "Choices, Calculations, OR Slider Labels", "Field Note", "Text Validation Type OR Show Slider Number",
-  "Text Validation Min", "Text Validation Max", "Identifier?", "Branching Logic (Show field only if...)",
-  "Required Field?", "Custom Alignment", "Question Number (surveys only)", "Matrix Group Name",
-  "Matrix Ranking?", "Field Annotation",
+  "Variable / Field Name",
+  "Form Name",
+  "Section Header",
+  "Field Type",
+  "Field Label",
+  "Choices, Calculations, OR Slider Labels",
+  "Field Note",
+  "Text Validation Type OR Show Slider Number",
+  "Text Validation Min",
+  "Text Validation Max",
+  "Identifier?",
+  "Branching Logic (Show field only if...)",
+  "Required Field?",
+  "Custom Alignment",
+  "Question Number (surveys only)",
+  "Matrix Group Name",
+  "Matrix Ranking?",
+  "Field Annotation",
 ] as const;
 type Row = Record<(typeof REDCAP_HEADER)[number], string>;
 
@@ -43,7 +56,11 @@ describe("REDCap data dictionary of the seed protocol", () => {
   });
 
   it("starts with record_id and uses REDCap's names, each once", () => {
-    expect(rows[0]).toMatchObject({ "Variable / Field Name": "record_id", "Form Name": "screening", "Field Type": "text" });
+    expect(rows[0]).toMatchObject({
+      "Variable / Field Name": "record_id",
+      "Form Name": "screening",
+      "Field Type": "text",
+    });
     const names = rows.map((r) => r["Variable / Field Name"]);
     for (const n of names) expect(n).toMatch(/^[a-z][a-z0-9_]*$/);
     expect(new Set(names).size).toBe(names.length);
@@ -54,8 +71,31 @@ describe("REDCap data dictionary of the seed protocol", () => {
   });
 
   it("uses REDCap's field and validation types", () => {
-    const types = new Set(["text", "notes", "dropdown", "radio", "checkbox", "yesno", "truefalse", "calc", "file", "slider", "descriptive", "sql"]);
-    const validations = new Set(["", "date_ymd", "datetime_ymd", "datetime_seconds_ymd", "integer", "number", "email", "phone", "time"]);
+    const types = new Set([
+      "text",
+      "notes",
+      "dropdown",
+      "radio",
+      "checkbox",
+      "yesno",
+      "truefalse",
+      "calc",
+      "file",
+      "slider",
+      "descriptive",
+      "sql",
+    ]);
+    const validations = new Set([
+      "",
+      "date_ymd",
+      "datetime_ymd",
+      "datetime_seconds_ymd",
+      "integer",
+      "number",
+      "email",
+      "phone",
+      "time",
+    ]);
     for (const r of rows) {
       expect(types.has(r["Field Type"]), r["Field Type"]).toBe(true);
       expect(validations.has(r["Text Validation Type OR Show Slider Number"])).toBe(true);
@@ -67,10 +107,19 @@ describe("REDCap data dictionary of the seed protocol", () => {
       const r = rowOf(key);
       expect(r, key).toBeDefined();
       expect(decodeHtml(r!["Field Label"])).toBe(el.label);
-      const want = { boolean: ["yesno", ""], attestation: ["yesno", ""], date: ["text", "date_ymd"], datetime: ["text", "datetime_ymd"], integer: ["text", "integer"], decimal: ["text", "number"], text: ["text", ""] } as Record<string, [string, string]>;
+      const want = {
+        boolean: ["yesno", ""],
+        attestation: ["yesno", ""],
+        date: ["text", "date_ymd"],
+        datetime: ["text", "datetime_ymd"],
+        integer: ["text", "integer"],
+        decimal: ["text", "number"],
+        text: ["text", ""],
+      } as Record<string, [string, string]>;
       if (el.type === "code") expect((el.codes ?? []).length > 8 ? "dropdown" : "radio").toBe(r!["Field Type"]);
       else expect([r!["Field Type"], r!["Text Validation Type OR Show Slider Number"]]).toEqual(want[el.type]);
-      if (el.range && el.type !== "code") expect([r!["Text Validation Min"], r!["Text Validation Max"]]).toEqual([el.range.low, el.range.high]);
+      if (el.range && el.type !== "code")
+        expect([r!["Text Validation Min"], r!["Text Validation Max"]]).toEqual([el.range.low, el.range.high]);
     };
     for (const el of ir.elements.filter((e) => e.form)) {
       if (el.type === "records") for (const f of el.fields!) check(f, `${el.name}.${f.name}`);
@@ -80,10 +129,12 @@ describe("REDCap data dictionary of the seed protocol", () => {
 
   it("writes codes as choices that parse back to the protocol's codes and labels", () => {
     const site = ir.elements.find((e) => e.name === "primary_site")!;
-    const choices = field("primary_site")["Choices, Calculations, OR Slider Labels"].split(" | ").map((c) => {
-      const comma = c.indexOf(", ");
-      return { code: c.slice(0, comma), label: decodeHtml(c.slice(comma + 2)) };
-    });
+    const choices = field("primary_site")
+      ["Choices, Calculations, OR Slider Labels"].split(" | ")
+      .map((c) => {
+        const comma = c.indexOf(", ");
+        return { code: c.slice(0, comma), label: decodeHtml(c.slice(comma + 2)) };
+      });
     expect(choices).toEqual(site.codes);
     expect(field("primary_site")["Field Type"]).toBe("dropdown"); // 9 choices
     expect(field("sex")["Choices, Calculations, OR Slider Labels"]).toBe("female, Female | male, Male");
@@ -91,14 +142,23 @@ describe("REDCap data dictionary of the seed protocol", () => {
 
   it("shows and requires the pregnancy test only for women of childbearing potential", () => {
     for (const name of ["pregnancy_test_type", "pregnancy_test_result", "pregnancy_test_date"])
-      expect(field(name)).toMatchObject({ "Branching Logic (Show field only if...)": "[childbearing_potential] = '1'", "Required Field?": "y" });
+      expect(field(name)).toMatchObject({
+        "Branching Logic (Show field only if...)": "[childbearing_potential] = '1'",
+        "Required Field?": "y",
+      });
     const names = new Set(rows.map((r) => r["Variable / Field Name"]));
-    for (const r of rows) for (const [, v] of r["Branching Logic (Show field only if...)"].matchAll(/\[([^\]]+)\]/g)) expect(names.has(v!)).toBe(true);
+    for (const r of rows)
+      for (const [, v] of r["Branching Logic (Show field only if...)"].matchAll(/\[([^\]]+)\]/g))
+        expect(names.has(v!)).toBe(true);
     expect(rows.filter((r) => r["Required Field?"] === "y")).toHaveLength(3);
   });
 
   it("takes quantities in the element's unit, with reference limits as fields of their own", () => {
-    expect(field("hemoglobin")).toMatchObject({ "Text Validation Min": "1", "Text Validation Max": "25", "Field Note": "Unit: g/dL (UCUM); enter the value in this unit" });
+    expect(field("hemoglobin")).toMatchObject({
+      "Text Validation Min": "1",
+      "Text Validation Max": "25",
+      "Field Note": "Unit: g/dL (UCUM); enter the value in this unit",
+    });
     expect(field("hemoglobin_lln")["Text Validation Type OR Show Slider Number"]).toBe("number");
     expect(field("total_bilirubin_uln")["Field Annotation"]).toBe("trialc total_bilirubin.uln; UCUM mg/dL");
   });
@@ -106,7 +166,9 @@ describe("REDCap data dictionary of the seed protocol", () => {
   it("puts each records element in a repeating instrument and lists them for REDCap", () => {
     const repeating = parseCsv(files.get(REPEATING_FILE)!);
     expect(repeating[0]).toEqual(["form_name", "custom_form_label"]);
-    const records = ir.forms.flatMap((f) => ir.elements.filter((e) => e.form === f.name && e.type === "records").map((e) => e.name)); // in form order
+    const records = ir.forms.flatMap((f) =>
+      ir.elements.filter((e) => e.form === f.name && e.type === "records").map((e) => e.name),
+    ); // in form order
     expect(repeating.slice(1).map((r) => r[0])).toEqual(records);
     for (const name of records) expect(rows.filter((r) => r["Form Name"] === name).length).toBeGreaterThan(0);
     expect(rows.some((r) => r["Form Name"] === "assessment")).toBe(false); // declares no elements
@@ -119,7 +181,10 @@ describe("REDCap data dictionary of the seed protocol", () => {
 
 describe("the CSV reader used above is strict", () => {
   it("reads quoted fields with commas, quotes and line breaks", () => {
-    expect(parseCsv('a,"b,c","d""e","f\r\ng"\r\n,\r\n')).toEqual([["a", "b,c", 'd"e', "f\r\ng"], ["", ""]]);
+    expect(parseCsv('a,"b,c","d""e","f\r\ng"\r\n,\r\n')).toEqual([
+      ["a", "b,c", 'd"e', "f\r\ng"],
+      ["", ""],
+    ]);
   });
   for (const bad of ['a"b\r\n', '"a\r\n', "a\nb\r\n", "a,b", '"a"b\r\n'])
     it(`rejects ${JSON.stringify(bad)}`, () => expect(() => parseCsv(bad)).toThrow());

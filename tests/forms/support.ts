@@ -18,8 +18,10 @@ import { COMMON_FILE, formFile, jsonSchemaFiles, PATIENT_FILE, schemaBase } from
 // object, and the runtime may hand over either it or the export itself.
 type AjvClass = typeof Ajv2020Module.default;
 type AddFormats = typeof addFormatsModule.default;
-const Ajv2020: AjvClass = (Ajv2020Module as unknown as { default?: AjvClass }).default ?? (Ajv2020Module as unknown as AjvClass);
-const addFormats: AddFormats = (addFormatsModule as unknown as { default?: AddFormats }).default ?? (addFormatsModule as unknown as AddFormats);
+const Ajv2020: AjvClass =
+  (Ajv2020Module as unknown as { default?: AjvClass }).default ?? (Ajv2020Module as unknown as AjvClass);
+const addFormats: AddFormats =
+  (addFormatsModule as unknown as { default?: AddFormats }).default ?? (addFormatsModule as unknown as AddFormats);
 
 /** A fresh ajv in strict mode with formats: unknown keywords, union types, ignored keywords all throw. */
 export function strictAjv() {
@@ -40,22 +42,42 @@ export function formValidators(ir: IrProtocol) {
     if (!v) throw new Error(`no schema ${file}`);
     return v;
   };
-  return { ajv, files, schemas, validator, patient: () => validator(PATIENT_FILE), common: () => validator(COMMON_FILE), form: (name: string) => validator(formFile(name)) };
+  return {
+    ajv,
+    files,
+    schemas,
+    validator,
+    patient: () => validator(PATIENT_FILE),
+    common: () => validator(COMMON_FILE),
+    form: (name: string) => validator(formFile(name)),
+  };
 }
 
 /** A patient record split by form: the fields each form captures. */
 export function splitByForm(ir: IrProtocol, patient: Record<string, unknown>): Map<string, Record<string, unknown>> {
-  return new Map(ir.forms.map((f) => [f.name, Object.fromEntries(Object.entries(patient).filter(([k]) => f.elements.includes(k)))]));
+  return new Map(
+    ir.forms.map((f) => [f.name, Object.fromEntries(Object.entries(patient).filter(([k]) => f.elements.includes(k)))]),
+  );
 }
 
 // ---------------------------------------------------------------------------
 // XML
 
 /** A parsed element: attributes decoded and normalised as an XML parser would. */
-export interface XmlElement { name: string; attrs: Record<string, string>; children: (XmlElement | string)[] }
+export interface XmlElement {
+  name: string;
+  attrs: Record<string, string>;
+  children: (XmlElement | string)[];
+}
 
 const NAME = /^[A-Za-z_:][A-Za-z0-9._:-]*/;
-const isXmlChar = (c: number) => c === 0x9 || c === 0xa || c === 0xd || (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
+const isXmlChar = (c: number) =>
+  c === 0x9 ||
+  c === 0xa ||
+  c === 0xd ||
+  (c >= 0x20 && c <= 0xd7ff) ||
+  (c >= 0xe000 && c <= 0xfffd) ||
+  (c >= 0x10000 && c <= 0x10ffff);
 
 function decode(raw: string, at: number): string {
   return raw.replace(/&([^;]*);|&/g, (m, ref: string | undefined) => {
@@ -76,7 +98,8 @@ function decode(raw: string, at: number): string {
  * text or attributes, no `]]>` in text, only legal characters.
  */
 export function parseXml(text: string): XmlElement {
-  for (const ch of text) if (!isXmlChar(ch.codePointAt(0)!)) throw new Error(`illegal character U+${ch.codePointAt(0)!.toString(16)}`);
+  for (const ch of text)
+    if (!isXmlChar(ch.codePointAt(0)!)) throw new Error(`illegal character U+${ch.codePointAt(0)!.toString(16)}`);
   let i = 0;
   const skipMisc = () => {
     for (;;) {
@@ -130,7 +153,8 @@ export function parseXml(text: string): XmlElement {
         const end = text.indexOf("-->", i);
         if (end < 0) throw new Error(`unclosed comment at ${i}`);
         i = end + 3;
-      } else if (text.startsWith("<![CDATA[", i) || text.startsWith("<!", i) || text.startsWith("<?", i)) throw new Error(`unexpected markup at ${i}`);
+      } else if (text.startsWith("<![CDATA[", i) || text.startsWith("<!", i) || text.startsWith("<?", i))
+        throw new Error(`unexpected markup at ${i}`);
       else node.children.push(element());
     }
   };
@@ -151,7 +175,8 @@ export function allElements(e: XmlElement): XmlElement[] {
 export const textOf = (e: XmlElement): string => e.children.filter((c): c is string => typeof c === "string").join("");
 
 /** The element children named `name`. */
-export const childrenNamed = (e: XmlElement, name: string): XmlElement[] => e.children.filter((c): c is XmlElement => typeof c !== "string" && c.name === name);
+export const childrenNamed = (e: XmlElement, name: string): XmlElement[] =>
+  e.children.filter((c): c is XmlElement => typeof c !== "string" && c.name === name);
 
 // ---------------------------------------------------------------------------
 // CSV
@@ -200,5 +225,8 @@ export function parseCsv(text: string): string[][] {
 /** Undo the HTML character references REDCap labels use. */
 export function decodeHtml(s: string): string {
   return s.replace(/&(amp|lt|gt|quot|#(\d+));/g, (_m, name: string, num: string | undefined) =>
-    num ? String.fromCodePoint(Number(num)) : ({ amp: "&", lt: "<", gt: ">", quot: '"' } as Record<string, string>)[name]!);
+    num
+      ? String.fromCodePoint(Number(num))
+      : ({ amp: "&", lt: "<", gt: ">", quot: '"' } as Record<string, string>)[name]!,
+  );
 }

@@ -45,7 +45,8 @@ describe("generated grammar files", () => {
 
   it("types the CST of every rule", () => {
     const dts = generated["grammar/generated/cst.d.ts"]!;
-    for (const rule of ["trialFile", "criterionBody", "expression", "element", "recistItem"]) expect(dts).toContain(`name: "${rule}";`);
+    for (const rule of ["trialFile", "criterionBody", "expression", "element", "recistItem"])
+      expect(dts).toContain(`name: "${rule}";`);
   });
 
   it("gives the editor every keyword, taken from the tokens", () => {
@@ -55,16 +56,25 @@ describe("generated grammar files", () => {
     };
     expect(tm.scopeName).toBe("source.trial");
     const patterns = tm.repository.keywords.patterns.map((p) => new RegExp(p.match));
-    for (const k of keywords) expect(patterns.some((p) => p.test(k.word)), k.word).toBe(true);
+    for (const k of keywords)
+      expect(
+        patterns.some((p) => p.test(k.word)),
+        k.word,
+      ).toBe(true);
     expect(patterns.some((p) => p.test("hemoglobin"))).toBe(false);
   });
 
   it("has editor patterns that compile and find units only after numbers", () => {
-    const tm = JSON.parse(generated["grammar/generated/trial.tmLanguage.json"]!) as { repository: Record<string, { patterns?: { match?: string }[]; match?: string }> };
-    const all = Object.values(tm.repository).flatMap((r) => [r, ...(r.patterns ?? [])]).flatMap((p) => (p.match === undefined ? [] : [p.match]));
+    const tm = JSON.parse(generated["grammar/generated/trial.tmLanguage.json"]!) as {
+      repository: Record<string, { patterns?: { match?: string }[]; match?: string }>;
+    };
+    const all = Object.values(tm.repository)
+      .flatMap((r) => [r, ...(r.patterns ?? [])])
+      .flatMap((p) => (p.match === undefined ? [] : [p.match]));
     for (const source of all) expect(() => new RegExp(source)).not.toThrow();
     const [unit, digitUnit] = tm.repository["units"]!.patterns!.map((p) => new RegExp(p.match!, "g"));
-    const line = "hb >= 9 g/dL and b <= 2 x ULN and f: decimal mg/dL range 0 to 5 with ULN and g > 50 mL/min/{1.73_m2} and n > 75000 /uL";
+    const line =
+      "hb >= 9 g/dL and b <= 2 x ULN and f: decimal mg/dL range 0 to 5 with ULN and g > 50 mL/min/{1.73_m2} and n > 75000 /uL";
     expect([...line.matchAll(unit!)].map((m) => m[0])).toEqual(["g/dL", "mg/dL", "mL/min/{1.73_m2}", "/uL"]);
     expect([..."p >= 1.5 10*3/uL and q < 2 3".matchAll(digitUnit!)].map((m) => m[0])).toEqual(["10*3/uL"]);
   });

@@ -35,8 +35,14 @@ const file = (name: string, content: unknown) => {
   writeFileSync(p, typeof content === "string" ? content : JSON.stringify(content));
   return p;
 };
-const expected = JSON.parse(readFileSync(`${SAMPLES}/expected.json`, "utf8")) as Record<string, { responses?: string[]; bor?: { confirmed: string; unconfirmed: string }; invalid?: string[] }>;
-const dates = (f: string) => (JSON.parse(readFileSync(`${SAMPLES}/${f}`, "utf8")) as { time_points: { date: string }[] }).time_points.map((t) => t.date);
+const expected = JSON.parse(readFileSync(`${SAMPLES}/expected.json`, "utf8")) as Record<
+  string,
+  { responses?: string[]; bor?: { confirmed: string; unconfirmed: string }; invalid?: string[] }
+>;
+const dates = (f: string) =>
+  (JSON.parse(readFileSync(`${SAMPLES}/${f}`, "utf8")) as { time_points: { date: string }[] }).time_points.map(
+    (t) => t.date,
+  );
 
 describe("trialc response", () => {
   for (const [f, want] of Object.entries(expected)) {
@@ -45,7 +51,9 @@ describe("trialc response", () => {
       const r = await trialc("response", SEED, `${SAMPLES}/${f}`);
       expect(r.code).toBe(0);
       expect(r.stderr).toBe("");
-      dates(f).forEach((d, i) => expect(r.stdout).toMatch(new RegExp(`^${d} \\(after cycle \\d\\): ${want.responses![i]}$`, "m")));
+      dates(f).forEach((d, i) =>
+        expect(r.stdout).toMatch(new RegExp(`^${d} \\(after cycle \\d\\): ${want.responses![i]}$`, "m")),
+      );
       expect(r.stdout).toContain(`Best overall response: ${want.bor!.confirmed} (confirmation required)`);
       expect(r.stdout).toMatch(new RegExp(`^  confirmed: +${want.bor!.confirmed} — `, "m"));
       expect(r.stdout).toMatch(new RegExp(`^  unconfirmed: +${want.bor!.unconfirmed} — `, "m"));
@@ -66,7 +74,13 @@ describe("trialc response", () => {
     const r = await trialc("response", SEED, `${SAMPLES}/cr-residual-nodes.json`, "--format", "json");
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(out.timePoints.map((t: { recist: { response: string; sumMm: string } }) => [t.recist.response, t.recist.sumMm])).toEqual([["PR", "19"], ["CR", "9"], ["CR", "8"]]);
+    expect(
+      out.timePoints.map((t: { recist: { response: string; sumMm: string } }) => [t.recist.response, t.recist.sumMm]),
+    ).toEqual([
+      ["PR", "19"],
+      ["CR", "9"],
+      ["CR", "8"],
+    ]);
     expect(out.bor.bor).toBe("CR");
   });
 
@@ -74,7 +88,8 @@ describe("trialc response", () => {
     const r = await trialc("response", SEED, `${SAMPLES}/invalid-ids-organs-units.json`);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("");
-    for (const p of expected["invalid-ids-organs-units.json"]!.invalid!) expect(r.stderr).toContain(`${SAMPLES}/invalid-ids-organs-units.json: ${p}: `);
+    for (const p of expected["invalid-ids-organs-units.json"]!.invalid!)
+      expect(r.stderr).toContain(`${SAMPLES}/invalid-ids-organs-units.json: ${p}: `);
     const j = await trialc("response", SEED, `${SAMPLES}/invalid-ids-organs-units.json`, "--format", "json");
     expect([j.code, JSON.parse(j.stdout).ok, JSON.parse(j.stdout).errors.length]).toEqual([1, false, 3]);
   });
@@ -84,7 +99,10 @@ describe("trialc response", () => {
     delete data.anchors;
     const p = file("no-d0.json", data);
     const without = await trialc("response", SEED, p);
-    expect([without.code, without.stdout]).toEqual([0, expect.stringContaining("Best overall response: unknown; to decide, give: anchor D0")]);
+    expect([without.code, without.stdout]).toEqual([
+      0,
+      expect.stringContaining("Best overall response: unknown; to decide, give: anchor D0"),
+    ]);
     const given = await trialc("response", SEED, p, "--anchor", "D0=2027-01-18");
     expect(given.stdout).toContain("Best overall response: PR (confirmation required)");
     expect(given.stdout).toContain("Reference dates: D0 2027-01-18");
@@ -96,10 +114,17 @@ describe("trialc response", () => {
     expect((await trialc("response", SEED)).code).toBe(2);
     const notJson = await trialc("response", SEED, file("broken.json", '{\n  "baseline": ,\n}'));
     // readJson (cli/eval.ts) adds line:col only when V8's message gives a position, which it does not for this input.
-    expect([notJson.code, notJson.stderr]).toEqual([1, expect.stringMatching(/broken\.json(:\d+:\d+)?: not valid JSON/)]);
+    expect([notJson.code, notJson.stderr]).toEqual([
+      1,
+      expect.stringMatching(/broken\.json(:\d+:\d+)?: not valid JSON/),
+    ]);
     expect((await trialc("response", SEED, join(tmp, "absent.json"))).code).toBe(1);
     const text = readFileSync(SEED, "utf8");
-    const noResponse = await trialc("response", file("plain.trial", text.slice(0, text.indexOf("response {"))), `${SAMPLES}/pr.json`);
+    const noResponse = await trialc(
+      "response",
+      file("plain.trial", text.slice(0, text.indexOf("response {"))),
+      `${SAMPLES}/pr.json`,
+    );
     expect([noResponse.code, noResponse.stderr]).toEqual([1, expect.stringContaining("has no response section")]);
   });
 
@@ -112,7 +137,10 @@ describe("trialc response", () => {
   });
 
   it("runs as a real process through bin/trialc.js", () => {
-    const r = spawnSync(process.execPath, ["bin/trialc.js", "response", SEED, `${SAMPLES}/pd-new-lesion.json`], { encoding: "utf8", timeout: 60_000 });
+    const r = spawnSync(process.execPath, ["bin/trialc.js", "response", SEED, `${SAMPLES}/pd-new-lesion.json`], {
+      encoding: "utf8",
+      timeout: 60_000,
+    });
     expect(r.status).toBe(0);
     expect(r.stdout).toContain("2027-06-23 (after cycle 2): PD");
     expect(r.stdout).toContain("  decided by Table 1: any | any | new lesions yes → PD");

@@ -45,7 +45,12 @@ export async function compiledResponse(ir: IrProtocol, name: string): Promise<Re
 }
 
 /** Run the interpreter and the compiled module; they must agree exactly (explanations included). */
-export function both(ir: IrProtocol, mod: ResponseModule, series: unknown, options: Record<string, string> = {}): ResponseOutcome {
+export function both(
+  ir: IrProtocol,
+  mod: ResponseModule,
+  series: unknown,
+  options: Record<string, string> = {},
+): ResponseOutcome {
   const interpreted = evaluateResponse(ir, series, options);
   expect(mod.evaluateResponse(series, options)).toEqual(JSON.parse(JSON.stringify(interpreted)));
   return interpreted;
@@ -67,7 +72,13 @@ export function errorPaths(outcome: ResponseOutcome): string[] {
 export const len = (value: number | string, unit = "mm") => ({ value, unit });
 
 /** A baseline lesion measured by its longest diameter. */
-export const lesion = (id: string, organ: string, mm: number | string | null, target?: boolean, extra: Record<string, unknown> = {}) => ({
+export const lesion = (
+  id: string,
+  organ: string,
+  mm: number | string | null,
+  target?: boolean,
+  extra: Record<string, unknown> = {},
+) => ({
   id,
   organ,
   ...(target === undefined ? {} : { target }),
@@ -85,7 +96,11 @@ export const node = (id: string, shortAxis: number | string, target?: boolean, o
 });
 
 /** A time point; `lesions` maps id → a diameter in mm, a non-target status, or a full object. */
-export function at(date: string, lesions: Record<string, number | string | null | Record<string, unknown>>, extra: Record<string, unknown> = {}) {
+export function at(
+  date: string,
+  lesions: Record<string, number | string | null | Record<string, unknown>>,
+  extra: Record<string, unknown> = {},
+) {
   return {
     date,
     lesions: Object.entries(lesions).map(([id, v]) =>
@@ -102,7 +117,11 @@ export function at(date: string, lesions: Record<string, number | string | null 
 }
 
 /** A series with D0 2024-01-01 and baseline on 2023-12-20. */
-export function series(baselineLesions: unknown[], timePoints: unknown[], anchors: Record<string, string> = { D0: "2024-01-01" }) {
+export function series(
+  baselineLesions: unknown[],
+  timePoints: unknown[],
+  anchors: Record<string, string> = { D0: "2024-01-01" },
+) {
   return { anchors, baseline: { date: "2023-12-20", lesions: baselineLesions }, time_points: timePoints };
 }
 

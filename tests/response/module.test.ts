@@ -12,7 +12,8 @@ import { writeGenerated } from "../generated.js";
 import { at, both, compiledResponse, day, lesion, ok, SEED, seedIr, series, variantIr } from "./helpers.js";
 
 /** response.ts and the run time: the files it needs, not the other targets' modules. */
-const ownFiles = (ir: Parameters<typeof typescriptFiles>[0]) => [...typescriptFiles(ir).keys()].filter((k) => k === "response.ts" || k.startsWith("runtime/"));
+const ownFiles = (ir: Parameters<typeof typescriptFiles>[0]) =>
+  [...typescriptFiles(ir).keys()].filter((k) => k === "response.ts" || k.startsWith("runtime/"));
 
 const PR = series([lesion("L1", "liver", 30, true), lesion("L2", "lung", 20, true)], [at(day(56), { L1: 20, L2: 10 })]);
 
@@ -26,8 +27,12 @@ describe("the generated response module", () => {
     const a = emitResponseModule(seedIr());
     expect(a).not.toBeNull();
     expect(emitResponseModule(seedIr())).toBe(a);
-    expect(a).toContain("export function evaluateResponse(assessments: unknown, options: ResponseOptions = {}): ResponseOutcome");
-    expect(a).toContain('when: (ctx: rt.EvalCtx, vars: Record<string, v.Val>): v.Val => rt.compare(ctx, "<=", variable(vars, "change"), rt.qty("-30", "%"), "change <= -30 %")');
+    expect(a).toContain(
+      "export function evaluateResponse(assessments: unknown, options: ResponseOptions = {}): ResponseOutcome",
+    );
+    expect(a).toContain(
+      'when: (ctx: rt.EvalCtx, vars: Record<string, v.Val>): v.Val => rt.compare(ctx, "<=", variable(vars, "change"), rt.qty("-30", "%"), "change <= -30 %")',
+    );
   });
 
   it("keeps protocol strings inert: quotes, comment ends, template syntax, backslashes, newlines", async () => {
@@ -37,12 +42,15 @@ describe("the generated response module", () => {
     // Importing the module parses it: an escape that broke out of its literal would fail here or change the label.
     const r = ok(both(v, await compiledResponse(v, "response-hostile"), PR));
     expect(r.timePoints[0]!.lesions[0]!.label).toBe('Dec */ " ${process.exit(1)} ` \\ \n end');
-    expect(text).not.toContain("Dec */ \" ${process.exit(1)}");
+    expect(text).not.toContain('Dec */ " ${process.exit(1)}');
   });
 
   it("compiles a category condition that calls a definition, and agrees with the interpreter", async () => {
     const v = variantIr(
-      ['category increase "Increase" when change >= 20 %', 'category increase "Increase" when change >= 20 % and counted'],
+      [
+        'category increase "Increase" when change >= 20 %',
+        'category increase "Increase" when change >= 20 % and counted',
+      ],
       ["inclusion I1 ", 'define counted "Counted" { rule true }\n\ninclusion I1 '],
     );
     expect(emitResponseModule(v)).toContain('import { def_counted } from "./definitions.js";');
@@ -52,7 +60,10 @@ describe("the generated response module", () => {
   });
 
   it("a condition on data the assessments do not carry leaves the category undecided, saying what is missing", async () => {
-    const v = variantIr(['category decrease "Decrease" when change <= -30 %', 'category decrease "Decrease" when change <= -30 % and ecog <= 1']);
+    const v = variantIr([
+      'category decrease "Decrease" when change <= -30 %',
+      'category decrease "Decrease" when change <= -30 % and ecog <= 1',
+    ]);
     const mod = await compiledResponse(v, "response-unknown");
     const shrunk = series([lesion("L1", "liver", 30, true)], [at(day(56), { L1: 20 }), at(day(91), { L1: 36 })]);
     const [first, second] = ok(both(v, mod, shrunk)).timePoints.map((t) => t.lesions[0]!);

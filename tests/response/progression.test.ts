@@ -46,7 +46,9 @@ describe("SSR progression (I3b)", () => {
   });
   it("a new lesion is progression on the same modality, not against another modality", () => {
     expect(ssr({ diameter_increase: { value: 0, unit: "%" }, new_lesions: true })).toBe("met");
-    expect(ssr({ diameter_increase: { value: 0, unit: "%" }, new_lesions: true, same_modality_as_reference: false })).toBe("not_met");
+    expect(
+      ssr({ diameter_increase: { value: 0, unit: "%" }, new_lesions: true, same_modality_as_reference: false }),
+    ).toBe("not_met");
     expect(ssr({ same_modality_as_reference: false })).toBe("not_met");
   });
   it("within the 12 months before inclusion (2027-01-04), both ends included", () => {
@@ -81,7 +83,10 @@ describe("clinical progression (I3c_a)", () => {
     const { join } = await import("node:path");
     const { tmpdir } = await import("node:os");
     const file = join(mkdtempSync(join(tmpdir(), "trialc-i3-")), "p.json");
-    writeFileSync(file, JSON.stringify({ ...p, symptom_changes: [{ ...base, sustained_for: { value: 2, unit: "wk" } }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({ ...p, symptom_changes: [{ ...base, sustained_for: { value: 2, unit: "wk" } }] }),
+    );
     let out = "";
     const write = process.stdout.write.bind(process.stdout);
     process.stdout.write = ((s: string) => ((out += s), true)) as typeof process.stdout.write;
@@ -98,14 +103,45 @@ describe("clinical progression (I3c_a)", () => {
 
 describe("biochemical progression (I3c_b)", () => {
   const marker = (...values: [string, string, number][]) =>
-    verdicts({ ...patient("eligible-clinical-biochemical.json"), marker_measurements: values.map(([m, date, value]) => ({ marker: m, date, value })) }, "I3c_b")[0];
+    verdicts(
+      {
+        ...patient("eligible-clinical-biochemical.json"),
+        marker_measurements: values.map(([m, date, value]) => ({ marker: m, date, value })),
+      },
+      "I3c_b",
+    )[0];
   it("two successive rises of one marker (three strictly rising values, in date order)", () => {
-    expect(marker(["chromogranin_a", "2026-06-01", 310], ["chromogranin_a", "2026-08-30", 402], ["chromogranin_a", "2026-11-20", 515])).toBe("met");
-    expect(marker(["chromogranin_a", "2026-11-20", 515], ["chromogranin_a", "2026-06-01", 310], ["chromogranin_a", "2026-08-30", 402])).toBe("met");
+    expect(
+      marker(
+        ["chromogranin_a", "2026-06-01", 310],
+        ["chromogranin_a", "2026-08-30", 402],
+        ["chromogranin_a", "2026-11-20", 515],
+      ),
+    ).toBe("met");
+    expect(
+      marker(
+        ["chromogranin_a", "2026-11-20", 515],
+        ["chromogranin_a", "2026-06-01", 310],
+        ["chromogranin_a", "2026-08-30", 402],
+      ),
+    ).toBe("met");
   });
   it("one rise, a plateau, or rises split between two markers are not enough", () => {
     expect(marker(["chromogranin_a", "2026-06-01", 310], ["chromogranin_a", "2026-08-30", 402])).toBe("not_met");
-    expect(marker(["chromogranin_a", "2026-06-01", 310], ["chromogranin_a", "2026-08-30", 402], ["chromogranin_a", "2026-11-20", 402])).toBe("not_met");
-    expect(marker(["chromogranin_a", "2026-06-01", 310], ["chromogranin_a", "2026-08-30", 402], ["nse", "2026-08-30", 12], ["nse", "2026-11-20", 15])).toBe("not_met");
+    expect(
+      marker(
+        ["chromogranin_a", "2026-06-01", 310],
+        ["chromogranin_a", "2026-08-30", 402],
+        ["chromogranin_a", "2026-11-20", 402],
+      ),
+    ).toBe("not_met");
+    expect(
+      marker(
+        ["chromogranin_a", "2026-06-01", 310],
+        ["chromogranin_a", "2026-08-30", 402],
+        ["nse", "2026-08-30", 12],
+        ["nse", "2026-11-20", 15],
+      ),
+    ).toBe("not_met");
   });
 });

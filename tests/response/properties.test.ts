@@ -30,29 +30,60 @@ interface Observation {
   extra: number;
 }
 const observation: fc.Arbitrary<Observation> = fc.oneof(
-  { weight: 8, arbitrary: fc.record({ kind: fc.constant("measured" as const), jitter: fc.integer({ min: -15, max: 15 }), extra: fc.constant(0) }) },
+  {
+    weight: 8,
+    arbitrary: fc.record({
+      kind: fc.constant("measured" as const),
+      jitter: fc.integer({ min: -15, max: 15 }),
+      extra: fc.constant(0),
+    }),
+  },
   { weight: 1, arbitrary: fc.constant({ kind: "missing" as const, jitter: 0, extra: 0 }) },
   { weight: 1, arbitrary: fc.constant({ kind: "tooSmall" as const, jitter: 0, extra: 0 }) },
 );
-const status = fc.constantFrom("absent", "absent", "present", "present", "present", "not_evaluated", "unequivocal_progression");
+const status = fc.constantFrom(
+  "absent",
+  "absent",
+  "present",
+  "present",
+  "present",
+  "not_evaluated",
+  "unequivocal_progression",
+);
 const timePoint = (n: number) =>
   fc.record({
     gap: fc.integer({ min: 14, max: 120 }),
     // The time point's size relative to baseline, in %; 0 is a complete response (every lesion gone).
-    scale: fc.oneof({ weight: 1, arbitrary: fc.constant(0) }, { weight: 6, arbitrary: fc.integer({ min: 20, max: 150 }) }),
+    scale: fc.oneof(
+      { weight: 1, arbitrary: fc.constant(0) },
+      { weight: 6, arbitrary: fc.integer({ min: 20, max: 150 }) },
+    ),
     obs: fc.array(fc.record({ o: observation, status }), { minLength: n, maxLength: n }),
-    news: fc.oneof({ weight: 4, arbitrary: fc.constant([] as string[]) }, { weight: 1, arbitrary: fc.subarray(["X1", "X2"]) }),
+    news: fc.oneof(
+      { weight: 4, arbitrary: fc.constant([] as string[]) },
+      { weight: 1, arbitrary: fc.subarray(["X1", "X2"]) },
+    ),
     unequivocal: fc.boolean(),
     markers: fc.option(fc.boolean(), { nil: undefined }),
   });
 const shape = fc
-  .array(fc.record({ node: fc.integer({ min: 0, max: 3 }).map((x) => x === 0), tenths: fc.integer({ min: 50, max: 600 }) }), { minLength: 1, maxLength: 6 })
-  .chain((lesions) => fc.record({ lesions: fc.constant(lesions), tps: fc.array(timePoint(lesions.length), { minLength: 1, maxLength: 4 }) }));
+  .array(
+    fc.record({ node: fc.integer({ min: 0, max: 3 }).map((x) => x === 0), tenths: fc.integer({ min: 50, max: 600 }) }),
+    { minLength: 1, maxLength: 6 },
+  )
+  .chain((lesions) =>
+    fc.record({
+      lesions: fc.constant(lesions),
+      tps: fc.array(timePoint(lesions.length), { minLength: 1, maxLength: 4 }),
+    }),
+  );
 type Shape = typeof shape extends fc.Arbitrary<infer T> ? T : never;
 
 /** Tenths of a mm as a decimal string in mm or cm (exact). */
 const text = (tenths: number, unit: "mm" | "cm") =>
-  unit === "mm" ? `${Math.floor(tenths / 10)}.${tenths % 10}` : `${Math.floor(tenths / 100)}.${String(tenths % 100).padStart(2, "0")}`;
+  unit === "mm"
+    ? `${Math.floor(tenths / 10)}.${tenths % 10}`
+    : `${Math.floor(tenths / 100)}.${String(tenths % 100).padStart(2, "0")}`;
 
 /**
  * The assessments JSON of a shape. The first lesion is made a measurable non-node so there
@@ -70,8 +101,17 @@ function build(s: Shape, unit: "mm" | "cm" = "mm"): unknown {
     const target = measurable && targets < 5 && (!isNode || nodes < 2);
     if (target) targets++;
     if (target && isNode) nodes++;
-    const sizes = isNode ? { short_axis: len(tenths), longest_diameter: len(tenths + 40) } : { longest_diameter: len(tenths) };
-    return { id: `L${i}`, organ: isNode ? `lymph node ${i}` : ORGANS[i % ORGANS.length]!, node: isNode, target, tenths, ...sizes };
+    const sizes = isNode
+      ? { short_axis: len(tenths), longest_diameter: len(tenths + 40) }
+      : { longest_diameter: len(tenths) };
+    return {
+      id: `L${i}`,
+      organ: isNode ? `lymph node ${i}` : ORGANS[i % ORGANS.length]!,
+      node: isNode,
+      target,
+      tenths,
+      ...sizes,
+    };
   });
   let d = 0;
   const tps = s.tps.map((t) => {
@@ -79,14 +119,28 @@ function build(s: Shape, unit: "mm" | "cm" = "mm"): unknown {
     const lesions = base.flatMap((b, i): Record<string, unknown>[] => {
       const { o, status } = t.obs[i]!;
       const tenths = (t.scale === 0 ? 0 : Math.max(0, Math.round((b.tenths * (t.scale + o.jitter)) / 100))) + o.extra;
-      const sizes = b.node ? { short_axis: len(tenths), longest_diameter: len(tenths + 40) } : { longest_diameter: len(tenths) };
-      if (b.target) return o.kind === "missing" ? [] : [o.kind === "tooSmall" ? { id: b.id, too_small_to_measure: true } : { id: b.id, ...sizes }];
+      const sizes = b.node
+        ? { short_axis: len(tenths), longest_diameter: len(tenths + 40) }
+        : { longest_diameter: len(tenths) };
+      if (b.target)
+        return o.kind === "missing"
+          ? []
+          : [o.kind === "tooSmall" ? { id: b.id, too_small_to_measure: true } : { id: b.id, ...sizes }];
       return [{ id: b.id, status: t.scale === 0 ? "absent" : status, ...(o.kind === "measured" ? sizes : {}) }];
     });
     const news = t.news.map((id) => ({ id, organ: id === "X1" ? "liver" : "lung", unequivocal: t.unequivocal }));
-    return { date: day(d), lesions, new_lesions: news, ...(t.markers === undefined ? {} : { markers_normal: t.markers }) };
+    return {
+      date: day(d),
+      lesions,
+      new_lesions: news,
+      ...(t.markers === undefined ? {} : { markers_normal: t.markers }),
+    };
   });
-  return { anchors: { D0: "2024-01-01" }, baseline: { date: "2023-12-20", lesions: base.map(({ tenths: _, ...l }) => l) }, time_points: tps };
+  return {
+    anchors: { D0: "2024-01-01" },
+    baseline: { date: "2023-12-20", lesions: base.map(({ tenths: _, ...l }) => l) },
+    time_points: tps,
+  };
 }
 
 let ir: IrProtocol;
@@ -96,7 +150,10 @@ let nadirMod: ResponseModule;
 beforeAll(async () => {
   ir = seedIr();
   mod = await compiledResponse(ir, "response-properties");
-  nadirIr = variantIr(["lesion change of longest_diameter from baseline", "lesion change of longest_diameter from nadir"]);
+  nadirIr = variantIr([
+    "lesion change of longest_diameter from baseline",
+    "lesion change of longest_diameter from nadir",
+  ]);
   nadirMod = await compiledResponse(nadirIr, "response-properties-nadir");
 });
 
@@ -110,7 +167,8 @@ describe("response properties (seed protocol)", () => {
         const data = build(s, unit) as { time_points: { lesions: Record<string, unknown>[] }[] };
         const first = data.time_points[0]!.lesions[0];
         // One time in four, a measurement in the other unit: both must reject it the same way.
-        if (corrupt === 0 && first?.longest_diameter) first.longest_diameter = { value: "1", unit: unit === "mm" ? "cm" : "mm" };
+        if (corrupt === 0 && first?.longest_diameter)
+          first.longest_diameter = { value: "1", unit: unit === "mm" ? "cm" : "mm" };
         const outcome = both(ir, mod, data);
         if (corrupt !== 0) expect(outcome.ok, JSON.stringify(outcome.ok ? null : outcome.errors)).toBe(true);
       }),
@@ -178,7 +236,13 @@ describe("response properties (seed protocol)", () => {
         const measured = last.obs.map((x, i) => [x, i] as const).filter(([x]) => x.o.kind === "measured");
         if (measured.length === 0) return;
         const [, i] = measured[pick % measured.length]!;
-        const bigger: Shape = { ...s, tps: [...s.tps.slice(0, -1), { ...last, obs: last.obs.map((x, k) => (k === i ? { ...x, o: { ...x.o, extra: x.o.extra + more } } : x)) }] };
+        const bigger: Shape = {
+          ...s,
+          tps: [
+            ...s.tps.slice(0, -1),
+            { ...last, obs: last.obs.map((x, k) => (k === i ? { ...x, o: { ...x.o, extra: x.o.extra + more } } : x)) },
+          ],
+        };
         const lastOf = (r: ResponseResult) => r.timePoints[r.timePoints.length - 1]!;
         const [before, after] = [lastOf(ok(both(ir, mod, build(s)))), lastOf(ok(both(ir, mod, build(bigger))))];
         expect(RANK[after.recist!.response]!).toBeGreaterThanOrEqual(RANK[before.recist!.response]!);

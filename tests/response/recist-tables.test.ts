@@ -7,7 +7,19 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import type { IrProtocol } from "../../src/ir/types.js";
-import { at, both, compiledResponse, day, lesion, node, ok, seedIr, series, variantIr, type ResponseModule } from "./helpers.js";
+import {
+  at,
+  both,
+  compiledResponse,
+  day,
+  lesion,
+  node,
+  ok,
+  seedIr,
+  series,
+  variantIr,
+  type ResponseModule,
+} from "./helpers.js";
 
 let ir: IrProtocol;
 let mod: ResponseModule;
@@ -17,7 +29,11 @@ beforeAll(async () => {
 });
 
 /** Two targets (liver 30 mm, lung 20 mm: sum 50) and a bone non-target. */
-const BASE = [lesion("L1", "liver", 30, true), lesion("L2", "lung", 20, true), lesion("B1", "bone", null, false, { measurable: false })];
+const BASE = [
+  lesion("L1", "liver", 30, true),
+  lesion("L2", "lung", 20, true),
+  lesion("B1", "bone", null, false, { measurable: false }),
+];
 const TARGETS = {
   CR: { L1: 0, L2: 0 },
   PR: { L1: 21, L2: 14 }, // 35 = 0.70 × 50
@@ -25,8 +41,18 @@ const TARGETS = {
   PD: { L1: 36, L2: 24 }, // 60 = 1.2 × 50, +10 mm
   NE: { L1: 30 }, // L2 not assessed; 30 alone does not meet PD
 } as const;
-const NON_TARGETS = { CR: "absent", NON_CR_NON_PD: "present", NE: "not_evaluated", PD: "unequivocal_progression", NONE: null } as const;
-const NEW = { no: [], equivocal: [{ id: "X", organ: "liver", unequivocal: false }], yes: [{ id: "X", organ: "liver", unequivocal: true }] } as const;
+const NON_TARGETS = {
+  CR: "absent",
+  NON_CR_NON_PD: "present",
+  NE: "not_evaluated",
+  PD: "unequivocal_progression",
+  NONE: null,
+} as const;
+const NEW = {
+  no: [],
+  equivocal: [{ id: "X", organ: "liver", unequivocal: false }],
+  yes: [{ id: "X", organ: "liver", unequivocal: true }],
+} as const;
 
 /** RECIST 1.1 Table 1 (patients with target disease), read row by row; an equivocal new lesion is "No". */
 function table1(target: string, nonTarget: string, newLesions: string): string {
@@ -110,7 +136,13 @@ describe("Table 3: best overall response with confirmation", () => {
     expect([r.bor!.bor, r.bor!.firstPdDate]).toEqual(["CR", day(126)]);
   });
   it("time points after the first PD are not counted", () => {
-    const r = ok(both(ir, mod, series(BASE, [at(day(56), { ...TARGETS.PD, B1: "present" }), at(day(91), S.CR), at(day(126), S.CR)])));
+    const r = ok(
+      both(
+        ir,
+        mod,
+        series(BASE, [at(day(56), { ...TARGETS.PD, B1: "present" }), at(day(91), S.CR), at(day(126), S.CR)]),
+      ),
+    );
     expect(r.timePoints.map((t) => t.recist!.bor!.counted)).toEqual([true, false, false]);
     expect([r.timePoints[0]!.recist!.response, r.bor!.bor, r.bor!.unconfirmedBor]).toEqual(["PD", "PD", "PD"]);
   });
@@ -126,7 +158,9 @@ describe("worked cases of the paper", () => {
   });
   it("nodes below 10 mm count toward CR; a node of exactly 10 mm does not", () => {
     const base = [lesion("L1", "liver", 30, true), node("N1", 20, true)];
-    const cr = (n: string) => ok(both(ir, mod, series(base, [at(day(56), { L1: 0, N1: { short_axis: { value: n, unit: "mm" } } })]))).timePoints[0]!.recist!;
+    const cr = (n: string) =>
+      ok(both(ir, mod, series(base, [at(day(56), { L1: 0, N1: { short_axis: { value: n, unit: "mm" } } })])))
+        .timePoints[0]!.recist!;
     expect([cr("9.9").response, cr("9.9").sumMm]).toEqual(["CR", "9.9"]);
     expect(cr("10").response).toBe("PR");
   });
@@ -139,7 +173,10 @@ describe("worked cases of the paper", () => {
   it("a target left out, or given as null, is not assessed: NE, not an error", () => {
     const r = ok(both(ir, mod, series(BASE.slice(0, 2), [at(day(56), { L1: 30 }), at(day(91), { L1: null, L2: 20 })])));
     expect(r.timePoints.map((t) => t.recist!.response)).toEqual(["NE", "NE"]);
-    expect(r.timePoints[1]!.lesions[0]).toMatchObject({ category: null, missing: ["$.time_points[1].lesions[0].longest_diameter"] });
+    expect(r.timePoints[1]!.lesions[0]).toMatchObject({
+      category: null,
+      missing: ["$.time_points[1].lesions[0].longest_diameter"],
+    });
   });
 });
 
@@ -153,7 +190,13 @@ describe("what the protocol sets", () => {
   });
   it("another 'too small to measure' default is used for the sum and the lesion change", async () => {
     const v = variantIr(["too small to measure 5 mm", "too small to measure 0.4 cm"]);
-    const r = ok(both(v, await compiledResponse(v, "response-toosmall"), series(BASE.slice(0, 2), [at(day(56), { L1: { too_small_to_measure: true }, L2: 0 })])));
+    const r = ok(
+      both(
+        v,
+        await compiledResponse(v, "response-toosmall"),
+        series(BASE.slice(0, 2), [at(day(56), { L1: { too_small_to_measure: true }, L2: 0 })]),
+      ),
+    );
     expect([r.timePoints[0]!.recist!.sumMm, r.timePoints[0]!.lesions[0]!.value]).toEqual(["4", "4"]);
   });
   it("without D0 the time points are assessed but the best overall response says what is missing", () => {

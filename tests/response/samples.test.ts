@@ -45,12 +45,20 @@ describe("sample assessment series of the seed protocol", () => {
       if (want.table1) expect(recist.map((t) => t.table1Response)).toEqual(want.table1);
       if (want.sums) expect(recist.map((t) => t.sumMm)).toEqual(want.sums);
       if (want.nadirs) expect(recist.map((t) => t.nadirMm)).toEqual(want.nadirs);
-      if (want.targets) expect(r.baseline!.lesions.filter((l) => l.role === "target").map((l) => l.id)).toEqual(want.targets);
-      if (want.notRecorded) expect(r.baseline!.lesions.filter((l) => l.role === "not_recorded").map((l) => l.id)).toEqual(want.notRecorded);
-      expect({ confirmed: r.bor!.confirmedBor, unconfirmed: r.bor!.unconfirmedBor, firstPd: r.bor!.firstPdDate }).toEqual(want.bor);
+      if (want.targets)
+        expect(r.baseline!.lesions.filter((l) => l.role === "target").map((l) => l.id)).toEqual(want.targets);
+      if (want.notRecorded)
+        expect(r.baseline!.lesions.filter((l) => l.role === "not_recorded").map((l) => l.id)).toEqual(want.notRecorded);
+      expect({
+        confirmed: r.bor!.confirmedBor,
+        unconfirmed: r.bor!.unconfirmedBor,
+        firstPd: r.bor!.firstPdDate,
+      }).toEqual(want.bor);
       expect(r.bor!.bor).toBe(r.bor!.confirmedBor); // the seed requires confirmation
       if (want.lesions) {
-        expect(r.timePoints.map((t) => Object.fromEntries(t.lesions.map((l) => [l.id, l.category])))).toEqual(want.lesions);
+        expect(r.timePoints.map((t) => Object.fromEntries(t.lesions.map((l) => [l.id, l.category])))).toEqual(
+          want.lesions,
+        );
       }
       expect(r.warnings).toEqual([]);
     });
@@ -58,7 +66,9 @@ describe("sample assessment series of the seed protocol", () => {
 
   it("every sample is listed in expected.json", async () => {
     const { readdirSync } = await import("node:fs");
-    const files = readdirSync(SAMPLES).filter((f) => f.endsWith(".json") && f !== "expected.json").sort();
+    const files = readdirSync(SAMPLES)
+      .filter((f) => f.endsWith(".json") && f !== "expected.json")
+      .sort();
     expect(files).toEqual(Object.keys(expected).sort());
   });
 
@@ -76,7 +86,13 @@ describe("sample assessment series of the seed protocol", () => {
     const r = ok(both(ir, mod, JSON.parse(readFileSync(`${SAMPLES}/pr.json`, "utf8"))));
     const p1 = r.timePoints[0]!.lesions.find((l) => l.id === "P1")!;
     // 25 → 17.5 mm is exactly -30 %: "change <= -30 %" holds.
-    expect(p1).toMatchObject({ value: "17.5", referenceValue: "25", change: "-30", category: "decrease", label: "Decrease" });
+    expect(p1).toMatchObject({
+      value: "17.5",
+      referenceValue: "25",
+      change: "-30",
+      category: "decrease",
+      label: "Decrease",
+    });
     expect(p1.steps).toEqual([{ rule: "change <= -30 %", result: "true", detail: "-30 % <= -30 %" }]);
     const l1 = r.timePoints[1]!.lesions.find((l) => l.id === "L1")!;
     expect(l1.category).toBe("stable");

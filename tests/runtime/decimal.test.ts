@@ -2,7 +2,18 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { Decimal as DecimalJs } from "decimal.js";
 import {
-  Decimal, compare, dec, fromJsonNumber, parseDecimal, ratio, ratioCompare, ratioDiv, ratioMul, ratioOf, ratioPow, ratioToDecimal,
+  Decimal,
+  compare,
+  dec,
+  fromJsonNumber,
+  parseDecimal,
+  ratio,
+  ratioCompare,
+  ratioDiv,
+  ratioMul,
+  ratioOf,
+  ratioPow,
+  ratioToDecimal,
 } from "../../src/runtime/decimal.js";
 
 describe("decimal", () => {
@@ -21,7 +32,8 @@ describe("decimal", () => {
   });
 
   it("parses only plain decimal literals", () => {
-    for (const ok of ["0", "-1", "1.5", "10.0", "1e3", "1.5E-3", "-0.25e+2"]) expect(parseDecimal(ok), ok).not.toBeNull();
+    for (const ok of ["0", "-1", "1.5", "10.0", "1e3", "1.5E-3", "-0.25e+2"])
+      expect(parseDecimal(ok), ok).not.toBeNull();
     for (const bad of ["", " 1", "1 ", "+1", ".5", "1.", "1,5", "0x10", "Infinity", "NaN", "1e", "--1", "1.2.3"])
       expect(parseDecimal(bad), bad).toBeNull();
     expect(parseDecimal("1.50")!.toString()).toBe("1.5");
@@ -68,23 +80,33 @@ describe("decimal", () => {
   });
 
   it("ratioToDecimal round-trips through any non-terminating factor", () => {
-    const decimals = fc.tuple(fc.integer({ min: -10_000_000, max: 10_000_000 }), fc.integer({ min: 0, max: 6 }))
+    const decimals = fc
+      .tuple(fc.integer({ min: -10_000_000, max: 10_000_000 }), fc.integer({ min: 0, max: 6 }))
       .map(([m, s]) => dec(`${m}e-${s}`));
-    const factors = fc.tuple(fc.bigInt({ min: 1n, max: 100_000n }), fc.bigInt({ min: 1n, max: 100_000n })).map(([n, d]) => ratio(n, d));
-    fc.assert(fc.property(decimals, factors, (x, r) => {
-      const there = ratioToDecimal(ratioMul(ratioOf(x), r));
-      const back = ratioToDecimal(ratioMul(ratioOf(there), ratioDiv(ratio(1n), r)));
-      expect(back.eq(x)).toBe(true);
-    }), { numRuns: 500 });
+    const factors = fc
+      .tuple(fc.bigInt({ min: 1n, max: 100_000n }), fc.bigInt({ min: 1n, max: 100_000n }))
+      .map(([n, d]) => ratio(n, d));
+    fc.assert(
+      fc.property(decimals, factors, (x, r) => {
+        const there = ratioToDecimal(ratioMul(ratioOf(x), r));
+        const back = ratioToDecimal(ratioMul(ratioOf(there), ratioDiv(ratio(1n), r)));
+        expect(back.eq(x)).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it("ratioToDecimal is monotone (never flips a comparison)", () => {
-    const r = fc.tuple(fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }), fc.bigInt({ min: 1n, max: 10n ** 20n }))
+    const r = fc
+      .tuple(fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }), fc.bigInt({ min: 1n, max: 10n ** 20n }))
       .map(([n, d]) => ratio(n, d));
-    fc.assert(fc.property(r, r, (a, b) => {
-      const c = ratioCompare(a, b);
-      const d = compare(ratioToDecimal(a), ratioToDecimal(b));
-      expect(c === 0 ? d === 0 : d === c || d === 0).toBe(true);
-    }), { numRuns: 1000 });
+    fc.assert(
+      fc.property(r, r, (a, b) => {
+        const c = ratioCompare(a, b);
+        const d = compare(ratioToDecimal(a), ratioToDecimal(b));
+        expect(c === 0 ? d === 0 : d === c || d === 0).toBe(true);
+      }),
+      { numRuns: 1000 },
+    );
   });
 });

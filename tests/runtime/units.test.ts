@@ -3,22 +3,70 @@ import fc from "fast-check";
 import { UcumLhcUtils, UnitTables } from "@lhncbc/ucum-lhc";
 import { compare, dec } from "../../src/runtime/decimal.js";
 import {
-  UnitError, commensurability, compareQuantities, conversionFactor, conversionRatio, convert, dimensionKey,
-  isCalendarUnit, isDurationUnit, unitAlias, validateUnit,
+  UnitError,
+  commensurability,
+  compareQuantities,
+  conversionFactor,
+  conversionRatio,
+  convert,
+  dimensionKey,
+  isCalendarUnit,
+  isDurationUnit,
+  unitAlias,
+  validateUnit,
 } from "../../src/runtime/units.js";
 
-const eqDec = (a: { eq(x: string): boolean; toString(): string }, b: string) => expect(a.eq(b), `${a.toString()} vs ${b}`).toBe(true);
+const eqDec = (a: { eq(x: string): boolean; toString(): string }, b: string) =>
+  expect(a.eq(b), `${a.toString()} vs ${b}`).toBe(true);
 
 describe("units: validation and aliases", () => {
   it("accepts the clinical units of the seed", () => {
-    for (const u of ["g/dL", "g/L", "mmol/L", "umol/L", "10*3/uL", "10*9/L", "/uL", "/mm3", "%", "1", "mL/min/{1.73_m2}",
-      "mL/min", "mm", "cm", "GBq", "mg/dL", "kg/m2", "m[IU]/mL", "[IU]/L", "U/L", "Cel", "mm[Hg]", "{cells}/uL"])
+    for (const u of [
+      "g/dL",
+      "g/L",
+      "mmol/L",
+      "umol/L",
+      "10*3/uL",
+      "10*9/L",
+      "/uL",
+      "/mm3",
+      "%",
+      "1",
+      "mL/min/{1.73_m2}",
+      "mL/min",
+      "mm",
+      "cm",
+      "GBq",
+      "mg/dL",
+      "kg/m2",
+      "m[IU]/mL",
+      "[IU]/L",
+      "U/L",
+      "Cel",
+      "mm[Hg]",
+      "{cells}/uL",
+    ])
       expect(validateUnit(u), u).toEqual({ ok: true });
   });
 
   it("maps duration words to UCUM", () => {
-    expect(["yr", "year", "years", "month", "months", "week", "weeks", "day", "days", "hour", "hours", "minute", "minutes"].map(unitAlias))
-      .toEqual(["a", "a", "a", "mo", "mo", "wk", "wk", "d", "d", "h", "h", "min", "min"]);
+    expect(
+      [
+        "yr",
+        "year",
+        "years",
+        "month",
+        "months",
+        "week",
+        "weeks",
+        "day",
+        "days",
+        "hour",
+        "hours",
+        "minute",
+        "minutes",
+      ].map(unitAlias),
+    ).toEqual(["a", "a", "a", "mo", "mo", "wk", "wk", "d", "d", "h", "h", "min", "min"]);
     expect(unitAlias("mg/day")).toBe("mg/day");
     expect(validateUnit("years")).toEqual({ ok: true });
     expect(conversionFactor("weeks", "days").eq(7)).toBe(true);
@@ -73,7 +121,14 @@ describe("units: dimensions and commensurability", () => {
   });
 
   it("throws typed errors", () => {
-    const code = (f: () => unknown) => { try { f(); } catch (e) { return (e as UnitError).code; } return "none"; };
+    const code = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        return (e as UnitError).code;
+      }
+      return "none";
+    };
     expect(code(() => conversionFactor("mg", "mL"))).toBe("incompatible");
     expect(code(() => conversionFactor("g/dL", "mmol/L"))).toBe("needs-molar-mass");
     expect(code(() => conversionFactor("g/dL", "mmol/L", "abc"))).toBe("invalid-molar-mass");
@@ -147,13 +202,17 @@ describe("units: properties", () => {
     ["%", "1"],
   ];
   const pair = fc.constantFrom(...families).chain((f) => fc.tuple(fc.constantFrom(...f), fc.constantFrom(...f)));
-  const value = fc.tuple(fc.integer({ min: -100_000_000, max: 100_000_000 }), fc.integer({ min: 0, max: 4 }))
+  const value = fc
+    .tuple(fc.integer({ min: -100_000_000, max: 100_000_000 }), fc.integer({ min: 0, max: 4 }))
     .map(([m, s]) => dec(`${m}e-${s}`));
 
   it("A → B → A is the identity, exactly", () => {
-    fc.assert(fc.property(value, pair, (x, [a, b]) => {
-      expect(convert(convert(x, a, b), b, a).eq(x)).toBe(true);
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(value, pair, (x, [a, b]) => {
+        expect(convert(convert(x, a, b), b, a).eq(x)).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it("a comparison against a threshold never flips with the unit (x == t included)", () => {
@@ -162,8 +221,11 @@ describe("units: properties", () => {
       value.map((v) => [v, v] as const),
       value.map((v) => [v, v.plus("0.0001")] as const),
     );
-    fc.assert(fc.property(xt, pair, ([x, t], [a, b]) => {
-      expect(compare(convert(x, a, b), convert(t, a, b))).toBe(compare(x, t));
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(xt, pair, ([x, t], [a, b]) => {
+        expect(compare(convert(x, a, b), convert(t, a, b))).toBe(compare(x, t));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -24,17 +24,43 @@ export interface RandomSchedule {
 export type Dur = { n: number; unit: "d" | "wk" | "mo" };
 
 const SPACINGS: [Dur, Dur][] = [
-  [{ n: 11, unit: "wk" }, { n: 13, unit: "wk" }],
-  [{ n: 1, unit: "wk" }, { n: 2, unit: "wk" }],
-  [{ n: 28, unit: "d" }, { n: 35, unit: "d" }],
-  [{ n: 1, unit: "mo" }, { n: 2, unit: "mo" }],
-  [{ n: 3, unit: "wk" }, { n: 1, unit: "mo" }],
-  [{ n: 21, unit: "d" }, { n: 21, unit: "d" }],
+  [
+    { n: 11, unit: "wk" },
+    { n: 13, unit: "wk" },
+  ],
+  [
+    { n: 1, unit: "wk" },
+    { n: 2, unit: "wk" },
+  ],
+  [
+    { n: 28, unit: "d" },
+    { n: 35, unit: "d" },
+  ],
+  [
+    { n: 1, unit: "mo" },
+    { n: 2, unit: "mo" },
+  ],
+  [
+    { n: 3, unit: "wk" },
+    { n: 1, unit: "mo" },
+  ],
+  [
+    { n: 21, unit: "d" },
+    { n: 21, unit: "d" },
+  ],
   // Can come out empty: 29 days after 31 January is after one month after it.
-  [{ n: 29, unit: "d" }, { n: 1, unit: "mo" }],
+  [
+    { n: 29, unit: "d" },
+    { n: 1, unit: "mo" },
+  ],
 ];
 
-const POST = ["cycle + 1 d and cycle + 7 d", "cycle + 4 h and cycle + 2 d", "cycle + 2 wk and cycle + 1 mo", "cycle and cycle + 3 d"];
+const POST = [
+  "cycle + 1 d and cycle + 7 d",
+  "cycle + 4 h and cycle + 2 d",
+  "cycle + 2 wk and cycle + 1 mo",
+  "cycle and cycle + 3 d",
+];
 
 const text = (d: Dur) => `${d.n} ${d.unit}`;
 
@@ -80,18 +106,25 @@ ${precycle ? '  visit precycle "Before" each cycle between cycle - 7 d and cycle
 /** Start dates that stress the calendar: month ends, 29 February, year ends. */
 export const startDate: fc.Arbitrary<string> = fc.oneof(
   fc.constantFrom("2027-01-31", "2028-02-29", "2027-12-31", "2024-01-29", "2027-03-31", "2027-08-31"),
-  fc.date({ min: new Date("2020-01-01T00:00:00Z"), max: new Date("2035-12-31T00:00:00Z"), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)),
+  fc
+    .date({ min: new Date("2020-01-01T00:00:00Z"), max: new Date("2035-12-31T00:00:00Z"), noInvalidDate: true })
+    .map((d) => d.toISOString().slice(0, 10)),
 );
 
 /** `date + n × unit`, calendar-correct (months constrained to the month's last day). */
 export function oracleShift(date: string, d: Dur, sign: 1 | -1 = 1): string {
   const p = Temporal.PlainDate.from(date);
   const amount = sign * d.n;
-  return (d.unit === "mo" ? p.add({ months: amount }, { overflow: "constrain" }) : p.add({ days: d.unit === "wk" ? 7 * amount : amount })).toString();
+  return (
+    d.unit === "mo"
+      ? p.add({ months: amount }, { overflow: "constrain" })
+      : p.add({ days: d.unit === "wk" ? 7 * amount : amount })
+  ).toString();
 }
 
 export const addDays = (date: string, n: number) => Temporal.PlainDate.from(date).add({ days: n }).toString();
-export const daysFrom = (a: string, b: string) => Temporal.PlainDate.from(a).until(Temporal.PlainDate.from(b), { largestUnit: "days" }).days;
+export const daysFrom = (a: string, b: string) =>
+  Temporal.PlainDate.from(a).until(Temporal.PlainDate.from(b), { largestUnit: "days" }).days;
 
 /** What the generator needs of a plan: the visits per cycle, and the injection visit's name. */
 export interface PlanShape {
@@ -109,9 +142,12 @@ export function history(g: fc.GeneratorValue, start: string, cycles: number, pla
   const given = g(fc.integer, { min: 0, max: cycles });
   const events: Record<string, unknown>[] = [];
   const injections: string[] = [];
-  for (let k = 1; k <= given; k++) injections.push(k === 1 ? start : addDays(injections[k - 2]!, g(fc.integer, { min: 1, max: 120 })));
+  for (let k = 1; k <= given; k++)
+    injections.push(k === 1 ? start : addDays(injections[k - 2]!, g(fc.integer, { min: 1, max: 120 })));
   injections.forEach((date, i) => {
-    const data = g(fc.boolean) ? { data: { used: true, last_dose: `${addDays(date, -g(fc.integer, { min: 1, max: 4 }))}T08:00` } } : {};
+    const data = g(fc.boolean)
+      ? { data: { used: true, last_dose: `${addDays(date, -g(fc.integer, { min: 1, max: 4 }))}T08:00` } }
+      : {};
     events.push({ visit: plan.injection, cycle: i + 1, date, ...data });
   });
   for (const v of plan.visits) {
@@ -120,16 +156,32 @@ export function history(g: fc.GeneratorValue, start: string, cycles: number, pla
     const after = v.window.low >= v.from.date;
     // A visit before its injection lies between the previous injection (or 7 days before D0) and it.
     const floor = after ? inj : v.cycle === 1 ? addDays(start, -7) : injections[v.cycle - 2]!;
-    const date = after ? addDays(inj, g(fc.integer, { min: 0, max: 100 })) : addDays(inj, -g(fc.integer, { min: 0, max: Math.max(0, daysFrom(floor, inj)) }));
-    events.push(g(fc.integer, { min: 0, max: 9 }) === 0 ? { visit: v.visit, cycle: v.cycle, status: "not_done", reason: "patient unwell" } : { visit: v.visit, cycle: v.cycle, date });
+    const date = after
+      ? addDays(inj, g(fc.integer, { min: 0, max: 100 }))
+      : addDays(inj, -g(fc.integer, { min: 0, max: Math.max(0, daysFrom(floor, inj)) }));
+    events.push(
+      g(fc.integer, { min: 0, max: 9 }) === 0
+        ? { visit: v.visit, cycle: v.cycle, status: "not_done", reason: "patient unwell" }
+        : { visit: v.visit, cycle: v.cycle, date },
+    );
   }
   const pre = plan.visits.find((v) => v.cycle === null);
-  if (pre && g(fc.boolean)) events.push({ visit: pre.visit, date: addDays(start, -g(fc.integer, { min: 1, max: 40 })) });
+  if (pre && g(fc.boolean))
+    events.push({ visit: pre.visit, date: addDays(start, -g(fc.integer, { min: 1, max: 40 })) });
   if (given < cycles && given >= 1 && g(fc.integer, { min: 0, max: 3 }) === 0)
-    events.push({ visit: plan.injection, cycle: given + 1, status: "stopped", reason: "toxicity", date: addDays(injections[given - 1]!, g(fc.integer, { min: 0, max: 60 })) });
+    events.push({
+      visit: plan.injection,
+      cycle: given + 1,
+      status: "stopped",
+      reason: "toxicity",
+      date: addDays(injections[given - 1]!, g(fc.integer, { min: 0, max: 60 })),
+    });
   // Events may come in any order.
   const shuffled = g(fc.shuffledSubarray, events, { minLength: events.length, maxLength: events.length });
-  const dates = events.map((e) => e.date as string | undefined).filter((d): d is string => !!d).sort();
+  const dates = events
+    .map((e) => e.date as string | undefined)
+    .filter((d): d is string => !!d)
+    .sort();
   const asOf = g(fc.boolean) ? undefined : addDays(dates.at(-1) ?? start, g(fc.integer, { min: 0, max: 200 }));
   return { events: shuffled, asOf };
 }

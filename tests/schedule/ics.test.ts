@@ -14,29 +14,48 @@ import { escapeText, fold, formatIcs } from "../../src/cli/schedule-ics.js";
 import { writeGenerated } from "../generated.js";
 import { parseIcs, unescapeText } from "./ics.js";
 
-const VALID = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//t//t//EN", "BEGIN:VEVENT", "UID:1@t", "DTSTAMP:20270104T000000Z", "DTSTART;VALUE=DATE:20270104", "DTEND;VALUE=DATE:20270105", "SUMMARY:A\\, b", "END:VEVENT", "END:VCALENDAR"];
+const VALID = [
+  "BEGIN:VCALENDAR",
+  "VERSION:2.0",
+  "PRODID:-//t//t//EN",
+  "BEGIN:VEVENT",
+  "UID:1@t",
+  "DTSTAMP:20270104T000000Z",
+  "DTSTART;VALUE=DATE:20270104",
+  "DTEND;VALUE=DATE:20270105",
+  "SUMMARY:A\\, b",
+  "END:VEVENT",
+  "END:VCALENDAR",
+];
 const ics = (lines: string[]) => lines.join("\r\n") + "\r\n";
 const replace = (from: string, to: string) => ics(VALID.map((l) => (l === from ? to : l)));
 
 describe("iCalendar text", () => {
   it("escapes backslash, semicolon, comma and line breaks, and reads back the same text", () => {
     expect(escapeText('a\\b;c,d\ne\r\nf "g"')).toBe('a\\\\b\\;c\\,d\\ne\\nf "g"');
-    fc.assert(fc.property(fc.string({ unit: "grapheme" }), (s) => {
-      const back = unescapeText(escapeText(s), "test");
-      expect(back).toBe(s.replace(/\r\n|\r|\n|\u2028|\u2029/g, "\n").replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, " "));
-    }));
+    fc.assert(
+      fc.property(fc.string({ unit: "grapheme" }), (s) => {
+        const back = unescapeText(escapeText(s), "test");
+        expect(back).toBe(
+          s.replace(/\r\n|\r|\n|\u2028|\u2029/g, "\n").replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, " "),
+        );
+      }),
+    );
   });
 
   it("folds at 75 octets without splitting a character, and unfolding restores the line", () => {
-    fc.assert(fc.property(fc.string({ unit: "grapheme", maxLength: 400 }), (s) => {
-      const line = `DESCRIPTION:${escapeText(s)}`;
-      const folded = fold(line).split("\r\n");
-      for (const l of folded) expect(Buffer.byteLength(l, "utf8")).toBeLessThanOrEqual(75);
-      expect(folded.map((l, i) => (i === 0 ? l : l.slice(1))).join("")).toBe(line);
-      // No line may end or start inside a character (a lone surrogate half); the input
-      // itself may contain U+FFFD, so that is not the sign of a split.
-      for (const l of folded) expect((l as string & { isWellFormed(): boolean }).isWellFormed()).toBe(true);
-    }), { numRuns: 1000 });
+    fc.assert(
+      fc.property(fc.string({ unit: "grapheme", maxLength: 400 }), (s) => {
+        const line = `DESCRIPTION:${escapeText(s)}`;
+        const folded = fold(line).split("\r\n");
+        for (const l of folded) expect(Buffer.byteLength(l, "utf8")).toBeLessThanOrEqual(75);
+        expect(folded.map((l, i) => (i === 0 ? l : l.slice(1))).join("")).toBe(line);
+        // No line may end or start inside a character (a lone surrogate half); the input
+        // itself may contain U+FFFD, so that is not the sign of a split.
+        for (const l of folded) expect((l as string & { isWellFormed(): boolean }).isWellFormed()).toBe(true);
+      }),
+      { numRuns: 1000 },
+    );
   });
 
   it("the reader accepts a minimal valid calendar and refuses each kind of breakage", () => {
@@ -57,7 +76,8 @@ describe("iCalendar text", () => {
   });
 });
 
-const NASTY = String.raw`Quote " back\slash \" tick ${"`"} */ /* ${"${process.exit(1)}"}, semi; colon: ` + " \u2028 end";
+const NASTY =
+  String.raw`Quote " back\slash \" tick ${"`"} */ /* ${"${process.exit(1)}"}, semi; colon: ` + " \u2028 end";
 const q = (s: string) => JSON.stringify(s);
 const PROTOCOL = `trial "T-hostile" { title ${q(NASTY)} }
 source seed ${q(NASTY)} protocol
@@ -90,14 +110,18 @@ describe("hostile protocol strings in the schedule", () => {
     const ir = r.ir!;
     const dir = writeGenerated(ir, "schedule-hostile");
     expect(compileGenerated(dir, [...typescriptFiles(ir).keys()], false)).toEqual([]);
-    const mod = (await import(`${dir}/schedule.ts`)) as { planSchedule: (s: string, e?: unknown, o?: object) => unknown };
+    const mod = (await import(`${dir}/schedule.ts`)) as {
+      planSchedule: (s: string, e?: unknown, o?: object) => unknown;
+    };
     const events = [{ visit: "tx", cycle: 1, date: "2027-01-04", data: { note: NASTY } }];
     const interpreted = planSchedule(ir, "2027-01-04", events);
     expect(mod.planSchedule("2027-01-04", events)).toEqual(JSON.parse(JSON.stringify(interpreted)));
     if (!interpreted.ok) throw new Error("plan refused");
     expect(interpreted.result.requirements[0]!.verdict).toBe("met");
     const cal = parseIcs(formatIcs(interpreted.result, { version: "0.0.0", subject: NASTY }));
-    expect(cal.events.map((e) => e.get("SUMMARY"))).toContain(`${NASTY.replace("\u2028", "\n")}: ${NASTY.replace("\u2028", "\n")}, cycle 1`);
+    expect(cal.events.map((e) => e.get("SUMMARY"))).toContain(
+      `${NASTY.replace("\u2028", "\n")}: ${NASTY.replace("\u2028", "\n")}, cycle 1`,
+    );
     expect(cal.events.filter((e) => e.get("DESCRIPTION")!.includes("; a;b,c\\d\n"))).toHaveLength(2);
   });
 });

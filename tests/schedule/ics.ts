@@ -40,7 +40,8 @@ export function unescapeText(v: string, where: string): string {
       else if (n === "\\" || n === ";" || n === ",") out += n;
       else throw new Error(`${where}: bad escape "\\${n ?? ""}"`);
     } else if (c === ";" || c === ",") throw new Error(`${where}: unescaped "${c}" in a TEXT value`);
-    else if (/[\u0000-\u0008\u000a-\u001f\u007f]/.test(c)) throw new Error(`${where}: control character U+${c.charCodeAt(0).toString(16)} in a TEXT value`);
+    else if (/[\u0000-\u0008\u000a-\u001f\u007f]/.test(c))
+      throw new Error(`${where}: control character U+${c.charCodeAt(0).toString(16)} in a TEXT value`);
     else out += c;
   }
   return out;
@@ -50,7 +51,8 @@ function validDate(s: string, where: string): Date {
   const m = /^(\d{4})(\d{2})(\d{2})$/.exec(s);
   if (!m) throw new Error(`${where}: "${s}" is not a DATE (YYYYMMDD)`);
   const d = new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!));
-  if (d.getUTCFullYear() !== +m[1]! || d.getUTCMonth() !== +m[2]! - 1 || d.getUTCDate() !== +m[3]!) throw new Error(`${where}: "${s}" is not a real date`);
+  if (d.getUTCFullYear() !== +m[1]! || d.getUTCMonth() !== +m[2]! - 1 || d.getUTCDate() !== +m[3]!)
+    throw new Error(`${where}: "${s}" is not a real date`);
   return d;
 }
 
@@ -78,7 +80,8 @@ export function parseIcs(text: string): IcsCalendar {
   if (/\r(?!\n)|(?<!\r)\n/.test(text)) throw new Error("line breaks must all be CRLF");
   const physical = text.slice(0, -2).split("\r\n");
   physical.forEach((l, i) => {
-    if (Buffer.byteLength(l, "utf8") > 75) throw new Error(`line ${i + 1} is ${Buffer.byteLength(l, "utf8")} octets, more than 75`);
+    if (Buffer.byteLength(l, "utf8") > 75)
+      throw new Error(`line ${i + 1} is ${Buffer.byteLength(l, "utf8")} octets, more than 75`);
   });
   const logical: { text: string; line: number }[] = [];
   physical.forEach((l, i) => {
@@ -95,15 +98,17 @@ export function parseIcs(text: string): IcsCalendar {
     const p = contentLine(l, where);
     if (TEXT_PROPS.has(p.name)) p.value = unescapeText(p.value, `${where} (${p.name})`);
     if (p.name === "BEGIN") {
-      if (stack.length === 0 && p.value !== "VCALENDAR") throw new Error(`${where}: the outer component must be VCALENDAR`);
+      if (stack.length === 0 && p.value !== "VCALENDAR")
+        throw new Error(`${where}: the outer component must be VCALENDAR`);
       if (stack.length > 0 && stack[0] === "VCALENDAR" && stack.length === 1 && p.value === "VEVENT") current = [];
       stack.push(p.value);
       continue;
     }
     if (p.name === "END") {
       if (stack.pop() !== p.value) throw new Error(`${where}: END:${p.value} does not close the open component`);
-      if (p.value === "VEVENT" && current) cal.events.push(eventOf(current, where)), (current = null);
-      if (stack.length === 0 && line !== logical[logical.length - 1]!.line) throw new Error(`${where}: content after END:VCALENDAR`);
+      if (p.value === "VEVENT" && current) (cal.events.push(eventOf(current, where)), (current = null));
+      if (stack.length === 0 && line !== logical[logical.length - 1]!.line)
+        throw new Error(`${where}: content after END:VCALENDAR`);
       continue;
     }
     if (stack.length === 0) throw new Error(`${where}: property outside VCALENDAR`);
@@ -119,7 +124,8 @@ export function parseIcs(text: string): IcsCalendar {
 
 function eventOf(props: IcsProperty[], where: string): IcsEvent {
   once(props, "UID", where);
-  if (!/^\d{8}T\d{6}Z$/.test(once(props, "DTSTAMP", where).value)) throw new Error(`${where}: DTSTAMP must be a UTC date-time`);
+  if (!/^\d{8}T\d{6}Z$/.test(once(props, "DTSTAMP", where).value))
+    throw new Error(`${where}: DTSTAMP must be a UTC date-time`);
   const start = once(props, "DTSTART", where);
   const ends = props.filter((p) => p.name === "DTEND");
   if (ends.length > 1) throw new Error(`${where}: DTEND appears twice`);

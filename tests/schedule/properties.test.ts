@@ -22,7 +22,16 @@ import { planSchedule } from "../../src/interpret/schedule.js";
 import type { IrProtocol } from "../../src/ir/types.js";
 import type { ScheduleOutcome, ScheduleResult } from "../../src/runtime/schedule.js";
 import { writeGenerated } from "../generated.js";
-import { addDays, daysFrom, history, oracleShift, scheduleProtocol, startDate, type PlanShape, type RandomSchedule } from "./arbitraries.js";
+import {
+  addDays,
+  daysFrom,
+  history,
+  oracleShift,
+  scheduleProtocol,
+  startDate,
+  type PlanShape,
+  type RandomSchedule,
+} from "./arbitraries.js";
 
 const RUNS = { numRuns: 300 };
 
@@ -45,7 +54,8 @@ const scenario = fc.gen().map((g) => {
   return { p, ir, start, empty, events: h.events as unknown[], asOf: h.asOf };
 });
 
-const refusedForEmptyWindow = (o: ScheduleOutcome) => !o.ok && o.errors.every((e) => e.input === "protocol" && /is empty/.test(e.message));
+const refusedForEmptyWindow = (o: ScheduleOutcome) =>
+  !o.ok && o.errors.every((e) => e.input === "protocol" && /is empty/.test(e.message));
 
 describe("schedule properties", () => {
   it("plans every cycle in its spacing window, never inverts a window, and plans nothing after a stop", () => {
@@ -69,7 +79,9 @@ describe("schedule properties", () => {
           if (v.cycle !== null) expect(v.cycle).toBeLessThan(stop);
         }
         // Each cycle's visits are planned from that cycle's injection, recorded or planned.
-        for (const v of r.visits) if (v.cycle !== null && v.visit !== r.treatment!.visit) expect(v.from.date).toBe(r.cycles[v.cycle - 1]!.date ?? r.cycles[v.cycle - 1]!.target);
+        for (const v of r.visits)
+          if (v.cycle !== null && v.visit !== r.treatment!.visit)
+            expect(v.from.date).toBe(r.cycles[v.cycle - 1]!.date ?? r.cycles[v.cycle - 1]!.target);
       }),
       RUNS,
     );
@@ -82,15 +94,22 @@ describe("schedule properties", () => {
         const o = planSchedule(ir, start, events, asOf ? { asOf } : {});
         if (!o.ok) return;
         const r = o.result;
-        const recorded = new Map((events as { visit: string; cycle?: number; date?: string; status?: string }[]).map((e) => [`${e.visit}#${e.cycle ?? ""}`, e]));
+        const recorded = new Map(
+          (events as { visit: string; cycle?: number; date?: string; status?: string }[]).map((e) => [
+            `${e.visit}#${e.cycle ?? ""}`,
+            e,
+          ]),
+        );
         const today = r.asOf?.date;
         for (const v of r.visits) {
           const e = recorded.get(`${v.visit}#${v.cycle ?? ""}`);
           if (e?.status === "not_done") expect(v.status).toBe("missed");
           else if (e?.date) {
             expect(v.date).toBe(e.date);
-            if (e.date < v.window.low) expect([v.status, v.deviationDays]).toEqual(["early", daysFrom(e.date, v.window.low)]);
-            else if (e.date > v.window.high) expect([v.status, v.deviationDays]).toEqual(["late", daysFrom(v.window.high, e.date)]);
+            if (e.date < v.window.low)
+              expect([v.status, v.deviationDays]).toEqual(["early", daysFrom(e.date, v.window.low)]);
+            else if (e.date > v.window.high)
+              expect([v.status, v.deviationDays]).toEqual(["late", daysFrom(v.window.high, e.date)]);
             else expect(v.status).toBe("done");
           } else expect(v.status).toBe(today !== undefined && today > v.window.high ? "missed" : "upcoming");
         }
@@ -98,7 +117,9 @@ describe("schedule properties", () => {
         if (!upcoming.length) expect(r.next).toBeNull();
         else {
           expect(r.next!.window.low).toBe(upcoming.map((v) => v.window.low).sort()[0]);
-          expect(r.next!.dueNow).toBe(today !== undefined && r.next!.window.low <= today && today <= r.next!.window.high);
+          expect(r.next!.dueNow).toBe(
+            today !== undefined && r.next!.window.low <= today && today <= r.next!.window.high,
+          );
         }
         expect(JSON.parse(JSON.stringify(r))).toEqual(r);
       }),
@@ -120,7 +141,8 @@ describe("schedule properties", () => {
         if (date <= last.date!) return;
         const after = planSchedule(ir, start, [...events, { visit: r.treatment!.visit, cycle: next.cycle, date }]);
         if (!after.ok) return void expect(refusedForEmptyWindow(after)).toBe(true);
-        const earlier = (x: ScheduleResult) => x.visits.filter((v) => v.cycle === null || v.cycle < next.cycle).map((v) => [v.visit, v.cycle, v.window]);
+        const earlier = (x: ScheduleResult) =>
+          x.visits.filter((v) => v.cycle === null || v.cycle < next.cycle).map((v) => [v.visit, v.cycle, v.window]);
         expect(earlier(after.result)).toEqual(earlier(r));
         expect(after.result.cycles[next.cycle - 1]!.window).toEqual(next.window);
       }),
@@ -134,25 +156,34 @@ describe("schedule properties", () => {
         if (!empty.ok) return;
         const list = events as Record<string, unknown>[];
         const inj = empty.result.treatment!.visit;
-        const given = list.filter((e) => e.visit === inj && e.status === undefined).sort((a, b) => (a.cycle as number) - (b.cycle as number));
+        const given = list
+          .filter((e) => e.visit === inj && e.status === undefined)
+          .sort((a, b) => (a.cycle as number) - (b.cycle as number));
         const breaks: [string, (e: Record<string, unknown>[]) => number][] = [
           ["cycle beyond the plan", (e) => e.push({ visit: "post", cycle: p.cycles + 1, date: start }) - 1],
           ["unknown visit", (e) => e.push({ visit: "postt", cycle: 1, date: start }) - 1],
           ["unknown field", (e) => e.push({ visit: "post", cycle: 1, dte: start }) - 1],
         ];
-        if (given.length >= 3) breaks.push(["injections out of order", (e) => {
-          // The copy keeps the original's positions.
-          const i = list.indexOf(given[2]!);
-          e[i] = { ...given[2]!, date: given[1]!.date };
-          return i;
-        }]);
+        if (given.length >= 3)
+          breaks.push([
+            "injections out of order",
+            (e) => {
+              // The copy keeps the original's positions.
+              const i = list.indexOf(given[2]!);
+              e[i] = { ...given[2]!, date: given[1]!.date };
+              return i;
+            },
+          ]);
         const post = empty.result.visits.find((v) => v.visit === "post" && v.cycle === 1)!;
         if (given.length >= 1 && post.window.low >= post.from.date)
-          breaks.push(["visit before its injection", (e) => {
-            const others = e.filter((x) => !(x.visit === "post" && x.cycle === 1));
-            e.splice(0, e.length, ...others);
-            return e.push({ visit: "post", cycle: 1, date: addDays(start, -1) }) - 1;
-          }]);
+          breaks.push([
+            "visit before its injection",
+            (e) => {
+              const others = e.filter((x) => !(x.visit === "post" && x.cycle === 1));
+              e.splice(0, e.length, ...others);
+              return e.push({ visit: "post", cycle: 1, date: addDays(start, -1) }) - 1;
+            },
+          ]);
         const [what, apply] = breaks[pick % breaks.length]!;
         const broken = list.map((e) => ({ ...e }));
         const index = apply(broken);
@@ -161,7 +192,11 @@ describe("schedule properties", () => {
         // With a spacing that mixes days and months (29 d to 1 mo), the dates the broken
         // history leads to can leave a later window empty: the protocol is refused first.
         if (refusedForEmptyWindow(o)) return;
-        if (!o.ok) expect(o.errors.map((e) => e.path.match(/^\$\[(\d+)\]/)?.[1]), what).toContain(String(index));
+        if (!o.ok)
+          expect(
+            o.errors.map((e) => e.path.match(/^\$\[(\d+)\]/)?.[1]),
+            what,
+          ).toContain(String(index));
       }),
       RUNS,
     );
@@ -172,13 +207,17 @@ describe("schedule properties", () => {
     for (const [i, p] of protocols.entries()) {
       const ir = compile(p);
       const dir = writeGenerated(ir, `schedule-random-${i}`);
-      const mod = (await import(join(dir, "schedule.ts"))) as { planSchedule: (s: string, e?: unknown, o?: object) => ScheduleOutcome };
+      const mod = (await import(join(dir, "schedule.ts"))) as {
+        planSchedule: (s: string, e?: unknown, o?: object) => ScheduleOutcome;
+      };
       fc.assert(
         fc.property(startDate, fc.gen(), (start, g) => {
           const empty = planSchedule(ir, start);
           const h = empty.ok ? history(g, start, p.cycles, shapeOf(empty.result)) : { events: [], asOf: undefined };
           const opts = h.asOf ? { asOf: h.asOf } : {};
-          expect(mod.planSchedule(start, h.events, opts)).toEqual(JSON.parse(JSON.stringify(planSchedule(ir, start, h.events, opts))));
+          expect(mod.planSchedule(start, h.events, opts)).toEqual(
+            JSON.parse(JSON.stringify(planSchedule(ir, start, h.events, opts))),
+          );
         }),
         { numRuns: 40 },
       );

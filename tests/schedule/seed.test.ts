@@ -40,7 +40,8 @@ function ok(o: ScheduleOutcome): ScheduleResult {
   return o.result;
 }
 
-const rows = (r: ScheduleResult) => r.visits.map((v) => [v.visit, v.cycle, v.target, v.window.low, v.window.high, v.status]);
+const rows = (r: ScheduleResult) =>
+  r.visits.map((v) => [v.visit, v.cycle, v.target, v.window.low, v.window.high, v.status]);
 
 describe("the seed schedule from 2027-01-04", () => {
   it("plans all 4 cycles 11 to 13 weeks apart, with every visit's window", () => {
@@ -66,9 +67,19 @@ describe("the seed schedule from 2027-01-04", () => {
       ["dosimetry", 4, "2027-09-17", "2027-09-14", "2027-09-20", "upcoming"],
       ["evaluation", 4, "2027-11-25", "2027-11-22", "2027-11-29", "upcoming"],
     ]);
-    expect(r.next).toMatchObject({ visit: "screening", window: { low: "2026-12-07", high: "2027-01-03" }, dueNow: false });
+    expect(r.next).toMatchObject({
+      visit: "screening",
+      window: { low: "2026-12-07", high: "2027-01-03" },
+      dueNow: false,
+    });
     expect(r.asOf).toBeNull();
-    expect(r.treatment).toMatchObject({ dose: "7.4 GBq (tolerance 10 %)", cycles: 4, spacing: "11 wk to 13 wk", firstAt: "D0", visit: "treatment" });
+    expect(r.treatment).toMatchObject({
+      dose: "7.4 GBq (tolerance 10 %)",
+      cycles: 4,
+      spacing: "11 wk to 13 wk",
+      firstAt: "D0",
+      visit: "treatment",
+    });
   });
 
   it("computes the treatment day and says the steps do not add up to the stated 4 to 6 h", () => {
@@ -88,12 +99,19 @@ describe("the seed schedule from 2027-01-04", () => {
 describe("sample event files", () => {
   it("normal course with one late visit: everything done, one deviation, nothing left", () => {
     const r = ok(plan("2027-01-18", events("normal-course"), { patient: patient("eligible") }));
-    expect(r.visits.filter((v) => v.status !== "done").map((v) => [v.visit, v.cycle, v.status, v.deviationDays])).toEqual([["dosimetry", 2, "late", 2]]);
-    expect(r.deviations).toEqual(["dosimetry cycle 2 (Post-treatment SPECT/CT dosimetry): late by 2 days, done 2027-04-21, window 2027-04-13 to 2027-04-19"]);
+    expect(
+      r.visits.filter((v) => v.status !== "done").map((v) => [v.visit, v.cycle, v.status, v.deviationDays]),
+    ).toEqual([["dosimetry", 2, "late", 2]]);
+    expect(r.deviations).toEqual([
+      "dosimetry cycle 2 (Post-treatment SPECT/CT dosimetry): late by 2 days, done 2027-04-21, window 2027-04-13 to 2027-04-19",
+    ]);
     expect(r.next).toBeNull();
     expect(r.asOf).toEqual({ date: "2027-12-08", from: "last event" });
     // Cycle 3 is measured from cycle 2's recorded date (2027-04-12), not its target.
-    expect(r.cycles[2]).toMatchObject({ after: { cycle: 2, date: "2027-04-12", recorded: true }, window: { low: "2027-06-28", high: "2027-07-12" } });
+    expect(r.cycles[2]).toMatchObject({
+      after: { cycle: 2, date: "2027-04-12", recorded: true },
+      window: { low: "2027-06-28", high: "2027-07-12" },
+    });
     expect(r.requirements.map((q) => [q.name, q.cycle, q.verdict])).toEqual([
       ["ssa_long", null, "met"],
       ["baseline", null, "met"],
@@ -103,20 +121,39 @@ describe("sample event files", () => {
       ["ssa_short", 3, "met"],
       ["ssa_short", 4, "met"],
     ]);
-    expect(r.requirements.find((q) => q.name === "ssa_short" && q.cycle === 3)!.steps.at(-1)!.detail).toBe("2027-07-02T08:00 <= 2027-07-03T00:00 (2027-07-05 - 48 h)");
+    expect(r.requirements.find((q) => q.name === "ssa_short" && q.cycle === 3)!.steps.at(-1)!.detail).toBe(
+      "2027-07-02T08:00 <= 2027-07-03T00:00 (2027-07-05 - 48 h)",
+    );
   });
 
   it("in progress: a missed and an early visit, the next injection due now", () => {
     const r = ok(plan("2027-01-04", events("in-progress"), { asOf: "2027-03-25" }));
     const status = Object.fromEntries(r.visits.map((v) => [`${v.visit}${v.cycle ?? ""}`, v.status]));
-    expect(status).toMatchObject({ screening: "done", treatment1: "done", dosimetry1: "missed", evaluation1: "early", treatment2: "upcoming" });
+    expect(status).toMatchObject({
+      screening: "done",
+      treatment1: "done",
+      dosimetry1: "missed",
+      evaluation1: "early",
+      treatment2: "upcoming",
+    });
     expect(r.visits.find((v) => v.visit === "evaluation" && v.cycle === 1)!.deviationDays).toBe(3);
-    expect(r.next).toEqual({ visit: "treatment", label: "177Lu-octreotate injection", cycle: 2, target: "2027-03-29", window: { low: "2027-03-22", high: "2027-04-05" }, dueNow: true });
+    expect(r.next).toEqual({
+      visit: "treatment",
+      label: "177Lu-octreotate injection",
+      cycle: 2,
+      target: "2027-03-29",
+      window: { low: "2027-03-22", high: "2027-04-05" },
+      dueNow: true,
+    });
   });
 
   it("stopped before cycle 3: no cycle 3 or 4, nor their visits", () => {
     const r = ok(plan("2027-01-04", events("stopped")));
-    expect(r.stop).toEqual({ beforeCycle: 3, date: "2027-06-14", reason: "cumulative kidney dose has reached the limit (kidney_limit)" });
+    expect(r.stop).toEqual({
+      beforeCycle: 3,
+      date: "2027-06-14",
+      reason: "cumulative kidney dose has reached the limit (kidney_limit)",
+    });
     expect(r.cycles.map((c) => c.cycle)).toEqual([1, 2]);
     expect(Math.max(...r.visits.map((v) => v.cycle ?? 0))).toBe(2);
     expect(r.requirements.filter((q) => q.cycle !== null).map((q) => q.cycle)).toEqual([1, 2]);
@@ -136,16 +173,29 @@ describe("sample event files", () => {
       ["events", "$[5].date"],
     ]);
     expect(bad.errors[0]!.message).toBe("cycle 3 is recorded but cycle 2's injection is not");
-    expect(bad.errors[1]!.message).toContain('unknown visit "dosimetyr"; the protocol\'s visits are screening, treatment, dosimetry, evaluation');
+    expect(bad.errors[1]!.message).toContain(
+      'unknown visit "dosimetyr"; the protocol\'s visits are screening, treatment, dosimetry, evaluation',
+    );
     expect(bad.errors[2]!.message).toBe("cycle 5 is beyond the plan: the protocol plans 4 cycles");
   });
 
   it("rejects injections out of order, and visits dated before D0 or before their injection", () => {
     const order = plan("2027-01-04", events("invalid-order"));
-    expect(order).toEqual({ ok: false, errors: [{ input: "events", path: "$[2].date", message: "out of order: cycle 3 is dated 2027-03-20, not after cycle 2 (2027-03-29)" }] });
+    expect(order).toEqual({
+      ok: false,
+      errors: [
+        {
+          input: "events",
+          path: "$[2].date",
+          message: "out of order: cycle 3 is dated 2027-03-20, not after cycle 2 (2027-03-29)",
+        },
+      ],
+    });
     const early = plan("2027-01-04", events("invalid-before-d0"));
     expect(early.ok ? [] : early.errors.map((e) => e.path)).toEqual(["$[1].date", "$[3].date"]);
-    expect(early.ok ? "" : early.errors[0]!.message).toBe("2027-01-02 is before D0 (the start, 2027-01-04), but dosimetry is planned on or after it");
+    expect(early.ok ? "" : early.errors[0]!.message).toBe(
+      "2027-01-02 is before D0 (the start, 2027-01-04), but dosimetry is planned on or after it",
+    );
   });
 });
 
@@ -167,7 +217,12 @@ describe("requirements and reference dates", () => {
   it("finds a short-acting SSA dose too close to a cycle", () => {
     const ev = [
       { visit: "treatment", cycle: 1, date: "2027-01-18" },
-      { visit: "treatment", cycle: 2, date: "2027-04-12", data: { short_acting_ssa_used: true, last_short_acting_ssa: "2027-04-10T08:00" } },
+      {
+        visit: "treatment",
+        cycle: 2,
+        date: "2027-04-12",
+        data: { short_acting_ssa_used: true, last_short_acting_ssa: "2027-04-10T08:00" },
+      },
     ];
     const q = ok(plan("2027-01-18", ev, { patient: patient("eligible") })).requirements.find((x) => x.cycle === 2)!;
     expect(q.verdict).toBe("not_met");
@@ -184,18 +239,31 @@ describe("requirements and reference dates", () => {
 
   it("refuses bad dates for the start, the as-of date and event data", () => {
     expect(plan("2027-02-30")).toMatchObject({ ok: false, errors: [{ input: "start", path: "start" }] });
-    expect(plan("2027-01-04", [], { asOf: "today" })).toMatchObject({ ok: false, errors: [{ input: "options", path: "asOf" }] });
+    expect(plan("2027-01-04", [], { asOf: "today" })).toMatchObject({
+      ok: false,
+      errors: [{ input: "options", path: "asOf" }],
+    });
     const ev = [{ visit: "treatment", cycle: 1, date: "2027-01-04", data: { platelets: { value: 100, unit: "kg" } } }];
-    expect(plan("2027-01-04", ev)).toMatchObject({ ok: false, errors: [{ input: "events", path: "$[0].data.platelets.unit" }] });
-    expect(plan("2027-01-04", [{ visit: "treatment", cycle: 1, date: "2027-05-01" }], { asOf: "2027-04-01" })).toMatchObject({
+    expect(plan("2027-01-04", ev)).toMatchObject({
+      ok: false,
+      errors: [{ input: "events", path: "$[0].data.platelets.unit" }],
+    });
+    expect(
+      plan("2027-01-04", [{ visit: "treatment", cycle: 1, date: "2027-05-01" }], { asOf: "2027-04-01" }),
+    ).toMatchObject({
       ok: false,
       errors: [{ path: "$[0].date", message: "2027-05-01 is after the as-of date 2027-04-01" }],
     });
-    expect(plan("2027-01-04", { visit: "screening" })).toMatchObject({ ok: false, errors: [{ path: "$", message: "events must be a JSON array of objects" }] });
+    expect(plan("2027-01-04", { visit: "screening" })).toMatchObject({
+      ok: false,
+      errors: [{ path: "$", message: "events must be a JSON array of objects" }],
+    });
   });
 
   it("asks for the start date a recorded first injection shows", () => {
     const r = plan("2027-01-04", [{ visit: "treatment", cycle: 1, date: "2027-01-06" }]);
-    expect(r.ok ? "" : r.errors[0]!.message).toBe("cycle 1 is given at D0, the start date 2027-01-04, but is recorded on 2027-01-06: plan from --start 2027-01-06");
+    expect(r.ok ? "" : r.errors[0]!.message).toBe(
+      "cycle 1 is given at D0, the start date 2027-01-04, but is recorded on 2027-01-06: plan from --start 2027-01-06",
+    );
   });
 });

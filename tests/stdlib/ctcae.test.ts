@@ -200,8 +200,10 @@ describe("the table as data", () => {
 });
 
 /** A decimal string with up to two decimals in [0, max). */
-const decimalText = (max: number) => fc.integer({ min: 0, max: max * 100 }).map((n) => new Decimal(n).div(100).toString());
-const positiveText = (max: number) => fc.integer({ min: 1, max: max * 100 }).map((n) => new Decimal(n).div(100).toString());
+const decimalText = (max: number) =>
+  fc.integer({ min: 0, max: max * 100 }).map((n) => new Decimal(n).div(100).toString());
+const positiveText = (max: number) =>
+  fc.integer({ min: 1, max: max * 100 }).map((n) => new Decimal(n).div(100).toString());
 
 /** The grades still possible, as [low, high]. */
 function range(r: CtcaeResult): [number, number] {
@@ -221,8 +223,7 @@ describe("property: the grade never improves as the value worsens", () => {
             baseline: fc.option(positiveText(100), { nil: undefined }),
           }),
           (a, b, refs) => {
-            const [better, worse] =
-              (entry.direction === "decreasing") === new Decimal(a).gte(b) ? [a, b] : [b, a];
+            const [better, worse] = (entry.direction === "decreasing") === new Decimal(a).gte(b) ? [a, b] : [b, a];
             const rb = range(gradeCtcae(entry, { value: better, ...refs }));
             const rw = range(gradeCtcae(entry, { value: worse, ...refs }));
             expect(rw[0]).toBeGreaterThanOrEqual(rb[0]);
@@ -235,9 +236,15 @@ describe("property: the grade never improves as the value worsens", () => {
   }
   it("with every reference present the grade is always decided", () => {
     fc.assert(
-      fc.property(fc.constantFrom(...CTCAE_V403), decimalText(500), positiveText(100), positiveText(100), (e, v, r1, r2) => {
-        expect(gradeCtcae(e, { value: v, uln: r1, lln: r2, baseline: r1 }).grade).not.toBeNull();
-      }),
+      fc.property(
+        fc.constantFrom(...CTCAE_V403),
+        decimalText(500),
+        positiveText(100),
+        positiveText(100),
+        (e, v, r1, r2) => {
+          expect(gradeCtcae(e, { value: v, uln: r1, lln: r2, baseline: r1 }).grade).not.toBeNull();
+        },
+      ),
     );
   });
 });

@@ -30,11 +30,22 @@ import {
   type TargetResponse,
 } from "../../src/runtime/recist.js";
 
-const lesion = (id: string, organ: string, diameterMm: string | null, isNode = false): BaselineLesion => ({ id, organ, isNode, diameterMm });
+const lesion = (id: string, organ: string, diameterMm: string | null, isNode = false): BaselineLesion => ({
+  id,
+  organ,
+  isNode,
+  diameterMm,
+});
 const node = (id: string, diameterMm: string, organ = "mediastinum") => lesion(id, organ, diameterMm, true);
 const m = (id: string, diameterMm: string | null, tooSmallToMeasure?: boolean): TargetMeasurement =>
   tooSmallToMeasure ? { id, diameterMm, tooSmallToMeasure } : { id, diameterMm };
-const visit = (date: string, targets: TargetMeasurement[], extra: Partial<Assessment> = {}): Assessment => ({ date, targets, nonTargets: [], newLesions: [], ...extra });
+const visit = (date: string, targets: TargetMeasurement[], extra: Partial<Assessment> = {}): Assessment => ({
+  date,
+  targets,
+  nonTargets: [],
+  newLesions: [],
+  ...extra,
+});
 
 /** Three liver/lung targets summing to exactly 50 mm (a float hazard: 20.1 + 15.2 + 14.7). */
 const T50 = [lesion("L1", "liver", "20.1"), lesion("L2", "liver", "15.2"), lesion("P1", "lung", "14.7")];
@@ -75,14 +86,27 @@ describe("target selection (§2.2)", () => {
       lesion("L1", "lung", "12"),
     ]);
     expect(r.valid).toBe(false);
-    expect(r.violations.map((v) => v.code).sort()).toEqual(["duplicate-id", "not-measurable", "too-many-in-organ", "too-many-in-organ", "too-many-targets"]);
+    expect(r.violations.map((v) => v.code).sort()).toEqual([
+      "duplicate-id",
+      "not-measurable",
+      "too-many-in-organ",
+      "too-many-in-organ",
+      "too-many-targets",
+    ]);
     expect(r.violations.find((v) => v.message.includes("lymph node"))?.path).toBe("$.targets[5]");
   });
   it("proposes the largest first within the limits", () => {
     const p = proposeTargets([
-      lesion("L1", "liver", "30"), lesion("L2", "liver", "40"), lesion("L3", "liver", "50"),
-      node("N1", "20", "neck"), node("N2", "25", "axilla"), node("N3", "30", "pelvis"),
-      lesion("P1", "lung", "11"), lesion("B1", "bone", "12"), node("N4", "12"), node("N5", "8"),
+      lesion("L1", "liver", "30"),
+      lesion("L2", "liver", "40"),
+      lesion("L3", "liver", "50"),
+      node("N1", "20", "neck"),
+      node("N2", "25", "axilla"),
+      node("N3", "30", "pelvis"),
+      lesion("P1", "lung", "11"),
+      lesion("B1", "bone", "12"),
+      node("N4", "12"),
+      node("N5", "8"),
     ]);
     expect(p.targets.map((t) => t.id)).toEqual(["L3", "L2", "N3", "N2", "B1"]);
     expect(p.notRecorded.map((t) => t.id)).toEqual(["N5"]);
@@ -95,7 +119,9 @@ describe("target selection (§2.2)", () => {
 describe("sum of diameters (§2.3 special notes)", () => {
   it("too small to measure counts 5 mm (configurable), disappeared 0, not assessed null", () => {
     expect(sumOfDiameters(T50, [m("L1", "0"), m("L2", null, true), m("P1", "3")]).sumMm).toBe("8");
-    expect(sumOfDiameters(T50, [m("L1", "0"), m("L2", null, true), m("P1", "3")], { tooSmallToMeasureMm: "4" }).sumMm).toBe("7");
+    expect(
+      sumOfDiameters(T50, [m("L1", "0"), m("L2", null, true), m("P1", "3")], { tooSmallToMeasureMm: "4" }).sumMm,
+    ).toBe("7");
     const s = sumOfDiameters(T50, [m("L1", "10"), m("L2", null)]);
     expect(s).toMatchObject({ sumMm: null, measuredSumMm: "10", missing: ["L2", "P1"] });
   });
@@ -103,7 +129,11 @@ describe("sum of diameters (§2.3 special notes)", () => {
 
 describe("target response (§2.3, §2.7)", () => {
   const at = (values: (string | null)[], nadir?: string, targets = T50) =>
-    targetResponse(targets, targets.map((t, i) => m(t.id, values[i] ?? null)), nadir);
+    targetResponse(
+      targets,
+      targets.map((t, i) => m(t.id, values[i] ?? null)),
+      nadir,
+    );
 
   it("PR exactly at −30 %: 35 vs baseline 50 (35/50 is a float hazard)", () => {
     const r = at(["14.1", "11.2", "9.7"]);
@@ -183,7 +213,12 @@ describe("non-target and new lesions (§2.4)", () => {
     expect(nonTargetResponse([], []).response).toBe("NONE");
   });
   it("unequivocal new lesion → yes; equivocal only → flagged", () => {
-    expect(newLesionStatus([{ id: "X", unequivocal: false }, { id: "Y", unequivocal: true }]).status).toBe("yes");
+    expect(
+      newLesionStatus([
+        { id: "X", unequivocal: false },
+        { id: "Y", unequivocal: true },
+      ]).status,
+    ).toBe("yes");
     const eq = newLesionStatus([{ id: "X", unequivocal: false }]);
     expect(eq).toMatchObject({ status: "equivocal", equivocal: ["X"] });
     expect(overallResponse("SD", "NON_CR_NON_PD", eq.status).response).toBe("SD");
@@ -202,7 +237,9 @@ describe("Table 1: overall time-point response (§2.5)", () => {
     ...nonPd.map((n) => ["NE", n, "no", "NE"] as const),
     ...nonPd.map((n) => ["PD", n, "no", "PD"] as const),
     ...(["CR", "PR", "SD", "NE", "PD"] as const).map((t) => [t, "PD", "no", "PD"] as const),
-    ...(["CR", "PR", "SD", "NE", "PD"] as const).flatMap((t) => [...nonPd, "PD" as const].map((n) => [t, n, "yes", "PD"] as const)),
+    ...(["CR", "PR", "SD", "NE", "PD"] as const).flatMap((t) =>
+      [...nonPd, "PD" as const].map((n) => [t, n, "yes", "PD"] as const),
+    ),
   ] as const)("target %s, non-target %s, new %s → %s", (t, n, nl, expected) => {
     expect(overallResponse(t, n, nl).response).toBe(expected);
   });
@@ -216,11 +253,17 @@ describe("time points in sequence (§2.4)", () => {
       visit("2024-03-01", all("10"), { newLesions: [{ id: "X", unequivocal: false }] }),
       visit("2024-05-01", all("10"), { newLesions: [{ id: "X", unequivocal: true }] }),
     ]);
-    expect(tps.map((t) => [t.table1Response, t.response])).toEqual([["PR", "PD"], ["PD", "PD"]]);
+    expect(tps.map((t) => [t.table1Response, t.response])).toEqual([
+      ["PR", "PD"],
+      ["PD", "PD"],
+    ]);
   });
   it("reappearance: a target back, a non-nodal non-target present; not a nodal non-target merely present", () => {
     const nt = (e1: "absent" | "present", n9: "absent" | "present" | "unequivocal_progression") => ({
-      nonTargets: [{ id: "E1", status: e1 }, { id: "N9", status: n9 }],
+      nonTargets: [
+        { id: "E1", status: e1 },
+        { id: "N9", status: n9 },
+      ],
     });
     const tps = assessTimePoints(base, [
       visit("2024-03-01", all("0"), nt("absent", "present")),
@@ -235,7 +278,9 @@ describe("time points in sequence (§2.4)", () => {
 const D0 = "2024-01-01";
 const day = (n: number) => new Date(Date.UTC(2024, 0, 1 + n)).toISOString().slice(0, 10);
 const seq = (...pts: [number, OverallResponse, boolean?][]): BorTimePoint[] =>
-  pts.map(([d, response, reappearance]) => (reappearance === undefined ? { date: day(d), response } : { date: day(d), response, reappearance }));
+  pts.map(([d, response, reappearance]) =>
+    reappearance === undefined ? { date: day(d), response } : { date: day(d), response, reappearance },
+  );
 const bor = (tps: BorTimePoint[]) => bestOverallResponse(tps, defaultBorOptions(D0));
 
 describe("Table 3: best overall response with confirmation (§2.6 convention)", () => {
@@ -295,7 +340,10 @@ describe("Table 3: best overall response with confirmation (§2.6 convention)", 
   });
   it("time points before the reference date do not count; without confirmation the unconfirmed BOR is reported", () => {
     expect(bor(seq([-5, "CR"], [56, "SD"])).confirmedBor).toBe("SD");
-    const r = bestOverallResponse(seq([56, "PR"], [70, "SD"]), { ...defaultBorOptions(D0), confirmation: { required: false, minIntervalDays: 28 } });
+    const r = bestOverallResponse(seq([56, "PR"], [70, "SD"]), {
+      ...defaultBorOptions(D0),
+      confirmation: { required: false, minIntervalDays: 28 },
+    });
     expect(r).toMatchObject({ bor: "PR", confirmedBor: "SD", unconfirmedBor: "PR" });
   });
   it("no time point at all is NE", () => {
@@ -311,7 +359,9 @@ describe("data validation (JSON paths)", () => {
       nonTargets: [lesion("E1", "pleura", null)],
     };
     const issues = validateRecistData(base, [
-      visit("2024-02-30", [{ id: "L1", diameterMm: "1.5", unit: "cm", organ: "lung" }, m("ZZ", "3")], { newLesions: [{ id: "E1", unequivocal: true }] }),
+      visit("2024-02-30", [{ id: "L1", diameterMm: "1.5", unit: "cm", organ: "lung" }, m("ZZ", "3")], {
+        newLesions: [{ id: "E1", unequivocal: true }],
+      }),
     ]);
     const got = issues.map((i) => `${i.code} ${i.path}`);
     expect(got).toEqual(
@@ -335,10 +385,14 @@ describe("data validation (JSON paths)", () => {
     expect(r).toMatchObject({ bor: null, timePoints: [] });
   });
   it("evaluateRecist end to end: a PR confirmed 35 days later", () => {
-    const r = evaluateRecist({ targets: T50, nonTargets: [] }, [
-      visit(day(56), [m("L1", "14.1"), m("L2", "11.2"), m("P1", "9.7")]),
-      visit(day(91), [m("L1", "12"), m("L2", "11"), m("P1", "9")]),
-    ], defaultBorOptions(D0));
+    const r = evaluateRecist(
+      { targets: T50, nonTargets: [] },
+      [
+        visit(day(56), [m("L1", "14.1"), m("L2", "11.2"), m("P1", "9.7")]),
+        visit(day(91), [m("L1", "12"), m("L2", "11"), m("P1", "9")]),
+      ],
+      defaultBorOptions(D0),
+    );
     expect(r.issues).toEqual([]);
     expect(r.bor?.bor).toBe("PR");
     expect(r.bor?.explanation).toContain("confirmed by PR");
@@ -347,12 +401,23 @@ describe("data validation (JSON paths)", () => {
 
 // --- properties --------------------------------------------------------------------------
 
-const tenths = (min: number, max: number) => fc.integer({ min: min * 10, max: max * 10 }).map((n) => new Decimal(n).div(10).toFixed(1));
+const tenths = (min: number, max: number) =>
+  fc.integer({ min: min * 10, max: max * 10 }).map((n) => new Decimal(n).div(10).toFixed(1));
 const arbTargets = fc
-  .array(fc.record({ organ: fc.constantFrom("liver", "lung", "bone"), isNode: fc.boolean(), big: tenths(0, 80) }), { minLength: 1, maxLength: 5 })
-  .map((xs) => xs.map((x, i) => lesion(`T${i}`, x.organ, new Decimal(x.big).plus(x.isNode ? 15 : 10).toString(), x.isNode)));
+  .array(fc.record({ organ: fc.constantFrom("liver", "lung", "bone"), isNode: fc.boolean(), big: tenths(0, 80) }), {
+    minLength: 1,
+    maxLength: 5,
+  })
+  .map((xs) =>
+    xs.map((x, i) => lesion(`T${i}`, x.organ, new Decimal(x.big).plus(x.isNode ? 15 : 10).toString(), x.isNode)),
+  );
 // Boundary values (10 mm for nodes, 5 mm, 0) are drawn on purpose: random tenths rarely hit them.
-const arbValue = fc.oneof(fc.constantFrom("0", "5", "9.9", "10", "15"), tenths(0, 9.9), tenths(0, 150), fc.constant("too_small"));
+const arbValue = fc.oneof(
+  fc.constantFrom("0", "5", "9.9", "10", "15"),
+  tenths(0, 9.9),
+  tenths(0, 150),
+  fc.constant("too_small"),
+);
 const arbCase = arbTargets.chain((targets) =>
   fc.record({
     targets: fc.constant(targets),
@@ -367,27 +432,52 @@ const RANK: Record<TargetResponse, number> = { CR: 0, PR: 1, SD: 2, NE: 3, PD: 4
 describe("properties", () => {
   it("a larger sum never improves the time-point response", () => {
     fc.assert(
-      fc.property(arbCase, fc.nat({ max: 4 }), tenths(0.1, 50), fc.constantFrom<NonTargetResponse>("CR", "NON_CR_NON_PD", "NE", "NONE"), ({ targets, values, nadirCut }, k, delta, nt) => {
-        const nadir = Decimal.max(0, new Decimal(selectTargets(targets).baselineSumMm ?? "0").minus(nadirCut)).toString();
-        const i = k % targets.length;
-        const bigger = values.map((v, j) => (j !== i ? v : new Decimal(v === "too_small" ? "5" : v).plus(delta).toString()));
-        const before = targetResponse(targets, toMeasurements(targets, values), nadir).response;
-        const after = targetResponse(targets, toMeasurements(targets, bigger), nadir).response;
-        expect(RANK[after]).toBeGreaterThanOrEqual(RANK[before]);
-        expect(RANK[overallResponse(after, nt, "no").response]).toBeGreaterThanOrEqual(RANK[overallResponse(before, nt, "no").response]);
-      }),
+      fc.property(
+        arbCase,
+        fc.nat({ max: 4 }),
+        tenths(0.1, 50),
+        fc.constantFrom<NonTargetResponse>("CR", "NON_CR_NON_PD", "NE", "NONE"),
+        ({ targets, values, nadirCut }, k, delta, nt) => {
+          const nadir = Decimal.max(
+            0,
+            new Decimal(selectTargets(targets).baselineSumMm ?? "0").minus(nadirCut),
+          ).toString();
+          const i = k % targets.length;
+          const bigger = values.map((v, j) =>
+            j !== i ? v : new Decimal(v === "too_small" ? "5" : v).plus(delta).toString(),
+          );
+          const before = targetResponse(targets, toMeasurements(targets, values), nadir).response;
+          const after = targetResponse(targets, toMeasurements(targets, bigger), nadir).response;
+          expect(RANK[after]).toBeGreaterThanOrEqual(RANK[before]);
+          expect(RANK[overallResponse(after, nt, "no").response]).toBeGreaterThanOrEqual(
+            RANK[overallResponse(before, nt, "no").response],
+          );
+        },
+      ),
       { numRuns: 500 },
     );
   });
   it("deleting a new lesion never worsens the time-point response", () => {
     fc.assert(
-      fc.property(arbCase, fc.array(fc.record({ id: fc.constantFrom("X", "Y", "Z"), unequivocal: fc.boolean() }), { minLength: 1, maxLength: 3 }), fc.nat(), ({ targets, values }, news, k) => {
-        const base: RecistBaseline = { targets, nonTargets: [] };
-        const fewer = news.filter((_, j) => j !== k % news.length);
-        const [before] = assessTimePoints(base, [visit("2024-03-01", toMeasurements(targets, values), { newLesions: news })]);
-        const [after] = assessTimePoints(base, [visit("2024-03-01", toMeasurements(targets, values), { newLesions: fewer })]);
-        expect(RANK[after?.response ?? "PD"]).toBeLessThanOrEqual(RANK[before?.response ?? "PD"]);
-      }),
+      fc.property(
+        arbCase,
+        fc.array(fc.record({ id: fc.constantFrom("X", "Y", "Z"), unequivocal: fc.boolean() }), {
+          minLength: 1,
+          maxLength: 3,
+        }),
+        fc.nat(),
+        ({ targets, values }, news, k) => {
+          const base: RecistBaseline = { targets, nonTargets: [] };
+          const fewer = news.filter((_, j) => j !== k % news.length);
+          const [before] = assessTimePoints(base, [
+            visit("2024-03-01", toMeasurements(targets, values), { newLesions: news }),
+          ]);
+          const [after] = assessTimePoints(base, [
+            visit("2024-03-01", toMeasurements(targets, values), { newLesions: fewer }),
+          ]);
+          expect(RANK[after?.response ?? "PD"]).toBeLessThanOrEqual(RANK[before?.response ?? "PD"]);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -395,7 +485,11 @@ describe("properties", () => {
     fc.assert(
       fc.property(arbCase, ({ targets, values }) => {
         const r = targetResponse(targets, toMeasurements(targets, values));
-        const gone = targets.every((t, i) => (t.isNode ? values[i] === "too_small" || new Decimal(values[i] ?? "0").lt(10) : values[i] !== "too_small" && new Decimal(values[i] ?? "1").isZero()));
+        const gone = targets.every((t, i) =>
+          t.isNode
+            ? values[i] === "too_small" || new Decimal(values[i] ?? "0").lt(10)
+            : values[i] !== "too_small" && new Decimal(values[i] ?? "1").isZero(),
+        );
         expect(r.response === "CR").toBe(gone);
       }),
       { numRuns: 500 },

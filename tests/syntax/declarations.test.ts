@@ -26,27 +26,45 @@ describe("trial, use, source, anchor, form", () => {
     ]);
     expect(shape(t.trace)).toEqual({
       cites: [{ kind: "Cite", source: { text: "seed" }, text: "text" }],
-      interpretations: [{ kind: "Interpretation", text: "Kept as written.", ref: "domain §7.23", sources: [{ text: "seed" }] }],
+      interpretations: [
+        { kind: "Interpretation", text: "Kept as written.", ref: "domain §7.23", sources: [{ text: "seed" }] },
+      ],
       sources: [],
     });
     expect(t.props[1]!.span).toMatchObject({ line: 3, column: 3, endLine: 3, endColumn: 28 });
   });
 
   it("reads use, source, anchor and form", () => {
-    expect(shape(only('use ctcae "4.03"', "UseDecl"))).toEqual({ kind: "UseDecl", library: { text: "ctcae" }, version: "4.03" });
+    expect(shape(only('use ctcae "4.03"', "UseDecl"))).toEqual({
+      kind: "UseDecl",
+      library: { text: "ctcae" },
+      version: "4.03",
+    });
     for (const kind of ["protocol", "literature", "standard", "reference"] as const) {
       expect(only(`source s "Citation" ${kind}`, "SourceDecl").sourceKind).toBe(kind);
     }
-    expect(shape(only('anchor cycle "Each injection" repeating', "AnchorDecl"))).toEqual({ kind: "AnchorDecl", name: { text: "cycle" }, label: "Each injection", repeating: true });
+    expect(shape(only('anchor cycle "Each injection" repeating', "AnchorDecl"))).toEqual({
+      kind: "AnchorDecl",
+      name: { text: "cycle" },
+      label: "Each injection",
+      repeating: true,
+    });
     expect(only('anchor inclusion "Inclusion"', "AnchorDecl").repeating).toBe(false);
-    expect(shape(only('form labs "Laboratory"', "FormDecl"))).toEqual({ kind: "FormDecl", name: { text: "labs" }, label: "Laboratory" });
+    expect(shape(only('form labs "Laboratory"', "FormDecl"))).toEqual({
+      kind: "FormDecl",
+      name: { text: "labs" },
+      label: "Laboratory",
+    });
   });
 
   it("gives a source on its own line to the block, and one on the interpretation's line to the interpretation", () => {
-    const p = only(`parameter p "P" = 10 % {
+    const p = only(
+      `parameter p "P" = 10 % {
   interpretation "I" ref "r"
   source eanm
-}`, "ParameterDecl");
+}`,
+      "ParameterDecl",
+    );
     expect(p.trace.interpretations[0]!.sources).toEqual([]);
     expect(shape(p.trace.sources)).toEqual([{ kind: "SourceRef", source: { text: "eanm" } }]);
   });
@@ -75,7 +93,13 @@ k: decimal 10*3/uL`).map((e) => shape(e.type));
       { kind: "date" },
       { kind: "datetime" },
       { kind: "text" },
-      { kind: "code", options: [{ code: { text: "female" }, label: "Female" }, { code: { text: "male" }, label: "Male" }] },
+      {
+        kind: "code",
+        options: [
+          { code: { text: "female" }, label: "Female" },
+          { code: { text: "male" }, label: "Male" },
+        ],
+      },
       { kind: "attestation", by: "investigator" },
       { kind: "attestation", by: "patient" },
       { kind: "decimal", unit: { text: "10*3/uL" } },
@@ -83,15 +107,29 @@ k: decimal 10*3/uL`).map((e) => shape(e.type));
   });
 
   it("reads every attribute, in any order", () => {
-    const [e] = data(`total_bilirubin: decimal mg/dL range 0 to 60 with ULN molar mass 584.66 g/mol "Total bilirubin" form labs capture only`);
+    const [e] = data(
+      `total_bilirubin: decimal mg/dL range 0 to 60 with ULN molar mass 584.66 g/mol "Total bilirubin" form labs capture only`,
+    );
     expect(shape(e)).toEqual({
-      kind: "ElementDecl", name: { text: "total_bilirubin" }, type: { kind: "decimal", unit: { text: "mg/dL" } },
-      label: "Total bilirubin", form: { text: "labs" }, range: { low: "0", high: "60" }, withUln: true, withLln: false,
-      molarMass: { value: "584.66", unit: { text: "g/mol" } }, requiredWhen: null, captureOnly: true, fields: [],
+      kind: "ElementDecl",
+      name: { text: "total_bilirubin" },
+      type: { kind: "decimal", unit: { text: "mg/dL" } },
+      label: "Total bilirubin",
+      form: { text: "labs" },
+      range: { low: "0", high: "60" },
+      withUln: true,
+      withLln: false,
+      molarMass: { value: "584.66", unit: { text: "g/mol" } },
+      requiredWhen: null,
+      captureOnly: true,
+      fields: [],
     });
     const [f] = data(`x: decimal % form f with LLN "Label" range -100 to 1000 required when y and z`);
     expect(shape(f)).toMatchObject({
-      label: "Label", form: { text: "f" }, range: { low: "-100", high: "1000" }, withLln: true,
+      label: "Label",
+      form: { text: "f" },
+      range: { low: "-100", high: "1000" },
+      withLln: true,
       requiredWhen: { kind: "Logical", op: "and" },
     });
   });
@@ -125,7 +163,11 @@ value: decimal required when date before at`);
     expect(els.map((e) => e.name.text)).toEqual(["date", "cycle", "form", "at", "grade", "when", "x", "value"]);
     expect(els[0]!.label).toBe("D");
     expect(els[3]!.form?.text).toBe("f");
-    expect(shape(els[7]!.requiredWhen)).toMatchObject({ kind: "BeforeAfter", subject: { name: "date" }, anchor: { name: "at" } });
+    expect(shape(els[7]!.requiredWhen)).toMatchObject({
+      kind: "BeforeAfter",
+      subject: { name: "date" },
+      anchor: { name: "at" },
+    });
   });
 
   it("reports an attribute given twice", () => {
@@ -140,11 +182,14 @@ value: decimal required when date before at`);
 
 describe("criteria", () => {
   it("reads an inclusion with trace and rule", () => {
-    const c = only(`inclusion I1 "Age >= 18." {
+    const c = only(
+      `inclusion I1 "Age >= 18." {
   cite seed "1. Age."
   interpretation "At inclusion." ref "domain §7.1"
   rule age(birth_date, inclusion) >= 18 a
-}`, "CriterionDecl");
+}`,
+      "CriterionDecl",
+    );
     expect(c.role).toBe("inclusion");
     expect(c.id.text).toBe("I1");
     expect(c.text).toBe("Age >= 18.");
@@ -155,7 +200,8 @@ describe("criteria", () => {
   });
 
   it("reads nested all of / at least N of groups", () => {
-    const c = only(`exclusion E3 "x" {
+    const c = only(
+      `exclusion E3 "x" {
   at least 2 of {
     criterion E3a "a" { rule a }
     criterion E3b "b" {
@@ -166,11 +212,17 @@ describe("criteria", () => {
     }
     criterion E3c "c" { rule d interpretation "after the rule" }
   }
-}`, "CriterionDecl");
+}`,
+      "CriterionDecl",
+    );
     expect(c.role).toBe("exclusion");
     const body = c.body as Extract<A.RuleBody, { kind: "Group" }>;
     expect(body).toMatchObject({ kind: "Group", mode: "atLeast", count: 2 });
-    expect(body.children.map((k) => [k.role, k.id.text])).toEqual([["criterion", "E3a"], ["criterion", "E3b"], ["criterion", "E3c"]]);
+    expect(body.children.map((k) => [k.role, k.id.text])).toEqual([
+      ["criterion", "E3a"],
+      ["criterion", "E3b"],
+      ["criterion", "E3c"],
+    ]);
     const inner = body.children[1]!.body as Extract<A.RuleBody, { kind: "Group" }>;
     expect(inner).toMatchObject({ mode: "all", count: 2 });
     expect(inner.children[0]!.trace.cites).toHaveLength(1);
@@ -180,7 +232,10 @@ describe("criteria", () => {
 
 describe("define and parameter", () => {
   it("reads definitions with and without parameters", () => {
-    const d = only(`define baseline_done(which, other) "Done" { cite seed "x" rule any p where procedure = which }`, "DefineDecl");
+    const d = only(
+      `define baseline_done(which, other) "Done" { cite seed "x" rule any p where procedure = which }`,
+      "DefineDecl",
+    );
     expect(d.params.map((p) => p.text)).toEqual(["which", "other"]);
     expect(d.label).toBe("Done");
     expect(d.expr.kind).toBe("Quantifier");
@@ -188,7 +243,10 @@ describe("define and parameter", () => {
   });
 
   it("reads parameters with and without a block", () => {
-    const p = only(`parameter kidney_dose_limit "Limit" = 23 Gy {\n  source emami1991\n  source sundlov2017\n}`, "ParameterDecl");
+    const p = only(
+      `parameter kidney_dose_limit "Limit" = 23 Gy {\n  source emami1991\n  source sundlov2017\n}`,
+      "ParameterDecl",
+    );
     expect(shape(p.value)).toEqual({ kind: "QuantityLit", value: "23", unit: "Gy" });
     expect(p.trace.sources.map((s) => s.source.text)).toEqual(["emami1991", "sundlov2017"]);
     const q = only(`parameter tol "Tolerance" = 10 %`, "ParameterDecl");
@@ -198,7 +256,8 @@ describe("define and parameter", () => {
 
 describe("sections", () => {
   it("reads a schedule: treatment, day, visits and requirements", () => {
-    const s = only(`schedule {
+    const s = only(
+      `schedule {
   cite seed "s"
   treatment lu177 "Lu" {
     dose 7.4 GBq tolerance activity_tolerance
@@ -221,26 +280,51 @@ describe("sections", () => {
   }
   visit treatment "Injection" each cycle at cycle
   require ssa_short "SSA" each cycle { rule if used then last at least 48 h before cycle }
-}`, "ScheduleDecl");
+}`,
+      "ScheduleDecl",
+    );
     expect(s.trace.cites).toHaveLength(1);
     expect(shape(s.treatments[0])).toEqual({
-      kind: "TreatmentDecl", name: { text: "lu177" }, label: "Lu",
-      dose: { amount: { kind: "QuantityLit", value: "7.4", unit: "GBq" }, tolerance: { kind: "NameRef", name: "activity_tolerance" } },
-      route: "iv", cycles: { count: 4 }, firstAt: { text: "D0" },
-      spacing: { min: { kind: "QuantityLit", value: "11", unit: "wk" }, max: { kind: "QuantityLit", value: "13", unit: "wk" } },
-      trace: { cites: [], interpretations: [{ kind: "Interpretation", text: "i", ref: null, sources: [] }], sources: [] },
+      kind: "TreatmentDecl",
+      name: { text: "lu177" },
+      label: "Lu",
+      dose: {
+        amount: { kind: "QuantityLit", value: "7.4", unit: "GBq" },
+        tolerance: { kind: "NameRef", name: "activity_tolerance" },
+      },
+      route: "iv",
+      cycles: { count: 4 },
+      firstAt: { text: "D0" },
+      spacing: {
+        min: { kind: "QuantityLit", value: "11", unit: "wk" },
+        max: { kind: "QuantityLit", value: "13", unit: "wk" },
+      },
+      trace: {
+        cites: [],
+        interpretations: [{ kind: "Interpretation", text: "i", ref: null, sources: [] }],
+        sources: [],
+      },
     });
     const day = s.days[0]!;
     expect(day.steps.map((st) => st.timing.kind)).toEqual(["before", "at", "at", "after"]);
-    expect(shape(day.steps[2]!.lasting)).toEqual({ min: { kind: "QuantityLit", value: "15", unit: "min" }, max: { kind: "QuantityLit", value: "30", unit: "min" } });
+    expect(shape(day.steps[2]!.lasting)).toEqual({
+      min: { kind: "QuantityLit", value: "15", unit: "min" },
+      max: { kind: "QuantityLit", value: "30", unit: "min" },
+    });
     expect(shape(day.total)).toMatchObject({ min: { value: "4", unit: "h" } });
     expect(s.visits[0]).toMatchObject({ eachCycle: false, timing: { kind: "between" }, procedures: ["a", "b", "c"] });
-    expect(s.visits[1]).toMatchObject({ name: { text: "treatment" }, eachCycle: true, timing: { kind: "at", at: { kind: "NameRef", name: "cycle" } }, procedures: [] });
+    expect(s.visits[1]).toMatchObject({
+      name: { text: "treatment" },
+      eachCycle: true,
+      timing: { kind: "at", at: { kind: "NameRef", name: "cycle" } },
+      procedures: [],
+    });
     expect(s.requires[0]).toMatchObject({ eachCycle: true, expr: { kind: "IfThen" } });
   });
 
   it("reads a toxicity section", () => {
-    const t = only(`toxicity {
+    const t = only(
+      `toxicity {
   organ kidneys "Kidneys" dose dosimetry.kidney_dose limit kidney_dose_limit
   grade anemia "Anemia" from hemoglobin
   stop kidney_limit "Limit" when cumulative kidneys >= kidney_dose_limit {
@@ -248,19 +332,30 @@ describe("sections", () => {
   }
   delay haem "Haem" when grade anemia >= 3
   max cycles 4
-}`, "ToxicityDecl");
+}`,
+      "ToxicityDecl",
+    );
     expect(shape(t.organs[0])).toEqual({
-      kind: "OrganDecl", name: { text: "kidneys" }, label: "Kidneys",
-      dose: { kind: "PathRef", base: { text: "dosimetry" }, field: { text: "kidney_dose" } }, limit: { text: "kidney_dose_limit" },
+      kind: "OrganDecl",
+      name: { text: "kidneys" },
+      label: "Kidneys",
+      dose: { kind: "PathRef", base: { text: "dosimetry" }, field: { text: "kidney_dose" } },
+      limit: { text: "kidney_dose_limit" },
     });
-    expect(shape(t.grades[0])).toEqual({ kind: "GradeDecl", term: { text: "anemia" }, label: "Anemia", from: { text: "hemoglobin" } });
+    expect(shape(t.grades[0])).toEqual({
+      kind: "GradeDecl",
+      term: { text: "anemia" },
+      label: "Anemia",
+      from: { text: "hemoglobin" },
+    });
     expect(t.rules.map((r) => r.action)).toEqual(["stop", "delay"]);
     expect(t.rules[0]!.trace.interpretations[0]!.sources[0]!.text).toBe("iaea2013");
     expect(shape(t.maxCycles)).toEqual({ count: 4 });
   });
 
   it("reads a response section", () => {
-    const r = only(`response {
+    const r = only(
+      `response {
   cite seed "c"
   lesion change of longest_diameter from baseline {
     category decrease "Decrease" when change <= -30 %
@@ -273,10 +368,21 @@ describe("sections", () => {
     stable disease minimum 6 wk after D0
     too small to measure 5 mm
   }
-}`, "ResponseDecl");
+}`,
+      "ResponseDecl",
+    );
     expect(r.lesion).toMatchObject({ field: { text: "longest_diameter" }, reference: "baseline" });
     expect(shape(r.lesion!.categories)).toEqual([
-      { name: { text: "decrease" }, label: "Decrease", when: { kind: "Compare", op: "<=", left: { kind: "NameRef", name: "change" }, right: { kind: "QuantityLit", value: "-30", unit: "%" } } },
+      {
+        name: { text: "decrease" },
+        label: "Decrease",
+        when: {
+          kind: "Compare",
+          op: "<=",
+          left: { kind: "NameRef", name: "change" },
+          right: { kind: "QuantityLit", value: "-30", unit: "%" },
+        },
+      },
       { name: { text: "stable" }, label: "Stable", when: null },
     ]);
     expect(shape(r.recist)).toEqual({
@@ -287,7 +393,10 @@ describe("sections", () => {
       tooSmallToMeasure: { kind: "QuantityLit", value: "5", unit: "mm" },
       trace: { cites: [], interpretations: [], sources: [] },
     });
-    const nadir = only(`response { lesion change of d from nadir { } recist { confirmation not required } }`, "ResponseDecl");
+    const nadir = only(
+      `response { lesion change of d from nadir { } recist { confirmation not required } }`,
+      "ResponseDecl",
+    );
     expect(nadir.lesion!.reference).toBe("nadir");
     expect(nadir.recist!.confirmation).toMatchObject({ required: false, after: null });
   });

@@ -25,7 +25,9 @@ describe("reading", () => {
       expect(r.ast).toBeNull();
       expect(r.diagnostics.map((d) => [d.code, d.message])).toEqual([["TRC1004", "the protocol is empty"]]);
     }
-    expect(parseBad("// only a comment\n/* and another */").lines).toEqual(["1:1 TRC1004 the protocol contains no declarations, only comments"]);
+    expect(parseBad("// only a comment\n/* and another */").lines).toEqual([
+      "1:1 TRC1004 the protocol contains no declarations, only comments",
+    ]);
   });
 
   it("reports a binary file (TRC1002)", () => {
@@ -43,9 +45,15 @@ describe("reading", () => {
   });
 
   it("reports invalid UTF-8 (TRC1002) with its line, and lone surrogates in text", () => {
-    const bytes = Buffer.concat([Buffer.from('trial "x" {\n  title "caf'), Buffer.from([0xc3, 0x28]), Buffer.from('"\n}\n')]);
+    const bytes = Buffer.concat([
+      Buffer.from('trial "x" {\n  title "caf'),
+      Buffer.from([0xc3, 0x28]),
+      Buffer.from('"\n}\n'),
+    ]);
     const r = parseTrialFile(file("latin.trial", bytes));
-    expect(r.diagnostics.map((d) => [d.code, d.message])).toEqual([["TRC1002", "the file is not valid UTF-8 (first bad byte on line 2): save it as UTF-8"]]);
+    expect(r.diagnostics.map((d) => [d.code, d.message])).toEqual([
+      ["TRC1002", "the file is not valid UTF-8 (first bad byte on line 2): save it as UTF-8"],
+    ]);
     expect(parseTrial('trial "\uD800" {}', "s.trial").diagnostics[0]!.code).toBe("TRC1002");
     expect(firstInvalidUtf8(Buffer.from("ok ≥ μ · ‐ 😀"))).toBe(-1);
     expect(firstInvalidUtf8(Buffer.from([0x61, 0xe2, 0x89]))).toBe(1);
@@ -53,12 +61,16 @@ describe("reading", () => {
   });
 
   it("reports a file over 2 MB (TRC1003) without parsing it, from text or from disk", () => {
-    const big = `trial "x" { title "t" }\n` + "// padding padding padding padding padding padding padding padding\n".repeat(80_000);
+    const big =
+      `trial "x" { title "t" }\n` +
+      "// padding padding padding padding padding padding padding padding\n".repeat(80_000);
     expect(big.length).toBeGreaterThan(5_000_000);
     const started = Date.now();
     const r = parseTrial(big, "big.trial");
     expect(r.ast).toBeNull();
-    expect(r.diagnostics.map((d) => [d.code, d.message])).toEqual([["TRC1003", "the file is 5.1 MB; a protocol may be at most 2.0 MB"]]);
+    expect(r.diagnostics.map((d) => [d.code, d.message])).toEqual([
+      ["TRC1003", "the file is 5.1 MB; a protocol may be at most 2.0 MB"],
+    ]);
     expect(parseTrialFile(file("big.trial", big)).diagnostics.map((d) => d.code)).toEqual(["TRC1003"]);
     expect(Date.now() - started).toBeLessThan(2000);
     expect(MAX_BYTES).toBe(2 * 1024 * 1024);
@@ -95,27 +107,39 @@ describe("lexing", () => {
 
   it("reports unknown escapes and unclosed comments (TRC1010)", () => {
     expect(parseBad('form f "a\\qb"').lines).toEqual(['1:10 TRC1010 unknown escape "\\q" in a string']);
-    expect(parseBad('form f "F"\n/* never closed').lines).toEqual(['2:1 TRC1010 unterminated comment: "/*" is never closed by "*/"']);
+    expect(parseBad('form f "F"\n/* never closed').lines).toEqual([
+      '2:1 TRC1010 unterminated comment: "/*" is never closed by "*/"',
+    ]);
   });
 });
 
 describe("syntax errors (TRC1020)", () => {
   it("says what was expected in the author's terms", () => {
-    expect(parseBad('inclusion I1 "x" { }').lines).toEqual(['1:20 TRC1020 expected a criterion body ("rule", "all of" or "at least N of") but found "}"']);
-    expect(parseBad('define d "d" { rule a and }').lines).toEqual(['1:27 TRC1020 expected an expression but found "}"']);
+    expect(parseBad('inclusion I1 "x" { }').lines).toEqual([
+      '1:20 TRC1020 expected a criterion body ("rule", "all of" or "at least N of") but found "}"',
+    ]);
+    expect(parseBad('define d "d" { rule a and }').lines).toEqual([
+      '1:27 TRC1020 expected an expression but found "}"',
+    ]);
     expect(parseBad('define d "d" { rule a > }').lines).toEqual([
       '1:25 TRC1020 expected a value (a number, a quantity, a string, true, false, a name or an expression in parentheses) but found "}"',
     ]);
     expect(parseBad('source s "S" book').lines).toEqual([
       '1:14 TRC1020 expected the kind of source ("protocol", "literature", "standard" or "reference") but found "book"',
     ]);
-    expect(parseBad("data {\n  b integer\n}").lines).toEqual(['2:5 TRC1020 expected ":" after "b" but found "integer"']);
-    expect(parseBad('trial "x" { title }').lines).toEqual(['1:19 TRC1020 expected a string after "title" but found "}"']);
+    expect(parseBad("data {\n  b integer\n}").lines).toEqual([
+      '2:5 TRC1020 expected ":" after "b" but found "integer"',
+    ]);
+    expect(parseBad('trial "x" { title }').lines).toEqual([
+      '1:19 TRC1020 expected a string after "title" but found "}"',
+    ]);
   });
 
   it("reports a missing closing brace where the next declaration starts, and reads both", () => {
     const r = parseBad('inclusion I1 "x" {\n  rule a\n\ninclusion I2 "y" { rule b }');
-    expect(r.lines).toEqual(['4:1 TRC1020 expected "cite", "interpretation", "source" or "}" after "a" but found "inclusion"']);
+    expect(r.lines).toEqual([
+      '4:1 TRC1020 expected "cite", "interpretation", "source" or "}" after "a" but found "inclusion"',
+    ]);
     expect(r.ast!.decls.map((d) => (d as A.CriterionDecl).id.text)).toEqual(["I1", "I2"]);
     const data = parseBad('data {\n  a: integer\ninclusion I1 "x" { rule a }');
     expect(data.lines).toEqual(['3:1 TRC1020 expected a name or "}" after "integer" but found "inclusion"']);
@@ -124,7 +148,9 @@ describe("syntax errors (TRC1020)", () => {
 
   it("reports a missing brace at the end of the file there", () => {
     const r = parseBad('schedule {\n  visit v "V" at D0');
-    expect(r.lines).toEqual(['2:20 TRC1020 expected "cite", "interpretation", "source", "treatment", "day", "visit", "require" or "}" after "D0" but found the end of the file']);
+    expect(r.lines).toEqual([
+      '2:20 TRC1020 expected "cite", "interpretation", "source", "treatment", "day", "visit", "require" or "}" after "D0" but found the end of the file',
+    ]);
     expect(r.ast!.decls[0]!.kind).toBe("ScheduleDecl");
   });
 
@@ -142,7 +168,8 @@ inclusion I4 "x" {
   }
 }
 `);
-    const declaration = 'expected a declaration ("trial", "use", "source", "anchor", "form", "data", "inclusion", "exclusion", "define", "parameter", "schedule", "toxicity" or "response")';
+    const declaration =
+      'expected a declaration ("trial", "use", "source", "anchor", "form", "data", "inclusion", "exclusion", "define", "parameter", "schedule", "toxicity" or "response")';
     expect(r.lines).toEqual([
       `1:1 TRC1020 ${declaration} but found "foo"`,
       `3:1 TRC1020 ${declaration} but found "junk"`,
@@ -157,6 +184,8 @@ inclusion I4 "x" {
   });
 
   it("reports a stray closing brace", () => {
-    expect(parseBad('form f "F"\n}').lines).toEqual([expect.stringMatching(/^2:1 TRC1020 expected a declaration .* but found "}"$/)]);
+    expect(parseBad('form f "F"\n}').lines).toEqual([
+      expect.stringMatching(/^2:1 TRC1020 expected a declaration .* but found "}"$/),
+    ]);
   });
 });

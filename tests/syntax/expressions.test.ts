@@ -32,30 +32,60 @@ describe("primaries", () => {
     expect(shape(expr("true"))).toEqual({ kind: "BoolLit", value: true });
     expect(shape(expr("false"))).toEqual({ kind: "BoolLit", value: false });
     expect(shape(expr("ecog"))).toEqual(n("ecog"));
-    expect(shape(expr("dosimetry.kidney_dose"))).toEqual({ kind: "PathRef", base: { text: "dosimetry" }, field: { text: "kidney_dose" } });
-    expect(shape(expr("age(birth_date, inclusion)"))).toEqual({ kind: "Call", callee: { text: "age" }, args: [n("birth_date"), n("inclusion")] });
+    expect(shape(expr("dosimetry.kidney_dose"))).toEqual({
+      kind: "PathRef",
+      base: { text: "dosimetry" },
+      field: { text: "kidney_dose" },
+    });
+    expect(shape(expr("age(birth_date, inclusion)"))).toEqual({
+      kind: "Call",
+      callee: { text: "age" },
+      args: [n("birth_date"), n("inclusion")],
+    });
     expect(shape(expr("f()"))).toEqual({ kind: "Call", callee: { text: "f" }, args: [] });
     expect(shape(expr("(a)"))).toEqual({ kind: "Paren", inner: n("a") });
   });
 
   it("reads quantifiers, organ doses and grades", () => {
     expect(shape(expr("any lesions where krenning_score >= 3"))).toEqual({
-      kind: "Quantifier", quantifier: "any", collection: { text: "lesions" },
+      kind: "Quantifier",
+      quantifier: "any",
+      collection: { text: "lesions" },
       where: { kind: "Compare", op: ">=", left: n("krenning_score"), right: num("3") },
     });
-    expect(shape(expr("count items"))).toEqual({ kind: "Quantifier", quantifier: "count", collection: { text: "items" }, where: null });
+    expect(shape(expr("count items"))).toEqual({
+      kind: "Quantifier",
+      quantifier: "count",
+      collection: { text: "items" },
+      where: null,
+    });
     expect((expr("all x where y") as { quantifier: string }).quantifier).toBe("all");
     expect((expr("none x where y") as { quantifier: string }).quantifier).toBe("none");
-    expect(shape(expr("cumulative kidneys"))).toEqual({ kind: "OrganDose", measure: "cumulative", organ: { text: "kidneys" } });
-    expect(shape(expr("projected bone_marrow"))).toEqual({ kind: "OrganDose", measure: "projected", organ: { text: "bone_marrow" } });
+    expect(shape(expr("cumulative kidneys"))).toEqual({
+      kind: "OrganDose",
+      measure: "cumulative",
+      organ: { text: "kidneys" },
+    });
+    expect(shape(expr("projected bone_marrow"))).toEqual({
+      kind: "OrganDose",
+      measure: "projected",
+      organ: { text: "bone_marrow" },
+    });
     expect(shape(expr("grade anemia"))).toEqual({ kind: "GradeOf", term: { text: "anemia" } });
   });
 
   it("extends a where clause as far as possible", () => {
     const e = expr("any x where a and b or c");
     expect(shape(e)).toEqual({
-      kind: "Quantifier", quantifier: "any", collection: { text: "x" },
-      where: { kind: "Logical", op: "or", left: { kind: "Logical", op: "and", left: n("a"), right: n("b") }, right: n("c") },
+      kind: "Quantifier",
+      quantifier: "any",
+      collection: { text: "x" },
+      where: {
+        kind: "Logical",
+        op: "or",
+        left: { kind: "Logical", op: "and", left: n("a"), right: n("b") },
+        right: n("c"),
+      },
     });
     expect(exprText("any x where a and b or c", e)).toBe("any x where a and b or c");
   });
@@ -64,7 +94,12 @@ describe("primaries", () => {
     expect(shape(expr("grade < 2"))).toEqual({ kind: "Compare", op: "<", left: n("grade"), right: num("2") });
     expect(shape(expr("kind = none"))).toEqual({ kind: "Compare", op: "=", left: n("kind"), right: n("none") });
     expect(shape(expr("count > 2"))).toEqual({ kind: "Compare", op: ">", left: n("count"), right: num("2") });
-    expect(shape(expr("at before D0"))).toEqual({ kind: "BeforeAfter", subject: n("at"), direction: "before", anchor: n("D0") });
+    expect(shape(expr("at before D0"))).toEqual({
+      kind: "BeforeAfter",
+      subject: n("at"),
+      direction: "before",
+      anchor: n("D0"),
+    });
     expect(shape(expr("x"))).toEqual(n("x"));
     expect(shape(expr("date within 1 d before cycle"))).toMatchObject({ subject: n("date"), anchor: n("cycle") });
   });
@@ -76,24 +111,43 @@ describe("relations", () => {
   });
 
   it("reads in, within, at least, between, before and after", () => {
-    expect(shape(expr("site in (pancreas, stomach)"))).toEqual({ kind: "InSet", operand: n("site"), values: [{ text: "pancreas" }, { text: "stomach" }] });
+    expect(shape(expr("site in (pancreas, stomach)"))).toEqual({
+      kind: "InSet",
+      operand: n("site"),
+      values: [{ text: "pancreas" }, { text: "stomach" }],
+    });
     expect(shape(expr("date within 12 mo before inclusion"))).toEqual({
-      kind: "Within", subject: n("date"), amount: qty("12", "mo"), direction: "before", anchor: n("inclusion"),
+      kind: "Within",
+      subject: n("date"),
+      amount: qty("12", "mo"),
+      direction: "before",
+      anchor: n("inclusion"),
     });
     expect(shape(expr("d within 2 d after cycle"))).toMatchObject({ kind: "Within", direction: "after" });
     expect(shape(expr("last at least 4 wk before D0"))).toEqual({
-      kind: "AtLeast", subject: n("last"), amount: qty("4", "wk"), direction: "before", anchor: n("D0"),
+      kind: "AtLeast",
+      subject: n("last"),
+      amount: qty("4", "wk"),
+      direction: "before",
+      anchor: n("D0"),
     });
     expect(shape(expr("at at least 48 h before D0"))).toMatchObject({ kind: "AtLeast", subject: n("at") });
-    expect(shape(expr("consent_at after first"))).toEqual({ kind: "BeforeAfter", subject: n("consent_at"), direction: "after", anchor: n("first") });
+    expect(shape(expr("consent_at after first"))).toEqual({
+      kind: "BeforeAfter",
+      subject: n("consent_at"),
+      direction: "after",
+      anchor: n("first"),
+    });
   });
 
   it("reads between with additive bounds, so its 'and' is not a conjunction", () => {
     const e = expr("date between D0 - 4 wk and D0 - 1 d and ok");
     expect(shape(e)).toEqual({
-      kind: "Logical", op: "and",
+      kind: "Logical",
+      op: "and",
       left: {
-        kind: "Between", subject: n("date"),
+        kind: "Between",
+        subject: n("date"),
         low: { kind: "Arith", op: "-", left: n("D0"), right: qty("4", "wk") },
         high: { kind: "Arith", op: "-", left: n("D0"), right: qty("1", "d") },
       },
@@ -105,9 +159,17 @@ describe("relations", () => {
 
   it("reads + and - left to right, with unary minus on numbers", () => {
     expect(shape(expr("a - 1 d + 2 d"))).toEqual({
-      kind: "Arith", op: "+", left: { kind: "Arith", op: "-", left: n("a"), right: qty("1", "d") }, right: qty("2", "d"),
+      kind: "Arith",
+      op: "+",
+      left: { kind: "Arith", op: "-", left: n("a"), right: qty("1", "d") },
+      right: qty("2", "d"),
     });
-    expect(shape(expr("change <= -30 %"))).toEqual({ kind: "Compare", op: "<=", left: n("change"), right: qty("-30", "%") });
+    expect(shape(expr("change <= -30 %"))).toEqual({
+      kind: "Compare",
+      op: "<=",
+      left: n("change"),
+      right: qty("-30", "%"),
+    });
     expect(shape(expr("a - -1"))).toEqual({ kind: "Arith", op: "-", left: n("a"), right: num("-1") });
   });
 });
@@ -115,25 +177,45 @@ describe("relations", () => {
 describe("logic and precedence", () => {
   it("binds and tighter than or, both left-associative", () => {
     expect(shape(expr("a or b and c or d"))).toEqual({
-      kind: "Logical", op: "or",
-      left: { kind: "Logical", op: "or", left: n("a"), right: { kind: "Logical", op: "and", left: n("b"), right: n("c") } },
+      kind: "Logical",
+      op: "or",
+      left: {
+        kind: "Logical",
+        op: "or",
+        left: n("a"),
+        right: { kind: "Logical", op: "and", left: n("b"), right: n("c") },
+      },
       right: n("d"),
     });
   });
 
   it("binds not looser than comparisons and tighter than and", () => {
     expect(shape(expr("not a = b and c"))).toEqual({
-      kind: "Logical", op: "and", left: { kind: "Not", operand: { kind: "Compare", op: "=", left: n("a"), right: n("b") } }, right: n("c"),
+      kind: "Logical",
+      op: "and",
+      left: { kind: "Not", operand: { kind: "Compare", op: "=", left: n("a"), right: n("b") } },
+      right: n("c"),
     });
     expect(shape(expr("not not a"))).toEqual({ kind: "Not", operand: { kind: "Not", operand: n("a") } });
   });
 
   it("reads if/then/else at the lowest level, else going to the nearest if", () => {
-    expect(shape(expr("if a then b and c"))).toEqual({ kind: "IfThen", cond: n("a"), then: { kind: "Logical", op: "and", left: n("b"), right: n("c") }, otherwise: null });
-    expect(shape(expr("if a then if b then c else d"))).toEqual({
-      kind: "IfThen", cond: n("a"), then: { kind: "IfThen", cond: n("b"), then: n("c"), otherwise: n("d") }, otherwise: null,
+    expect(shape(expr("if a then b and c"))).toEqual({
+      kind: "IfThen",
+      cond: n("a"),
+      then: { kind: "Logical", op: "and", left: n("b"), right: n("c") },
+      otherwise: null,
     });
-    expect(shape(expr("if a or b then c else d"))).toMatchObject({ cond: { kind: "Logical", op: "or" }, otherwise: n("d") });
+    expect(shape(expr("if a then if b then c else d"))).toEqual({
+      kind: "IfThen",
+      cond: n("a"),
+      then: { kind: "IfThen", cond: n("b"), then: n("c"), otherwise: n("d") },
+      otherwise: null,
+    });
+    expect(shape(expr("if a or b then c else d"))).toMatchObject({
+      cond: { kind: "Logical", op: "or" },
+      otherwise: n("d"),
+    });
   });
 
   it("spans binary nodes from the left operand to the right one", () => {

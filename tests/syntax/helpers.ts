@@ -44,7 +44,9 @@ export function exprText(source: string, e: A.Expr | A.Name | { span: A.Span }):
 
 /** Strip spans so tree shapes can be compared with `toEqual`. */
 export function shape(value: unknown): unknown {
-  return JSON.parse(JSON.stringify(value, (k, v: unknown) => (k === "span" || k === "unitSpan" || k === "typeSpan" ? undefined : v)));
+  return JSON.parse(
+    JSON.stringify(value, (k, v: unknown) => (k === "span" || k === "unitSpan" || k === "typeSpan" ? undefined : v)),
+  );
 }
 
 /** Line and column (1-based) of offsets in `text`, by binary search over line starts. */
@@ -75,7 +77,9 @@ export function checkSpans(root: unknown, text: string, file: string): number {
   const position = positions(text);
   let count = 0;
   const fail = (why: string, span: A.Span): never => {
-    throw new Error(`bad span (${why}): ${JSON.stringify(span)} ${JSON.stringify(text.slice(span.start, span.end).slice(0, 80))}`);
+    throw new Error(
+      `bad span (${why}): ${JSON.stringify(span)} ${JSON.stringify(text.slice(span.start, span.end).slice(0, 80))}`,
+    );
   };
   const visit = (value: unknown, parent: A.Span | null): void => {
     if (Array.isArray(value)) {
@@ -95,10 +99,12 @@ export function checkSpans(root: unknown, text: string, file: string): number {
       const end = position(span.end);
       if (span.line !== start.line || span.column !== start.column) fail("start line/column", span);
       if (span.endLine !== end.line || span.endColumn !== end.column) fail("end line/column", span);
-      if (parent !== null && obj["kind"] !== "TrialFile" && (span.start < parent.start || span.end > parent.end)) fail("outside its parent", span);
+      if (parent !== null && obj["kind"] !== "TrialFile" && (span.start < parent.start || span.end > parent.end))
+        fail("outside its parent", span);
       if (key === "span") here = span;
     }
-    for (const [key, v] of Object.entries(obj)) if (key !== "span" && key !== "unitSpan" && key !== "typeSpan") visit(v, here);
+    for (const [key, v] of Object.entries(obj))
+      if (key !== "span" && key !== "unitSpan" && key !== "typeSpan") visit(v, here);
   };
   visit(root, null);
   return count;

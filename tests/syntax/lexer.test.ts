@@ -43,7 +43,14 @@ describe("units", () => {
 
   it("reads the unit after the type keyword decimal", () => {
     expect(lex("x: decimal mg/dL range 0 to 60")).toEqual([
-      "KwX:x", "Colon::", "KwDecimal:decimal", "Unit:mg/dL", "KwRange:range", "NumberLiteral:0", "KwTo:to", "NumberLiteral:60",
+      "KwX:x",
+      "Colon::",
+      "KwDecimal:decimal",
+      "Unit:mg/dL",
+      "KwRange:range",
+      "NumberLiteral:0",
+      "KwTo:to",
+      "NumberLiteral:60",
     ]);
     expect(lex("decimal % range")).toEqual(["KwDecimal:decimal", "Unit:%", "KwRange:range"]);
   });
@@ -53,7 +60,13 @@ describe("units", () => {
     expect(lex("at least 1 of")).toEqual(["KwAt:at", "KwLeast:least", "NumberLiteral:1", "KwOf:of"]);
     expect(lex("2 x ULN")).toEqual(["NumberLiteral:2", "KwX:x", "KwULN:ULN"]);
     expect(lex("range 0 to 20000 with ULN molar mass 1 g/mol")).toContain("KwWith:with");
-    expect(lex("cycles 4 first at D0")).toEqual(["KwCycles:cycles", "NumberLiteral:4", "KwFirst:first", "KwAt:at", "Identifier:D0"]);
+    expect(lex("cycles 4 first at D0")).toEqual([
+      "KwCycles:cycles",
+      "NumberLiteral:4",
+      "KwFirst:first",
+      "KwAt:at",
+      "Identifier:D0",
+    ]);
     expect(lex("a > 3 and b")).toEqual(["Identifier:a", "Greater:>", "NumberLiteral:3", "KwAnd:and", "Identifier:b"]);
   });
 
@@ -80,15 +93,28 @@ describe("numbers and minus", () => {
   });
 
   it("reads range -100 to 1000", () => {
-    expect(lex("range -100 to 1000")).toEqual(["KwRange:range", "Minus:-", "NumberLiteral:100", "KwTo:to", "NumberLiteral:1000"]);
+    expect(lex("range -100 to 1000")).toEqual([
+      "KwRange:range",
+      "Minus:-",
+      "NumberLiteral:100",
+      "KwTo:to",
+      "NumberLiteral:1000",
+    ]);
   });
 });
 
 describe("keywords and names", () => {
   it("prefers the longest keyword, and a longer identifier to a keyword", () => {
     expect(lex("datetime date dates cycle cycles required require grade grades")).toEqual([
-      "KwDatetime:datetime", "KwDate:date", "Identifier:dates", "KwCycle:cycle", "KwCycles:cycles",
-      "KwRequired:required", "KwRequire:require", "KwGrade:grade", "Identifier:grades",
+      "KwDatetime:datetime",
+      "KwDate:date",
+      "Identifier:dates",
+      "KwCycle:cycle",
+      "KwCycles:cycles",
+      "KwRequired:required",
+      "KwRequire:require",
+      "KwGrade:grade",
+      "Identifier:grades",
     ]);
   });
 
@@ -103,8 +129,32 @@ describe("keywords and names", () => {
   });
 
   it("reserves only expression operators, true/false and the trace words", () => {
-    expect(keywords.filter((k) => k.reserved).map((k) => k.word).sort()).toEqual(
-      ["after", "and", "before", "between", "cite", "else", "false", "if", "in", "interpretation", "least", "not", "or", "source", "then", "true", "where", "within"].sort(),
+    expect(
+      keywords
+        .filter((k) => k.reserved)
+        .map((k) => k.word)
+        .sort(),
+    ).toEqual(
+      [
+        "after",
+        "and",
+        "before",
+        "between",
+        "cite",
+        "else",
+        "false",
+        "if",
+        "in",
+        "interpretation",
+        "least",
+        "not",
+        "or",
+        "source",
+        "then",
+        "true",
+        "where",
+        "within",
+      ].sort(),
     );
   });
 });
@@ -123,7 +173,12 @@ describe("strings and comments", () => {
   });
 
   it("reads an unclosed string as an unterminated string token up to the end of the line", () => {
-    expect(lex('cite seed "abc\nrule')).toEqual(["KwCite:cite", "Identifier:seed", 'UnterminatedString:"abc', "KwRule:rule"]);
+    expect(lex('cite seed "abc\nrule')).toEqual([
+      "KwCite:cite",
+      "Identifier:seed",
+      'UnterminatedString:"abc',
+      "KwRule:rule",
+    ]);
   });
 
   it("tracks lines and columns", () => {

@@ -35,11 +35,66 @@ function parsesSafely(text: string): void {
 
 const vocabulary = fc.constantFrom(
   ...keywords.map((k) => k.word),
-  "I1", "I3c_a", "E9", "D0", "cycle", "hemoglobin", "dosimetry", "kidney_dose", "x", "date", "value",
-  "{", "}", "(", ")", ",", ":", ".", "=", "!=", "<", "<=", ">", ">=", "+", "-",
-  "0", "18", "1.5", "-30", "16114.5", "10*3/uL", "g/dL", "%", "mm", "mL/min/{1.73_m2}", "wk", "mo", "a", "h", "d", "GBq", "Gy",
-  '"label"', '"a \\"quoted\\" word"', '"≥ μ · ‐"', '"unterminated', '"bad \\q escape"', '""',
-  "// comment", "/* block */", "/* open", "≥", "@", "\t", "\n", "\r\n", "\u00a0", "'", "“",
+  "I1",
+  "I3c_a",
+  "E9",
+  "D0",
+  "cycle",
+  "hemoglobin",
+  "dosimetry",
+  "kidney_dose",
+  "x",
+  "date",
+  "value",
+  "{",
+  "}",
+  "(",
+  ")",
+  ",",
+  ":",
+  ".",
+  "=",
+  "!=",
+  "<",
+  "<=",
+  ">",
+  ">=",
+  "+",
+  "-",
+  "0",
+  "18",
+  "1.5",
+  "-30",
+  "16114.5",
+  "10*3/uL",
+  "g/dL",
+  "%",
+  "mm",
+  "mL/min/{1.73_m2}",
+  "wk",
+  "mo",
+  "a",
+  "h",
+  "d",
+  "GBq",
+  "Gy",
+  '"label"',
+  '"a \\"quoted\\" word"',
+  '"≥ μ · ‐"',
+  '"unterminated',
+  '"bad \\q escape"',
+  '""',
+  "// comment",
+  "/* block */",
+  "/* open",
+  "≥",
+  "@",
+  "\t",
+  "\n",
+  "\r\n",
+  "\u00a0",
+  "'",
+  "“",
 );
 
 /** A string of 0..60 vocabulary items separated by a space, a newline or nothing. */
@@ -49,7 +104,18 @@ const tokenSoup = fc
 
 /** Grammatical-looking snippets wrapped around soup, to get past the first token more often. */
 const framedSoup = fc
-  .tuple(fc.constantFrom('inclusion I1 "x" { rule ', "data {\n  a: ", 'schedule { visit v "V" ', 'toxicity { stop s "S" when ', "response { recist { ", 'trial "T" { '), tokenSoup, fc.constantFrom("}", " }\n", "", "} }"))
+  .tuple(
+    fc.constantFrom(
+      'inclusion I1 "x" { rule ',
+      "data {\n  a: ",
+      'schedule { visit v "V" ',
+      'toxicity { stop s "S" when ',
+      "response { recist { ",
+      'trial "T" { ',
+    ),
+    tokenSoup,
+    fc.constantFrom("}", " }\n", "", "} }"),
+  )
   .map(([head, soup, tail]) => head + soup + tail);
 
 type Mutation =
@@ -63,7 +129,11 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ op: fc.constant("delete" as const), at: position, length: fc.nat({ max: 400 }) }),
   fc.record({ op: fc.constant("duplicate" as const), at: position, length: fc.nat({ max: 400 }) }),
   fc.record({ op: fc.constant("swap" as const), at: position, other: position, length: fc.nat({ max: 200 }) }),
-  fc.record({ op: fc.constant("insert" as const), at: position, text: fc.oneof(fc.string({ maxLength: 5 }), fc.string({ unit: "binary", maxLength: 3 }), vocabulary) }),
+  fc.record({
+    op: fc.constant("insert" as const),
+    at: position,
+    text: fc.oneof(fc.string({ maxLength: 5 }), fc.string({ unit: "binary", maxLength: 3 }), vocabulary),
+  }),
 );
 
 function mutate(text: string, m: Mutation): string {
@@ -76,7 +146,13 @@ function mutate(text: string, m: Mutation): string {
     case "swap": {
       const [a, b] = at <= m.other ? [at, Math.min(m.other, text.length)] : [Math.min(m.other, text.length), at];
       const len = Math.min(m.length, b - a);
-      return text.slice(0, a) + text.slice(b, b + len) + text.slice(a + len, b) + text.slice(a, a + len) + text.slice(b + len);
+      return (
+        text.slice(0, a) +
+        text.slice(b, b + len) +
+        text.slice(a + len, b) +
+        text.slice(a, a + len) +
+        text.slice(b + len)
+      );
     }
     case "insert":
       return text.slice(0, at) + m.text + text.slice(at);
@@ -85,15 +161,24 @@ function mutate(text: string, m: Mutation): string {
 
 describe("parseTrial on any input", () => {
   it("never throws on token soup", () => {
-    fc.assert(fc.property(tokenSoup, (text) => parsesSafely(text)), { numRuns: 300 });
+    fc.assert(
+      fc.property(tokenSoup, (text) => parsesSafely(text)),
+      { numRuns: 300 },
+    );
   });
 
   it("never throws on token soup inside declarations", () => {
-    fc.assert(fc.property(framedSoup, (text) => parsesSafely(text)), { numRuns: 300 });
+    fc.assert(
+      fc.property(framedSoup, (text) => parsesSafely(text)),
+      { numRuns: 300 },
+    );
   });
 
   it("never throws on arbitrary strings", () => {
-    fc.assert(fc.property(fc.string({ unit: "grapheme", maxLength: 200 }), (text) => parsesSafely(text)), { numRuns: 200 });
+    fc.assert(
+      fc.property(fc.string({ unit: "grapheme", maxLength: 200 }), (text) => parsesSafely(text)),
+      { numRuns: 200 },
+    );
   });
 
   it("never throws on mutations of the seed protocol", () => {

@@ -14,7 +14,8 @@ const text = readFileSync(SEED, "utf8");
 const result = parseTrialFile(SEED);
 const ast = result.ast!;
 const slice = (span: A.Span): string => text.slice(span.start, span.end);
-const byKind = <K extends A.Decl["kind"]>(kind: K) => ast.decls.filter((d): d is Extract<A.Decl, { kind: K }> => d.kind === kind);
+const byKind = <K extends A.Decl["kind"]>(kind: K) =>
+  ast.decls.filter((d): d is Extract<A.Decl, { kind: K }> => d.kind === kind);
 
 describe("the seed protocol", () => {
   it("parses with zero diagnostics", () => {
@@ -24,7 +25,11 @@ describe("the seed protocol", () => {
 
   it("has a declaration for every top-level keyword of the file", () => {
     // The seed evolves; count what the text declares rather than hard-coding it.
-    const written = [...text.matchAll(/^(trial|use|source|anchor|form|data|inclusion|exclusion|define|parameter|schedule|toxicity|response)\b/gm)];
+    const written = [
+      ...text.matchAll(
+        /^(trial|use|source|anchor|form|data|inclusion|exclusion|define|parameter|schedule|toxicity|response)\b/gm,
+      ),
+    ];
     expect(ast.decls.map((d) => slice(d.span).split(/\s/)[0])).toEqual(written.map((m) => m[1]));
     const ids = (role: string) => [...text.matchAll(new RegExp(`^${role} (\\w+)`, "gm"))].map((m) => m[1]);
     const criteria = byKind("CriterionDecl");
@@ -40,8 +45,11 @@ describe("the seed protocol", () => {
 
   it("spans each declaration from its keyword to its closing brace", () => {
     for (const d of ast.decls) {
-      expect(slice(d.span)).toMatch(/^(trial|use|source|anchor|form|data|inclusion|exclusion|define|parameter|schedule|toxicity|response)\b/);
-      if (d.kind === "CriterionDecl" || d.kind === "DataDecl" || d.kind === "ScheduleDecl") expect(slice(d.span).endsWith("}")).toBe(true);
+      expect(slice(d.span)).toMatch(
+        /^(trial|use|source|anchor|form|data|inclusion|exclusion|define|parameter|schedule|toxicity|response)\b/,
+      );
+      if (d.kind === "CriterionDecl" || d.kind === "DataDecl" || d.kind === "ScheduleDecl")
+        expect(slice(d.span).endsWith("}")).toBe(true);
     }
   });
 
@@ -53,9 +61,17 @@ describe("the seed protocol", () => {
     expect(el("gfr").type).toMatchObject({ kind: "decimal", unit: { text: "mL/min/{1.73_m2}" } });
     expect(el("hemoglobin").molarMass).toMatchObject({ value: "16114.5", unit: { text: "g/mol" } });
     expect(el("creatinine")).toMatchObject({ withUln: true, range: { low: "0", high: "30" } });
-    expect(data.elements.flatMap((e) => [e, ...e.fields]).filter((e) => e.captureOnly).length).toBe([...dataText.matchAll(/capture only/g)].length);
+    expect(data.elements.flatMap((e) => [e, ...e.fields]).filter((e) => e.captureOnly).length).toBe(
+      [...dataText.matchAll(/capture only/g)].length,
+    );
     expect(el("pregnancy_test_type").requiredWhen).toMatchObject({ kind: "NameRef", name: "childbearing_potential" });
-    expect(el("ssr_scans").fields.map((f) => f.name.text)).toEqual(["date", "modality", "same_modality_as_reference", "new_lesions", "diameter_increase"]);
+    expect(el("ssr_scans").fields.map((f) => f.name.text)).toEqual([
+      "date",
+      "modality",
+      "same_modality_as_reference",
+      "new_lesions",
+      "diameter_increase",
+    ]);
     expect(el("symptom_changes").fields[3]!.range).toMatchObject({ low: "-5", high: "5" });
     expect(slice(el("neutrophils").typeSpan)).toBe("decimal 10*3/uL");
   });
@@ -73,22 +89,35 @@ describe("the seed protocol", () => {
     // Where the rule sits, worked out from the text so that edits above it do not matter.
     const line = text.slice(0, text.indexOf("rule (if long_acting_ssa_used")).split("\n").length;
     expect(rule("I5").span).toMatchObject({ line, column: 8, endLine: line + 1 });
-    expect(rule("I6")).toMatchObject({ kind: "Logical", right: { kind: "Compare", right: { kind: "QuantityLit", value: "50", unit: "mL/min/{1.73_m2}" } } });
-    expect(rule("E3")).toMatchObject({ kind: "Quantifier", where: { kind: "Logical", op: "and", right: { kind: "Paren" } } });
+    expect(rule("I6")).toMatchObject({
+      kind: "Logical",
+      right: { kind: "Compare", right: { kind: "QuantityLit", value: "50", unit: "mL/min/{1.73_m2}" } },
+    });
+    expect(rule("E3")).toMatchObject({
+      kind: "Quantifier",
+      where: { kind: "Logical", op: "and", right: { kind: "Paren" } },
+    });
     const define = byKind("DefineDecl").find((d) => d.name.text === "baseline_done")!;
     expect(define.params.map((p) => p.text)).toEqual(["which"]);
-    expect(slice(define.expr.span)).toBe("any baseline_procedures where procedure = which and date between D0 - 4 wk and D0 - 1 d");
+    expect(slice(define.expr.span)).toBe(
+      "any baseline_procedures where procedure = which and date between D0 - 4 wk and D0 - 1 d",
+    );
   });
 
   it("reads the sections", () => {
     const schedule = byKind("ScheduleDecl")[0]!;
     expect(schedule.visits.map((v) => [v.name.text, v.eachCycle, v.timing.kind])).toEqual([
-      ["screening", false, "between"], ["treatment", true, "at"], ["dosimetry", true, "between"], ["evaluation", true, "between"],
+      ["screening", false, "between"],
+      ["treatment", true, "at"],
+      ["dosimetry", true, "between"],
+      ["evaluation", true, "between"],
     ]);
     expect(schedule.requires.map((r) => r.name.text)).toEqual(["ssa_long", "ssa_short", "baseline", "pregnancy_test"]);
     const tox = byKind("ToxicityDecl")[0]!;
     expect([tox.organs.length, tox.grades.length, tox.rules.length, tox.maxCycles?.count]).toEqual([2, 11, 8, 4]);
-    expect(tox.rules.find((r) => r.name.text === "grade4_haematological")!.trace.interpretations[0]!.sources[0]!.text).toBe("iaea2013");
+    expect(
+      tox.rules.find((r) => r.name.text === "grade4_haematological")!.trace.interpretations[0]!.sources[0]!.text,
+    ).toBe("iaea2013");
     const response = byKind("ResponseDecl")[0]!;
     expect(response.lesion!.categories.map((c) => c.name.text)).toEqual(["decrease", "increase", "stable"]);
     expect(response.recist!.stableDiseaseMinimum!.anchor.text).toBe("D0");

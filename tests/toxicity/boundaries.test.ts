@@ -8,7 +8,17 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { decideCycle } from "../../src/interpret/toxicity.js";
 import type { IrProtocol } from "../../src/ir/types.js";
 import type { CycleDecision } from "../../src/runtime/toxicity.js";
-import { cycle, decided, importToxicity, kidneyHistory, normalLabs, q, seedIr, verdicts, type ToxicityModule } from "./helpers.js";
+import {
+  cycle,
+  decided,
+  importToxicity,
+  kidneyHistory,
+  normalLabs,
+  q,
+  seedIr,
+  verdicts,
+  type ToxicityModule,
+} from "./helpers.js";
 
 let ir: IrProtocol;
 let compiled: ToxicityModule;
@@ -73,7 +83,14 @@ describe("kidney limit 23 Gy: cumulative >= limit stops, projected > limit stops
   });
 
   it("doses in mGy (and as decimal strings) are converted exactly", () => {
-    const history = { cycles: [cycle(1, [q(7700, "mGy"), q("0.2", "Gy")]), cycle(2, [q("7.7", "Gy"), q(200, "mGy")]), cycle(3, [q(7600, "mGy"), q(200, "mGy")])], labs: normalLabs() };
+    const history = {
+      cycles: [
+        cycle(1, [q(7700, "mGy"), q("0.2", "Gy")]),
+        cycle(2, [q("7.7", "Gy"), q(200, "mGy")]),
+        cycle(3, [q(7600, "mGy"), q(200, "mGy")]),
+      ],
+      labs: normalLabs(),
+    };
     const d = decide(history);
     expect(kidneys(d)).toMatchObject({ perCycle: ["7.7", "7.7", "7.6"], cumulative: "23" });
     expect(d.organs.find((o) => o.organ === "bone_marrow")).toMatchObject({ cumulative: "0.6", projected: "0.8" });
@@ -81,7 +98,10 @@ describe("kidney limit 23 Gy: cumulative >= limit stops, projected > limit stops
   });
 
   it("the bone marrow limit: 1000 + 1000 mGy is 2 Gy and stops", () => {
-    const d = decide({ cycles: [cycle(1, [q(3, "Gy"), q(1000, "mGy")]), cycle(2, [q(3, "Gy"), q(1000, "mGy")])], labs: normalLabs() });
+    const d = decide({
+      cycles: [cycle(1, [q(3, "Gy"), q(1000, "mGy")]), cycle(2, [q(3, "Gy"), q(1000, "mGy")])],
+      labs: normalLabs(),
+    });
     expect(verdicts(d)).toMatchObject({ marrow_limit: "met", kidney_limit: "not_met" });
     expect(d.decision).toBe("stop");
   });
@@ -89,7 +109,9 @@ describe("kidney limit 23 Gy: cumulative >= limit stops, projected > limit stops
   it("before the first cycle nothing is delivered and nothing is projected", () => {
     const d = decide({ cycles: [], labs: normalLabs(), baseline: { creatinine: q(85, "umol/L") } });
     expect(kidneys(d)).toMatchObject({ perCycle: [], cumulative: "0", projected: "0" });
-    expect(d.rules.find((r) => r.name === "kidney_projection")!.steps[0]!.detail).toBe("no cycle given yet: nothing to project from, 0 Gy");
+    expect(d.rules.find((r) => r.name === "kidney_projection")!.steps[0]!.detail).toBe(
+      "no cycle given yet: nothing to project from, 0 Gy",
+    );
     expect(d).toMatchObject({ decision: "proceed", cyclesGiven: 0, nextCycle: 1 });
   });
 });
@@ -97,7 +119,11 @@ describe("kidney limit 23 Gy: cumulative >= limit stops, projected > limit stops
 describe("laboratory grades in the rules", () => {
   it("Hb 11 g/dL without LLN is grade 0 to 1: 'grade anemia >= 3' is decided, not unknown", () => {
     const d = decide(kidneyHistory([4], normalLabs({ hemoglobin: q(11, "g/dL") })));
-    expect(d.grades.find((g) => g.term === "anemia")).toMatchObject({ grade: null, range: [0, 1], missing: ["labs.hemoglobin.lln"] });
+    expect(d.grades.find((g) => g.term === "anemia")).toMatchObject({
+      grade: null,
+      range: [0, 1],
+      missing: ["labs.hemoglobin.lln"],
+    });
     expect(verdicts(d).haematological).toBe("not_met");
     expect(d.decision).toBe("proceed");
   });
@@ -121,8 +147,12 @@ describe("laboratory grades in the rules", () => {
   });
 
   it("platelets exactly 75 x 10^9/L are grade 1; 74.9 are grade 2, a delay", () => {
-    expect(decide(kidneyHistory([4], normalLabs({ platelets: q(75, "10*9/L", { lln: 150 }) }))).decision).toBe("proceed");
-    expect(decide(kidneyHistory([4], normalLabs({ platelets: q(74.9, "10*9/L", { lln: 150 }) }))).decision).toBe("delay");
+    expect(decide(kidneyHistory([4], normalLabs({ platelets: q(75, "10*9/L", { lln: 150 }) }))).decision).toBe(
+      "proceed",
+    );
+    expect(decide(kidneyHistory([4], normalLabs({ platelets: q(74.9, "10*9/L", { lln: 150 }) }))).decision).toBe(
+      "delay",
+    );
   });
 
   it("platelets below 25 x 10^9/L (grade 4) stop treatment", () => {
@@ -147,13 +177,20 @@ describe("laboratory grades in the rules", () => {
 
   it("creatinine without ULN or baseline could be any grade: renal delay unknown", () => {
     const d = decide({ ...kidneyHistory([4], normalLabs({ creatinine: q(1.1, "mg/dL") })), baseline: null });
-    expect(d.grades.find((g) => g.term === "creatinine_increased")).toMatchObject({ grade: null, missing: ["labs.creatinine.uln", "baseline.creatinine"] });
+    expect(d.grades.find((g) => g.term === "creatinine_increased")).toMatchObject({
+      grade: null,
+      missing: ["labs.creatinine.uln", "baseline.creatinine"],
+    });
     expect(d).toMatchObject({ decision: "unknown", missing: ["baseline.creatinine", "labs.creatinine.uln"] });
   });
 
   it("without a baseline, a normal creatinine may still be grade 1 to 3 against it: renal delay unknown", () => {
     const d = decide({ ...kidneyHistory([4]), baseline: undefined });
-    expect(d.grades.find((g) => g.term === "creatinine_increased")).toMatchObject({ grade: null, range: [0, 3], missing: ["baseline.creatinine"] });
+    expect(d.grades.find((g) => g.term === "creatinine_increased")).toMatchObject({
+      grade: null,
+      range: [0, 3],
+      missing: ["baseline.creatinine"],
+    });
     expect(d).toMatchObject({ decision: "unknown", missing: ["baseline.creatinine"] });
   });
 
@@ -189,6 +226,9 @@ describe("the decision", () => {
     h.cycles[1] = cycle(2, null);
     const d = decide(h);
     expect(verdicts(d).haematological).toBe("met");
-    expect(d).toMatchObject({ decision: "unknown", missing: ["cycles[1].dosimetry.kidney_dose", "cycles[1].dosimetry.marrow_dose"] });
+    expect(d).toMatchObject({
+      decision: "unknown",
+      missing: ["cycles[1].dosimetry.kidney_dose", "cycles[1].dosimetry.marrow_dose"],
+    });
   });
 });

@@ -40,7 +40,9 @@ toxicity {
 describe("the generated toxicity.ts", () => {
   it("is written for a protocol with a toxicity section, and only then", () => {
     expect(typescriptFiles(seedIr()).has("toxicity.ts")).toBe(true);
-    const none = compile(protocol('ecog: integer range 0 to 5 "ECOG" form f', 'inclusion I1 "ECOG <= 1" { rule ecog <= 1 }'));
+    const none = compile(
+      protocol('ecog: integer range 0 to 5 "ECOG" form f', 'inclusion I1 "ECOG <= 1" { rule ecog <= 1 }'),
+    );
     expectClean(none);
     expect(typescriptFiles(none.ir!).has("toxicity.ts")).toBe(false);
   });
@@ -49,8 +51,12 @@ describe("the generated toxicity.ts", () => {
     const ir = seedIr();
     const a = typescriptFiles(ir).get("toxicity.ts")!;
     expect(typescriptFiles(seedIr()).get("toxicity.ts")).toBe(a);
-    expect(a).toContain('rt.compare(ctx, ">=", tx.organDose(ctx, st, "cumulative", "kidneys", "cumulative kidneys"), rt.qty("23", "Gy"), "cumulative kidneys >= kidney_dose_limit")');
-    expect(a).toContain('tx.gradeTest(ctx, st, "platelet_count_decreased", ">=", { value: "2" }, "grade platelet_count_decreased >= 2")');
+    expect(a).toContain(
+      'rt.compare(ctx, ">=", tx.organDose(ctx, st, "cumulative", "kidneys", "cumulative kidneys"), rt.qty("23", "Gy"), "cumulative kidneys >= kidney_dose_limit")',
+    );
+    expect(a).toContain(
+      'tx.gradeTest(ctx, st, "platelet_count_decreased", ">=", { value: "2" }, "grade platelet_count_decreased >= 2")',
+    );
     expect(a).toContain("export function decideCycle(history: History | unknown): tx.DecisionOutcome {");
   });
 
@@ -67,7 +73,10 @@ describe("the generated toxicity.ts", () => {
     const dir = writeGenerated(ir, "toxicity-build-hostile");
     expect(compileGenerated(dir, [...typescriptFiles(ir).keys()], false)).toEqual([]);
     const mod = await importToxicity(ir, "toxicity-build-hostile-run");
-    const history = { cycles: [{ cycle: 1, dosimetry: { kidney_dose: { value: 23, unit: "Gy" } } }], labs: { platelets: { value: 60, unit: "10*9/L", lln: 150 } } };
+    const history = {
+      cycles: [{ cycle: 1, dosimetry: { kidney_dose: { value: 23, unit: "Gy" } } }],
+      labs: { platelets: { value: 60, unit: "10*9/L", lln: 150 } },
+    };
     const d = decided(mod.decideCycle(history));
     expect(d).toEqual(JSON.parse(JSON.stringify(decided(decideCycle(ir, history)))));
     expect(d.decision).toBe("stop");

@@ -32,7 +32,9 @@ describe("trialc toxicity", () => {
       "Decision: DELAY",
       "  because delay haematological: Haematological toxicity grade 2 or more: delay until recovery",
     ]);
-    expect(r.stdout).toContain("    cumulative 8 Gy, projected after the next cycle 12 Gy; limit 23 Gy (kidney_dose_limit)");
+    expect(r.stdout).toContain(
+      "    cumulative 8 Gy, projected after the next cycle 12 Gy; limit 23 Gy (kidney_dose_limit)",
+    );
     expect(r.stdout).toMatch(/limit source: emami1991 \(literature\): Emami B et al\./);
     expect(r.stdout).toMatch(/Platelet count decreased\s+grade 2\s+62 10\*3\/uL = 62 10\*9\/L/);
     expect(r.stdout).toMatch(/delay haematological\s+MET/);
@@ -42,7 +44,9 @@ describe("trialc toxicity", () => {
     const r = await trialc("toxicity", SEED, `${H}/unknown-missing-dosimetry.json`);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("Decision: UNKNOWN");
-    expect(r.stdout).toContain("  to decide, collect: cycles[1].dosimetry.kidney_dose, cycles[1].dosimetry.marrow_dose");
+    expect(r.stdout).toContain(
+      "  to decide, collect: cycles[1].dosimetry.kidney_dose, cycles[1].dosimetry.marrow_dose",
+    );
   });
 
   it("rounds long doses for reading only, marked ≈", async () => {
@@ -62,7 +66,9 @@ describe("trialc toxicity", () => {
     const r = await trialc("toxicity", SEED, `${H}/invalid-history.json`);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("");
-    expect(r.stderr.split("\n")[0]).toBe(`${H}/invalid-history.json: $.cycles[0].dosimetry.kidney_dose.value: kidney_dose cannot be negative (-4.1 Gy)`);
+    expect(r.stderr.split("\n")[0]).toBe(
+      `${H}/invalid-history.json: $.cycles[0].dosimetry.kidney_dose.value: kidney_dose cannot be negative (-4.1 Gy)`,
+    );
     expect(r.stderr).toContain("$.cycles[1].cycle: cycles out of order");
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
@@ -88,14 +94,20 @@ describe("trialc toxicity", () => {
   });
 
   it("a protocol without a toxicity section: exit 1", async () => {
-    const p = file("none.trial", protocol('ecog: integer range 0 to 5 "ECOG" form f', 'inclusion I1 "ECOG <= 1" { rule ecog <= 1 }'));
+    const p = file(
+      "none.trial",
+      protocol('ecog: integer range 0 to 5 "ECOG" form f', 'inclusion I1 "ECOG <= 1" { rule ecog <= 1 }'),
+    );
     const r = await trialc("toxicity", p, `${H}/normal-course.json`);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/none\.trial has no toxicity section/);
   });
 
   it("a protocol with errors: its diagnostics, exit 1", async () => {
-    const p = file("bad.trial", protocol('ecog: integer range 0 to 5 "ECOG" form f', 'inclusion I1 "x" { rule ecgo <= 1 }'));
+    const p = file(
+      "bad.trial",
+      protocol('ecog: integer range 0 to 5 "ECOG" form f', 'inclusion I1 "x" { rule ecgo <= 1 }'),
+    );
     const r = await trialc("toxicity", p, `${H}/normal-course.json`);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("TRC2001");

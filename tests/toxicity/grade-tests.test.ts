@@ -58,25 +58,45 @@ function decide(labs: Record<string, unknown>): CycleDecision {
 describe("lowering", () => {
   it("puts the grade on the left and keeps the text: '2 <= grade x' is 'grade x >= 2'", () => {
     const when = ir.toxicity!.rules[0]!.when;
-    expect(lowerGradeTests(when)).toMatchObject({ k: "grade", term: "platelet_count_decreased", type: "boolean", text: when.text, test: { op: ">=", right: { value: "2" } } });
+    expect(lowerGradeTests(when)).toMatchObject({
+      kind: "grade",
+      term: "platelet_count_decreased",
+      type: "boolean",
+      text: when.text,
+      test: { op: ">=", right: { value: "2" } },
+    });
   });
 
   it("two grades: the right side is a grade too", () => {
-    expect(lowerGradeTests(ir.toxicity!.rules[3]!.when)).toMatchObject({ test: { op: ">", right: { grade: "anemia" } } });
+    expect(lowerGradeTests(ir.toxicity!.rules[3]!.when)).toMatchObject({
+      test: { op: ">", right: { grade: "anemia" } },
+    });
   });
 });
 
 describe("grade ranges", () => {
   it("platelets 180 without LLN (grade 0 to 1), Hb 13 with LLN (grade 0)", () => {
     const d = decide({ platelets: q(180, "10*9/L"), hemoglobin: q(13, "g/dL", { lln: 12 }), ecog: 3 });
-    expect(verdicts(d)).toEqual({ flipped: "not_met", exactly_one: "unknown", not_zero: "unknown", versus: "unknown", negated: "not_met" });
+    expect(verdicts(d)).toEqual({
+      flipped: "not_met",
+      exactly_one: "unknown",
+      not_zero: "unknown",
+      versus: "unknown",
+      negated: "not_met",
+    });
     expect(d.rules.find((r) => r.name === "exactly_one")!.missing).toEqual(["labs.platelets.lln"]);
     expect(d.decision).toBe("unknown");
   });
 
   it("the same platelets with their LLN: grade 0, every test decided", () => {
     const d = decide({ platelets: q(180, "10*9/L", { lln: 150 }), hemoglobin: q(13, "g/dL", { lln: 12 }), ecog: 0 });
-    expect(verdicts(d)).toEqual({ flipped: "not_met", exactly_one: "not_met", not_zero: "not_met", versus: "not_met", negated: "not_met" });
+    expect(verdicts(d)).toEqual({
+      flipped: "not_met",
+      exactly_one: "not_met",
+      not_zero: "not_met",
+      versus: "not_met",
+      negated: "not_met",
+    });
     expect(d.decision).toBe("proceed");
   });
 
@@ -88,12 +108,20 @@ describe("grade ranges", () => {
 
   it("a missing value is unknown whatever the comparison", () => {
     const d = decide({ hemoglobin: q(13, "g/dL", { lln: 12 }), ecog: 0 });
-    expect(verdicts(d)).toMatchObject({ flipped: "unknown", exactly_one: "unknown", versus: "unknown", negated: "not_met" });
+    expect(verdicts(d)).toMatchObject({
+      flipped: "unknown",
+      exactly_one: "unknown",
+      versus: "unknown",
+      negated: "not_met",
+    });
     expect(d.missing).toEqual(["labs.platelets"]);
   });
 
   it("no 'max cycles': the course never completes by count", () => {
-    const history = { cycles: Array.from({ length: 9 }, (_, i) => ({ cycle: i + 1, dosimetry: { kidney_dose: q(1, "Gy") } })), labs: { platelets: q(180, "10*9/L", { lln: 150 }), hemoglobin: q(13, "g/dL", { lln: 12 }), ecog: 0 } };
+    const history = {
+      cycles: Array.from({ length: 9 }, (_, i) => ({ cycle: i + 1, dosimetry: { kidney_dose: q(1, "Gy") } })),
+      labs: { platelets: q(180, "10*9/L", { lln: 150 }), hemoglobin: q(13, "g/dL", { lln: 12 }), ecog: 0 },
+    };
     expect(decided(decideCycle(ir, history))).toMatchObject({ decision: "proceed", maxCycles: null, nextCycle: 10 });
   });
 });

@@ -37,7 +37,11 @@ export function decided(o: DecisionOutcome): CycleDecision {
 }
 
 /** A quantity as the history's JSON carries it. */
-export const q = (value: number | string, unit: string, refs: { uln?: number | string; lln?: number | string } = {}) => ({ value, unit, ...refs });
+export const q = (
+  value: number | string,
+  unit: string,
+  refs: { uln?: number | string; lln?: number | string } = {},
+) => ({ value, unit, ...refs });
 
 /** One cycle with its dosimetry (kidney, marrow), or without when `doses` is null. */
 export function cycle(n: number, doses: [ReturnType<typeof q>, ReturnType<typeof q>] | null, date?: string) {

@@ -6,7 +6,16 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { decideCycle } from "../../src/interpret/toxicity.js";
 import type { IrProtocol } from "../../src/ir/types.js";
-import { cycle, decided, importToxicity, kidneyHistory, normalLabs, q, seedIr, type ToxicityModule } from "./helpers.js";
+import {
+  cycle,
+  decided,
+  importToxicity,
+  kidneyHistory,
+  normalLabs,
+  q,
+  seedIr,
+  type ToxicityModule,
+} from "./helpers.js";
 
 let ir: IrProtocol;
 let compiled: ToxicityModule;
@@ -24,7 +33,10 @@ function errors(history: unknown): string[] {
   return r.errors.map((e) => `${e.path}: ${e.message}`);
 }
 
-const dosimetry = (kidney: unknown, marrow: unknown = q(0.2, "Gy")) => ({ cycles: [{ cycle: 1, dosimetry: { kidney_dose: kidney, marrow_dose: marrow } }], labs: normalLabs() });
+const dosimetry = (kidney: unknown, marrow: unknown = q(0.2, "Gy")) => ({
+  cycles: [{ cycle: 1, dosimetry: { kidney_dose: kidney, marrow_dose: marrow } }],
+  labs: normalLabs(),
+});
 
 describe("rejected histories", () => {
   it.each([
@@ -32,39 +44,135 @@ describe("rejected histories", () => {
     ["no cycles", { labs: normalLabs() }, /^\$\.cycles: required: the cycles given so far/],
     ["cycles not a list", { cycles: { cycle: 1 } }, /^\$\.cycles: must be a list/],
     ["a cycle not an object", { cycles: [1] }, /^\$\.cycles\[0\]: a cycle is an object/],
-    ["a cycle without its number", { cycles: [{ date: "2027-01-18" }] }, /^\$\.cycles\[0\]\.cycle: required: the cycle number \(1 here\)/],
+    [
+      "a cycle without its number",
+      { cycles: [{ date: "2027-01-18" }] },
+      /^\$\.cycles\[0\]\.cycle: required: the cycle number \(1 here\)/,
+    ],
     ["cycle number 0", { cycles: [{ cycle: 0 }] }, /^\$\.cycles\[0\]\.cycle: 0 is not a cycle number/],
     ["cycle number 1.5", { cycles: [{ cycle: 1.5 }] }, /^\$\.cycles\[0\]\.cycle: 1\.5 is not a cycle number/],
-    ["cycles out of order", { cycles: [cycle(2, null), cycle(1, null)] }, /^\$\.cycles\[0\]\.cycle: cycles out of order: cycle 2 is listed at position 1/],
+    [
+      "cycles out of order",
+      { cycles: [cycle(2, null), cycle(1, null)] },
+      /^\$\.cycles\[0\]\.cycle: cycles out of order: cycle 2 is listed at position 1/,
+    ],
     ["a skipped cycle", { cycles: [cycle(1, null), cycle(3, null)] }, /^\$\.cycles\[1\]\.cycle: cycles out of order/],
-    ["dates out of order", { cycles: [cycle(1, null, "2027-04-12"), cycle(2, null, "2027-01-18")] }, /^\$\.cycles\[1\]\.date: cycles out of order: 2027-01-18 is not after/],
-    ["two cycles the same day", { cycles: [cycle(1, null, "2027-01-18"), cycle(2, null, "2027-01-18")] }, /^\$\.cycles\[1\]\.date: cycles out of order/],
-    ["an impossible date", { cycles: [cycle(1, null, "2027-02-30")] }, /^\$\.cycles\[0\]\.date: "2027-02-30" is not a real date/],
-    ["a negative dose", dosimetry(q(-0.1, "Gy")), /^\$\.cycles\[0\]\.dosimetry\.kidney_dose\.value: kidney_dose cannot be negative \(-0\.1 Gy\)/],
-    ["a negative dose as text", dosimetry(q("-4", "mGy")), /kidney_dose\.value: kidney_dose cannot be negative \(-4 mGy\)/],
-    ["a dose without unit", dosimetry(4.1), /^\$\.cycles\[0\]\.dosimetry\.kidney_dose: kidney_dose is a quantity: give its unit, e\.g\. \{"value": 4\.1, "unit": "Gy"\}/],
-    ["a dose object without unit", dosimetry({ value: 4.1 }), /^\$\.cycles\[0\]\.dosimetry\.kidney_dose: kidney_dose is a quantity: give its unit/],
-    ["an unknown unit", dosimetry(q(4.1, "Gray")), /^\$\.cycles\[0\]\.dosimetry\.kidney_dose\.unit: unknown unit "Gray"/],
-    ["a unit of another kind", dosimetry(q(4.1, "mL")), /^\$\.cycles\[0\]\.dosimetry\.kidney_dose\.unit: "mL" cannot express kidney_dose/],
-    ["an equivalent dose (Sv)", dosimetry(q(4.1, "Sv")), /^\$\.cycles\[0\]\.dosimetry\.kidney_dose\.unit: "Sv" measures an equivalent dose/],
-    ["a dose that is not a number", dosimetry(q("4,1", "Gy")), /^\$\.cycles\[0\]\.dosimetry\.kidney_dose\.value: "4,1" is not a decimal number/],
-    ["an implausible dose", dosimetry(q(150, "Gy")), /^\$\.cycles\[0\]\.dosimetry\.kidney_dose: 150 Gy is outside the plausible range 0 to 100 Gy/],
-    ["dosimetry not an object", { cycles: [{ cycle: 1, dosimetry: [4.1] }] }, /^\$\.cycles\[0\]\.dosimetry: must be an object/],
-    ["a row naming another cycle", { cycles: [{ cycle: 1, dosimetry: { cycle_number: 2, kidney_dose: q(4, "Gy") } }] }, /^\$\.cycles\[0\]\.dosimetry\.cycle_number: says cycle 2, but it belongs to cycle 1/],
+    [
+      "dates out of order",
+      { cycles: [cycle(1, null, "2027-04-12"), cycle(2, null, "2027-01-18")] },
+      /^\$\.cycles\[1\]\.date: cycles out of order: 2027-01-18 is not after/,
+    ],
+    [
+      "two cycles the same day",
+      { cycles: [cycle(1, null, "2027-01-18"), cycle(2, null, "2027-01-18")] },
+      /^\$\.cycles\[1\]\.date: cycles out of order/,
+    ],
+    [
+      "an impossible date",
+      { cycles: [cycle(1, null, "2027-02-30")] },
+      /^\$\.cycles\[0\]\.date: "2027-02-30" is not a real date/,
+    ],
+    [
+      "a negative dose",
+      dosimetry(q(-0.1, "Gy")),
+      /^\$\.cycles\[0\]\.dosimetry\.kidney_dose\.value: kidney_dose cannot be negative \(-0\.1 Gy\)/,
+    ],
+    [
+      "a negative dose as text",
+      dosimetry(q("-4", "mGy")),
+      /kidney_dose\.value: kidney_dose cannot be negative \(-4 mGy\)/,
+    ],
+    [
+      "a dose without unit",
+      dosimetry(4.1),
+      /^\$\.cycles\[0\]\.dosimetry\.kidney_dose: kidney_dose is a quantity: give its unit, e\.g\. \{"value": 4\.1, "unit": "Gy"\}/,
+    ],
+    [
+      "a dose object without unit",
+      dosimetry({ value: 4.1 }),
+      /^\$\.cycles\[0\]\.dosimetry\.kidney_dose: kidney_dose is a quantity: give its unit/,
+    ],
+    [
+      "an unknown unit",
+      dosimetry(q(4.1, "Gray")),
+      /^\$\.cycles\[0\]\.dosimetry\.kidney_dose\.unit: unknown unit "Gray"/,
+    ],
+    [
+      "a unit of another kind",
+      dosimetry(q(4.1, "mL")),
+      /^\$\.cycles\[0\]\.dosimetry\.kidney_dose\.unit: "mL" cannot express kidney_dose/,
+    ],
+    [
+      "an equivalent dose (Sv)",
+      dosimetry(q(4.1, "Sv")),
+      /^\$\.cycles\[0\]\.dosimetry\.kidney_dose\.unit: "Sv" measures an equivalent dose/,
+    ],
+    [
+      "a dose that is not a number",
+      dosimetry(q("4,1", "Gy")),
+      /^\$\.cycles\[0\]\.dosimetry\.kidney_dose\.value: "4,1" is not a decimal number/,
+    ],
+    [
+      "an implausible dose",
+      dosimetry(q(150, "Gy")),
+      /^\$\.cycles\[0\]\.dosimetry\.kidney_dose: 150 Gy is outside the plausible range 0 to 100 Gy/,
+    ],
+    [
+      "dosimetry not an object",
+      { cycles: [{ cycle: 1, dosimetry: [4.1] }] },
+      /^\$\.cycles\[0\]\.dosimetry: must be an object/,
+    ],
+    [
+      "a row naming another cycle",
+      { cycles: [{ cycle: 1, dosimetry: { cycle_number: 2, kidney_dose: q(4, "Gy") } }] },
+      /^\$\.cycles\[0\]\.dosimetry\.cycle_number: says cycle 2, but it belongs to cycle 1/,
+    ],
     ["labs not an object", { cycles: [], labs: "normal" }, /^\$\.labs: must be an object of laboratory values/],
-    ["a lab value without unit", { cycles: [], labs: normalLabs({ platelets: 180 }) }, /^\$\.labs\.platelets: platelets is a quantity: give its unit/],
-    ["a negative ULN", { cycles: [], labs: normalLabs({ ast: q(30, "U/L", { uln: -40 }) }) }, /^\$\.labs\.ast\.uln: a reference limit must be positive/],
-    ["a ULN the protocol does not define", { cycles: [], labs: normalLabs({ platelets: q(180, "10*9/L", { uln: 400 }) }) }, /^\$\.labs\.platelets\.uln: platelets has no ULN in the protocol/],
-    ["a zero baseline", { cycles: [], labs: normalLabs(), baseline: { creatinine: q(0, "mg/dL") } }, /^\$\.baseline\.creatinine\.value: a baseline must be positive/],
-    ["labs dated before the last cycle", { cycles: [cycle(1, null, "2027-01-18")], labs: { ...normalLabs(), date: "2027-01-18" } }, /^\$\.labs\.date: the labs are dated 2027-01-18, not after the last cycle given/],
-    ["a lab date that is not a date", { cycles: [], labs: { ...normalLabs(), date: "18/01/2027" } }, /^\$\.labs\.date: "18\/01\/2027" is not a real date/],
+    [
+      "a lab value without unit",
+      { cycles: [], labs: normalLabs({ platelets: 180 }) },
+      /^\$\.labs\.platelets: platelets is a quantity: give its unit/,
+    ],
+    [
+      "a negative ULN",
+      { cycles: [], labs: normalLabs({ ast: q(30, "U/L", { uln: -40 }) }) },
+      /^\$\.labs\.ast\.uln: a reference limit must be positive/,
+    ],
+    [
+      "a ULN the protocol does not define",
+      { cycles: [], labs: normalLabs({ platelets: q(180, "10*9/L", { uln: 400 }) }) },
+      /^\$\.labs\.platelets\.uln: platelets has no ULN in the protocol/,
+    ],
+    [
+      "a zero baseline",
+      { cycles: [], labs: normalLabs(), baseline: { creatinine: q(0, "mg/dL") } },
+      /^\$\.baseline\.creatinine\.value: a baseline must be positive/,
+    ],
+    [
+      "labs dated before the last cycle",
+      { cycles: [cycle(1, null, "2027-01-18")], labs: { ...normalLabs(), date: "2027-01-18" } },
+      /^\$\.labs\.date: the labs are dated 2027-01-18, not after the last cycle given/,
+    ],
+    [
+      "a lab date that is not a date",
+      { cycles: [], labs: { ...normalLabs(), date: "18/01/2027" } },
+      /^\$\.labs\.date: "18\/01\/2027" is not a real date/,
+    ],
   ] as const)("%s", (_, history, message) => {
     expect(errors(history)).toContainEqual(expect.stringMatching(message));
   });
 
   it("every problem is reported in one run", () => {
-    const e = errors({ cycles: [{ cycle: 1, dosimetry: { kidney_dose: q(-1, "Gy"), marrow_dose: 0.2 } }, { cycle: 3 }], labs: normalLabs({ platelets: 180 }) });
-    expect(e.map((x) => x.split(":")[0])).toEqual(["$.cycles[0].dosimetry.kidney_dose.value", "$.cycles[0].dosimetry.marrow_dose", "$.cycles[1].cycle", "$.labs.platelets"]);
+    const e = errors({
+      cycles: [{ cycle: 1, dosimetry: { kidney_dose: q(-1, "Gy"), marrow_dose: 0.2 } }, { cycle: 3 }],
+      labs: normalLabs({ platelets: 180 }),
+    });
+    expect(e.map((x) => x.split(":")[0])).toEqual([
+      "$.cycles[0].dosimetry.kidney_dose.value",
+      "$.cycles[0].dosimetry.marrow_dose",
+      "$.cycles[1].cycle",
+      "$.labs.platelets",
+    ]);
   });
 });
 
@@ -77,14 +185,27 @@ describe("accepted oddities are warnings", () => {
     };
     (h.cycles[0] as Record<string, unknown>).activity = q(7.4, "GBq");
     const d = decided(decideCycle(ir, h));
-    expect(d.warnings.map((w) => w.path)).toEqual(["$.patient", "$.cycles[0].activity", "$.labs.ecog", "$.labs.creatinine.baseline"]);
+    expect(d.warnings.map((w) => w.path)).toEqual([
+      "$.patient",
+      "$.cycles[0].activity",
+      "$.labs.ecog",
+      "$.labs.creatinine.baseline",
+    ]);
     expect(d.warnings[3]!.message).toMatch(/give pre-treatment values in "baseline" at the top level/);
     expect(d.decision).toBe("proceed");
   });
 
   it("a null dosimetry, lab or baseline is missing, not an error", () => {
-    const d = decided(decideCycle(ir, { cycles: [{ cycle: 1, dosimetry: null }], labs: normalLabs({ platelets: null }), baseline: null }));
+    const d = decided(
+      decideCycle(ir, {
+        cycles: [{ cycle: 1, dosimetry: null }],
+        labs: normalLabs({ platelets: null }),
+        baseline: null,
+      }),
+    );
     expect(d.decision).toBe("unknown");
-    expect(d.missing).toEqual(expect.arrayContaining(["cycles[0].dosimetry.kidney_dose", "labs.platelets", "baseline.creatinine"]));
+    expect(d.missing).toEqual(
+      expect.arrayContaining(["cycles[0].dosimetry.kidney_dose", "labs.platelets", "baseline.creatinine"]),
+    );
   });
 });

@@ -61,7 +61,9 @@ describe("organ doses", () => {
         const raised = copy(h);
         const target = raised.cycles.filter((c) => c.dosimetry)[i % withDoses.length]!.dosimetry!;
         const d = kidney ? target.kidney_dose : target.marrow_dose;
-        const delta = dec(hundredths).div(100).times(d.unit === "mGy" ? 1000 : 1);
+        const delta = dec(hundredths)
+          .div(100)
+          .times(d.unit === "mGy" ? 1000 : 1);
         d.value = dec(d.value!).plus(delta).toString();
         const after = run(raised);
         expect(noLessSevere(before, after), `${before.decision} → ${after.decision}`).toBe(true);
@@ -92,7 +94,10 @@ describe("laboratory values", () => {
           expect(a.range![0], `${g.term}: ${g.explanation} → ${a.explanation}`).toBeGreaterThanOrEqual(g.range[0]);
           expect(a.range![1], `${g.term}: ${g.explanation} → ${a.explanation}`).toBeGreaterThanOrEqual(g.range[1]);
         }
-        expect(noLessSevere(before, after), `${name} ×${factor.toString()}: ${before.decision} → ${after.decision}`).toBe(true);
+        expect(
+          noLessSevere(before, after),
+          `${name} ×${factor.toString()}: ${before.decision} → ${after.decision}`,
+        ).toBe(true);
       }),
       RUNS,
     );

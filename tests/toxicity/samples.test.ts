@@ -32,7 +32,11 @@ beforeAll(async () => {
 
 describe("sample histories of the seed protocol", () => {
   it("every sample has an expectation", () => {
-    expect(readdirSync(DIR).filter((f) => f.endsWith(".json") && f !== "expected.json").sort()).toEqual(Object.keys(expected).sort());
+    expect(
+      readdirSync(DIR)
+        .filter((f) => f.endsWith(".json") && f !== "expected.json")
+        .sort(),
+    ).toEqual(Object.keys(expected).sort());
   });
 
   for (const [file, want] of Object.entries(expected)) {
@@ -50,8 +54,10 @@ describe("sample histories of the seed protocol", () => {
       expect(d.warnings).toEqual([]);
       const rules = verdicts(d);
       for (const [name, verdict] of Object.entries(want.rules ?? {})) expect(rules[name], name).toBe(verdict);
-      for (const [organ, doses] of Object.entries(want.organs ?? {})) expect(d.organs.find((o) => o.organ === organ)).toMatchObject(doses);
-      for (const [term, grade] of Object.entries(want.grades ?? {})) expect(d.grades.find((g) => g.term === term)?.grade, term).toBe(grade);
+      for (const [organ, doses] of Object.entries(want.organs ?? {}))
+        expect(d.organs.find((o) => o.organ === organ)).toMatchObject(doses);
+      for (const [term, grade] of Object.entries(want.grades ?? {}))
+        expect(d.grades.find((g) => g.term === term)?.grade, term).toBe(grade);
       expect(d.missing).toEqual(want.missing ?? []);
       for (const r of want.reasons ?? []) expect(d.reasons).toContain(r);
       // A proceed is never reached with an undecided rule.
@@ -101,7 +107,13 @@ describe("explanations", () => {
 
   it("missing dosimetry: unknown, naming the records to collect", () => {
     const d = decided(decideCycle(ir, load("unknown-missing-dosimetry.json")));
-    expect(d.reasons[0]).toBe("stop kidney_limit undecided (Cumulative kidney dose has reached the limit): needs cycles[1].dosimetry.kidney_dose");
-    expect(d.organs.find((o) => o.organ === "kidneys")).toMatchObject({ perCycle: ["4.1", null], cumulative: null, projected: null });
+    expect(d.reasons[0]).toBe(
+      "stop kidney_limit undecided (Cumulative kidney dose has reached the limit): needs cycles[1].dosimetry.kidney_dose",
+    );
+    expect(d.organs.find((o) => o.organ === "kidneys")).toMatchObject({
+      perCycle: ["4.1", null],
+      cumulative: null,
+      projected: null,
+    });
   });
 });

@@ -32,7 +32,9 @@ export function markdownEscape(s: string): string {
   return s
     .replace(/\s*(\r\n|\r|\n)\s*/g, " ")
     .replace(MD_SPECIAL, "\\$&")
-    .replace(/_/g, (u, at: number, all: string) => (/[\p{L}\p{N}]/u.test(all[at - 1] ?? "") && /[\p{L}\p{N}]/u.test(all[at + 1] ?? "") ? u : "\\_"));
+    .replace(/_/g, (u, at: number, all: string) =>
+      /[\p{L}\p{N}]/u.test(all[at - 1] ?? "") && /[\p{L}\p{N}]/u.test(all[at + 1] ?? "") ? u : "\\_",
+    );
 }
 
 /** Apply `escape` to every string in a plain-data value (objects, arrays, strings). */

@@ -8,7 +8,19 @@
  */
 import type { DurationUnit, IrDuration, IrRelativeTime } from "../../ir/types.js";
 
-const SUPERSCRIPT: Record<string, string> = { "0": "⁰", "1": "¹", "2": "²", "3": "³", "4": "⁴", "5": "⁵", "6": "⁶", "7": "⁷", "8": "⁸", "9": "⁹", "-": "⁻" };
+const SUPERSCRIPT: Record<string, string> = {
+  "0": "⁰",
+  "1": "¹",
+  "2": "²",
+  "3": "³",
+  "4": "⁴",
+  "5": "⁵",
+  "6": "⁶",
+  "7": "⁷",
+  "8": "⁸",
+  "9": "⁹",
+  "-": "⁻",
+};
 
 const superscript = (digits: string) => [...digits].map((c) => SUPERSCRIPT[c] ?? c).join("");
 
@@ -42,7 +54,9 @@ export function unitText(unit: string): { times: boolean; text: string } {
   // UCUM writes micro as "u"; only before a unit letter, so "U/L" (enzyme units) stays.
   u = u.replace(/(^|[/.])u(?=[LgmM]|mol)/g, "$1µ");
   // Annotations such as {1.73_m2} are part of how the unit is read, not code.
-  u = u.replace(/\{([^}]*)\}/g, (_, inner: string) => inner.replace(/_/g, " ").replace(/([a-zA-Z])(\d)\b/g, (_m, l: string, d: string) => l + superscript(d)));
+  u = u.replace(/\{([^}]*)\}/g, (_, inner: string) =>
+    inner.replace(/_/g, " ").replace(/([a-zA-Z])(\d)\b/g, (_m, l: string, d: string) => l + superscript(d)),
+  );
   return { times, text: u };
 }
 

@@ -52,7 +52,11 @@ export function flagsOf(ctx: DocContext, names: readonly string[]): FlagModel[] 
 
 /** A trace (cites, interpretations, sources) ready to print. */
 export function traceModel(ctx: DocContext, t: IrTrace): TraceModel {
-  const cites = t.cites.map((c) => ({ text: c.text, source: c.source, kind: ctx.sources.get(c.source)?.kind ?? "unknown source" }));
+  const cites = t.cites.map((c) => ({
+    text: c.text,
+    source: c.source,
+    kind: ctx.sources.get(c.source)?.kind ?? "unknown source",
+  }));
   const interpretations = t.interpretations.map((i) => ({ text: i.text, ref: i.ref, flags: flagsOf(ctx, i.sources) }));
   const flags = flagsOf(ctx, t.sources);
   return { cites, interpretations, flags, any: cites.length + interpretations.length + flags.length > 0 };
@@ -68,15 +72,17 @@ export function subExpressions(e: IrExpr): IrExpr[] {
 
 /** Parameters a rule uses directly, in order of first use. */
 export function parametersUsed(e: IrExpr): string[] {
-  const names = subExpressions(e).flatMap((x) => ((x.k === "quantity" || x.k === "duration") && x.param ? [x.param] : []));
+  const names = subExpressions(e).flatMap((x) =>
+    (x.kind === "quantity" || x.kind === "duration") && x.param ? [x.param] : [],
+  );
   return [...new Set(names)];
 }
 
 /** How a parameter's value prints: `23 Gy`, `10%`, `4 weeks`. */
 export function parameterValueText(p: IrParameter): string {
   const v = p.value;
-  if (v.k === "quantity") return quantityText(v.written.value, v.written.unit);
-  if (v.k === "duration") return durationText(v.duration);
+  if (v.kind === "quantity") return quantityText(v.written.value, v.written.unit);
+  if (v.kind === "duration") return durationText(v.duration);
   return v.text;
 }
 
@@ -90,7 +96,8 @@ export function parameterFlags(ctx: DocContext, name: string): FlagModel[] {
   if (!p) return [];
   const flags = flagsOf(ctx, p.trace.sources);
   const citesProtocol = p.trace.cites.some((c) => ctx.sources.get(c.source)?.kind === "protocol");
-  if (flags.length === 0 && !citesProtocol) return [{ kind: "unsourced", source: p.name, citation: "no source is named for this value" }];
+  if (flags.length === 0 && !citesProtocol)
+    return [{ kind: "unsourced", source: p.name, citation: "no source is named for this value" }];
   return flags;
 }
 
@@ -102,7 +109,11 @@ export function libraryFlag(ctx: DocContext, library: string): FlagModel {
     ctcae: "NCI Common Terminology Criteria for Adverse Events",
     recist: "Response Evaluation Criteria In Solid Tumours",
   };
-  return { kind: "standard", source: `${library}${version}`, citation: `${names[library] ?? library}${version ? ` v${version.trim()}` : ""}, as tabulated in trialc's standard library` };
+  return {
+    kind: "standard",
+    source: `${library}${version}`,
+    citation: `${names[library] ?? library}${version ? ` v${version.trim()}` : ""}, as tabulated in trialc's standard library`,
+  };
 }
 
 /** A form's label, or a note that the element is on no form. */

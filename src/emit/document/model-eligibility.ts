@@ -10,7 +10,11 @@ import { plainRule } from "./plain-language.js";
 import { formLabel, subExpressions, traceModel, type DocContext } from "./model-common.js";
 import type { CriterionModel, DataNeedModel, DefinitionModel } from "./model-types.js";
 
-const ROLE: Record<IrCriterion["role"], string> = { inclusion: "Inclusion", exclusion: "Exclusion", criterion: "Criterion" };
+const ROLE: Record<IrCriterion["role"], string> = {
+  inclusion: "Inclusion",
+  exclusion: "Exclusion",
+  criterion: "Criterion",
+};
 
 /** A criterion and its nested parts. */
 export function criterionModel(ctx: DocContext, c: IrCriterion, depth = 0): CriterionModel {
@@ -33,7 +37,9 @@ export function criterionModel(ctx: DocContext, c: IrCriterion, depth = 0): Crit
 
 function groupText(mode: "all" | "atLeast", count: number, of: number): string {
   if (mode === "all") return "All of the following must hold";
-  return count === 1 ? `At least 1 of the following ${of} must hold` : `At least ${count} of the following ${of} must hold`;
+  return count === 1
+    ? `At least 1 of the following ${of} must hold`
+    : `At least ${count} of the following ${of} must hold`;
 }
 
 function anchorText(ctx: DocContext, name: string): string {
@@ -44,7 +50,9 @@ function anchorText(ctx: DocContext, name: string): string {
 /** The elements a rule reads, with their forms, in data-dictionary order. */
 function dataNeeds(ctx: DocContext, reads: readonly string[]): DataNeedModel[] {
   const wanted = new Set(reads);
-  return ctx.ir.elements.filter((e) => wanted.has(e.name)).map((e) => ({ label: e.label, form: formLabel(ctx, e.form) }));
+  return ctx.ir.elements
+    .filter((e) => wanted.has(e.name))
+    .map((e) => ({ label: e.label, form: formLabel(ctx, e.form) }));
 }
 
 /** The definitions, each with the criteria and rules that use it. */
@@ -66,7 +74,7 @@ export function definitionUsers(ctx: DocContext): Map<string, string[]> {
   const out = new Map<string, string[]>();
   const note = (user: string, e: IrExpr) => {
     for (const x of subExpressions(e))
-      if (x.k === "define") {
+      if (x.kind === "define") {
         const list = out.get(x.name) ?? [];
         if (!list.includes(user)) list.push(user);
         out.set(x.name, list);

@@ -50,8 +50,14 @@ export function responseModel(ctx: DocContext, r: IrResponse): ResponseModel {
     lesion: lesion
       ? {
           measured: `${measured?.label ?? lesion.field} (${ctx.elements.get(lesion.records)?.label ?? lesion.records})`,
-          reference: lesion.reference === "baseline" ? "baseline (the first measurement)" : "nadir (the smallest measurement so far)",
-          categories: lesion.categories.map((c) => ({ label: c.label, rule: c.when ? plainRule(c.when, ctx.plain) : "Otherwise" })),
+          reference:
+            lesion.reference === "baseline"
+              ? "baseline (the first measurement)"
+              : "nadir (the smallest measurement so far)",
+          categories: lesion.categories.map((c) => ({
+            label: c.label,
+            rule: c.when ? plainRule(c.when, ctx.plain) : "Otherwise",
+          })),
           trace: traceModel(ctx, lesion.trace),
         }
       : null,
@@ -66,12 +72,19 @@ function recistSettings(ctx: DocContext, r: NonNullable<IrResponse["recist"]>): 
   const rows: MetaModel[] = [
     {
       key: "Confirmation of CR and PR",
-      value: r.confirmation.required ? `required, at least ${days(r.confirmation.minIntervalDays)} after the first response` : "not required",
+      value: r.confirmation.required
+        ? `required, at least ${days(r.confirmation.minIntervalDays)} after the first response`
+        : "not required",
     },
-    { key: "Not-evaluable assessments allowed between a response and its confirmation", value: String(r.maxNotEvaluableBetween) },
+    {
+      key: "Not-evaluable assessments allowed between a response and its confirmation",
+      value: String(r.maxNotEvaluableBetween),
+    },
     {
       key: "Minimum time for stable disease",
-      value: r.stableDiseaseMinimum ? `${days(r.stableDiseaseMinimum.days)} after ${r.stableDiseaseMinimum.anchor}` : "none set",
+      value: r.stableDiseaseMinimum
+        ? `${days(r.stableDiseaseMinimum.days)} after ${r.stableDiseaseMinimum.anchor}`
+        : "none set",
     },
     { key: "Size recorded for a lesion too small to measure", value: quantityText(r.tooSmallToMeasureMm, "mm") },
   ];

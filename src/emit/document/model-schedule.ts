@@ -16,16 +16,14 @@ export function scheduleModel(ctx: DocContext, s: IrSchedule, plan: SchedulePlan
     treatments: s.treatments.map((t) => treatmentModel(ctx, t)),
     days: s.days.map((d) => dayModel(ctx, d)),
     soa: soaModel(ctx, s, plan),
-    requirements: s.requirements.map(
-      (r): RuleModel => ({
-        name: r.name,
-        label: r.label,
-        rule: plainRule(r.expr, ctx.plain),
-        ruleSource: r.expr.text,
-        when: r.eachCycle ? "Before each cycle" : "Once, before the first treatment",
-        trace: traceModel(ctx, r.trace),
-      }),
-    ),
+    requirements: s.requirements.map((r): RuleModel => ({
+      name: r.name,
+      label: r.label,
+      rule: plainRule(r.expr, ctx.plain),
+      ruleSource: r.expr.text,
+      when: r.eachCycle ? "Before each cycle" : "Once, before the first treatment",
+      trace: traceModel(ctx, r.trace),
+    })),
     trace: traceModel(ctx, s.trace),
   };
 }
@@ -39,15 +37,26 @@ function treatmentModel(ctx: DocContext, t: IrTreatment): TreatmentModel {
   const facts: MetaModel[] = [];
   if (t.dose) {
     const tol = t.dose.tolerance;
-    const tolText = tol ? ` ± ${quantityText(tol.value, tol.unit)}${tol.param ? ` (${inSentence(ctx.params.get(tol.param)?.label ?? tol.param)})` : ""}` : "";
+    const tolText = tol
+      ? ` ± ${quantityText(tol.value, tol.unit)}${tol.param ? ` (${inSentence(ctx.params.get(tol.param)?.label ?? tol.param)})` : ""}`
+      : "";
     facts.push({ key: "Dose", value: `${quantityText(t.dose.value, t.dose.unit)}${tolText}` });
   }
   if (t.route) facts.push({ key: "Route", value: t.route });
   if (t.cycles !== null) facts.push({ key: "Cycles", value: String(t.cycles) });
   if (t.firstAt) facts.push({ key: "First treatment", value: anchorLabel(ctx, t.firstAt) });
-  if (t.spacing) facts.push({ key: "Spacing", value: `${durationRangeText(t.spacing)}, treatment to treatment (both bounds included)` });
+  if (t.spacing)
+    facts.push({
+      key: "Spacing",
+      value: `${durationRangeText(t.spacing)}, treatment to treatment (both bounds included)`,
+    });
   const tolParam = t.dose?.tolerance?.param;
-  return { label: t.label, facts, flags: tolParam ? parameterFlags(ctx, tolParam) : [], trace: traceModel(ctx, t.trace) };
+  return {
+    label: t.label,
+    facts,
+    flags: tolParam ? parameterFlags(ctx, tolParam) : [],
+    trace: traceModel(ctx, t.trace),
+  };
 }
 
 function anchorLabel(ctx: DocContext, name: string): string {
@@ -61,7 +70,8 @@ function dayModel(ctx: DocContext, d: IrDay): DayModel {
     label: d.label,
     steps: d.steps.map((s) => ({
       label: s.label,
-      timing: s.timing.kind === "at" ? `at ${durationText(s.timing.offset)}` : `${s.timing.kind} ${label(s.timing.step)}`,
+      timing:
+        s.timing.kind === "at" ? `at ${durationText(s.timing.offset)}` : `${s.timing.kind} ${label(s.timing.step)}`,
       lasting: s.lasting ? durationRangeText(s.lasting) : "",
     })),
     total: d.total ? durationRangeText(d.total) : null,
@@ -101,15 +111,28 @@ function soaModel(ctx: DocContext, s: IrSchedule, plan: SchedulePlan): SoaModel 
   const spacing = plan.treatment?.spacing ?? null;
   for (const o of occ) {
     const label =
-      o.phase === "before" ? "Before treatment" : o.phase === "after" ? "After treatment" : o.cycle === null ? "Each cycle" : cycleLabel(o.cycle, plan.firstAt, spacing);
+      o.phase === "before"
+        ? "Before treatment"
+        : o.phase === "after"
+          ? "After treatment"
+          : o.cycle === null
+            ? "Each cycle"
+            : cycleLabel(o.cycle, plan.firstAt, spacing);
     const last = groups[groups.length - 1];
     if (last && last.label === label) last.span++;
     else groups.push({ label, span: 1 });
   }
   const procedures: string[] = [];
   for (const o of occ) for (const p of o.visit.procedures) if (!procedures.includes(p)) procedures.push(p);
-  const rows = procedures.map((p) => ({ procedure: p, cells: occ.map((o) => ({ mark: o.visit.procedures.includes(p) })) }));
-  const notes = s.visits.map((v) => ({ visit: v.label, window: visitWindowText(v) + (v.eachCycle ? ", every cycle" : ""), trace: traceModel(ctx, v.trace) }));
+  const rows = procedures.map((p) => ({
+    procedure: p,
+    cells: occ.map((o) => ({ mark: o.visit.procedures.includes(p) })),
+  }));
+  const notes = s.visits.map((v) => ({
+    visit: v.label,
+    window: visitWindowText(v) + (v.eachCycle ? ", every cycle" : ""),
+    trace: traceModel(ctx, v.trace),
+  }));
   return { groups, columns, rows, notes, caption: caption(plan) };
 }
 
@@ -119,8 +142,16 @@ function cycleLabel(k: number, firstAt: string | null, spacing: IrTreatment["spa
 }
 
 function caption(plan: SchedulePlan): string {
-  const parts = [plan.cycles === null ? "The protocol gives no number of cycles: cycle visits are shown once." : `${plan.cycles} cycles.`];
-  if (plan.firstAt) parts.push(`Days are counted from ${plan.firstAt} (day 0); a cycle's earliest day uses the shortest spacing between cycles, its latest the longest.`);
-  if (plan.occurrences.some((o) => o.approx)) parts.push("≈ marks days placed approximately, because a window is in calendar months or years.");
+  const parts = [
+    plan.cycles === null
+      ? "The protocol gives no number of cycles: cycle visits are shown once."
+      : `${plan.cycles} cycles.`,
+  ];
+  if (plan.firstAt)
+    parts.push(
+      `Days are counted from ${plan.firstAt} (day 0); a cycle's earliest day uses the shortest spacing between cycles, its latest the longest.`,
+    );
+  if (plan.occurrences.some((o) => o.approx))
+    parts.push("≈ marks days placed approximately, because a window is in calendar months or years.");
   return parts.join(" ");
 }

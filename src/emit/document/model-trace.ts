@@ -13,7 +13,16 @@
 import type { IrCriterion, IrExpr, IrTrace } from "../../ir/types.js";
 import { plainRule } from "./plain-language.js";
 import { durationRangeText, quantityText } from "./format.js";
-import { flagsOf, libraryFlag, parameterFlags, parameterValueText, parametersUsed, subExpressions, traceModel, type DocContext } from "./model-common.js";
+import {
+  flagsOf,
+  libraryFlag,
+  parameterFlags,
+  parameterValueText,
+  parametersUsed,
+  subExpressions,
+  traceModel,
+  type DocContext,
+} from "./model-common.js";
 import { visitWindowText } from "./model-schedule.js";
 import type { AmbiguityModel, FlagModel, SourceModel, TraceRowModel } from "./model-types.js";
 import { definitionUsers } from "./model-eligibility.js";
@@ -40,7 +49,17 @@ const EMPTY: IrTrace = { cites: [], interpretations: [], sources: [] };
 
 /** A section's own row, and the note its rules carry when they cite nothing. */
 function section(id: string, label: string, trace: IrTrace): { row: Traced; covered: string | null } {
-  const row: Traced = { id, kind: "Section", label, rule: `The ${label.toLowerCase()} section as a whole`, ruleSource: "", expr: null, trace, covered: null, params: [] };
+  const row: Traced = {
+    id,
+    kind: "Section",
+    label,
+    rule: `The ${label.toLowerCase()} section as a whole`,
+    ruleSource: "",
+    expr: null,
+    trace,
+    covered: null,
+    params: [],
+  };
   return { row, covered: trace.cites.length ? `see ${id} above` : null };
 }
 
@@ -52,9 +71,19 @@ function tracedRules(ctx: DocContext): Traced[] {
     const body = c.body;
     out.push({
       id: c.id,
-      kind: c.role === "criterion" ? `Part of ${parent ?? "a criterion"}` : c.role === "inclusion" ? "Inclusion criterion" : "Exclusion criterion",
+      kind:
+        c.role === "criterion"
+          ? `Part of ${parent ?? "a criterion"}`
+          : c.role === "inclusion"
+            ? "Inclusion criterion"
+            : "Exclusion criterion",
       label: c.text,
-      rule: body.kind === "rule" ? plainRule(body.expr, ctx.plain) : body.mode === "all" ? "All of its parts" : `At least ${body.count} of its parts`,
+      rule:
+        body.kind === "rule"
+          ? plainRule(body.expr, ctx.plain)
+          : body.mode === "all"
+            ? "All of its parts"
+            : `At least ${body.count} of its parts`,
       ruleSource: body.kind === "rule" ? body.expr.text : "",
       expr: body.kind === "rule" ? body.expr : null,
       trace: c.trace,
@@ -69,7 +98,8 @@ function tracedRules(ctx: DocContext): Traced[] {
   const users = definitionUsers(ctx);
   for (const d of ir.definitions) {
     const by = users.get(d.name) ?? [];
-    const covered = by.length === 0 ? null : by.length === 1 ? `see ${by[0]}, which uses it` : `see ${by.join(", ")}, which use it`;
+    const covered =
+      by.length === 0 ? null : by.length === 1 ? `see ${by[0]}, which uses it` : `see ${by.join(", ")}, which use it`;
     out.push({ ...rule(ctx, d.name, "Definition", d.label, d.expr, d.trace), covered });
   }
 
@@ -80,23 +110,56 @@ function tracedRules(ctx: DocContext): Traced[] {
     for (const t of s.treatments) {
       const tol = t.dose?.tolerance;
       const facts = [
-        t.dose ? `${quantityText(t.dose.value, t.dose.unit)}${tol ? ` ± ${quantityText(tol.value, tol.unit)}` : ""}` : null,
+        t.dose
+          ? `${quantityText(t.dose.value, t.dose.unit)}${tol ? ` ± ${quantityText(tol.value, tol.unit)}` : ""}`
+          : null,
         t.route,
         t.cycles !== null ? `${t.cycles} cycles` : null,
         t.firstAt ? `first at ${t.firstAt}` : null,
         t.spacing ? `every ${durationRangeText(t.spacing)}` : null,
       ].filter((x): x is string => x !== null);
-      out.push({ id: `treatment.${t.name}`, kind: "Treatment", label: t.label, rule: facts.join("; "), ruleSource: "", expr: null, trace: t.trace, covered, params: tol?.param ? [tol.param] : [] });
+      out.push({
+        id: `treatment.${t.name}`,
+        kind: "Treatment",
+        label: t.label,
+        rule: facts.join("; "),
+        ruleSource: "",
+        expr: null,
+        trace: t.trace,
+        covered,
+        params: tol?.param ? [tol.param] : [],
+      });
     }
     for (const d of s.days) {
       const total = d.total ? `, total ${durationRangeText(d.total)}` : "";
-      out.push({ id: "day", kind: "Treatment day", label: d.label, rule: `${d.steps.length} steps${total}`, ruleSource: "", expr: null, trace: d.trace, covered, params: [] });
+      out.push({
+        id: "day",
+        kind: "Treatment day",
+        label: d.label,
+        rule: `${d.steps.length} steps${total}`,
+        ruleSource: "",
+        expr: null,
+        trace: d.trace,
+        covered,
+        params: [],
+      });
     }
     for (const v of s.visits) {
       const when = `${visitWindowText(v)}${v.eachCycle ? ", every cycle" : ""}: ${v.procedures.join("; ")}`;
-      out.push({ id: `visit.${v.name}`, kind: "Visit", label: v.label, rule: when, ruleSource: "", expr: null, trace: v.trace, covered, params: [] });
+      out.push({
+        id: `visit.${v.name}`,
+        kind: "Visit",
+        label: v.label,
+        rule: when,
+        ruleSource: "",
+        expr: null,
+        trace: v.trace,
+        covered,
+        params: [],
+      });
     }
-    for (const r of s.requirements) out.push({ ...rule(ctx, `require.${r.name}`, "Requirement", r.label, r.expr, r.trace), covered });
+    for (const r of s.requirements)
+      out.push({ ...rule(ctx, `require.${r.name}`, "Requirement", r.label, r.expr, r.trace), covered });
   }
 
   const t = ir.toxicity;
@@ -105,13 +168,44 @@ function tracedRules(ctx: DocContext): Traced[] {
     out.push(row);
     for (const o of t.organs) {
       const limit = `Cumulative absorbed dose limit for the ${o.label.toLowerCase()}: ${quantityText(o.limit.value, o.limit.unit)}`;
-      out.push({ id: `organ.${o.name}`, kind: "Organ at risk", label: o.label, rule: limit, ruleSource: "", expr: null, trace: EMPTY, covered, params: [o.limit.param] });
+      out.push({
+        id: `organ.${o.name}`,
+        kind: "Organ at risk",
+        label: o.label,
+        rule: limit,
+        ruleSource: "",
+        expr: null,
+        trace: EMPTY,
+        covered,
+        params: [o.limit.param],
+      });
     }
     for (const g of t.grades) {
       const from = ctx.elements.get(g.element)?.label ?? g.element;
-      out.push({ id: `grade.${g.term}`, kind: "CTCAE grading", label: g.label, rule: `Graded from ${from}`, ruleSource: "", expr: null, trace: EMPTY, covered, params: [] });
+      out.push({
+        id: `grade.${g.term}`,
+        kind: "CTCAE grading",
+        label: g.label,
+        rule: `Graded from ${from}`,
+        ruleSource: "",
+        expr: null,
+        trace: EMPTY,
+        covered,
+        params: [],
+      });
     }
-    for (const r of t.rules) out.push({ ...rule(ctx, `${r.action}.${r.name}`, r.action === "stop" ? "Stopping rule" : "Delay rule", r.label, r.when, r.trace), covered });
+    for (const r of t.rules)
+      out.push({
+        ...rule(
+          ctx,
+          `${r.action}.${r.name}`,
+          r.action === "stop" ? "Stopping rule" : "Delay rule",
+          r.label,
+          r.when,
+          r.trace,
+        ),
+        covered,
+      });
   }
 
   const r = ir.response;
@@ -120,17 +214,50 @@ function tracedRules(ctx: DocContext): Traced[] {
     out.push(row);
     const lesion = r.lesion;
     if (lesion) {
-      const cats = lesion.categories.map((c) => `${c.label}: ${c.when ? plainRule(c.when, ctx.plain) : "otherwise"}`).join("; ");
+      const cats = lesion.categories
+        .map((c) => `${c.label}: ${c.when ? plainRule(c.when, ctx.plain) : "otherwise"}`)
+        .join("; ");
       const source = lesion.categories.map((c) => `${c.name}: ${c.when?.text ?? "otherwise"}`).join("; ");
-      out.push({ id: "lesion", kind: "Lesion response", label: `Change of ${lesion.field} from ${lesion.reference}`, rule: cats, ruleSource: source, expr: null, trace: lesion.trace, covered, params: [] });
+      out.push({
+        id: "lesion",
+        kind: "Lesion response",
+        label: `Change of ${lesion.field} from ${lesion.reference}`,
+        rule: cats,
+        ruleSource: source,
+        expr: null,
+        trace: lesion.trace,
+        covered,
+        params: [],
+      });
     }
-    if (r.recist) out.push({ id: "recist", kind: "RECIST settings", label: "RECIST 1.1 settings", rule: "The choices RECIST 1.1 leaves to the protocol (listed under Response)", ruleSource: "", expr: null, trace: r.recist.trace, covered, params: [] });
+    if (r.recist)
+      out.push({
+        id: "recist",
+        kind: "RECIST settings",
+        label: "RECIST 1.1 settings",
+        rule: "The choices RECIST 1.1 leaves to the protocol (listed under Response)",
+        ruleSource: "",
+        expr: null,
+        trace: r.recist.trace,
+        covered,
+        params: [],
+      });
   }
   return out;
 }
 
 function rule(ctx: DocContext, id: string, kind: string, label: string, expr: IrExpr, trace: IrTrace): Traced {
-  return { id, kind, label, rule: plainRule(expr, ctx.plain), ruleSource: expr.text, expr, trace, covered: null, params: [] };
+  return {
+    id,
+    kind,
+    label,
+    rule: plainRule(expr, ctx.plain),
+    ruleSource: expr.text,
+    expr,
+    trace,
+    covered: null,
+    params: [],
+  };
 }
 
 /** Values in a rule that do not come from the protocol, each with its source. */
@@ -141,8 +268,9 @@ function valuesOf(ctx: DocContext, t: Traced): { what: string; flags: FlagModel[
     const flags = parameterFlags(ctx, name);
     if (flags.length) values.push({ what: p ? `${p.label} = ${parameterValueText(p)}` : name, flags });
   }
-  const graded = t.expr ? subExpressions(t.expr).some((x) => x.k === "grade") : false;
-  if (graded || t.id.startsWith("grade.")) values.push({ what: "CTCAE grade thresholds", flags: [libraryFlag(ctx, "ctcae")] });
+  const graded = t.expr ? subExpressions(t.expr).some((x) => x.kind === "grade") : false;
+  if (graded || t.id.startsWith("grade."))
+    values.push({ what: "CTCAE grade thresholds", flags: [libraryFlag(ctx, "ctcae")] });
   const own = flagsOf(ctx, t.trace.sources);
   if (own.length) values.push({ what: "The rule itself", flags: own });
   return values;
@@ -174,10 +302,17 @@ export function ambiguities(ctx: DocContext): AmbiguityModel[] {
   const items: { where: string; trace: IrTrace }[] = [{ where: `trial ${ir.trial.id}`, trace: ir.trial.trace }];
   for (const t of tracedRules(ctx)) items.push({ where: t.id, trace: t.trace });
   for (const p of ir.parameters) items.push({ where: `parameter ${p.name}`, trace: p.trace });
-  return items.flatMap((i) => traceModel(ctx, i.trace).interpretations.map((interpretation) => ({ where: i.where, interpretation })));
+  return items.flatMap((i) =>
+    traceModel(ctx, i.trace).interpretations.map((interpretation) => ({ where: i.where, interpretation })),
+  );
 }
 
 /** The sources, as the protocol lists them. */
 export function sourceModels(ctx: DocContext): SourceModel[] {
-  return ctx.ir.sources.map((s) => ({ name: s.name, kind: s.kind, citation: s.citation, fromProtocol: s.kind === "protocol" }));
+  return ctx.ir.sources.map((s) => ({
+    name: s.name,
+    kind: s.kind,
+    citation: s.citation,
+    fromProtocol: s.kind === "protocol",
+  }));
 }

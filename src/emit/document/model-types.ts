@@ -155,7 +155,17 @@ export interface TimelineModel {
   lanes: { label: string; full: string; y: number; midY: number; textY: number }[];
   /** Top of the first lane. */
   top: number;
-  bars: { x: string; y: string; width: string; height: string; label: string; labelX: string; labelY: string; title: string; point: boolean }[];
+  bars: {
+    x: string;
+    y: string;
+    width: string;
+    height: string;
+    label: string;
+    labelX: string;
+    labelY: string;
+    title: string;
+    point: boolean;
+  }[];
   ticks: { x: string; label: string }[];
   zeroX: string;
   /** What day 0 is: the first treatment's anchor ("D0"), or "day 0". */
@@ -184,7 +194,12 @@ export interface ToxicityModel {
 }
 
 export interface ResponseModel {
-  lesion: { measured: string; reference: string; categories: { label: string; rule: string }[]; trace: TraceModel } | null;
+  lesion: {
+    measured: string;
+    reference: string;
+    categories: { label: string; rule: string }[];
+    trace: TraceModel;
+  } | null;
   recist: { settings: MetaModel[]; trace: TraceModel } | null;
   trace: TraceModel;
 }

@@ -35,7 +35,12 @@ export function buildDocumentModel(ir: IrProtocol, generator: string): DocumentM
     timeline: plan ? timelineModel(plan, treatmentLabel) : null,
     toxicity: ir.toxicity ? toxicityModel(ctx, ir.toxicity) : null,
     response: ir.response ? responseModel(ctx, ir.response) : null,
-    parameters: ir.parameters.map((p) => ({ name: p.name, label: p.label, value: parameterValueText(p), trace: traceModel(ctx, p.trace) })),
+    parameters: ir.parameters.map((p) => ({
+      name: p.name,
+      label: p.label,
+      value: parameterValueText(p),
+      trace: traceModel(ctx, p.trace),
+    })),
     dictionary: dictionaryModel(ctx),
     ambiguities: ambiguities(ctx),
     traceability: traceabilityRows(ctx),
@@ -57,8 +62,14 @@ function sections(m: Omit<DocumentModel, "sections" | "numbers">): SectionRef[] 
     ["dictionary", "Data dictionary", true],
     ["ambiguities", "Where the protocol is ambiguous", m.ambiguities.length > 0],
   ];
-  const numbered = list.filter(([, , present]) => present).map(([id, title], i) => ({ id, number: String(i + 1), title }));
-  return [...numbered, { id: "traceability", number: "A", title: "Traceability: every rule beside the protocol text" }, { id: "sources", number: "B", title: "Sources" }];
+  const numbered = list
+    .filter(([, , present]) => present)
+    .map(([id, title], i) => ({ id, number: String(i + 1), title }));
+  return [
+    ...numbered,
+    { id: "traceability", number: "A", title: "Traceability: every rule beside the protocol text" },
+    { id: "sources", number: "B", title: "Sources" },
+  ];
 }
 
 const TITLE_KEYS = new Set(["title", "official title", "acronym"]);
@@ -71,7 +82,9 @@ function titleModel(ctx: DocContext): TitleModel {
     title: t.title,
     officialTitle: meta("official title"),
     acronym: meta("acronym"),
-    meta: t.meta.filter((m) => !TITLE_KEYS.has(m.key)).map((m) => ({ key: m.key.charAt(0).toUpperCase() + m.key.slice(1), value: m.values.join(" ") })),
+    meta: t.meta
+      .filter((m) => !TITLE_KEYS.has(m.key))
+      .map((m) => ({ key: m.key.charAt(0).toUpperCase() + m.key.slice(1), value: m.values.join(" ") })),
     libraries: ctx.ir.libraries.map((l) => `${l.name === "ctcae" ? "NCI-CTCAE" : l.name.toUpperCase()} ${l.version}`),
     trace: traceModel(ctx, t.trace),
   };
@@ -122,6 +135,7 @@ function dictionaryModel(ctx: DocContext): DictionaryModel {
     }),
   }));
   const loose = ctx.ir.elements.filter((e) => e.form === null);
-  if (loose.length) forms.push({ name: "", label: "Not on any form", elements: loose.map((e) => elementModel(ctx, e)) });
+  if (loose.length)
+    forms.push({ name: "", label: "Not on any form", elements: loose.map((e) => elementModel(ctx, e)) });
   return { anchors: ctx.ir.anchors.map((a) => ({ name: a.name, label: a.label, repeating: a.repeating })), forms };
 }

@@ -40,7 +40,10 @@ const isExecutable = (path: string) => {
 };
 
 /** Where to look: `/usr/bin/chromium` first, then `chromium` and `chromium-browser` on PATH. */
-export function findChromium(path: string = process.env.PATH ?? "", exists: (p: string) => boolean = isExecutable): string | null {
+export function findChromium(
+  path: string = process.env.PATH ?? "",
+  exists: (p: string) => boolean = isExecutable,
+): string | null {
   if (exists("/usr/bin/chromium")) return "/usr/bin/chromium";
   for (const name of ["chromium", "chromium-browser"])
     for (const dir of path.split(delimiter).filter(Boolean)) {
@@ -107,7 +110,11 @@ export async function printPdf(doc: LoadedDocument, footerText: string): Promise
 }
 
 /** HTML to PDF bytes with the system's Chromium; throws a plain Error with install advice when there is none. */
-export async function htmlToPdf(html: string, footerText: string, executable: string | null = findChromium()): Promise<Uint8Array> {
+export async function htmlToPdf(
+  html: string,
+  footerText: string,
+  executable: string | null = findChromium(),
+): Promise<Uint8Array> {
   if (!executable) throw new Error(CHROMIUM_MISSING);
   const doc = await openDocument(executable, html);
   try {

@@ -43,9 +43,9 @@ const OP_TEXT = { "<": "<", "<=": "<=", ">": ">", ">=": ">=", "=": "=", "!=": "â
 /** Kinds whose phrase must be bracketed inside `and`/`or` to keep its reach clear. */
 const OPEN_ENDED = new Set(["and", "or", "if", "quantifier"]);
 
-function phrase(e: IrExpr, ctx: PlainContext, parent: IrExpr["k"] | null): string {
-  const sub = (x: IrExpr) => phrase(x, ctx, e.k);
-  switch (e.k) {
+function phrase(e: IrExpr, ctx: PlainContext, parent: IrExpr["kind"] | null): string {
+  const sub = (x: IrExpr) => phrase(x, ctx, e.kind);
+  switch (e.kind) {
     case "bool":
       return e.value ? "yes" : "no";
     case "number":
@@ -77,17 +77,19 @@ function phrase(e: IrExpr, ctx: PlainContext, parent: IrExpr["k"] | null): strin
     }
     case "and":
     case "or": {
-      const joined = e.args.map(sub).join(` ${e.k} `);
-      return bracket(joined, e.k, parent);
+      const joined = e.args.map(sub).join(` ${e.kind} `);
+      return bracket(joined, e.kind, parent);
     }
     case "fact":
       // A yes/no fact reads as the fact itself (the wrapper only serves explanations).
       return phrase(e.arg, ctx, parent);
     case "not":
-      return OPEN_ENDED.has(e.arg.k) || e.arg.k === "compare" ? `not (${phrase(e.arg, ctx, null)})` : `not ${sub(e.arg)}`;
+      return OPEN_ENDED.has(e.arg.kind) || e.arg.kind === "compare"
+        ? `not (${phrase(e.arg, ctx, null)})`
+        : `not ${sub(e.arg)}`;
     case "if": {
       const core = `if ${phrase(e.cond, ctx, null)}, then ${phrase(e.then, ctx, null)}`;
-      return bracket(e.otherwise ? `${core}; otherwise ${phrase(e.otherwise, ctx, null)}` : core, e.k, parent);
+      return bracket(e.otherwise ? `${core}; otherwise ${phrase(e.otherwise, ctx, null)}` : core, e.kind, parent);
     }
     case "compare":
       return comparison(e, ctx, sub);
@@ -123,7 +125,7 @@ function phrase(e: IrExpr, ctx: PlainContext, parent: IrExpr["k"] | null): strin
 }
 
 /** Bracket an open-ended phrase when it sits inside a different connective. */
-function bracket(s: string, kind: IrExpr["k"], parent: IrExpr["k"] | null): string {
+function bracket(s: string, kind: IrExpr["kind"], parent: IrExpr["kind"] | null): string {
   if (parent === null || parent === kind) return s;
   return parent === "and" || parent === "or" || parent === "not" ? `(${s})` : s;
 }
@@ -140,11 +142,12 @@ function fieldOf(ctx: PlainContext, record: string, name: string): IrElement | u
 
 /** The code labels of the element or field an expression reads. */
 function codesOf(ctx: PlainContext, e: IrExpr): Map<string, string> {
-  const el = e.k === "element" ? ctx.elements.get(e.name) : e.k === "field" ? fieldOf(ctx, e.record, e.name) : undefined;
+  const el =
+    e.kind === "element" ? ctx.elements.get(e.name) : e.kind === "field" ? fieldOf(ctx, e.record, e.name) : undefined;
   return new Map((el?.codes ?? []).map((c) => [c.code, c.label]));
 }
 
-function comparison(e: Extract<IrExpr, { k: "compare" }>, ctx: PlainContext, sub: (x: IrExpr) => string): string {
+function comparison(e: Extract<IrExpr, { kind: "compare" }>, ctx: PlainContext, sub: (x: IrExpr) => string): string {
   // A coded or boolean value reads as "is" / "is not": "Sex is Female".
   if (e.left.type === "code" || e.left.type === "boolean") {
     const verb = e.op === "!=" ? "is not" : "is";
@@ -153,7 +156,7 @@ function comparison(e: Extract<IrExpr, { k: "compare" }>, ctx: PlainContext, sub
   return `${sub(e.left)} ${OP_TEXT[e.op]} ${sub(e.right)}`;
 }
 
-function quantified(e: Extract<IrExpr, { k: "quantifier" }>, ctx: PlainContext): string {
+function quantified(e: Extract<IrExpr, { kind: "quantifier" }>, ctx: PlainContext): string {
   const noun = singularNoun(e.records);
   const plural = e.records.replace(/_/g, " ");
   const where = e.where ? phrase(e.where, ctx, null) : null;
@@ -169,11 +172,12 @@ function quantified(e: Extract<IrExpr, { k: "quantifier" }>, ctx: PlainContext):
   }
 }
 
-function builtin(e: Extract<IrExpr, { k: "builtin" }>, ctx: PlainContext, sub: (x: IrExpr) => string): string {
+function builtin(e: Extract<IrExpr, { kind: "builtin" }>, ctx: PlainContext, sub: (x: IrExpr) => string): string {
   if (e.fn === "age") return `age at ${sub(e.args[1]!)} (from ${sub(e.args[0]!)})`;
   // successive_rises(records, value, group, order)
   const [records, value, group, order] = e.args;
-  const rec = records?.k === "element" ? records.name : "records";
-  const label = (x: IrExpr | undefined) => (x?.k === "field" ? inSentence(fieldOf(ctx, rec, x.name)?.label ?? x.name) : "");
+  const rec = records?.kind === "element" ? records.name : "records";
+  const label = (x: IrExpr | undefined) =>
+    x?.kind === "field" ? inSentence(fieldOf(ctx, rec, x.name)?.label ?? x.name) : "";
   return `successive rises of ${label(value)} for the same ${label(group)} (in order of ${label(order)})`;
 }

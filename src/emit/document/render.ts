@@ -74,7 +74,10 @@ export function renderModel(model: DocumentModel, format: DocumentFormat): strin
   const data = format === "md" ? escapeStrings(model, markdownEscape) : model;
   const out = template(format)(data, { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false });
   // One trailing newline and no trailing spaces: stable bytes for golden files.
-  return out.replace(/[ \t]+$/gm, "").replace(/\n{3,}/g, "\n\n").replace(/\s*$/, "\n");
+  return out
+    .replace(/[ \t]+$/gm, "")
+    .replace(/\n{3,}/g, "\n\n")
+    .replace(/\s*$/, "\n");
 }
 
 /** Render a protocol's document. `generator` names the tool in the colophon (no date: output is deterministic). */

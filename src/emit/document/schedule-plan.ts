@@ -52,11 +52,24 @@ export function planSchedule(s: IrSchedule, maxCycles: number | null): ScheduleP
   const place = (v: IrVisit, phase: "before" | "after"): VisitOccurrence => {
     const [low, high] = offsets(v);
     const anchored = firstAt !== null && window(v)[0]!.anchor === firstAt;
-    return { visit: v, cycle: null, low: anchored ? low : null, high: anchored ? high : null, approx: approxVisit(v), phase };
+    return {
+      visit: v,
+      cycle: null,
+      low: anchored ? low : null,
+      high: anchored ? high : null,
+      approx: approxVisit(v),
+      phase,
+    };
   };
   const byStart = (a: IrVisit, b: IrVisit) => offsets(a)[0] - offsets(b)[0];
-  const before = oneOff.filter((v) => offsets(v)[0] < 0).sort(byStart).map((v) => place(v, "before"));
-  const after = oneOff.filter((v) => offsets(v)[0] >= 0).sort(byStart).map((v) => place(v, "after"));
+  const before = oneOff
+    .filter((v) => offsets(v)[0] < 0)
+    .sort(byStart)
+    .map((v) => place(v, "before"));
+  const after = oneOff
+    .filter((v) => offsets(v)[0] >= 0)
+    .sort(byStart)
+    .map((v) => place(v, "after"));
 
   const perCycle = s.visits.filter((v) => v.eachCycle).sort(byStart);
   const during: VisitOccurrence[] = [];

@@ -61,7 +61,10 @@ export function timelineModel(plan: SchedulePlan, treatmentLabel: string): Timel
     const point = b - a < 4;
     const left = point ? (a + b) / 2 - 2 : a;
     const width = point ? 4 : b - a;
-    const days = o.low === o.high ? `day ${dayText(o.low!, o.approx)}` : `days ${dayText(o.low!, o.approx)} to ${dayText(o.high!, o.approx)}`;
+    const days =
+      o.low === o.high
+        ? `day ${dayText(o.low!, o.approx)}`
+        : `days ${dayText(o.low!, o.approx)} to ${dayText(o.high!, o.approx)}`;
     return {
       x: px(left),
       y: px(y),

@@ -17,7 +17,15 @@
 import { basename } from "node:path";
 import type { IrElement, IrProtocol } from "../../ir/types.js";
 import { dec } from "../../runtime/decimal.js";
-import { acceptedUnits, conditionElements, conditionText, elementNotes, exactRanges, formCondition, type FormCondition } from "./model.js";
+import {
+  acceptedUnits,
+  conditionElements,
+  conditionText,
+  elementNotes,
+  exactRanges,
+  formCondition,
+  type FormCondition,
+} from "./model.js";
 
 /** A JSON Schema, as plain data. */
 export type Schema = { [key: string]: unknown };
@@ -38,7 +46,8 @@ export function schemaBase(ir: IrProtocol): string {
 
 // Real calendar dates (leap years included) as a regular expression, so that a validator
 // without format assertion still rejects 2027-02-30, exactly as the evaluator does.
-const MONTH_DAY = "(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))";
+const MONTH_DAY =
+  "(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))";
 const LEAP_YEAR = "(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)";
 const DATE = `(?:[0-9]{4}-${MONTH_DAY}|${LEAP_YEAR}-02-29)`;
 /** `YYYY-MM-DD`. */
@@ -59,11 +68,21 @@ export function commonSchema(ir: IrProtocol): Schema {
     $id: schemaBase(ir) + COMMON_FILE,
     title: `Shared definitions of the case report forms of trial ${ir.trial.id}`,
     $defs: {
-      decimalText: { type: "string", pattern: DECIMAL_PATTERN, description: "A decimal written as text, kept exactly (e.g. \"1.50\")." },
-      decimal: { description: "A decimal: a JSON number or decimal text.", anyOf: [{ type: "number" }, { $ref: "#/$defs/decimalText" }] },
+      decimalText: {
+        type: "string",
+        pattern: DECIMAL_PATTERN,
+        description: 'A decimal written as text, kept exactly (e.g. "1.50").',
+      },
+      decimal: {
+        description: "A decimal: a JSON number or decimal text.",
+        anyOf: [{ type: "number" }, { $ref: "#/$defs/decimalText" }],
+      },
       positiveDecimal: {
         description: "A decimal greater than zero (a reference limit).",
-        anyOf: [{ type: "number", exclusiveMinimum: 0 }, { type: "string", pattern: POSITIVE_DECIMAL_PATTERN }],
+        anyOf: [
+          { type: "number", exclusiveMinimum: 0 },
+          { type: "string", pattern: POSITIVE_DECIMAL_PATTERN },
+        ],
       },
       quantity: {
         description:
@@ -79,7 +98,11 @@ export function commonSchema(ir: IrProtocol): Schema {
         },
       },
       date: { type: "string", format: "date", pattern: DATE_PATTERN, description: "A real calendar date, YYYY-MM-DD." },
-      datetime: { type: "string", pattern: DATETIME_PATTERN, description: "Local date and time, YYYY-MM-DDTHH:MM (seconds optional, no time zone)." },
+      datetime: {
+        type: "string",
+        pattern: DATETIME_PATTERN,
+        description: "Local date and time, YYYY-MM-DDTHH:MM (seconds optional, no time zone).",
+      },
     },
   };
 }
@@ -119,7 +142,13 @@ function valueSchema(ir: IrProtocol, el: IrElement): Schema {
       const ranges = exactRanges(el);
       if (!el.unit) {
         const r = ranges[0];
-        return { anyOf: [{ type: "null" }, ref("decimalText"), { type: "number", ...(r ? { minimum: num(r.low), maximum: num(r.high) } : {}) }] };
+        return {
+          anyOf: [
+            { type: "null" },
+            ref("decimalText"),
+            { type: "number", ...(r ? { minimum: num(r.low), maximum: num(r.high) } : {}) },
+          ],
+        };
       }
       const q: Schema = {
         ...ref("quantity"),
@@ -146,12 +175,18 @@ function describe(ir: IrProtocol, el: IrElement): string {
   const bits: string[] = [];
   if (el.unit) {
     const alt = acceptedUnits(el).slice(1);
-    bits.push(`Unit: ${el.unit} (UCUM).${alt.length ? ` Also accepted: ${alt.join(", ")}.` : ""} Any UCUM unit of the same kind is converted exactly by the evaluator; JSON Schema cannot check UCUM units.`);
+    bits.push(
+      `Unit: ${el.unit} (UCUM).${alt.length ? ` Also accepted: ${alt.join(", ")}.` : ""} Any UCUM unit of the same kind is converted exactly by the evaluator; JSON Schema cannot check UCUM units.`,
+    );
   }
   if (el.range) {
     const checked = exactRanges(el).map((r) => r.unit);
-    bits.push(`Plausible range: ${el.range.low} to ${el.range.high}${el.unit ? ` ${el.unit}` : ""}` +
-      (el.unit ? ` (checked here for numbers in ${checked.join(", ") || "no unit"}; otherwise by the evaluator after exact conversion).` : "."));
+    bits.push(
+      `Plausible range: ${el.range.low} to ${el.range.high}${el.unit ? ` ${el.unit}` : ""}` +
+        (el.unit
+          ? ` (checked here for numbers in ${checked.join(", ") || "no unit"}; otherwise by the evaluator after exact conversion).`
+          : "."),
+    );
   }
   if (el.codes) bits.push(`Codes: ${el.codes.map((c) => `${c.code} = ${c.label}`).join("; ")}.`);
   bits.push(...elementNotes(ir, el));
@@ -169,11 +204,11 @@ function propertiesOf(ir: IrProtocol, elements: IrElement[]): Schema {
 
 /** JSON Schema for a condition: each test needs the element present with one of its values. */
 function conditionSchema(c: FormCondition): Schema {
-  if (c.k === "is") {
+  if (c.kind === "is") {
     const test = c.values.length === 1 ? { const: c.values[0] } : { enum: c.values };
     return { properties: { [c.element]: test }, required: [c.element] };
   }
-  return { [c.k === "all" ? "allOf" : "anyOf"]: c.args.map(conditionSchema) };
+  return { [c.kind === "all" ? "allOf" : "anyOf"]: c.args.map(conditionSchema) };
 }
 
 /** `if`/`then` rules for elements required under a condition, or a `$comment` when the condition is not simple. */
@@ -182,12 +217,18 @@ function requirements(ir: IrProtocol, elements: IrElement[]): Schema[] {
     if (!el.requiredWhen) return [];
     const c = formCondition(ir, el.requiredWhen);
     if (!c)
-      return [{ $comment: `${el.name} is required when ${el.requiredWhen.text}: not a simple test on other fields, so the form does not enforce it.` }];
-    return [{
-      $comment: `${el.name} is required when ${conditionText(ir, c)}.`,
-      if: conditionSchema(c),
-      then: { required: [el.name], properties: { [el.name]: { not: { type: "null" } } } },
-    }];
+      return [
+        {
+          $comment: `${el.name} is required when ${el.requiredWhen.text}: not a simple test on other fields, so the form does not enforce it.`,
+        },
+      ];
+    return [
+      {
+        $comment: `${el.name} is required when ${conditionText(ir, c)}.`,
+        if: conditionSchema(c),
+        then: { required: [el.name], properties: { [el.name]: { not: { type: "null" } } } },
+      },
+    ];
   });
 }
 
@@ -198,7 +239,8 @@ function sameForm(ir: IrProtocol, el: IrElement): boolean {
   return c !== null && el.form !== null && conditionElements(c).every((n) => byName.get(n)?.form === el.form);
 }
 
-const provenance = (ir: IrProtocol) => `Generated by trialc from ${basename(ir.source.file)} (sha256 ${ir.source.sha256}). Do not edit: change the protocol and rebuild.`;
+const provenance = (ir: IrProtocol) =>
+  `Generated by trialc from ${basename(ir.source.file)} (sha256 ${ir.source.sha256}). Do not edit: change the protocol and rebuild.`;
 
 /** The schema of one form. */
 export function formSchema(ir: IrProtocol, form: IrProtocol["forms"][number]): Schema {
@@ -213,7 +255,9 @@ export function formSchema(ir: IrProtocol, form: IrProtocol["forms"][number]): S
       `Case report form "${form.name}" of trial ${ir.trial.id} (${ir.trial.title}). One object per patient; a field that is absent or null ` +
       `is not collected yet, and rules that need it give unknown.` +
       (elements.length ? "" : " The protocol declares no data elements on this form yet.") +
-      (elements.some((e) => e.requiredWhen && !sameForm(ir, e)) ? ` Conditions that read other forms are stated in ${PATIENT_FILE}.` : ""),
+      (elements.some((e) => e.requiredWhen && !sameForm(ir, e))
+        ? ` Conditions that read other forms are stated in ${PATIENT_FILE}.`
+        : ""),
     type: "object",
     properties: propertiesOf(ir, elements),
   };
@@ -237,7 +281,12 @@ export function patientSchema(ir: IrProtocol): Schema {
     description: `Every form of trial ${ir.trial.id} in one object, with the reference dates: the record the evaluator reads.`,
     type: "object",
     properties: {
-      anchors: { type: "object", title: "Reference dates", description: "Dates rules are measured from; the caller may supply them instead.", properties: anchors },
+      anchors: {
+        type: "object",
+        title: "Reference dates",
+        description: "Dates rules are measured from; the caller may supply them instead.",
+        properties: anchors,
+      },
       ...propertiesOf(ir, loose),
     },
     ...(allOf.length ? { allOf } : {}),

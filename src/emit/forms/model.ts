@@ -19,10 +19,49 @@ import { ratio, ratioMul, ratioOf, type Ratio } from "../../runtime/decimal.js";
  * Calendar units (`mo`, `a`) are left out: their UCUM lengths are means, not dates.
  */
 export const COMMON_UNITS: readonly string[] = [
-  "g/dL", "g/L", "mg/dL", "mg/L", "mg/mL", "ug/L", "ng/mL", "mmol/L", "umol/L", "nmol/L", "pmol/L",
-  "10*3/uL", "10*9/L", "10*6/uL", "10*12/L", "/uL", "/nL", "%", "1",
-  "mm", "cm", "m", "min", "h", "d", "wk", "mL/min/{1.73_m2}", "L/h/{1.73_m2}",
-  "U/L", "[IU]/L", "U/mL", "ukat/L", "GBq", "MBq", "mCi", "Gy", "cGy", "mGy", "kg", "g", "mg", "L", "mL",
+  "g/dL",
+  "g/L",
+  "mg/dL",
+  "mg/L",
+  "mg/mL",
+  "ug/L",
+  "ng/mL",
+  "mmol/L",
+  "umol/L",
+  "nmol/L",
+  "pmol/L",
+  "10*3/uL",
+  "10*9/L",
+  "10*6/uL",
+  "10*12/L",
+  "/uL",
+  "/nL",
+  "%",
+  "1",
+  "mm",
+  "cm",
+  "m",
+  "min",
+  "h",
+  "d",
+  "wk",
+  "mL/min/{1.73_m2}",
+  "L/h/{1.73_m2}",
+  "U/L",
+  "[IU]/L",
+  "U/mL",
+  "ukat/L",
+  "GBq",
+  "MBq",
+  "mCi",
+  "Gy",
+  "cGy",
+  "mGy",
+  "kg",
+  "g",
+  "mg",
+  "L",
+  "mL",
 ];
 
 /** The units a value of `el` may be entered in: its own unit first, then commensurable common ones. */
@@ -33,7 +72,11 @@ export function acceptedUnits(el: IrElement): string[] {
 }
 
 /** A range restated in one unit; `low`/`high` are decimal text. */
-export interface UnitRange { unit: string; low: string; high: string }
+export interface UnitRange {
+  unit: string;
+  low: string;
+  high: string;
+}
 
 /** At most this many significant digits: such decimals survive a trip through a binary double unchanged. */
 const MAX_DIGITS = 15;
@@ -41,17 +84,27 @@ const MAX_DIGITS = 15;
 /** The exact decimal text of `r` if it terminates within MAX_DIGITS significant digits, else null. */
 function exactDecimal(r: Ratio): string | null {
   let den = r.den;
-  let twos = 0, fives = 0;
-  while (den % 2n === 0n) { den /= 2n; twos++; }
-  while (den % 5n === 0n) { den /= 5n; fives++; }
+  let twos = 0,
+    fives = 0;
+  while (den % 2n === 0n) {
+    den /= 2n;
+    twos++;
+  }
+  while (den % 5n === 0n) {
+    den /= 5n;
+    fives++;
+  }
   if (den !== 1n) return null; // does not terminate (e.g. 1/24, or a molar-mass conversion)
   const k = Math.max(twos, fives);
-  const scaled = r.num * (2n ** BigInt(k - twos)) * (5n ** BigInt(k - fives)); // r = scaled / 10^k
+  const scaled = r.num * 2n ** BigInt(k - twos) * 5n ** BigInt(k - fives); // r = scaled / 10^k
   const neg = scaled < 0n;
   let digits = (neg ? -scaled : scaled).toString().padStart(k + 1, "0");
   let text = k === 0 ? digits : `${digits.slice(0, digits.length - k)}.${digits.slice(digits.length - k)}`;
   if (text.includes(".")) text = text.replace(/0+$/, "").replace(/\.$/, "");
-  digits = text.replace(/^[0.]+/, "").replace(".", "").replace(/0+$/, "");
+  digits = text
+    .replace(/^[0.]+/, "")
+    .replace(".", "")
+    .replace(/0+$/, "");
   if (digits.length > MAX_DIGITS) return null;
   return (neg && text !== "0" ? "-" : "") + text;
 }
@@ -84,8 +137,7 @@ export function exactRanges(el: IrElement): UnitRange[] {
  * the field is required only when the condition is known to hold.
  */
 export type FormCondition =
-  | { k: "is"; element: string; values: (string | boolean)[] }
-  | { k: "all" | "any"; args: FormCondition[] };
+  { kind: "is"; element: string; values: (string | boolean)[] } | { kind: "all" | "any"; args: FormCondition[] };
 
 /** Every value an element can take, for negation; null when the domain is open (numbers, text). */
 function domainOf(el: IrElement | undefined): (string | boolean)[] | null {
@@ -106,10 +158,10 @@ export function formCondition(ir: IrProtocol, e: IrExpr): FormCondition | null {
     const domain = domainOf(byName.get(name));
     if (!domain) return null;
     const chosen = negate ? domain.filter((v) => !values.includes(v)) : domain.filter((v) => values.includes(v));
-    return chosen.length ? { k: "is", element: name, values: chosen } : null;
+    return chosen.length ? { kind: "is", element: name, values: chosen } : null;
   };
   const go = (x: IrExpr, negate: boolean): FormCondition | null => {
-    switch (x.k) {
+    switch (x.kind) {
       case "element":
         return x.type === "boolean" ? leaf(x.name, [true], negate) : null;
       case "fact":
@@ -117,12 +169,12 @@ export function formCondition(ir: IrProtocol, e: IrExpr): FormCondition | null {
       case "not":
         return go(x.arg, !negate);
       case "in":
-        return x.arg.k === "element" ? leaf(x.arg.name, x.values, negate) : null;
+        return x.arg.kind === "element" ? leaf(x.arg.name, x.values, negate) : null;
       case "compare": {
         if (x.op !== "=" && x.op !== "!=") return null;
-        const [el, c] = x.left.k === "element" ? [x.left, x.right] : [x.right, x.left];
-        if (el.k !== "element") return null;
-        const value = c.k === "code" ? c.value : c.k === "bool" ? c.value : null;
+        const [el, c] = x.left.kind === "element" ? [x.left, x.right] : [x.right, x.left];
+        if (el.kind !== "element") return null;
+        const value = c.kind === "code" ? c.value : c.kind === "bool" ? c.value : null;
         return value === null ? null : leaf(el.name, [value], negate !== (x.op === "!="));
       }
       case "and":
@@ -130,7 +182,7 @@ export function formCondition(ir: IrProtocol, e: IrExpr): FormCondition | null {
         const args = x.args.map((a) => go(a, negate));
         if (args.some((a) => a === null)) return null;
         // De Morgan: a negated "and" is an "or" of the negations.
-        return { k: (x.k === "and") !== negate ? "all" : "any", args: args as FormCondition[] };
+        return { kind: (x.kind === "and") !== negate ? "all" : "any", args: args as FormCondition[] };
       }
       default:
         return null;
@@ -141,7 +193,7 @@ export function formCondition(ir: IrProtocol, e: IrExpr): FormCondition | null {
 
 /** The elements a condition tests. */
 export function conditionElements(c: FormCondition): string[] {
-  return c.k === "is" ? [c.element] : [...new Set(c.args.flatMap(conditionElements))];
+  return c.kind === "is" ? [c.element] : [...new Set(c.args.flatMap(conditionElements))];
 }
 
 /** The condition in words, with element labels: `Woman of childbearing potential (childbearing_potential) is yes`. */
@@ -150,11 +202,11 @@ export function conditionText(ir: IrProtocol, c: FormCondition): string {
   const show = (v: string | boolean, el: IrElement | undefined) =>
     typeof v === "boolean" ? (v ? "yes" : "no") : `${el?.codes?.find((k) => k.code === v)?.label ?? v} (${v})`;
   const go = (x: FormCondition, top: boolean): string => {
-    if (x.k === "is") {
+    if (x.kind === "is") {
       const el = byName.get(x.element);
       return `${el?.label ?? x.element} (${x.element}) is ${x.values.map((v) => show(v, el)).join(" or ")}`;
     }
-    const s = x.args.map((a) => go(a, false)).join(x.k === "all" ? " and " : " or ");
+    const s = x.args.map((a) => go(a, false)).join(x.kind === "all" ? " and " : " or ");
     return top ? s : `(${s})`;
   };
   return go(c, true);

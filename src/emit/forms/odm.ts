@@ -60,7 +60,13 @@ function unitOids(elements: IrElement[]): Map<string, string> {
   const taken = new Set<string>();
   const add = (u: string) => {
     if (out.has(u)) return;
-    const readable = oidPart(u.replace(/%/g, "pct").replace(/\//g, "_per_").replace(/\*/g, "e").replace(/[{}[\]]/g, ""));
+    const readable = oidPart(
+      u
+        .replace(/%/g, "pct")
+        .replace(/\//g, "_per_")
+        .replace(/\*/g, "e")
+        .replace(/[{}[\]]/g, ""),
+    );
     let oid = `MU.${readable}`;
     for (let i = 2; taken.has(oid); i++) oid = `MU.${readable}.${i}`;
     taken.add(oid);
@@ -70,7 +76,12 @@ function unitOids(elements: IrElement[]): Map<string, string> {
   return out;
 }
 
-interface Defs { items: XmlNode[]; codeLists: XmlNode[]; conditions: XmlNode[]; units: Map<string, string> }
+interface Defs {
+  items: XmlNode[];
+  codeLists: XmlNode[];
+  conditions: XmlNode[];
+  units: Map<string, string>;
+}
 
 /** ItemDef(s) for one element or field (the value, then ULN/LLN); returns their ItemRefs. */
 function itemDefs(ir: IrProtocol, e: IrElement, oid: string, defs: Defs, order: { n: number }): XmlNode[] {
@@ -80,15 +91,24 @@ function itemDefs(ir: IrProtocol, e: IrElement, oid: string, defs: Defs, order: 
     (["GE", "LE"] as const).map((cmp) => {
       const bound = cmp === "GE" ? r.low : r.high;
       const unit = r.unit ? ` ${r.unit}` : "";
-      return el("RangeCheck", [["Comparator", cmp], ["SoftHard", "Hard"]], [
-        textEl("CheckValue", [], bound),
-        ...(r.unit ? [el("MeasurementUnitRef", [["MeasurementUnitOID", defs.units.get(r.unit)]])] : []),
-        translated("ErrorMessage", `${e.label}: must be ${cmp === "GE" ? "at least" : "at most"} ${bound}${unit}.`),
-      ]);
+      return el(
+        "RangeCheck",
+        [
+          ["Comparator", cmp],
+          ["SoftHard", "Hard"],
+        ],
+        [
+          textEl("CheckValue", [], bound),
+          ...(r.unit ? [el("MeasurementUnitRef", [["MeasurementUnitOID", defs.units.get(r.unit)]])] : []),
+          translated("ErrorMessage", `${e.label}: must be ${cmp === "GE" ? "at least" : "at most"} ${bound}${unit}.`),
+        ],
+      );
     }),
   );
   const notes = [
-    ...(units.length ? [`Unit: ${e.unit} (UCUM)${units.length > 1 ? `; also accepted: ${units.slice(1).join(", ")}` : ""}.`] : []),
+    ...(units.length
+      ? [`Unit: ${e.unit} (UCUM)${units.length > 1 ? `; also accepted: ${units.slice(1).join(", ")}` : ""}.`]
+      : []),
     ...(e.range ? [`Plausible range: ${e.range.low} to ${e.range.high}${e.unit ? ` ${e.unit}` : ""}.`] : []),
     ...(e.type === "datetime" ? ["Local date and time, to the minute."] : []),
     ...elementNotes(ir, e),
@@ -97,34 +117,100 @@ function itemDefs(ir: IrProtocol, e: IrElement, oid: string, defs: Defs, order: 
   if (e.codes) {
     const cl = `CL.${oid.slice(3)}`;
     codeRef = [el("CodeListRef", [["CodeListOID", cl]])];
-    defs.codeLists.push(el("CodeList", [["OID", cl], ["Name", e.label], ["DataType", "text"]],
-      e.codes.map((c) => el("CodeListItem", [["CodedValue", c.code]], [translated("Decode", c.label)]))));
+    defs.codeLists.push(
+      el(
+        "CodeList",
+        [
+          ["OID", cl],
+          ["Name", e.label],
+          ["DataType", "text"],
+        ],
+        e.codes.map((c) => el("CodeListItem", [["CodedValue", c.code]], [translated("Decode", c.label)])),
+      ),
+    );
   }
   // Name: the element, or records.field (field names repeat across records elements).
-  defs.items.push(el("ItemDef", [["OID", oid], ["Name", oid.slice(3)], ["DataType", dataType(e)]], [
-    ...(notes.length ? [translated("Description", notes.join(" "))] : []),
-    translated("Question", e.label),
-    ...unitRefs, ...checks, ...codeRef,
-  ]));
+  defs.items.push(
+    el(
+      "ItemDef",
+      [
+        ["OID", oid],
+        ["Name", oid.slice(3)],
+        ["DataType", dataType(e)],
+      ],
+      [
+        ...(notes.length ? [translated("Description", notes.join(" "))] : []),
+        translated("Question", e.label),
+        ...unitRefs,
+        ...checks,
+        ...codeRef,
+      ],
+    ),
+  );
   let exception: string | undefined;
   if (e.requiredWhen) {
     exception = `COND.${oid.slice(3)}`;
     const c = formCondition(ir, e.requiredWhen);
-    defs.conditions.push(el("ConditionDef", [["OID", exception], ["Name", `${e.name} not collected`]], [
-      translated("Description", `Not collected unless ${c ? conditionText(ir, c) : e.requiredWhen.text}.`),
-    ]));
+    defs.conditions.push(
+      el(
+        "ConditionDef",
+        [
+          ["OID", exception],
+          ["Name", `${e.name} not collected`],
+        ],
+        [translated("Description", `Not collected unless ${c ? conditionText(ir, c) : e.requiredWhen.text}.`)],
+      ),
+    );
   }
-  const refs = [el("ItemRef", [["ItemOID", oid], ["OrderNumber", String(++order.n)], ["Mandatory", e.requiredWhen ? "Yes" : "No"], ["CollectionExceptionConditionOID", exception]])];
-  for (const [flag, suffix, what] of [[e.reference.uln, "ULN", "upper"], [e.reference.lln, "LLN", "lower"]] as const) {
+  const refs = [
+    el("ItemRef", [
+      ["ItemOID", oid],
+      ["OrderNumber", String(++order.n)],
+      ["Mandatory", e.requiredWhen ? "Yes" : "No"],
+      ["CollectionExceptionConditionOID", exception],
+    ]),
+  ];
+  for (const [flag, suffix, what] of [
+    [e.reference.uln, "ULN", "upper"],
+    [e.reference.lln, "LLN", "lower"],
+  ] as const) {
     if (!flag) continue;
-    defs.items.push(el("ItemDef", [["OID", `${oid}.${suffix}`], ["Name", `${oid.slice(3)}.${suffix.toLowerCase()}`], ["DataType", "float"]], [
-      translated("Description", `The ${what} limit of normal of ${e.name}, in the value's unit; greater than zero.`),
-      translated("Question", `${e.label}: ${what} limit of normal`), ...unitRefs,
-      el("RangeCheck", [["Comparator", "GT"], ["SoftHard", "Hard"]], [
-        textEl("CheckValue", [], "0"), translated("ErrorMessage", `${e.label}: the ${what} limit of normal must be greater than 0.`),
+    defs.items.push(
+      el(
+        "ItemDef",
+        [
+          ["OID", `${oid}.${suffix}`],
+          ["Name", `${oid.slice(3)}.${suffix.toLowerCase()}`],
+          ["DataType", "float"],
+        ],
+        [
+          translated(
+            "Description",
+            `The ${what} limit of normal of ${e.name}, in the value's unit; greater than zero.`,
+          ),
+          translated("Question", `${e.label}: ${what} limit of normal`),
+          ...unitRefs,
+          el(
+            "RangeCheck",
+            [
+              ["Comparator", "GT"],
+              ["SoftHard", "Hard"],
+            ],
+            [
+              textEl("CheckValue", [], "0"),
+              translated("ErrorMessage", `${e.label}: the ${what} limit of normal must be greater than 0.`),
+            ],
+          ),
+        ],
+      ),
+    );
+    refs.push(
+      el("ItemRef", [
+        ["ItemOID", `${oid}.${suffix}`],
+        ["OrderNumber", String(++order.n)],
+        ["Mandatory", "No"],
       ]),
-    ]));
-    refs.push(el("ItemRef", [["ItemOID", `${oid}.${suffix}`], ["OrderNumber", String(++order.n)], ["Mandatory", "No"]]));
+    );
   }
   return refs;
 }
@@ -143,39 +229,149 @@ export function emitOdm(ir: IrProtocol, options: OdmOptions = {}): string {
     if (single.length) {
       const order = { n: 0 };
       const items = single.flatMap((e) => itemDefs(ir, e, `IT.${e.name}`, defs, order));
-      groups.push(el("ItemGroupDef", [["OID", `IG.${form.name}`], ["Name", form.label], ["Repeating", "No"]], items));
-      refs.push(el("ItemGroupRef", [["ItemGroupOID", `IG.${form.name}`], ["OrderNumber", String(refs.length + 1)], ["Mandatory", mandatory]]));
+      groups.push(
+        el(
+          "ItemGroupDef",
+          [
+            ["OID", `IG.${form.name}`],
+            ["Name", form.label],
+            ["Repeating", "No"],
+          ],
+          items,
+        ),
+      );
+      refs.push(
+        el("ItemGroupRef", [
+          ["ItemGroupOID", `IG.${form.name}`],
+          ["OrderNumber", String(refs.length + 1)],
+          ["Mandatory", mandatory],
+        ]),
+      );
     }
     for (const r of elements.filter((e) => e.type === "records")) {
       const order = { n: 0 };
       const items = (r.fields ?? []).flatMap((f) => itemDefs(ir, f, `IT.${r.name}.${f.name}`, defs, order));
-      groups.push(el("ItemGroupDef", [["OID", `IG.${form.name}.${r.name}`], ["Name", r.label], ["Repeating", "Yes"]], [
-        translated("Description", elementNotes(ir, r).join(" ")), ...items,
-      ]));
-      refs.push(el("ItemGroupRef", [["ItemGroupOID", `IG.${form.name}.${r.name}`], ["OrderNumber", String(refs.length + 1)], ["Mandatory", mandatory]]));
+      groups.push(
+        el(
+          "ItemGroupDef",
+          [
+            ["OID", `IG.${form.name}.${r.name}`],
+            ["Name", r.label],
+            ["Repeating", "Yes"],
+          ],
+          [translated("Description", elementNotes(ir, r).join(" ")), ...items],
+        ),
+      );
+      refs.push(
+        el("ItemGroupRef", [
+          ["ItemGroupOID", `IG.${form.name}.${r.name}`],
+          ["OrderNumber", String(refs.length + 1)],
+          ["Mandatory", mandatory],
+        ]),
+      );
     }
-    const note = elements.length ? `Case report form "${form.name}".` : `Case report form "${form.name}": the protocol declares no data elements on it yet.`;
-    forms.push(el("FormDef", [["OID", `F.${form.name}`], ["Name", form.label], ["Repeating", "No"]], [translated("Description", note), ...refs]));
+    const note = elements.length
+      ? `Case report form "${form.name}".`
+      : `Case report form "${form.name}": the protocol declares no data elements on it yet.`;
+    forms.push(
+      el(
+        "FormDef",
+        [
+          ["OID", `F.${form.name}`],
+          ["Name", form.label],
+          ["Repeating", "No"],
+        ],
+        [translated("Description", note), ...refs],
+      ),
+    );
   }
   const sha = ir.source.sha256.slice(0, 12);
   const official = ir.trial.meta.find((m) => m.key === "official title")?.values[0];
-  const study = el("Study", [["OID", `ST.${oidPart(ir.trial.id)}`]], [
-    el("GlobalVariables", [], [
-      textEl("StudyName", [], ir.trial.title || ir.trial.id),
-      textEl("StudyDescription", [], official ?? ir.trial.title),
-      textEl("ProtocolName", [], ir.trial.id),
-    ]),
-    el("BasicDefinitions", [], [...defs.units].map(([u, oid]) => el("MeasurementUnit", [["OID", oid], ["Name", u]], [el("Symbol", [], [textEl("TranslatedText", [], u)])]))),
-    el("MetaDataVersion", [["OID", `MDV.${sha}`], ["Name", `${ir.trial.id} (${sha})`], ["Description", `Generated by trialc from ${basename(ir.source.file)} (sha256 ${ir.source.sha256}).`]], [
-      el("Protocol", [], [el("StudyEventRef", [["StudyEventOID", "SE.STUDY"], ["OrderNumber", "1"], ["Mandatory", "Yes"]])]),
-      el("StudyEventDef", [["OID", "SE.STUDY"], ["Name", "Study"], ["Repeating", "No"], ["Type", "Common"]],
-        ir.forms.map((f, i) => el("FormRef", [["FormOID", `F.${f.name}`], ["OrderNumber", String(i + 1)], ["Mandatory", "No"]]))),
-      ...forms, ...groups, ...defs.items, ...defs.codeLists, ...defs.conditions,
-    ]),
-  ]);
-  return render(el("ODM", [
-    ["xmlns", ODM_NAMESPACE], ["ODMVersion", "1.3.2"], ["FileType", "Snapshot"], ["Granularity", "Metadata"],
-    ["FileOID", `trialc.${oidPart(ir.trial.id)}.${sha}`], ["CreationDateTime", options.createdAt ?? "1970-01-01T00:00:00Z"],
-    ["Originator", "trialc"], ["SourceSystem", "trialc"],
-  ], [study]));
+  const study = el(
+    "Study",
+    [["OID", `ST.${oidPart(ir.trial.id)}`]],
+    [
+      el(
+        "GlobalVariables",
+        [],
+        [
+          textEl("StudyName", [], ir.trial.title || ir.trial.id),
+          textEl("StudyDescription", [], official ?? ir.trial.title),
+          textEl("ProtocolName", [], ir.trial.id),
+        ],
+      ),
+      el(
+        "BasicDefinitions",
+        [],
+        [...defs.units].map(([u, oid]) =>
+          el(
+            "MeasurementUnit",
+            [
+              ["OID", oid],
+              ["Name", u],
+            ],
+            [el("Symbol", [], [textEl("TranslatedText", [], u)])],
+          ),
+        ),
+      ),
+      el(
+        "MetaDataVersion",
+        [
+          ["OID", `MDV.${sha}`],
+          ["Name", `${ir.trial.id} (${sha})`],
+          ["Description", `Generated by trialc from ${basename(ir.source.file)} (sha256 ${ir.source.sha256}).`],
+        ],
+        [
+          el(
+            "Protocol",
+            [],
+            [
+              el("StudyEventRef", [
+                ["StudyEventOID", "SE.STUDY"],
+                ["OrderNumber", "1"],
+                ["Mandatory", "Yes"],
+              ]),
+            ],
+          ),
+          el(
+            "StudyEventDef",
+            [
+              ["OID", "SE.STUDY"],
+              ["Name", "Study"],
+              ["Repeating", "No"],
+              ["Type", "Common"],
+            ],
+            ir.forms.map((f, i) =>
+              el("FormRef", [
+                ["FormOID", `F.${f.name}`],
+                ["OrderNumber", String(i + 1)],
+                ["Mandatory", "No"],
+              ]),
+            ),
+          ),
+          ...forms,
+          ...groups,
+          ...defs.items,
+          ...defs.codeLists,
+          ...defs.conditions,
+        ],
+      ),
+    ],
+  );
+  return render(
+    el(
+      "ODM",
+      [
+        ["xmlns", ODM_NAMESPACE],
+        ["ODMVersion", "1.3.2"],
+        ["FileType", "Snapshot"],
+        ["Granularity", "Metadata"],
+        ["FileOID", `trialc.${oidPart(ir.trial.id)}.${sha}`],
+        ["CreationDateTime", options.createdAt ?? "1970-01-01T00:00:00Z"],
+        ["Originator", "trialc"],
+        ["SourceSystem", "trialc"],
+      ],
+      [study],
+    ),
+  );
 }

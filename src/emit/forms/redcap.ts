@@ -25,11 +25,24 @@ import { type FormCondition, formCondition } from "./model.js";
 
 /** REDCap's data dictionary columns, in REDCap's order. */
 export const REDCAP_COLUMNS = [
-  "Variable / Field Name", "Form Name", "Section Header", "Field Type", "Field Label",
-  "Choices, Calculations, OR Slider Labels", "Field Note", "Text Validation Type OR Show Slider Number",
-  "Text Validation Min", "Text Validation Max", "Identifier?", "Branching Logic (Show field only if...)",
-  "Required Field?", "Custom Alignment", "Question Number (surveys only)", "Matrix Group Name",
-  "Matrix Ranking?", "Field Annotation",
+  "Variable / Field Name",
+  "Form Name",
+  "Section Header",
+  "Field Type",
+  "Field Label",
+  "Choices, Calculations, OR Slider Labels",
+  "Field Note",
+  "Text Validation Type OR Show Slider Number",
+  "Text Validation Min",
+  "Text Validation Max",
+  "Identifier?",
+  "Branching Logic (Show field only if...)",
+  "Required Field?",
+  "Custom Alignment",
+  "Question Number (surveys only)",
+  "Matrix Group Name",
+  "Matrix Ranking?",
+  "Field Annotation",
 ] as const;
 
 /** File of the data dictionary. */
@@ -50,8 +63,14 @@ export function csv(rows: readonly (readonly string[])[]): string {
 /** Protocol text as REDCap label HTML: markup characters, piping brackets and the choice separator as references. */
 export function redcapText(s: string): string {
   // Control characters are not allowed in HTML either: U+FFFD, as in the ODM export.
-  return s.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, "\uFFFD").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
-    .replace(/\[/g, "&#91;").replace(/\]/g, "&#93;").replace(/\|/g, "&#124;");
+  return s
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, "\uFFFD")
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/\[/g, "&#91;")
+    .replace(/\]/g, "&#93;")
+    .replace(/\|/g, "&#124;");
 }
 const oneLine = (s: string) => s.replace(/\s*[\r\n]+\s*/g, " ");
 
@@ -73,16 +92,36 @@ const row = (r: Partial<Row>): Row => Object.fromEntries(REDCAP_COLUMNS.map((c) 
 
 /** REDCap branching logic for a condition (`[x] = '1'`, `and`, `or`). */
 function branching(c: FormCondition, vars: Map<string, string>, top = true): string {
-  const group = (parts: string[], op: string) => (parts.length === 1 ? parts[0]! : top ? parts.join(op) : `(${parts.join(op)})`);
-  if (c.k === "is") return group(c.values.map((v) => `[${vars.get(c.element)}] = '${typeof v === "boolean" ? (v ? "1" : "0") : v}'`), " or ");
-  return group(c.args.map((a) => branching(a, vars, false)), c.k === "all" ? " and " : " or ");
+  const group = (parts: string[], op: string) =>
+    parts.length === 1 ? parts[0]! : top ? parts.join(op) : `(${parts.join(op)})`;
+  if (c.kind === "is")
+    return group(
+      c.values.map((v) => `[${vars.get(c.element)}] = '${typeof v === "boolean" ? (v ? "1" : "0") : v}'`),
+      " or ",
+    );
+  return group(
+    c.args.map((a) => branching(a, vars, false)),
+    c.kind === "all" ? " and " : " or ",
+  );
 }
 
 /** The dictionary rows of one element or field. */
-function fieldRows(e: IrElement, vars: Map<string, string>, key: string, form: string, logic: string, annotation: string): Row[] {
+function fieldRows(
+  e: IrElement,
+  vars: Map<string, string>,
+  key: string,
+  form: string,
+  logic: string,
+  annotation: string,
+): Row[] {
   const name = vars.get(key)!;
   const label = redcapText(e.label);
-  const base = { "Variable / Field Name": name, "Form Name": form, "Field Label": label, "Field Annotation": annotation };
+  const base = {
+    "Variable / Field Name": name,
+    "Form Name": form,
+    "Field Label": label,
+    "Field Annotation": annotation,
+  };
   const cond = logic ? { "Branching Logic (Show field only if...)": logic, "Required Field?": "y" } : {};
   const range = e.range ? { "Text Validation Min": e.range.low, "Text Validation Max": e.range.high } : {};
   const note = (s: string) => ({ "Field Note": redcapText(s) });
@@ -90,31 +129,71 @@ function fieldRows(e: IrElement, vars: Map<string, string>, key: string, form: s
     case "boolean":
       return [row({ ...base, ...cond, "Field Type": "yesno" })];
     case "attestation":
-      return [row({ ...base, ...cond, "Field Type": "yesno", ...note(`Attested by the ${e.attestedBy ?? "investigator"}`) })];
+      return [
+        row({ ...base, ...cond, "Field Type": "yesno", ...note(`Attested by the ${e.attestedBy ?? "investigator"}`) }),
+      ];
     case "code":
-      return [row({
-        ...base, ...cond, "Field Type": (e.codes ?? []).length > 8 ? "dropdown" : "radio",
-        "Choices, Calculations, OR Slider Labels": (e.codes ?? []).map((c) => `${c.code}, ${oneLine(redcapText(c.label))}`).join(" | "),
-      })];
+      return [
+        row({
+          ...base,
+          ...cond,
+          "Field Type": (e.codes ?? []).length > 8 ? "dropdown" : "radio",
+          "Choices, Calculations, OR Slider Labels": (e.codes ?? [])
+            .map((c) => `${c.code}, ${oneLine(redcapText(c.label))}`)
+            .join(" | "),
+        }),
+      ];
     case "date":
-      return [row({ ...base, ...cond, "Field Type": "text", "Text Validation Type OR Show Slider Number": "date_ymd" })];
+      return [
+        row({ ...base, ...cond, "Field Type": "text", "Text Validation Type OR Show Slider Number": "date_ymd" }),
+      ];
     case "datetime":
-      return [row({ ...base, ...cond, "Field Type": "text", "Text Validation Type OR Show Slider Number": "datetime_ymd" })];
+      return [
+        row({ ...base, ...cond, "Field Type": "text", "Text Validation Type OR Show Slider Number": "datetime_ymd" }),
+      ];
     case "integer":
-      return [row({ ...base, ...cond, ...range, "Field Type": "text", "Text Validation Type OR Show Slider Number": "integer" })];
+      return [
+        row({
+          ...base,
+          ...cond,
+          ...range,
+          "Field Type": "text",
+          "Text Validation Type OR Show Slider Number": "integer",
+        }),
+      ];
     case "text":
       return [row({ ...base, ...cond, "Field Type": "text" })];
     case "records":
       return []; // a repeating instrument of its own
     case "decimal": {
       const unit = e.unit ? note(`Unit: ${e.unit} (UCUM); enter the value in this unit`) : {};
-      const rows = [row({ ...base, ...cond, ...range, ...unit, "Field Type": "text", "Text Validation Type OR Show Slider Number": "number" })];
-      for (const [flag, suffix, what] of [[e.reference.uln, "uln", "upper"], [e.reference.lln, "lln", "lower"]] as const)
+      const rows = [
+        row({
+          ...base,
+          ...cond,
+          ...range,
+          ...unit,
+          "Field Type": "text",
+          "Text Validation Type OR Show Slider Number": "number",
+        }),
+      ];
+      for (const [flag, suffix, what] of [
+        [e.reference.uln, "uln", "upper"],
+        [e.reference.lln, "lln", "lower"],
+      ] as const)
         if (flag)
-          rows.push(row({
-            ...base, ...cond, ...unit, "Variable / Field Name": vars.get(`${key}:${suffix}`)!, "Field Label": `${label}: ${what} limit of normal`,
-            "Field Type": "text", "Text Validation Type OR Show Slider Number": "number", "Field Annotation": annotation.replace(/^trialc (\S+?)(;|$)/, `trialc $1.${suffix}$2`),
-          }));
+          rows.push(
+            row({
+              ...base,
+              ...cond,
+              ...unit,
+              "Variable / Field Name": vars.get(`${key}:${suffix}`)!,
+              "Field Label": `${label}: ${what} limit of normal`,
+              "Field Type": "text",
+              "Text Validation Type OR Show Slider Number": "number",
+              "Field Annotation": annotation.replace(/^trialc (\S+?)(;|$)/, `trialc $1.${suffix}$2`),
+            }),
+          );
       return rows;
     }
   }
@@ -145,7 +224,15 @@ export function redcapFiles(ir: IrProtocol): Map<string, string> {
     if (scalars.length) {
       const inst = instruments.take(form.name);
       const first = rows.length;
-      if (first === 0) rows.push(row({ "Variable / Field Name": "record_id", "Form Name": inst, "Field Type": "text", "Field Label": "Record ID" }));
+      if (first === 0)
+        rows.push(
+          row({
+            "Variable / Field Name": "record_id",
+            "Form Name": inst,
+            "Field Type": "text",
+            "Field Label": "Record ID",
+          }),
+        );
       for (const e of scalars) {
         const c = e.requiredWhen ? formCondition(ir, e.requiredWhen) : null;
         const logic = c ? branching(c, vars) : "";
@@ -156,8 +243,17 @@ export function redcapFiles(ir: IrProtocol): Map<string, string> {
     for (const r of recordsOf(form.name)) {
       const inst = instruments.take(r.name);
       const first = rows.length;
-      if (first === 0) rows.push(row({ "Variable / Field Name": "record_id", "Form Name": inst, "Field Type": "text", "Field Label": "Record ID" }));
-      for (const f of r.fields ?? []) rows.push(...fieldRows(f, vars, `${r.name}.${f.name}`, inst, "", annotate(f, `${r.name}.${f.name}`)));
+      if (first === 0)
+        rows.push(
+          row({
+            "Variable / Field Name": "record_id",
+            "Form Name": inst,
+            "Field Type": "text",
+            "Field Label": "Record ID",
+          }),
+        );
+      for (const f of r.fields ?? [])
+        rows.push(...fieldRows(f, vars, `${r.name}.${f.name}`, inst, "", annotate(f, `${r.name}.${f.name}`)));
       rows[first]!["Section Header"] = redcapText(`${form.label}: ${r.label}`);
       repeating.push([inst, ""]);
     }

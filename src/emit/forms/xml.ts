@@ -9,7 +9,8 @@
  * other than tab, LF and CR, lone surrogates, U+FFFE and U+FFFF. They become U+FFFD
  * (the replacement character) rather than making the file unreadable.
  */
-const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const NOT_XML =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Text content: `&`, `<` and `>` escaped (`>` too, so `]]>` can never appear). */
 export function xmlText(s: string): string {
@@ -49,9 +50,15 @@ export function render(root: XmlNode): string {
       out.push(pad + xmlText(n.text));
       return;
     }
-    const attrs = n.attrs.filter(([, v]) => v !== undefined).map(([k, v]) => ` ${k}="${xmlAttr(v as string)}"`).join("");
+    const attrs = n.attrs
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => ` ${k}="${xmlAttr(v as string)}"`)
+      .join("");
     if (n.children.length === 0) out.push(`${pad}<${n.name}${attrs}/>`);
-    else if (n.children.every((c) => "text" in c)) out.push(`${pad}<${n.name}${attrs}>${n.children.map((c) => xmlText((c as { text: string }).text)).join("")}</${n.name}>`);
+    else if (n.children.every((c) => "text" in c))
+      out.push(
+        `${pad}<${n.name}${attrs}>${n.children.map((c) => xmlText((c as { text: string }).text)).join("")}</${n.name}>`,
+      );
     else {
       out.push(`${pad}<${n.name}${attrs}>`);
       for (const c of n.children) walk(c, depth + 1);

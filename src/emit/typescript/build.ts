@@ -19,7 +19,8 @@ const RUNTIME_DIR = fileURLToPath(new URL("../../runtime/", import.meta.url));
 /** The run-time sources, by file name (sorted, for deterministic output). */
 export function runtimeFiles(): Map<string, string> {
   const out = new Map<string, string>();
-  for (const f of readdirSync(RUNTIME_DIR).sort()) if (f.endsWith(".ts")) out.set(`runtime/${f}`, readFileSync(join(RUNTIME_DIR, f), "utf8"));
+  for (const f of readdirSync(RUNTIME_DIR).sort())
+    if (f.endsWith(".ts")) out.set(`runtime/${f}`, readFileSync(join(RUNTIME_DIR, f), "utf8"));
   return out;
 }
 
@@ -40,13 +41,18 @@ export function typescriptFiles(ir: IrProtocol, extra: Map<string, string> = new
   // So that `tsc --strict --noEmit` in the output folder checks it with the right
   // settings, and Node treats emitted `.js` as ES modules wherever the folder goes.
   files.set("tsconfig.json", JSON.stringify({ compilerOptions: TSCONFIG, include: ["**/*.ts"] }, null, 2) + "\n");
-  files.set("package.json", JSON.stringify({ type: "module", private: true, dependencies: RUNTIME_DEPENDENCIES }, null, 2) + "\n");
+  files.set(
+    "package.json",
+    JSON.stringify({ type: "module", private: true, dependencies: RUNTIME_DEPENDENCIES }, null, 2) + "\n",
+  );
   return files;
 }
 
 /** The packages the copied runtime imports, at the versions this trialc was built with. */
 const RUNTIME_DEPENDENCIES = (() => {
-  const pkg = JSON.parse(readFileSync(fileURLToPath(new URL("../../../package.json", import.meta.url)), "utf8")) as { dependencies: Record<string, string> };
+  const pkg = JSON.parse(readFileSync(fileURLToPath(new URL("../../../package.json", import.meta.url)), "utf8")) as {
+    dependencies: Record<string, string>;
+  };
   const names = ["@lhncbc/ucum-lhc", "decimal.js", "temporal-polyfill", "zod"];
   return Object.fromEntries(names.map((n) => [n, pkg.dependencies[n]!]));
 })();
@@ -81,11 +87,26 @@ export const STRICT_OPTIONS: ts.CompilerOptions = {
  * are already on disk in `dir`. Returns the compiler's messages; empty means clean.
  */
 export function compileGenerated(dir: string, files: string[], emit: boolean): string[] {
-  const options: ts.CompilerOptions = { ...STRICT_OPTIONS, noEmit: !emit, declaration: emit, outDir: dir, rootDir: dir };
+  const options: ts.CompilerOptions = {
+    ...STRICT_OPTIONS,
+    noEmit: !emit,
+    declaration: emit,
+    outDir: dir,
+    rootDir: dir,
+  };
   // The generated files themselves (the runtime's ambient `.d.ts` included), never
   // declaration files a previous `--js` build emitted beside them.
-  const program = ts.createProgram(files.filter((f) => f.endsWith(".ts")).map((f) => join(dir, f)), options);
+  const program = ts.createProgram(
+    files.filter((f) => f.endsWith(".ts")).map((f) => join(dir, f)),
+    options,
+  );
   const result = program.emit();
   const diags = [...ts.getPreEmitDiagnostics(program), ...result.diagnostics];
-  return diags.map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n") + (d.file && d.start !== undefined ? ` (${d.file.fileName}:${d.file.getLineAndCharacterOfPosition(d.start).line + 1})` : ""));
+  return diags.map(
+    (d) =>
+      ts.flattenDiagnosticMessageText(d.messageText, "\n") +
+      (d.file && d.start !== undefined
+        ? ` (${d.file.fileName}:${d.file.getLineAndCharacterOfPosition(d.start).line + 1})`
+        : ""),
+  );
 }

@@ -11,12 +11,17 @@ import { children } from "../../ir/walk.js";
 export function lit(s: string): string {
   // JSON.stringify escapes quotes, backslashes and control characters; U+2028/2029
   // are legal in string literals since ES2019 but are escaped too, for older tools.
-  return JSON.stringify(s).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+  return JSON.stringify(s)
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
 }
 
 /** Text made safe for a `//` or `/** *\/` comment: one line, no comment terminator. */
 export function commentText(s: string): string {
-  return s.replace(/[\r\n\u2028\u2029]+/g, " ").replace(/\*\//g, "*\\/").replace(/\/\*/g, "/\\*");
+  return s
+    .replace(/[\r\n\u2028\u2029]+/g, " ")
+    .replace(/\*\//g, "*\\/")
+    .replace(/\/\*/g, "/\\*");
 }
 
 /** An identifier for generated code, from a protocol name (already an identifier, but checked). */
@@ -27,14 +32,16 @@ export function ident(prefix: string, name: string): string {
 
 /** JSON as a TypeScript expression; U+2028/2029 escaped for tools older than ES2019. */
 export function json(x: unknown): string {
-  return JSON.stringify(x, null, 2).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+  return JSON.stringify(x, null, 2)
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
 }
 
 /** The definitions the expressions call directly, sorted (definitions.ts imports what they call). */
 export function definitionsUsed(exprs: readonly IrExpr[]): string[] {
   const out = new Set<string>();
   const visit = (e: IrExpr): void => {
-    if (e.k === "define") out.add(e.name);
+    if (e.kind === "define") out.add(e.name);
     children(e).forEach(visit);
   };
   exprs.forEach(visit);

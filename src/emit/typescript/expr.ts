@@ -12,7 +12,7 @@ export type ExtraEmitter = (e: IrExpr, emit: (x: IrExpr) => string) => string;
 
 export function emitExpr(e: IrExpr, extra?: ExtraEmitter): string {
   const ex = (x: IrExpr) => emitExpr(x, extra);
-  switch (e.k) {
+  switch (e.kind) {
     case "bool":
       return `rt.boolean(${e.value})`;
     case "number":
@@ -37,7 +37,7 @@ export function emitExpr(e: IrExpr, extra?: ExtraEmitter): string {
       return `${ident("def_", e.name)}(ctx, ${lit(e.text)}, [${e.args.map(ex).join(", ")}])`;
     case "and":
     case "or":
-      return `v.${e.k}([${e.args.map(ex).join(", ")}])`;
+      return `v.${e.kind}([${e.args.map(ex).join(", ")}])`;
     case "not":
       return `v.not(${ex(e.arg)})`;
     case "fact":
@@ -45,7 +45,7 @@ export function emitExpr(e: IrExpr, extra?: ExtraEmitter): string {
     case "if":
       return `v.ifThen(${ex(e.cond)}, () => ${ex(e.then)}, ${e.otherwise ? `() => ${ex(e.otherwise)}` : "null"})`;
     case "compare":
-      if (e.right.k === "refMultiple")
+      if (e.right.kind === "refMultiple")
         return `rt.compareRef(ctx, ${lit(e.op)}, ${ex(e.left)}, ${lit(e.right.factor)}, ${lit(e.right.limit)}, ${lit(e.right.of)}, ${lit(e.text)})`;
       return `rt.compare(ctx, ${lit(e.op)}, ${ex(e.left)}, ${ex(e.right)}, ${lit(e.text)})`;
     case "in":
@@ -54,7 +54,7 @@ export function emitExpr(e: IrExpr, extra?: ExtraEmitter): string {
       return `rt.shift(${ex(e.base)}, ${e.sign}, ${ex(e.duration)})`;
     case "within":
     case "atLeast":
-      return `rt.${e.k}(ctx, ${lit(e.direction)}, ${ex(e.subject)}, ${ex(e.amount)}, ${ex(e.anchor)}, ${lit(e.text)})`;
+      return `rt.${e.kind}(ctx, ${lit(e.direction)}, ${ex(e.subject)}, ${ex(e.amount)}, ${ex(e.anchor)}, ${lit(e.text)})`;
     case "between":
       return `rt.between(ctx, ${ex(e.subject)}, ${ex(e.low)}, ${ex(e.high)}, ${lit(e.text)})`;
     case "order":
@@ -62,7 +62,8 @@ export function emitExpr(e: IrExpr, extra?: ExtraEmitter): string {
     case "quantifier":
       return `rt.quantify(ctx, ${lit(e.quantifier)}, rt.elem(ctx, ${lit(e.records)}), ${lit(e.records)}, ${e.where ? `(ctx) => ${ex(e.where)}` : "null"}, ${lit(e.text)})`;
     case "builtin":
-      if (e.fn === "age") return `rt.age(ctx, ${ex(e.args[0]!)}, ${ex(e.args[1]!)}, ${lit(e.text)}, ${lit(dataPath(e.args[0]!))})`;
+      if (e.fn === "age")
+        return `rt.age(ctx, ${ex(e.args[0]!)}, ${ex(e.args[1]!)}, ${lit(e.text)}, ${lit(dataPath(e.args[0]!))})`;
       return `rt.successiveRises(ctx, rt.elem(ctx, ${lit((e.args[0] as { name: string }).name)}), ${fieldNames(e.args).map(lit).join(", ")}, ${lit(e.text)})`;
     case "refMultiple":
     case "organDose":

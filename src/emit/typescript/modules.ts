@@ -59,8 +59,12 @@ export function emitPatientModule(ir: IrProtocol): string {
   L.line('import type { DictElement } from "./runtime/patient.js";');
   L.line('import { patientSchema } from "./runtime/patient.js";');
   L.line();
-  L.line("/** A quantity: a decimal value (a JSON number or a decimal string) and its UCUM unit; lab values may carry ULN/LLN in the same unit. */");
-  L.line("export interface Quantity { value: number | string; unit: string; uln?: number | string; lln?: number | string }");
+  L.line(
+    "/** A quantity: a decimal value (a JSON number or a decimal string) and its UCUM unit; lab values may carry ULN/LLN in the same unit. */",
+  );
+  L.line(
+    "export interface Quantity { value: number | string; unit: string; uln?: number | string; lln?: number | string }",
+  );
   L.line();
   L.line("/** The reference dates, ISO YYYY-MM-DD. */");
   L.line(`export interface Anchors { ${ir.anchors.map((a) => `${a.name}?: string | null`).join("; ")} }`);
@@ -95,16 +99,20 @@ export function emitDefinitionsModule(ir: IrProtocol): string {
   L.line();
   for (const d of ir.definitions) {
     L.line(`/** ${commentText(d.label || d.name)} (${commentText(d.span.file)}:${d.span.line}) */`);
-    L.line(`export function ${ident("def_", d.name)}(ctx: rt.EvalCtx, rule: string, args: v.Val[]): v.Val {`).indent(() => {
-      L.line(`const bound: Record<string, v.Val> = { ${d.params.map((p, i) => `${lit(p)}: args[${i}]!`).join(", ")} };`);
-      L.line(`return useDefinition(ctx, ${lit(d.name)}, rule, () => {`).indent(() => {
-        L.line("ctx.args.push(bound);");
-        L.line("try {").indent(() => L.line(`return ${emitExpr(d.expr)};`));
-        L.line("} finally {").indent(() => L.line("ctx.args.pop();"));
-        L.line("}");
-      });
-      L.line("});");
-    });
+    L.line(`export function ${ident("def_", d.name)}(ctx: rt.EvalCtx, rule: string, args: v.Val[]): v.Val {`).indent(
+      () => {
+        L.line(
+          `const bound: Record<string, v.Val> = { ${d.params.map((p, i) => `${lit(p)}: args[${i}]!`).join(", ")} };`,
+        );
+        L.line(`return useDefinition(ctx, ${lit(d.name)}, rule, () => {`).indent(() => {
+          L.line("ctx.args.push(bound);");
+          L.line("try {").indent(() => L.line(`return ${emitExpr(d.expr)};`));
+          L.line("} finally {").indent(() => L.line("ctx.args.pop();"));
+          L.line("}");
+        });
+        L.line("});");
+      },
+    );
     L.line("}");
     L.line();
   }
@@ -118,7 +126,9 @@ function emitCriterion(L: Lines, c: IrCriterion): void {
   L.line(`/** ${commentText(`${c.id}: ${c.text}`)} */`);
   L.line(`function ${fn}(ctx: rt.EvalCtx): CriterionResult {`).indent(() => {
     if (c.body.kind === "rule") {
-      L.line(`return ruleCriterion(ctx, ${lit(c.id)}, ${lit(c.role)}, ${lit(c.text)}, (ctx) =>`).indent(() => L.line(`${emitExpr(c.body.kind === "rule" ? c.body.expr : (null as never))},`));
+      L.line(`return ruleCriterion(ctx, ${lit(c.id)}, ${lit(c.role)}, ${lit(c.text)}, (ctx) =>`).indent(() =>
+        L.line(`${emitExpr(c.body.kind === "rule" ? c.body.expr : (null as never))},`),
+      );
       L.line(");");
     } else {
       const kids = c.body.children.map((k) => `${ident("criterion_", k.id)}(ctx)`).join(", ");
@@ -134,39 +144,46 @@ export function emitEligibilityModule(ir: IrProtocol): string {
   L.line(header(ir, "Eligibility: evaluateEligibility(patient, options) with an explanation of every decision."));
   L.line('import * as rt from "./runtime/ops.js";');
   L.line('import * as v from "./runtime/values.js";');
-  L.line('import { catchDataErrors, groupCriterion, overall, ruleCriterion, type CriterionResult, type EligibilityResult } from "./runtime/eligibility.js";');
+  L.line(
+    'import { catchDataErrors, groupCriterion, overall, ruleCriterion, type CriterionResult, type EligibilityResult } from "./runtime/eligibility.js";',
+  );
   L.line('import { normalizePatient, type DataProblem } from "./runtime/patient.js";');
   L.line('import { resolveAnchors } from "./runtime/anchors.js";');
   L.line('import { ANCHORS, DICTIONARY, type Patient } from "./patient.js";');
-  if (ir.definitions.length) L.line(`import { ${ir.definitions.map((d) => ident("def_", d.name)).join(", ")} } from "./definitions.js";`);
+  if (ir.definitions.length)
+    L.line(`import { ${ir.definitions.map((d) => ident("def_", d.name)).join(", ")} } from "./definitions.js";`);
   L.line();
-  L.line("export type { Patient } from \"./patient.js\";");
-  L.line("export type { CriterionResult, EligibilityResult } from \"./runtime/eligibility.js\";");
+  L.line('export type { Patient } from "./patient.js";');
+  L.line('export type { CriterionResult, EligibilityResult } from "./runtime/eligibility.js";');
   L.line();
   L.line("/** Reference dates for when the data do not carry them, ISO YYYY-MM-DD. */");
   L.line(`export interface EligibilityOptions { ${ir.anchors.map((a) => `${a.name}?: string`).join("; ")} }`);
   L.line();
   L.line("/** Either the result, or the problems in the data (with JSON paths): never a decision on bad data. */");
-  L.line("export type EvaluationOutcome = { ok: true; result: EligibilityResult } | { ok: false; errors: DataProblem[] };");
+  L.line(
+    "export type EvaluationOutcome = { ok: true; result: EligibilityResult } | { ok: false; errors: DataProblem[] };",
+  );
   L.line();
   for (const c of [...ir.eligibility.inclusion, ...ir.eligibility.exclusion]) emitCriterion(L, c);
   L.line("/** Screen a patient against every inclusion and exclusion criterion. */");
-  L.line("export function evaluateEligibility(patient: Patient | unknown, options: EligibilityOptions = {}): EvaluationOutcome {").indent(() => {
+  L.line(
+    "export function evaluateEligibility(patient: Patient | unknown, options: EligibilityOptions = {}): EvaluationOutcome {",
+  ).indent(() => {
     L.line("const norm = normalizePatient(DICTIONARY, ANCHORS, patient);");
     L.line("if (!norm.ok) return norm;");
     L.line("const anchors = resolveAnchors(ANCHORS, norm.anchors, { ...options });");
     L.line("if (!anchors.ok) return anchors;");
     L.line("const ctx = rt.newCtx(norm.data, anchors.anchors);");
     L.line("return catchDataErrors(() => {").indent(() => {
-    L.line("const result = overall(").indent(() => {
-      L.line(`{ id: ${lit(ir.trial.id)}, source: ${lit(ir.source.file)}, sha256: ${lit(ir.source.sha256)} },`);
-      L.line("anchors.shown,");
-      L.line(`[${ir.eligibility.inclusion.map((c) => `${ident("criterion_", c.id)}(ctx)`).join(", ")}],`);
-      L.line(`[${ir.eligibility.exclusion.map((c) => `${ident("criterion_", c.id)}(ctx)`).join(", ")}],`);
-      L.line("[...norm.warnings, ...anchors.warnings],");
-    });
-    L.line(");");
-    L.line("return { ok: true as const, result };");
+      L.line("const result = overall(").indent(() => {
+        L.line(`{ id: ${lit(ir.trial.id)}, source: ${lit(ir.source.file)}, sha256: ${lit(ir.source.sha256)} },`);
+        L.line("anchors.shown,");
+        L.line(`[${ir.eligibility.inclusion.map((c) => `${ident("criterion_", c.id)}(ctx)`).join(", ")}],`);
+        L.line(`[${ir.eligibility.exclusion.map((c) => `${ident("criterion_", c.id)}(ctx)`).join(", ")}],`);
+        L.line("[...norm.warnings, ...anchors.warnings],");
+      });
+      L.line(");");
+      L.line("return { ok: true as const, result };");
     });
     L.line("});");
   });

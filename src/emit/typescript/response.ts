@@ -13,7 +13,7 @@ import { header } from "./modules.js";
 /** A category condition as a function of the evaluation context and the response variables. */
 function emitCondition(e: IrExpr): string {
   const body = emitExpr(e, (x) => {
-    if (x.k === "var") return `variable(vars, ${lit(x.name)})`;
+    if (x.kind === "var") return `variable(vars, ${lit(x.name)})`;
     throw new Error(`"${x.text}" cannot be compiled in a lesion category`);
   });
   return `(ctx: rt.EvalCtx, vars: Record<string, v.Val>): v.Val => ${body}`;
@@ -25,10 +25,17 @@ export function emitResponseModule(ir: IrProtocol): string | null {
   if (!settings || !ir.response) return null;
   const conditions = ir.response.lesion?.categories ?? [];
   const L = new Lines();
-  L.line(header(ir, "Response: evaluateResponse(assessments, options), RECIST 1.1 and the lesion-level response, every decision explained."));
+  L.line(
+    header(
+      ir,
+      "Response: evaluateResponse(assessments, options), RECIST 1.1 and the lesion-level response, every decision explained.",
+    ),
+  );
   L.line('import * as rt from "./runtime/ops.js";');
   L.line('import * as v from "./runtime/values.js";');
-  L.line('import { evaluateResponseSpec, variable, type ResponseOptions, type ResponseOutcome, type ResponseSpec } from "./runtime/response.js";');
+  L.line(
+    'import { evaluateResponseSpec, variable, type ResponseOptions, type ResponseOutcome, type ResponseSpec } from "./runtime/response.js";',
+  );
   const defs = definitionsUsed(conditions.flatMap((c) => (c.when ? [c.when] : [])));
   if (defs.length) L.line(`import { ${defs.map((d) => ident("def_", d)).join(", ")} } from "./definitions.js";`);
   L.line();
@@ -37,7 +44,11 @@ export function emitResponseModule(ir: IrProtocol): string | null {
   const { lesion, ...rest } = settings;
   // The protocol's words and the readings it adopted, so the module can be reviewed on its own.
   const r = ir.response;
-  const traced: [string, IrTrace | undefined][] = [["response", r.trace], ["lesion level", r.lesion?.trace], ["RECIST", r.recist?.trace]];
+  const traced: [string, IrTrace | undefined][] = [
+    ["response", r.trace],
+    ["lesion level", r.lesion?.trace],
+    ["RECIST", r.recist?.trace],
+  ];
   const notes = traced.flatMap(([where, t]) => [
     ...(t?.cites ?? []).map((c) => `${where}: cite ${c.source} "${c.text}"`),
     ...(t?.interpretations ?? []).map((i) => `${where}: interpretation "${i.text}"${i.ref ? ` (${i.ref})` : ""}`),
@@ -53,14 +64,18 @@ export function emitResponseModule(ir: IrProtocol): string | null {
       return;
     }
     const { categories, ...plain } = lesion;
-    L.line(`/** ${commentText(`Lesion-level response: change of ${lesion.records}.${lesion.field} (${lesion.unit}) from ${lesion.reference}.`)} */`);
+    L.line(
+      `/** ${commentText(`Lesion-level response: change of ${lesion.records}.${lesion.field} (${lesion.unit}) from ${lesion.reference}.`)} */`,
+    );
     L.line("lesion: {").indent(() => {
       for (const [k, val] of Object.entries(plain)) L.line(`${k}: ${json(val).replace(/\n/g, "\n    ")},`);
       L.line("categories: [").indent(() => {
         categories.forEach((c, i) => {
           const when = conditions[i]?.when ?? null;
           L.line(`/** ${commentText(`${c.label}: ${c.rule ?? "otherwise"}`)} */`);
-          L.line(`{ name: ${lit(c.name)}, label: ${lit(c.label)}, rule: ${c.rule === null ? "null" : lit(c.rule)}, when: ${when ? emitCondition(when) : "null"} },`);
+          L.line(
+            `{ name: ${lit(c.name)}, label: ${lit(c.label)}, rule: ${c.rule === null ? "null" : lit(c.rule)}, when: ${when ? emitCondition(when) : "null"} },`,
+          );
         });
       });
       L.line("],");
@@ -74,7 +89,9 @@ export function emitResponseModule(ir: IrProtocol): string | null {
   L.line(" * that decided), the best overall response confirmed and unconfirmed, and each lesion's change");
   L.line(" * and category. Invalid data give the problems with their JSON paths, never a response.");
   L.line(" */");
-  L.line("export function evaluateResponse(assessments: unknown, options: ResponseOptions = {}): ResponseOutcome {").indent(() => {
+  L.line(
+    "export function evaluateResponse(assessments: unknown, options: ResponseOptions = {}): ResponseOutcome {",
+  ).indent(() => {
     L.line("return evaluateResponseSpec(SPEC, assessments, options);");
   });
   L.line("}");

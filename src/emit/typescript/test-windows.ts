@@ -48,12 +48,18 @@ export function windowCases(ir: IrProtocol): WindowCase[] {
   const out: WindowCase[] = [];
   const types = new Map(ir.elements.map((e) => [e.name, e.type]));
   const visit = (id: string, e: IrExpr) => {
-    if (e.k === "quantifier") return;
+    if (e.kind === "quantifier") return;
     const subject = "subject" in e ? e.subject : null;
-    if (subject?.k === "element" && (types.get(subject.name) === "date" || types.get(subject.name) === "datetime")) {
+    if (subject?.kind === "element" && (types.get(subject.name) === "date" || types.get(subject.name) === "datetime")) {
       const dt = types.get(subject.name) === "datetime";
       const cases = casesFor(e, dt);
-      if (cases) out.push({ criterion: id, rule: e.text, element: subject.name, cases: cases.map(([tp, want]) => [asValue(tp, dt), want]) });
+      if (cases)
+        out.push({
+          criterion: id,
+          rule: e.text,
+          element: subject.name,
+          cases: cases.map(([tp, want]) => [asValue(tp, dt), want]),
+        });
     }
     children(e).forEach((c) => visit(id, c));
   };
@@ -64,32 +70,53 @@ export function windowCases(ir: IrProtocol): WindowCase[] {
 
 /** Edge cases of one window node, or null when its bounds depend on patient data. */
 function casesFor(e: IrExpr, dt: boolean): [TimePoint, boolean][] | null {
-  switch (e.k) {
+  switch (e.kind) {
     case "within": {
       const at = pointOf(e.anchor);
-      if (!at || e.amount.k !== "duration") return null;
+      if (!at || e.amount.kind !== "duration") return null;
       const d = e.amount.duration;
       const edge = shift(at, { amount: dec(d.amount), unit: d.unit }, e.direction === "before" ? -1 : 1);
       const [low, high] = e.direction === "before" ? [edge, at] : [at, edge];
-      return [[low, true], [nudge(low, -1, dt), false], [high, true], [nudge(high, 1, dt), false]];
+      return [
+        [low, true],
+        [nudge(low, -1, dt), false],
+        [high, true],
+        [nudge(high, 1, dt), false],
+      ];
     }
     case "atLeast": {
       const at = pointOf(e.anchor);
-      if (!at || e.amount.k !== "duration") return null;
+      if (!at || e.amount.kind !== "duration") return null;
       const d = e.amount.duration;
       const edge = shift(at, { amount: dec(d.amount), unit: d.unit }, e.direction === "before" ? -1 : 1);
-      return e.direction === "before" ? [[edge, true], [nudge(edge, 1, dt), false]] : [[edge, true], [nudge(edge, -1, dt), false]];
+      return e.direction === "before"
+        ? [
+            [edge, true],
+            [nudge(edge, 1, dt), false],
+          ]
+        : [
+            [edge, true],
+            [nudge(edge, -1, dt), false],
+          ];
     }
     case "between": {
       const low = pointOf(e.low);
       const high = pointOf(e.high);
       if (!low || !high) return null;
-      return [[low, true], [nudge(low, -1, dt), false], [high, true], [nudge(high, 1, dt), false]];
+      return [
+        [low, true],
+        [nudge(low, -1, dt), false],
+        [high, true],
+        [nudge(high, 1, dt), false],
+      ];
     }
     case "order": {
       const at = pointOf(e.anchor);
       if (!at) return null;
-      return [[at, false], [nudge(at, e.direction === "before" ? -1 : 1, dt), true]];
+      return [
+        [at, false],
+        [nudge(at, e.direction === "before" ? -1 : 1, dt), true],
+      ];
     }
     default:
       return null;

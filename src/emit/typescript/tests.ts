@@ -15,7 +15,32 @@ import { TEST_ANCHOR_DATE, windowCases } from "./test-windows.js";
 import { Lines, lit } from "./code.js";
 
 /** Units tried for unit invariance (filtered to those of the element's kind). */
-const UNIT_POOL = ["g/dL", "g/L", "mg/dL", "mg/L", "mmol/L", "umol/L", "10*3/uL", "10*9/L", "/uL", "/nL", "%", "mm", "cm", "d", "h", "wk", "mL/min/{1.73_m2}", "L/h/{1.73_m2}", "U/L", "U/mL", "GBq", "MBq", "Gy", "mGy"];
+const UNIT_POOL = [
+  "g/dL",
+  "g/L",
+  "mg/dL",
+  "mg/L",
+  "mmol/L",
+  "umol/L",
+  "10*3/uL",
+  "10*9/L",
+  "/uL",
+  "/nL",
+  "%",
+  "mm",
+  "cm",
+  "d",
+  "h",
+  "wk",
+  "mL/min/{1.73_m2}",
+  "L/h/{1.73_m2}",
+  "U/L",
+  "U/mL",
+  "GBq",
+  "MBq",
+  "Gy",
+  "mGy",
+];
 
 interface Boundary {
   criterion: string;
@@ -30,12 +55,17 @@ function boundaries(ir: IrProtocol): Boundary[] {
   const els = new Map(ir.elements.map((e) => [e.name, e]));
   const out: Boundary[] = [];
   const visit = (id: string, e: IrExpr) => {
-    if (e.k === "quantifier") return;
-    if (e.k === "compare" && e.left.k === "element" && (e.right.k === "quantity" || e.right.k === "number" || e.right.k === "refMultiple")) {
+    if (e.kind === "quantifier") return;
+    if (
+      e.kind === "compare" &&
+      e.left.kind === "element" &&
+      (e.right.kind === "quantity" || e.right.kind === "number" || e.right.kind === "refMultiple")
+    ) {
       const el = els.get(e.left.name);
       // `2 x ULN`: the test data carry a reference limit of 1, so the threshold is the factor.
-      const threshold = e.right.k === "refMultiple" ? e.right.factor : e.right.value;
-      if (el && (el.type === "decimal" || el.type === "integer")) out.push({ criterion: id, rule: e.text, element: el, op: e.op, threshold });
+      const threshold = e.right.kind === "refMultiple" ? e.right.factor : e.right.value;
+      if (el && (el.type === "decimal" || el.type === "integer"))
+        out.push({ criterion: id, rule: e.text, element: el, op: e.op, threshold });
     }
     children(e).forEach((c) => visit(id, c));
   };
@@ -114,7 +144,9 @@ export function emitEligibilityTests(ir: IrProtocol): string {
       L.line(`it(${lit(`${b.criterion}: ${b.rule}`)}, () => {`).indent(() => {
         for (const [v, want] of cases) {
           if (!inRange(b.element, v)) continue;
-          L.line(`expect(step({ ${b.element.name}: ${jsonValue(b.element, v)} }, ${lit(b.criterion)}, ${lit(b.rule)})).toBe(${lit(String(want))});`);
+          L.line(
+            `expect(step({ ${b.element.name}: ${jsonValue(b.element, v)} }, ${lit(b.criterion)}, ${lit(b.rule)})).toBe(${lit(String(want))});`,
+          );
         }
       });
       L.line("});");
@@ -125,19 +157,34 @@ export function emitEligibilityTests(ir: IrProtocol): string {
   L.line('describe("the same value in another unit gives the same verdict", () => {').indent(() => {
     for (const b of list) {
       if (!b.element.unit) continue;
-      const units = UNIT_POOL.filter((u) => u !== b.element.unit && commensurability(u, b.element.unit!, b.element.molarMass) === "same" && terminating(b.element, u));
+      const units = UNIT_POOL.filter(
+        (u) =>
+          u !== b.element.unit &&
+          commensurability(u, b.element.unit!, b.element.molarMass) === "same" &&
+          terminating(b.element, u),
+      );
       if (!units.length) continue;
       L.line(`it(${lit(`${b.criterion}: ${b.rule}`)}, () => {`).indent(() => {
         L.line("fc.assert(").indent(() => {
-          L.line(`fc.property(fc.integer({ min: -3000, max: 3000 }), fc.constantFrom(${units.map(lit).join(", ")}), (k, unit) => {`).indent(() => {
+          L.line(
+            `fc.property(fc.integer({ min: -3000, max: 3000 }), fc.constantFrom(${units.map(lit).join(", ")}), (k, unit) => {`,
+          ).indent(() => {
             L.line(`const v = (Number(${lit(b.threshold)}) * 1000 + k) / 1000;`);
-            L.line(`const range = ${b.element.range ? JSON.stringify([b.element.range.low, b.element.range.high]) : "null"};`);
+            L.line(
+              `const range = ${b.element.range ? JSON.stringify([b.element.range.low, b.element.range.high]) : "null"};`,
+            );
             L.line("if (range && (v < Number(range[0]) || v > Number(range[1]))) return;");
             L.line("const text = v.toFixed(3);");
-            L.line(`const base = step({ ${b.element.name}: { value: text, unit: ${lit(b.element.unit!)}${refs(b.element, '"1"')} } }, ${lit(b.criterion)}, ${lit(b.rule)});`);
-            L.line(`const factors: Record<string, string> = ${JSON.stringify(Object.fromEntries(units.map((u) => [u, convert(dec(1), b.element.unit!, u, b.element.molarMass).toString()])))};`);
+            L.line(
+              `const base = step({ ${b.element.name}: { value: text, unit: ${lit(b.element.unit!)}${refs(b.element, '"1"')} } }, ${lit(b.criterion)}, ${lit(b.rule)});`,
+            );
+            L.line(
+              `const factors: Record<string, string> = ${JSON.stringify(Object.fromEntries(units.map((u) => [u, convert(dec(1), b.element.unit!, u, b.element.molarMass).toString()])))};`,
+            );
             L.line("const moved = scale(text, factors[unit]!);");
-            L.line(`expect(step({ ${b.element.name}: { value: moved, unit${refs(b.element, 'scale("1", factors[unit]!)')} } }, ${lit(b.criterion)}, ${lit(b.rule)})).toBe(base);`);
+            L.line(
+              `expect(step({ ${b.element.name}: { value: moved, unit${refs(b.element, 'scale("1", factors[unit]!)')} } }, ${lit(b.criterion)}, ${lit(b.rule)})).toBe(base);`,
+            );
           });
           L.line("}),");
           L.line("{ numRuns: 50 },");
@@ -153,7 +200,9 @@ export function emitEligibilityTests(ir: IrProtocol): string {
     for (const w of windowCases(ir)) {
       L.line(`it(${lit(`${w.criterion}: ${w.rule}`)}, () => {`).indent(() => {
         for (const [value, want] of w.cases)
-          L.line(`expect(step({ ${w.element}: ${lit(value)} }, ${lit(w.criterion)}, ${lit(w.rule)})).toBe(${lit(String(want))});`);
+          L.line(
+            `expect(step({ ${w.element}: ${lit(value)} }, ${lit(w.criterion)}, ${lit(w.rule)})).toBe(${lit(String(want))});`,
+          );
       });
       L.line("});");
     }
@@ -173,16 +222,18 @@ export function emitEligibilityTests(ir: IrProtocol): string {
   L.line();
   L.line("/** Exact product of two decimal strings (scaled big integers: no binary floating point). */");
   L.line("function scale(a: string, b: string): string {").indent(() => {
-    L.line("const parse = (s: string): [bigint, number] => { const [i, f = \"\"] = s.replace(/^-/, \"\").split(\".\"); const n = BigInt(i + f) * (s.startsWith(\"-\") ? -1n : 1n); return [n, f.length]; };");
+    L.line(
+      'const parse = (s: string): [bigint, number] => { const [i, f = ""] = s.replace(/^-/, "").split("."); const n = BigInt(i + f) * (s.startsWith("-") ? -1n : 1n); return [n, f.length]; };',
+    );
     L.line("const [x, xs] = parse(a);");
     L.line("const [y, ys] = parse(b);");
     L.line("const n = x * y;");
     L.line("const places = xs + ys;");
     L.line("const neg = n < 0n;");
-    L.line("const digits = (neg ? -n : n).toString().padStart(places + 1, \"0\");");
+    L.line('const digits = (neg ? -n : n).toString().padStart(places + 1, "0");');
     L.line("const int = digits.slice(0, digits.length - places);");
-    L.line("const frac = digits.slice(digits.length - places).replace(/0+$/, \"\");");
-    L.line("return (neg ? \"-\" : \"\") + int + (frac ? \".\" + frac : \"\");");
+    L.line('const frac = digits.slice(digits.length - places).replace(/0+$/, "");');
+    L.line('return (neg ? "-" : "") + int + (frac ? "." + frac : "");');
   });
   L.line("}");
   return L.toString();

@@ -16,13 +16,13 @@ import { header } from "./modules.js";
 
 /** The toxicity terms as run-time calls; `st` is the normalised history in scope. */
 const extra: ExtraEmitter = (e) => {
-  if (e.k === "organDose") return `tx.organDose(ctx, st, ${lit(e.measure)}, ${lit(e.organ)}, ${lit(e.text)})`;
+  if (e.kind === "organDose") return `tx.organDose(ctx, st, ${lit(e.measure)}, ${lit(e.organ)}, ${lit(e.text)})`;
   if (isGradeTest(e)) {
     const r = e.test.right;
     const right = "grade" in r ? `{ grade: ${lit(r.grade)} }` : `{ value: ${lit(r.value)} }`;
     return `tx.gradeTest(ctx, st, ${lit(e.term)}, ${lit(e.test.op)}, ${right}, ${lit(e.text)})`;
   }
-  if (e.k === "grade") return `tx.gradeValue(ctx, st, ${lit(e.term)}, ${lit(e.text)})`;
+  if (e.kind === "grade") return `tx.gradeValue(ctx, st, ${lit(e.term)}, ${lit(e.text)})`;
   throw new Error(`"${e.text}" cannot be compiled in the toxicity section`);
 };
 
@@ -34,14 +34,21 @@ export function emitToxicityModule(ir: IrProtocol): string | null {
   const defs = definitionsUsed(rules.map(({ when }) => when));
   const labKeys = spec.labs.map((e) => lit(e.name)).join(" | ") || "never";
   const L = new Lines();
-  L.line(header(ir, "Toxicity: decideCycle(history) before each cycle, proceed | delay | stop | unknown, with every reason."));
+  L.line(
+    header(
+      ir,
+      "Toxicity: decideCycle(history) before each cycle, proceed | delay | stop | unknown, with every reason.",
+    ),
+  );
   L.line('import * as rt from "./runtime/ops.js";');
   L.line('import * as v from "./runtime/values.js";');
   L.line('import * as tx from "./runtime/toxicity.js";');
   L.line('import type { Patient } from "./patient.js";');
   if (defs.length) L.line(`import { ${defs.map((d) => ident("def_", d)).join(", ")} } from "./definitions.js";`);
   L.line();
-  L.line('export type { CycleDecision, CycleVerdict, DecisionOutcome, GradeSummary, OrganSummary, RuleResult } from "./runtime/toxicity.js";');
+  L.line(
+    'export type { CycleDecision, CycleVerdict, DecisionOutcome, GradeSummary, OrganSummary, RuleResult } from "./runtime/toxicity.js";',
+  );
   L.line();
   L.line("/** One cycle given so far: its number, its injection date and its post-treatment dosimetry. */");
   L.line("export interface HistoryCycle {").indent(() => {
@@ -50,7 +57,9 @@ export function emitToxicityModule(ir: IrProtocol): string | null {
     L.line("/** The injection date, YYYY-MM-DD. */");
     L.line("date?: string | null;");
     for (const rec of spec.dosimetry) {
-      L.line(`/** This cycle's row of ${commentText(rec.name)}; absent while the dosimetry is not done (decisions are then unknown). */`);
+      L.line(
+        `/** This cycle's row of ${commentText(rec.name)}; absent while the dosimetry is not done (decisions are then unknown). */`,
+      );
       L.line(`${lit(rec.name)}?: NonNullable<Patient[${lit(rec.name)}]>[number] | null;`);
     }
   });
@@ -59,7 +68,9 @@ export function emitToxicityModule(ir: IrProtocol): string | null {
   L.line("/** Laboratory values as the protocol's data elements, with their units and reference limits. */");
   L.line(`export type HistoryValues = Pick<Patient, ${labKeys}>;`);
   L.line();
-  L.line("/** The treatment history: cycles given, labs before the next cycle (and their date), pre-treatment baseline values. */");
+  L.line(
+    "/** The treatment history: cycles given, labs before the next cycle (and their date), pre-treatment baseline values. */",
+  );
   L.line("export interface History {").indent(() => {
     L.line("cycles: HistoryCycle[];");
     L.line("labs?: (HistoryValues & { date?: string | null }) | null;");
@@ -72,7 +83,9 @@ export function emitToxicityModule(ir: IrProtocol): string | null {
   L.line();
   for (const { r, when } of rules) {
     L.line(`/** ${commentText(`${r.action} ${r.name}: ${r.label}`)} */`);
-    L.line(`function ${ident("rule_", r.name)}(ctx: rt.EvalCtx, st: tx.HistoryState): v.Val {`).indent(() => L.line(`return ${emitExpr(when, extra)};`));
+    L.line(`function ${ident("rule_", r.name)}(ctx: rt.EvalCtx, st: tx.HistoryState): v.Val {`).indent(() =>
+      L.line(`return ${emitExpr(when, extra)};`),
+    );
     L.line("}");
     L.line();
   }
@@ -81,8 +94,12 @@ export function emitToxicityModule(ir: IrProtocol): string | null {
   });
   L.line("};");
   L.line();
-  L.line("/** Decide the next cycle: every rule's verdict and explanation, the organ doses, the grades; bad data gives errors with JSON paths. */");
-  L.line("export function decideCycle(history: History | unknown): tx.DecisionOutcome {").indent(() => L.line("return tx.decideCycle(SPEC, history, RULES);"));
+  L.line(
+    "/** Decide the next cycle: every rule's verdict and explanation, the organ doses, the grades; bad data gives errors with JSON paths. */",
+  );
+  L.line("export function decideCycle(history: History | unknown): tx.DecisionOutcome {").indent(() =>
+    L.line("return tx.decideCycle(SPEC, history, RULES);"),
+  );
   L.line("}");
   return L.toString();
 }
