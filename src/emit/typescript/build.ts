@@ -4,7 +4,6 @@
  * with `--js`, the same compiled to JavaScript with `.d.ts` files.
  */
 import { readdirSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import ts from "typescript";
 import type { IrProtocol } from "../../ir/types.js";
@@ -13,8 +12,10 @@ import { emitScheduleModule } from "./schedule.js";
 import { emitToxicityModule } from "./toxicity.js";
 import { emitResponseModule } from "./response.js";
 import { jsonSchemaFiles } from "../forms/jsonschema.js";
+import { packagePath } from "../../package-root.js";
 
-const RUNTIME_DIR = fileURLToPath(new URL("../../runtime/", import.meta.url));
+/** The runtime sources (TypeScript), also when trialc runs from its compiled JavaScript. */
+const RUNTIME_DIR = packagePath("src", "runtime");
 
 /** The run-time sources, by file name (sorted, for deterministic output). */
 export function runtimeFiles(): Map<string, string> {
@@ -50,7 +51,7 @@ export function typescriptFiles(ir: IrProtocol, extra: Map<string, string> = new
 
 /** The packages the copied runtime imports, at the versions this trialc was built with. */
 const RUNTIME_DEPENDENCIES = (() => {
-  const pkg = JSON.parse(readFileSync(fileURLToPath(new URL("../../../package.json", import.meta.url)), "utf8")) as {
+  const pkg = JSON.parse(readFileSync(packagePath("package.json"), "utf8")) as {
     dependencies: Record<string, string>;
   };
   const names = ["@lhncbc/ucum-lhc", "decimal.js", "temporal-polyfill", "zod"];
