@@ -104,6 +104,20 @@ export type IrExpr =
    */
   | (ExprBase & { kind: "fact"; arg: IrExpr; attestedBy?: "investigator" | "patient" });
 
+/**
+ * A comparison with a CTCAE grade after lowering (`src/lower/grade-tests.ts`): a `grade`
+ * node that carries the comparison it came from, `grade TERM op N` or
+ * `grade TERM op grade OTHER`. The checker never produces it; only the lowering does,
+ * because a grade known only as a range ("0 or 1") needs a test over the range.
+ */
+export type IrGradeTest = Extract<IrExpr, { kind: "grade" }> & {
+  /** The comparison, with the grade on the left. */
+  test: { op: CompareOp; right: { value: string } | { grade: string } };
+};
+
+/** An expression after lowering: an `IrExpr` in which grade comparisons may be `IrGradeTest`s. */
+export type IrLoweredExpr = IrExpr | IrGradeTest;
+
 export type CompareOp = "<" | "<=" | ">" | ">=" | "=" | "!=";
 export type BuiltinName = "age" | "successive_rises";
 export type IrExprKind = IrExpr["kind"];

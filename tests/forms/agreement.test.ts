@@ -21,7 +21,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { ErrorObject, ValidateFunction } from "ajv";
 import { compileFile } from "../../src/compile.js";
 import type { IrProtocol } from "../../src/ir/types.js";
-import { dictionaryOf } from "../../src/interpret/eligibility.js";
+import { dictionaryOf } from "../../src/lower/dictionary.js";
 import { normalizePatient, patientSchema, type DictElement } from "../../src/runtime/patient.js";
 import { mutantOf, patientFor, thresholdsOf, valueFor } from "../eligibility/arbitraries.js";
 import { formValidators } from "./support.js";
