@@ -5,7 +5,7 @@
 import type { IrDefinition, IrExpr } from "./types.js";
 
 /** The direct sub-expressions of a node, in source order. */
-export function children(e: IrExpr): IrExpr[] {
+export function children(e: IrExpr): readonly IrExpr[] {
   switch (e.kind) {
     case "define":
     case "builtin":

@@ -13,7 +13,7 @@ const seed = compileFile("protocols/lu177-octreotate.trial").ir!;
 
 /** The plain rule of a (possibly nested) criterion of a protocol, by id. */
 function ruleOf(ir: IrProtocol, id: string): string {
-  const find = (cs: IrCriterion[]): IrCriterion | undefined => {
+  const find = (cs: readonly IrCriterion[]): IrCriterion | undefined => {
     for (const c of cs) {
       if (c.id === id) return c;
       const inner = c.body.kind === "group" ? find(c.body.children) : undefined;

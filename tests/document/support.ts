@@ -65,7 +65,7 @@ export function attr(el: T.Element, name: string): string | undefined {
 
 /** Every criterion id of a protocol, nested parts included. */
 export function criterionIds(ir: IrProtocol): string[] {
-  const walk = (cs: IrCriterion[]): string[] =>
+  const walk = (cs: readonly IrCriterion[]): string[] =>
     cs.flatMap((c) => [c.id, ...(c.body.kind === "group" ? walk(c.body.children) : [])]);
   return walk([...ir.eligibility.inclusion, ...ir.eligibility.exclusion]);
 }
