@@ -8,6 +8,7 @@ import * as rt from "../runtime/ops.js";
 import { and, or, not, ifThen, type Val } from "../runtime/values.js";
 import { useDefinition } from "../runtime/eligibility.js";
 import { dataPath, fieldNames } from "../lower/builtins.js";
+import { assertNever } from "../ir/walk.js";
 
 /** Hooks for section-specific terms (organ doses, grades, response variables). */
 export interface Env {
@@ -97,5 +98,7 @@ export function evalExpr(ctx: rt.EvalCtx, e: IrExpr, env: Env): Val {
     case "var":
       if (env.extra) return env.extra(ctx, e);
       throw new Error(`"${e.text}" cannot be evaluated here`);
+    default:
+      return assertNever(e);
   }
 }

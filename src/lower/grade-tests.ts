@@ -6,6 +6,7 @@
  * lowered conditions, so they see the same nodes.
  */
 import type { CompareOp, IrExpr, IrGradeTest, IrLoweredExpr } from "../ir/types.js";
+import { assertNever } from "../ir/walk.js";
 
 /** Whether a node is a lowered grade test. */
 export function isGradeTest(e: IrLoweredExpr): e is IrGradeTest {
@@ -48,7 +49,32 @@ export function lowerGradeTests(e: IrExpr): IrLoweredExpr {
       return { ...e, cond: lower(e.cond), then: lower(e.then), otherwise: e.otherwise ? lower(e.otherwise) : null };
     case "quantifier":
       return { ...e, where: e.where ? lower(e.where) : null };
-    default:
+    // Not condition positions (values, time points, definitions' uses): left as they are.
+    case "bool":
+    case "number":
+    case "quantity":
+    case "duration":
+    case "string":
+    case "code":
+    case "element":
+    case "field":
+    case "arg":
+    case "anchor":
+    case "define":
+    case "in":
+    case "refMultiple":
+    case "shift":
+    case "within":
+    case "atLeast":
+    case "between":
+    case "order":
+    case "builtin":
+    case "organDose":
+    case "grade":
+    case "var":
+    case "fact":
       return e;
+    default:
+      return assertNever(e);
   }
 }

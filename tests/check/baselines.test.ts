@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { compileFile } from "../../src/compile.js";
+import { compileFile } from "../../src/cli/source.js";
 import { formatDiagnostic } from "../../src/diagnostics/format.js";
 
 const DIR = "tests/check/baselines";

@@ -3,7 +3,7 @@
  * names, the author's units, "× ULN", windows in words, quantifiers as "at least one …".
  */
 import { describe, expect, it } from "vitest";
-import { compileFile } from "../../src/compile.js";
+import { compileFile } from "../../src/cli/source.js";
 import { plainContext, plainRule } from "../../src/emit/document/plain-language.js";
 import { durationText, quantityText, relativeTimeText, unitText } from "../../src/emit/document/format.js";
 import type { IrCriterion, IrProtocol } from "../../src/ir/types.js";

@@ -19,7 +19,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ErrorObject, ValidateFunction } from "ajv";
-import { compileFile } from "../../src/compile.js";
+import { compileFile } from "../../src/cli/source.js";
 import type { IrProtocol } from "../../src/ir/types.js";
 import { dictionaryOf } from "../../src/lower/dictionary.js";
 import { normalizePatient, patientSchema, type DictElement } from "../../src/runtime/patient.js";
