@@ -8,6 +8,7 @@
 import type { IrExpr, IrLoweredExpr, IrProtocol, IrSource, IrToxRule, IrTrace } from "../ir/types.js";
 import type { DictElement } from "../runtime/patient.js";
 import type { SourceRef, ToxicitySpec } from "../runtime/toxicity.js";
+import { children } from "../ir/walk.js";
 import { lowerGradeTests } from "./grade-tests.js";
 
 /** A toxicity rule with its condition lowered (grade comparisons as grade tests). */
@@ -93,13 +94,8 @@ function parametersIn(e: IrExpr): string[] {
   const out: string[] = [];
   const visit = (x: IrExpr): void => {
     if ((x.kind === "quantity" || x.kind === "duration") && x.param) out.push(x.param);
-    for (const c of Object.values(x)) {
-      if (Array.isArray(c)) c.forEach((y) => isExpr(y) && visit(y));
-      else if (isExpr(c)) visit(c);
-    }
+    children(x).forEach(visit);
   };
   visit(e);
   return [...new Set(out)];
 }
-
-const isExpr = (x: unknown): x is IrExpr => typeof x === "object" && x !== null && "kind" in x && "span" in x;
