@@ -5,7 +5,7 @@
  * build` writes, generated in memory), and the process's peak resident memory.
  */
 import { compileText } from "../src/compile.js";
-import { typescriptFiles } from "../src/emit/typescript/build.js";
+import { buildFiles } from "../src/build.js";
 import { syntheticProtocol } from "./synthetic.js";
 
 const n = Number(process.argv[2]);
@@ -14,7 +14,7 @@ const t0 = performance.now();
 const { ir } = compileText(text, `synthetic-${n}.trial`);
 const t1 = performance.now();
 if (!ir) throw new Error(`the synthetic protocol of ${n} criteria has errors`);
-const files = typescriptFiles(ir);
+const files = buildFiles(ir);
 const t2 = performance.now();
 let bytes = 0;
 for (const v of files.values()) bytes += v.length;

@@ -18,7 +18,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
-import { compileFile } from "../src/compile.js";
+import { compileFile } from "../src/cli/source.js";
 import { evaluateEligibility } from "../src/interpret/eligibility.js";
 import type { IrProtocol } from "../src/ir/types.js";
 import { importDecide, importEligibility, writeGenerated } from "../tests/generated.js";

@@ -9,7 +9,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compileFile, compileText } from "../../src/compile.js";
+import { compileText } from "../../src/compile.js";
+import { compileFile } from "../../src/cli/source.js";
 import { evaluateEligibility } from "../../src/interpret/eligibility.js";
 import type { IrProtocol } from "../../src/ir/types.js";
 import { exactAsDouble } from "../../src/runtime/fast.js";

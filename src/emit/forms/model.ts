@@ -162,7 +162,7 @@ export function elementsByName(ir: IrProtocol): Map<string, IrElement> {
  */
 export function formCondition(ir: IrProtocol, e: IrExpr): FormCondition | null {
   const byName = elementsByName(ir);
-  const leaf = (name: string, values: (string | boolean)[], negate: boolean): FormCondition | null => {
+  const leaf = (name: string, values: readonly (string | boolean)[], negate: boolean): FormCondition | null => {
     const domain = domainOf(byName.get(name));
     if (!domain) return null;
     const chosen = negate ? domain.filter((v) => !values.includes(v)) : domain.filter((v) => values.includes(v));
