@@ -314,58 +314,43 @@ function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === "object" && x !== null && !Array.isArray(x);
 }
 
-/** Read one value plainly into `out` (under `el.name`, and `name.uln`/`name.lln`), or take the exact path. */
-function readValue(el: PlanElement, raw: unknown, out: Record<string, unknown>): void {
+/** The reference limits of the last quantity `value` read (in its element's unit), for the caller to store. */
+export const refs: { uln: number | undefined; lln: number | undefined } = { uln: undefined, lln: undefined };
+
+/** One value read plainly and normalised (undefined when missing; limits of a quantity in `refs`), or take the exact path. */
+export function value(el: PlanElement, raw: unknown): unknown {
   if (raw === null || raw === undefined) {
-    out[el.name] = undefined;
-    if (el.kind === Kind.Quantity) {
-      if (el.uln) out[el.name + ".uln"] = undefined;
-      if (el.lln) out[el.name + ".lln"] = undefined;
-    }
-    return;
+    refs.uln = refs.lln = undefined;
+    return undefined;
   }
   switch (el.kind) {
     case Kind.Number:
       if (typeof raw !== "number" || !Number.isFinite(raw) || !inRange(el, raw)) fallback();
-      out[el.name] = raw;
-      return;
+      return raw;
     case Kind.Integer:
       if (typeof raw !== "number" || !Number.isSafeInteger(raw) || !inRange(el, raw)) fallback();
-      out[el.name] = raw;
-      return;
+      return raw;
     case Kind.Quantity: {
       if (!isRecord(raw) || typeof raw.value !== "number" || typeof raw.unit !== "string") return fallback();
       const v = toElementUnit(el, raw.value, raw.unit);
       if (!inRange(el, v)) fallback();
-      out[el.name] = v;
-      for (const [lim, allowed] of [
-        ["uln", el.uln],
-        ["lln", el.lln],
-      ] as const) {
-        const x = raw[lim];
-        if (x !== undefined && (!allowed || typeof x !== "number" || !(x > 0))) fallback();
-        if (allowed) out[`${el.name}.${lim}`] = x === undefined ? undefined : toElementUnit(el, x, raw.unit);
-      }
-      return;
+      refs.uln = limit(el, el.uln, raw.uln, raw.unit);
+      refs.lln = limit(el, el.lln, raw.lln, raw.unit);
+      return v;
     }
     case Kind.Boolean:
       if (typeof raw !== "boolean") fallback();
-      out[el.name] = raw ? T : F;
-      return;
+      return raw ? T : F;
     case Kind.Text:
       if (typeof raw !== "string") fallback();
-      out[el.name] = raw;
-      return;
+      return raw;
     case Kind.Code:
       if (typeof raw !== "string" || !el.codes!.has(raw)) fallback();
-      out[el.name] = raw;
-      return;
+      return raw;
     case Kind.Date:
-      out[el.name] = parseDate(raw);
-      return;
+      return parseDate(raw);
     case Kind.DateTime:
-      out[el.name] = parseDateTime(raw);
-      return;
+      return parseDateTime(raw);
     case Kind.Records: {
       if (!Array.isArray(raw)) return fallback();
       const rows: Row[] = new Array(raw.length);
@@ -373,31 +358,42 @@ function readValue(el: PlanElement, raw: unknown, out: Record<string, unknown>):
         const r: unknown = raw[i];
         if (!isRecord(r)) return fallback();
         const row: Row = {};
-        for (const f of el.fields) readValue(f, r[f.name], row);
+        for (const f of el.fields) {
+          row[f.name] = value(f, r[f.name]);
+          if (f.uln) row[f.name + ".uln"] = refs.uln;
+          if (f.lln) row[f.name + ".lln"] = refs.lln;
+        }
         rows[i] = row;
       }
-      out[el.name] = rows;
-      return;
+      return rows;
     }
   }
 }
 
-/**
- * Check and normalise a patient record into `out` (every element's key is written, so
- * `out` keeps one shape from patient to patient), with the reference dates (from the
- * data, or from `options` when the data lack them) under `anchors`. Throws
- * {@link FALLBACK} for anything it cannot read plainly: invalid data, decimal strings,
- * a unit whose conversion is not exactly a double, conflicting reference dates.
- */
-export function load(
+/** A reference limit (ULN/LLN) of a quantity: positive, allowed by the protocol, converted like its value. */
+function limit(el: PlanElement, allowed: boolean, x: unknown, unit: string): number | undefined {
+  if (x === undefined) return undefined;
+  if (!allowed || typeof x !== "number" || !(x > 0)) return fallback();
+  return toElementUnit(el, x, unit);
+}
+
+/** The compiled elements by name, for a generated loader that reads each element by its own property. */
+export function planElements(plan: Plan): Record<string, PlanElement> {
+  return Object.fromEntries(plan.elements.map((e) => [e.name, e]));
+}
+
+/** The start of a generated loader: the record must be an object. */
+export function record(raw: unknown): Record<string, unknown> {
+  return isRecord(raw) ? raw : fallback();
+}
+
+/** The reference dates, from the data or from `options` (the same date in both, or the exact path reports the conflict). */
+export function loadAnchors(
   plan: Plan,
-  raw: unknown,
+  raw: Record<string, unknown>,
   options: { readonly [anchor: string]: string | undefined } | object,
-  out: Record<string, unknown>,
   anchors: Record<string, number | undefined>,
 ): void {
-  if (!isRecord(raw)) return fallback();
-  for (const el of plan.elements) readValue(el, raw[el.name], out);
   const fromData = raw.anchors;
   if (fromData !== undefined && !isRecord(fromData)) return fallback();
   for (const a of plan.anchors) {
@@ -411,4 +407,28 @@ export function load(
       anchors[a] = o;
     }
   }
+}
+
+/**
+ * Check and normalise a patient record into `out` (every element's key is written, so
+ * `out` keeps one shape from patient to patient), with the reference dates (from the
+ * data, or from `options` when the data lack them) under `anchors`. Throws
+ * {@link FALLBACK} for anything it cannot read plainly: invalid data, decimal strings,
+ * a unit whose conversion is not exactly a double, conflicting reference dates. (The
+ * generated modules inline this per element, so that each property read is monomorphic.)
+ */
+export function load(
+  plan: Plan,
+  raw: unknown,
+  options: { readonly [anchor: string]: string | undefined } | object,
+  out: Record<string, unknown>,
+  anchors: Record<string, number | undefined>,
+): void {
+  const rec = record(raw);
+  for (const el of plan.elements) {
+    out[el.name] = value(el, rec[el.name]);
+    if (el.uln) out[el.name + ".uln"] = refs.uln;
+    if (el.lln) out[el.name + ".lln"] = refs.lln;
+  }
+  loadAnchors(plan, rec, options, anchors);
 }

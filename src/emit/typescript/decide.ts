@@ -478,8 +478,9 @@ export function emitDecideModule(ir: IrProtocol): string {
     L.line("const p: Record<string, any> = {};");
     L.line("/** Its reference dates, in seconds. */");
     L.line("const anchor: Record<string, number | undefined> = {};");
-    L.line("/** The data dictionary compiled once: what `K.load` checks and normalises each patient with. */");
+    L.line("/** The data dictionary compiled once: what `load` checks and normalises each patient with. */");
     L.line("const PLAN = K.compilePlan(DICTIONARY, ANCHORS);");
+    L.line("const E = K.planElements(PLAN);");
     if (m.hoisted.size) {
       L.line("// Shifts of the reference dates, computed once per patient.");
       for (const h of m.hoisted.values()) L.line(`let ${h.name}: number | undefined;`);
@@ -488,6 +489,20 @@ export function emitDecideModule(ir: IrProtocol): string {
     for (const h of m.helpers) multiline(L, h.trimEnd());
     L.line();
     multiline(L, crit.toString().trimEnd());
+    L.line();
+    L.line(
+      "/** Check and normalise a patient into `p` and `anchor`, element by element; anything unusual takes the exact path. */",
+    );
+    L.line("function load(raw: unknown, options: EligibilityOptions): void {").indent(() => {
+      L.line("const r: any = K.record(raw);");
+      for (const el of ir.elements) {
+        L.line(`${prop("p", el.name)} = K.value(${prop("E", el.name)}!, ${prop("r", el.name)});`);
+        for (const lim of ["uln", "lln"] as const)
+          if (el.unit && el.reference[lim]) L.line(`${prop("p", `${el.name}.${lim}`)} = K.refs.${lim};`);
+      }
+      L.line("K.loadAnchors(PLAN, r, options, anchor);");
+    });
+    L.line("}");
     L.line();
     L.line("/** The verdict of the patient loaded in `p`: stops at the first criterion that excludes. */");
     L.line("function decide(): EligibilityVerdict {").indent(() => {
