@@ -296,3 +296,101 @@ export function rulesEngine(): { verdict(p: P): Promise<Verdict> } {
     },
   };
 }
+
+// --------------------------------------------------------------------------- cql-execution
+
+/** ELM (the JSON form of compiled CQL), written with small helpers: the patient is the parameter `P`. */
+const P = { type: "ParameterRef", name: "P" };
+const prop = (path: string, source: unknown = P) => ({ type: "Property", path, source });
+const lit = (value: number | string) =>
+  typeof value === "number"
+    ? { type: "Literal", valueType: "{urn:hl7-org:elm-types:r1}Decimal", value: String(value) }
+    : { type: "Literal", valueType: "{urn:hl7-org:elm-types:r1}String", value };
+const op = (type: string, ...operand: unknown[]) => ({ type, operand: operand.length === 1 ? operand[0] : operand });
+const value = (name: string) => prop("value", prop(name));
+const ELM_INCLUSION = [
+  op(
+    "GreaterOrEqual",
+    {
+      type: "CalculateAgeAt",
+      precision: "Year",
+      operand: [op("ToDate", prop("birth_date")), op("ToDate", prop("inclusion", prop("anchors")))],
+    },
+    { type: "Literal", valueType: "{urn:hl7-org:elm-types:r1}Integer", value: "18" },
+  ),
+  op(
+    "And",
+    op("And", prop("histology_proven_net"), prop("advanced_disease")),
+    // CQL's `null in list` is false, not null: the protocol's missing site is unknown.
+    {
+      type: "If",
+      condition: op("IsNull", prop("primary_site")),
+      then: { type: "As", operand: { type: "Null" }, asType: "{urn:hl7-org:elm-types:r1}Boolean" },
+      else: op("In", prop("primary_site"), { type: "List", element: [...SITES].map(lit) }),
+    },
+  ),
+  prop("refractory_disease"),
+  op("And", op("Equal", prop("gfr_method"), lit("cr51_edta")), op("GreaterOrEqual", value("gfr"), lit(50))),
+  op("GreaterOrEqual", value("hemoglobin"), lit(9)),
+  op("GreaterOrEqual", value("neutrophils"), lit(1.5)),
+  op("GreaterOrEqual", value("platelets"), lit(100)),
+  op("LessOrEqual", value("total_bilirubin"), op("Multiply", lit(2), prop("uln", prop("total_bilirubin")))),
+  op("Greater", value("albumin"), lit(3)),
+  op("Greater", value("prothrombin_activity"), lit(70)),
+  op("LessOrEqual", prop("ecog"), { type: "Literal", valueType: "{urn:hl7-org:elm-types:r1}Integer", value: "1" }),
+];
+const ELM_EXCLUSION = [
+  prop("resectable_with_curative_intent"),
+  op("Or", prop("prior_ebrt_kidneys"), op("Greater", value("prior_ebrt_marrow_fraction"), lit(25))),
+  prop("uncontrolled_brain_metastases"),
+  op("Or", prop("pregnant"), prop("lactating")),
+];
+const anyTrue = (xs: unknown[]) => ({ type: "AnyTrue", source: { type: "List", element: xs } });
+/** The CQL library: `Verdict` is a Case over the criteria, in CQL's own three-valued logic. */
+export const ELM_LIBRARY = {
+  library: {
+    identifier: { id: "Lu177Eligibility15", version: "1" },
+    schemaIdentifier: { id: "urn:hl7-org:elm", version: "r1" },
+    usings: { def: [{ localIdentifier: "System", uri: "urn:hl7-org:elm-types:r1" }] },
+    parameters: { def: [{ name: "P", accessLevel: "Public" }] },
+    statements: {
+      def: [
+        {
+          name: "Verdict",
+          context: "Patient",
+          accessLevel: "Public",
+          expression: {
+            type: "Case",
+            caseItem: [
+              {
+                when: anyTrue([
+                  ...ELM_INCLUSION.map((c) => op("IsFalse", c)),
+                  ...ELM_EXCLUSION.map((c) => op("IsTrue", c)),
+                ]),
+                then: lit("ineligible"),
+              },
+              {
+                when: anyTrue([...ELM_INCLUSION, ...ELM_EXCLUSION].map((c) => op("IsNull", c))),
+                then: lit("indeterminate"),
+              },
+            ],
+            else: lit("eligible"),
+          },
+        },
+      ],
+    },
+  },
+};
+
+/** cql-execution running the library once per patient (the patient as the parameter `P`). */
+export function cqlEngine(): { verdict(p: P): Promise<Verdict> } {
+  const library = new cql.Library(ELM_LIBRARY);
+  const executor = new cql.Executor(library);
+  return {
+    async verdict(p: P) {
+      executor.withParameters({ P: p });
+      const results = await executor.exec(new cql.PatientSource([{ id: "1", recordType: "Patient" }]));
+      return results.patientResults["1"].Verdict as Verdict;
+    },
+  };
+}

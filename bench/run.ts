@@ -4,8 +4,8 @@
  *
  * 1. Eligibility on one deterministic cohort (bench/cohort.ts), in one process: the 15
  *    criteria of bench/criteria15.trial by trialc's decision-only module, its explained
- *    module, the interpreter, a hand-written function, json-logic-js and
- *    json-rules-engine (bench/engines.ts); then the whole seed protocol by trialc's
+ *    module, the interpreter, a hand-written function, json-logic-js, json-rules-engine
+ *    and cql-execution (bench/engines.ts); then the whole seed protocol by trialc's
  *    three. Every implementation must first agree with the others on every patient;
  *    the run stops loudly if one does not. Each is timed three times (median), over the
  *    whole cohort, or over its first SLICE patients for the slow ones (marked).
@@ -23,7 +23,7 @@ import { evaluateEligibility } from "../src/interpret/eligibility.js";
 import type { IrProtocol } from "../src/ir/types.js";
 import { importDecide, importEligibility, writeGenerated } from "../tests/generated.js";
 import { cohort } from "./cohort.js";
-import { handWritten, jsonLogicVerdict, rulesEngine, type Verdict } from "./engines.js";
+import { cqlEngine, handWritten, jsonLogicVerdict, rulesEngine, type Verdict } from "./engines.js";
 
 const N = Number(process.env.BENCH_PATIENTS ?? 100_000);
 const SLICE = Math.min(N, 5_000);
@@ -118,6 +118,7 @@ console.log(
 // ------------------------------------------------------------------ 1. eligibility
 const ir15 = compileFile("bench/criteria15.trial").ir!;
 const engine = rulesEngine();
+const cqlLib = cqlEngine();
 const fifteen: Impl[] = [
   { name: "hand-written function", run: sync(handWritten) },
   ...(await trialcImpls(ir15, "15")),
@@ -128,6 +129,15 @@ const fifteen: Impl[] = [
     run: async (n) => {
       const out: Verdict[] = [];
       for (let i = 0; i < n; i++) out.push(await engine.verdict(patients[i]!));
+      return out;
+    },
+  },
+  {
+    name: "cql-execution",
+    slow: true,
+    run: async (n) => {
+      const out: Verdict[] = [];
+      for (let i = 0; i < n; i++) out.push(await cqlLib.verdict(patients[i]!));
       return out;
     },
   },
