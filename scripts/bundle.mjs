@@ -6,7 +6,7 @@
 // chunks loaded only when that command runs; packages that read files of their own at
 // run time stay external. Type checking is `npm run typecheck` (esbuild only strips types).
 import { build } from "esbuild";
-import { rmSync } from "node:fs";
+import { cpSync, rmSync } from "node:fs";
 
 rmSync("dist", { recursive: true, force: true });
 await build({
@@ -23,3 +23,5 @@ await build({
   banner: { js: "import { createRequire as __trialcRequire } from 'node:module'; const require = __trialcRequire(import.meta.url);" },
   logLevel: "warning",
 });
+// The document templates are read at run time from beside the code that renders them.
+cpSync("src/emit/document/templates", "dist/templates", { recursive: true });
