@@ -36,8 +36,26 @@ export function tokenImages(text: string, withComments: boolean): string[] {
   return tokens.sort((a, b) => a.startOffset - b.startOffset).map((t) => t.image);
 }
 
-const sameTokens = (a: string, b: string): boolean =>
-  JSON.stringify(tokenImages(a, false)) === JSON.stringify(tokenImages(b, false));
+/**
+ * The shape of a parse: rule names and token images, nested. Line breaks matter to the
+ * grammar (`grade anemia` is one form only on one line), so equal tokens are not enough:
+ * a formatted declaration must parse to the same tree.
+ */
+function shape(node: CstNode): string {
+  return `${node.name}(${childrenOf(node)
+    .map((c) => ((c as CstNode).children ? shape(c as CstNode) : JSON.stringify((c as IToken).image)))
+    .join(" ")})`;
+}
+
+/** The shape of `text` parsed alone as one declaration, or null when it does not parse so. */
+function declarationShape(text: string): string | null {
+  const lexed = trialLexer.tokenize(text);
+  if (lexed.errors.length > 0) return null;
+  trialParser.input = lexed.tokens;
+  const cst = trialParser.trialFile() as CstNode;
+  const decls = childrenOf(cst);
+  return trialParser.errors.length === 0 && decls.length === 1 ? shape(decls[0] as CstNode) : null;
+}
 
 /** Format text known to parse without errors. */
 function formatParsed(text: string): string {
@@ -47,14 +65,15 @@ function formatParsed(text: string): string {
   const cst = trialParser.trialFile() as CstNode;
   const declarations = childrenOf(cst).filter((c): c is CstNode => (c as CstNode).children !== undefined);
   const entries = new CstPrinter(text, comments).file(declarations);
+  const shapes = new Map(declarations.map((d) => [d.location?.startOffset, shape(d)]));
   const out: string[] = [];
   entries.forEach((entry, i) => {
     if (i > 0) out.push(entry.blankBefore ? "\n\n" : "\n");
     let printed = printDoc(entry.doc, PRINT_WIDTH);
     if (entry.source) {
       const original = text.slice(...entry.source);
-      // The safety net: a declaration whose tokens changed is kept as written.
-      if (!sameTokens(printed, original)) printed = original;
+      // The safety net: a declaration whose parse would change is kept as written.
+      if (declarationShape(printed) !== shapes.get(entry.source[0])) printed = original;
     }
     out.push(printed, printDoc(entry.trailing, PRINT_WIDTH));
   });

@@ -35,8 +35,9 @@ function formatsSafely(text: string): void {
 }
 
 /**
- * `text` with random whitespace, line breaks and comments between its tokens, kept only
- * where they leave the token stream unchanged.
+ * `text` with random spaces and comments between its tokens. Line breaks matter to the
+ * grammar (`grade anemia` must stay on one line), so a line break or a `//` comment is
+ * only added where the text already breaks the line; a unit stays next to its number.
  */
 const scrambled = (text: string) =>
   fc.gen().map((g) => {
@@ -44,12 +45,13 @@ const scrambled = (text: string) =>
     let out = "";
     let at = 0;
     for (const t of tokens) {
-      out += text.slice(at, t.startOffset);
-      // A unit is only a unit right after its number, on the same line.
-      const pick = t.tokenType === Unit ? -1 : g(fc.nat, { max: 30 });
-      if (pick === 0) out += "\n\n\n  ";
+      const gap = text.slice(at, t.startOffset);
+      out += gap;
+      const newline = gap.includes("\n");
+      const pick = t.tokenType === Unit ? -1 : g(fc.nat, { max: 40 });
+      if (pick === 0 && newline) out += "\n\n\n  ";
       else if (pick === 1) out += " /* c */ ";
-      else if (pick === 2) out += " // note\n";
+      else if (pick === 2 && newline) out += " // note\n";
       else if (pick === 3) out += "\t";
       out += t.image;
       at = (t.endOffset ?? t.startOffset) + 1;
@@ -74,13 +76,13 @@ describe("formatting keeps the protocol", () => {
       fc.property(
         fc.oneof(fc.gen().map(protocolText), fc.constant(SEED)).chain((t) => scrambled(t).map((s) => [t, s] as const)),
         ([original, text]) => {
-          fc.pre(JSON.stringify(tokenImages(text, false)) === JSON.stringify(tokenImages(original, false)));
+          expect(tokenImages(text, false)).toEqual(tokenImages(original, false));
           const once = fmt(text);
           expect(fmt(once)).toBe(once);
           expect(tokenImages(once, true)).toEqual(tokenImages(text, true));
         },
       ),
-      { numRuns: 20 },
+      { numRuns: 10 },
     );
   });
 });
