@@ -7,7 +7,9 @@
  *     when it fits (`criterion I7a "…" { rule hemoglobin >= 9 g/dL }`);
  *   - everything else is printed inline, tokens separated by one space (none inside
  *     `( … )`, before `,` `:` `.`, or after a unary minus);
- *   - `and`/`or` chains are groups that break before each operator when too long;
+ *   - `and`/`or` chains are groups that break before each operator when too long
+ *     (never inside parentheses' edges: a rule's text, whitespace aside, is what the
+ *     explanations print, and `( a` would read differently from `(a`);
  *   - comments stay where they were: between items on their own line, or at the end of
  *     the line they ended; blank lines between items are kept (one at most).
  * Whatever the printer cannot place exactly (a comment inside an item) it keeps as the
@@ -17,7 +19,7 @@
 import type { CstElement, CstNode, IToken } from "chevrotain";
 import { tokenMatcher } from "chevrotain";
 import * as T from "../../grammar/tokens.js";
-import { group, hardline, indent, line, softline, verbatim, type Doc } from "./doc.js";
+import { group, hardline, indent, line, verbatim, type Doc } from "./doc.js";
 
 /** Thrown inside an item that holds a comment the inline layout cannot place. */
 class KeepVerbatim extends Error {}
@@ -229,7 +231,6 @@ export class CstPrinter {
     if (outermost) this.expressionRoot = n;
     try {
       if ((n.name === "orExpression" || n.name === "andExpression") && kids.length > 1) return this.chain(n, kids);
-      if (n.name === "parenExpression" && kids.length === 3) return this.parenthesised(n, kids);
       return this.inline(kids, n);
     } finally {
       if (outermost) this.expressionRoot = null;
@@ -245,12 +246,6 @@ export class CstPrinter {
       parts.push(line, this.inline(operand ? [operator, operand] : [operator], n));
     }
     return group([parts[0] as Doc, indent(parts.slice(1))]);
-  }
-
-  /** `( expression )`: on one line, or the expression indented on its own lines. */
-  private parenthesised(n: CstNode, kids: readonly CstElement[]): Doc {
-    const [open, inner, close] = kids as [IToken, CstElement, IToken];
-    return group([this.token(open), indent([softline, this.inline([inner], n)]), softline, this.token(close)]);
   }
 
   /** `header { items } tail`. */

@@ -82,7 +82,8 @@ describe("formatting keeps the protocol", () => {
           expect(tokenImages(once, true)).toEqual(tokenImages(text, true));
         },
       ),
-      { numRuns: 10 },
+      // No shrinking: a scrambled seed protocol makes thousands of choices to shrink.
+      { numRuns: 10, endOnFailure: true },
     );
   });
 });
