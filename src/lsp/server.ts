@@ -176,6 +176,8 @@ export function startServer(
     const got = current(textDocument.uri);
     const o = got && occurrenceAt(got.a, got.doc.offsetAt(position));
     if (!got || !o) return null;
+    if (o.symbol.kind === "grade")
+      throw new Error(`"${o.symbol.name}" is a CTCAE v4.03 term: its name is fixed by the standard`);
     const keyword = T.keywords.find((k) => k.word === newName && k.reserved);
     if (!IDENTIFIER.test(newName) || keyword)
       throw new Error(`"${newName}" is not a name (letters, digits and _, not a reserved word)`);

@@ -116,6 +116,9 @@ describe("the language server on the seed protocol", () => {
       ["rule hemoglobin >= 9", 6, "haemoglobin", 3],
       ["define baseline_done", 8, "baseline_procedure_done", 11],
       ["criterion I3c_a", 11, "I3c_clinical", 1],
+      ["anchor D0", 7, "first_dose", 10],
+      ["form labs", 5, "laboratory", 18],
+      ["where krenning_score", 7, "uptake_score", 2],
     ] as const) {
       const edit = (await lsp.connection.sendRequest("textDocument/rename", {
         ...at(needle, delta),
@@ -131,10 +134,13 @@ describe("the language server on the seed protocol", () => {
     }
   });
 
-  it("refuses a rename to a reserved word", async () => {
+  it("refuses a rename to a reserved word, and of a CTCAE term", async () => {
     await expect(
       lsp.connection.sendRequest("textDocument/rename", { ...at("rule hemoglobin >= 9", 6), newName: "and" }),
     ).rejects.toThrow(/not a name/);
+    await expect(
+      lsp.connection.sendRequest("textDocument/rename", { ...at("grade anemia", 6), newName: "anaemia" }),
+    ).rejects.toThrow(/fixed by the standard/);
   });
 
   it("completes record fields after where, compatible units, code values, names and keywords", async () => {
