@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { compileText } from "../src/compile.js";
-import { typescriptFiles } from "../src/emit/typescript/build.js";
+import { buildFiles } from "../src/build.js";
 import { evaluateEligibility } from "../src/interpret/eligibility.js";
 import { writeGenerated, importEligibility } from "../tests/generated.js";
 
@@ -38,7 +38,7 @@ function measure(name: string, op: () => void): void {
 
 const ir = compileText(text, SEED).ir!;
 measure("parse + check seed protocol", () => void compileText(text, SEED));
-measure("emit TypeScript target", () => void typescriptFiles(ir));
+measure("emit TypeScript target", () => void buildFiles(ir));
 let k = 0;
 measure("eligibility, interpreter (1 patient)", () => void evaluateEligibility(ir, patients[k++ % patients.length]));
 const mod = await importEligibility(writeGenerated(ir, "bench"));

@@ -6,7 +6,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { IrProtocol } from "../src/ir/types.js";
-import { typescriptFiles } from "../src/emit/typescript/build.js";
+import { buildFiles } from "../src/build.js";
 
 export const GENERATED_ROOT = join(dirname(fileURLToPath(import.meta.url)), ".generated");
 
@@ -14,7 +14,7 @@ export const GENERATED_ROOT = join(dirname(fileURLToPath(import.meta.url)), ".ge
 export function writeGenerated(ir: IrProtocol, name: string): string {
   const dir = join(GENERATED_ROOT, name);
   rmSync(dir, { recursive: true, force: true });
-  for (const [rel, text] of typescriptFiles(ir)) {
+  for (const [rel, text] of buildFiles(ir)) {
     const path = join(dir, rel);
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, text);

@@ -193,7 +193,7 @@ function describe(ir: IrProtocol, el: IrElement): string {
   return bits.join(" ");
 }
 
-function propertiesOf(ir: IrProtocol, elements: IrElement[]): Schema {
+function propertiesOf(ir: IrProtocol, elements: readonly IrElement[]): Schema {
   const out: Schema = {};
   for (const el of elements) {
     const description = describe(ir, el);

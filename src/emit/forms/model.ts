@@ -154,7 +154,7 @@ function domainOf(el: IrElement | undefined): (string | boolean)[] | null {
  */
 export function formCondition(ir: IrProtocol, e: IrExpr): FormCondition | null {
   const byName = new Map(ir.elements.map((x) => [x.name, x]));
-  const leaf = (name: string, values: (string | boolean)[], negate: boolean): FormCondition | null => {
+  const leaf = (name: string, values: readonly (string | boolean)[], negate: boolean): FormCondition | null => {
     const domain = domainOf(byName.get(name));
     if (!domain) return null;
     const chosen = negate ? domain.filter((v) => !values.includes(v)) : domain.filter((v) => values.includes(v));
