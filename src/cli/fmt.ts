@@ -9,8 +9,8 @@
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { formatTrial } from "../format/format.js";
-import { parseTrialFile } from "../syntax/parse.js";
 import { EXIT, printDiagnostics, UserError, writeFileAtomic } from "./io.js";
+import { parseFile } from "./source.js";
 
 export interface FmtOptions {
   check?: boolean;
@@ -47,7 +47,7 @@ export function runFmt(paths: string[], opts: FmtOptions): number {
   let failed = false;
   const changed: string[] = [];
   for (const file of files) {
-    const parsed = parseTrialFile(file);
+    const parsed = parseFile(file);
     const result =
       parsed.text === undefined
         ? { ok: false as const, diagnostics: parsed.diagnostics }
