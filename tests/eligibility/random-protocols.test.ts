@@ -10,7 +10,7 @@ import { compileText } from "../../src/compile.js";
 import { evaluateEligibility } from "../../src/interpret/eligibility.js";
 import { importEligibility, writeGenerated } from "../generated.js";
 import { patientFor, thresholdsOf } from "./arbitraries.js";
-import { protocolText } from "./random-protocol.js";
+import { protocolText } from "./random-protocol-text.js";
 
 describe("random protocols", () => {
   it("compile cleanly, and their generated modules agree with the interpreter", async () => {

@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { compileText } from "../../src/compile.js";
 import { formatTrial, tokenImages } from "../../src/format/format.js";
 import { trialLexer, Unit } from "../../grammar/tokens.js";
-import { protocolText } from "../eligibility/random-protocol.js";
+import { protocolText } from "../eligibility/random-protocol-text.js";
 
 const SEED = readFileSync("protocols/lu177-octreotate.trial", "utf8");
 

@@ -1,8 +1,7 @@
 /**
  * Random protocols over a fixed data dictionary: random criteria (comparisons in random
  * units and operators, ULN multiples, windows, quantifiers, groups, definitions,
- * if/then, not). Used by the differential test of the eligibility targets and by the
- * formatter's properties.
+ * if/then, not), for the differential tests of the generated modules.
  */
 import fc from "fast-check";
 
@@ -87,7 +86,6 @@ function item(g: fc.GeneratorValue): string {
   );
 }
 
-/** The text of one random protocol that compiles cleanly. */
 export function protocolText(g: fc.GeneratorValue): string {
   const n = g(fc.integer, { min: 1, max: 4 });
   const crit: string[] = [`define helper "Helper" { rule ${condition(g, 1).replace(/helper/g, "flag")} }`];
