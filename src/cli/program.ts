@@ -121,6 +121,25 @@ export function buildProgram(): Command {
       process.exitCode = await (await import("./doc.js")).runDoc(file, opts);
     });
 
+  program
+    .command("fmt")
+    .description("format protocols in the canonical layout (comments kept); prints to stdout without an option")
+    .argument("<paths...>", ".trial files or directories (searched for .trial files)")
+    .option("--check", "list the files that would change; exit 1 if any would")
+    .option("--write", "rewrite the files that change, atomically (never a file that does not parse)")
+    .action(async (paths: string[], opts) => {
+      process.exitCode = (await import("./fmt.js")).runFmt(paths, opts);
+    });
+
+  program
+    .command("lsp")
+    .description("run the language server (Language Server Protocol) for editors")
+    .option("--stdio", "talk JSON-RPC over stdin and stdout (the only transport)")
+    .action(async () => {
+      // The server keeps the process alive while its input is open; it exits on the client's "exit".
+      (await import("../lsp/server.js")).startServer();
+    });
+
   return program;
 }
 

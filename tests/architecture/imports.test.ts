@@ -32,6 +32,14 @@ const RULES: Record<string, { may: string[]; types?: string[]; packages?: string
     node: true,
   },
   "src/cli": { may: ["src"], packages: "any", node: true },
+  // The authoring tools read the syntax tree and the checker's results, never a target.
+  "src/format": { may: ["grammar", "src/syntax", "src/diagnostics"], packages: ["chevrotain"] },
+  "src/lsp": {
+    may: ["grammar", "src/syntax", "src/check", "src/diagnostics", "src/format", "src/stdlib", "src/runtime"],
+    types: ["src/ast", "src/ir"],
+    packages: ["chevrotain", "vscode-languageserver", "vscode-languageserver-textdocument", "@lhncbc/ucum-lhc"],
+    node: true,
+  },
 };
 
 const files = (dir: string): string[] =>
