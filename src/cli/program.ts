@@ -123,6 +123,21 @@ export function buildProgram(): Command {
       process.exitCode = await (await import("./doc.js")).runDoc(file, opts);
     });
 
+  program
+    .command("sql")
+    .description("compile the eligibility rules to SQL over the OMOP CDM v5.4 (one row per person, one CTE per criterion)")
+    .argument("<file>", ".trial file")
+    .option("--dialect <dialect>", "duckdb, postgres or spark", "duckdb")
+    .option("--concepts <file>", "concept map CSV (default: omop/<name>-concept-map.csv beside the protocol)")
+    .option("--as-of <date>", "read data up to this date (default: the database's current date)")
+    .option("--anchor <name=date...>", "a reference date for every person, e.g. inclusion=2027-01-04")
+    .option("--anchors-table <table>", "a table (person_id, <anchor>...) of reference dates per person")
+    .option("--schema <name>", "the schema of the CDM tables")
+    .option("--out <file>", "write the SQL to this file (default: stdout)")
+    .action(async (file: string, opts) => {
+      process.exitCode = (await import("./sql.js")).runSql(file, opts);
+    });
+
   return program;
 }
 
