@@ -22,7 +22,11 @@ export async function createCdm(db: ExecDb): Promise<void> {
     .split("\n")
     .filter((l) => !l.startsWith("--"))
     .join("\n");
-  for (const stmt of ddl.split(";").map((s) => s.trim()).filter(Boolean)) await db.exec(stmt);
+  for (const stmt of ddl
+    .split(";")
+    .map((s) => s.trim())
+    .filter(Boolean))
+    await db.exec(stmt);
 }
 
 function lit(v: string | number | null): string {
@@ -65,11 +69,11 @@ export class CsvCohort {
         .join("\n");
       if (!lines) continue;
       const s = this.streams.get(table)!;
-      if (!s.write(lines + "\n")) await new Promise((res) => s.once("drain", res));
+      if (!s.write(lines + "\n")) await new Promise((res) => s.once("drain", () => res(undefined)));
     }
   }
   async close(): Promise<void> {
-    await Promise.all([...this.streams.values()].map((s) => new Promise((res) => s.end(res))));
+    await Promise.all([...this.streams.values()].map((s) => new Promise<void>((res) => s.end(() => res()))));
   }
 }
 

@@ -14,7 +14,18 @@ export const RUN = { inclusion: "2027-01-04", D0: "2027-01-18", asOf: "2027-01-1
 export interface OmopRows {
   person: [number, number, number, number | null, number | null][];
   observation_period: [number, number, string, string][];
-  measurement: [number, number, number, string, string | null, string | null, number | null, number | null, string | null, string | null][];
+  measurement: [
+    number,
+    number,
+    number,
+    string,
+    string | null,
+    string | null,
+    number | null,
+    number | null,
+    string | null,
+    string | null,
+  ][];
   observation: [number, number, number, string, string | null, string | null, number | null, number | null][];
   condition_occurrence: [number, number, number, string][];
   procedure_occurrence: [number, number, number, string, string | null][];
@@ -24,7 +35,12 @@ export interface OmopRows {
 /** Column names of the tuples above, in order. */
 export const COLUMNS: Record<keyof OmopRows, string[]> = {
   person: ["person_id", "gender_concept_id", "year_of_birth", "month_of_birth", "day_of_birth"],
-  observation_period: ["observation_period_id", "person_id", "observation_period_start_date", "observation_period_end_date"],
+  observation_period: [
+    "observation_period_id",
+    "person_id",
+    "observation_period_start_date",
+    "observation_period_end_date",
+  ],
   measurement: [
     "measurement_id",
     "person_id",
@@ -48,7 +64,13 @@ export const COLUMNS: Record<keyof OmopRows, string[]> = {
     "unit_concept_id",
   ],
   condition_occurrence: ["condition_occurrence_id", "person_id", "condition_concept_id", "condition_start_date"],
-  procedure_occurrence: ["procedure_occurrence_id", "person_id", "procedure_concept_id", "procedure_date", "procedure_datetime"],
+  procedure_occurrence: [
+    "procedure_occurrence_id",
+    "person_id",
+    "procedure_concept_id",
+    "procedure_date",
+    "procedure_datetime",
+  ],
   drug_exposure: [
     "drug_exposure_id",
     "person_id",
@@ -110,20 +132,133 @@ const LABS: {
   max: number;
   uln?: number;
   lln?: number;
+  /** Values (and ULNs) at the protocol's thresholds, per unit concept. */
+  edges?: Record<number, [string, string?][]>;
 }[] = [
   // hemoglobin g/dL | g/L | mmol/L (16114.5 g/mol: 1 g/dL = 0.6206 mmol/L)
-  { concept: 3000963, units: [[8713, 1, 1], [8636, 10, 0], [8753, 0.62056, 3]], mean: 11.5, sd: 1.8, min: 4, max: 19, lln: 12 },
-  { concept: 3013650, units: [[8848, 1, 2], [9444, 1, 2]], mean: 3.5, sd: 1.6, min: 0.1, max: 20, lln: 1.8 },
-  { concept: 3024929, units: [[8848, 1, 0], [9444, 1, 0]], mean: 210, sd: 80, min: 10, max: 800, lln: 150 },
-  { concept: 3019198, units: [[8848, 1, 2], [9444, 1, 2]], mean: 1.4, sd: 0.6, min: 0.1, max: 10, lln: 1 },
-  { concept: 3000905, units: [[8848, 1, 1], [9444, 1, 1]], mean: 6.5, sd: 2.2, min: 0.5, max: 40, lln: 4 },
+  {
+    concept: 3000963,
+    units: [
+      [8713, 1, 1],
+      [8636, 10, 0],
+      [8753, 0.62056, 3],
+    ],
+    mean: 11.5,
+    sd: 1.8,
+    min: 4,
+    max: 19,
+    lln: 12,
+    edges: { 8713: [["9.0"], ["8.9"]], 8636: [["90"], ["89"]], 8753: [["5.585"], ["5.586"]] },
+  },
+  {
+    concept: 3013650,
+    units: [
+      [8848, 1, 2],
+      [9444, 1, 2],
+    ],
+    mean: 3.5,
+    sd: 1.6,
+    min: 0.1,
+    max: 20,
+    lln: 1.8,
+    edges: { 8848: [["1.50"], ["1.49"]], 9444: [["1.5"], ["1.499"]] },
+  },
+  {
+    concept: 3024929,
+    units: [
+      [8848, 1, 0],
+      [9444, 1, 0],
+    ],
+    mean: 210,
+    sd: 80,
+    min: 10,
+    max: 800,
+    lln: 150,
+    edges: { 8848: [["100"], ["99.999"]], 9444: [["100"], ["99"]] },
+  },
+  {
+    concept: 3019198,
+    units: [
+      [8848, 1, 2],
+      [9444, 1, 2],
+    ],
+    mean: 1.4,
+    sd: 0.6,
+    min: 0.1,
+    max: 10,
+    lln: 1,
+  },
+  {
+    concept: 3000905,
+    units: [
+      [8848, 1, 1],
+      [9444, 1, 1],
+    ],
+    mean: 6.5,
+    sd: 2.2,
+    min: 0.5,
+    max: 40,
+    lln: 4,
+  },
   // total bilirubin mg/dL | umol/L (584.66 g/mol: 1 mg/dL = 17.104 umol/L)
-  { concept: 3024128, units: [[8840, 1, 2], [8749, 17.104, 0]], mean: 0.9, sd: 0.9, min: 0.1, max: 12, uln: 1.2 },
+  {
+    concept: 3024128,
+    units: [
+      [8840, 1, 2],
+      [8749, 17.104, 0],
+    ],
+    mean: 0.9,
+    sd: 0.9,
+    min: 0.1,
+    max: 12,
+    uln: 1.2,
+    edges: {
+      8840: [
+        ["2.40", "1.2"],
+        ["2.41", "1.2"],
+      ],
+      8749: [
+        ["41", "20.5"],
+        ["41.001", "20.5"],
+      ],
+    },
+  },
   { concept: 3013721, units: [[8645, 1, 0]], mean: 35, sd: 40, min: 5, max: 900, uln: 35 },
   { concept: 3006923, units: [[8645, 1, 0]], mean: 35, sd: 40, min: 5, max: 900, uln: 45 },
-  { concept: 3024561, units: [[8713, 1, 1], [8636, 10, 0]], mean: 3.8, sd: 0.6, min: 1.5, max: 5.5, lln: 3.5 },
-  { concept: 2000000041, units: [[8554, 1, 0]], mean: 88, sd: 15, min: 20, max: 130 },
-  { concept: 3016723, units: [[8840, 1, 2], [8749, 88.42, 0]], mean: 1.0, sd: 0.4, min: 0.3, max: 8, uln: 1.2 },
+  {
+    concept: 3024561,
+    units: [
+      [8713, 1, 1],
+      [8636, 10, 0],
+    ],
+    mean: 3.8,
+    sd: 0.6,
+    min: 1.5,
+    max: 5.5,
+    lln: 3.5,
+    edges: { 8713: [["3.0"], ["3.001"]], 8636: [["30"], ["30.01"]] },
+  },
+  {
+    concept: 2000000041,
+    units: [[8554, 1, 0]],
+    mean: 88,
+    sd: 15,
+    min: 20,
+    max: 130,
+    edges: { 8554: [["70"], ["70.001"]] },
+  },
+  {
+    concept: 3016723,
+    units: [
+      [8840, 1, 2],
+      [8749, 88.42, 0],
+    ],
+    mean: 1.0,
+    sd: 0.4,
+    min: 0.3,
+    max: 8,
+    uln: 1.2,
+  },
 ];
 
 /** Round to `dp` decimals and print without exponent. */
@@ -135,8 +270,11 @@ function fixed(x: number, dp: number): string {
  * The rows of person `pid` (1-based). `ids` numbers the event rows; the caller passes
  * a fresh counter per slice (event ids are `pid * 100 + k`, unique without coordination).
  */
-export function synthPerson(seed: number, pid: number, out: OmopRows): void {
+export function synthPerson(seed: number, pid: number, out: OmopRows, boundary = 0): void {
   const r = rng((seed * 0x9e3779b1) ^ (pid * 0x85ebca6b));
+  /** With probability `boundary`, a value or date is drawn at a rule's edge instead. */
+  const edge = <T>(xs: readonly T[] | undefined, otherwise: () => T): T =>
+    xs && xs.length && r() < boundary ? xs[Math.floor(r() * xs.length)]! : otherwise();
   const p = (x: number) => r() < x;
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)]!;
   const normal = () => {
@@ -148,8 +286,16 @@ export function synthPerson(seed: number, pid: number, out: OmopRows): void {
   const id = () => pid * 100 + k++;
   const female = p(0.5);
   const gender = p(0.02) ? 0 : female ? 8532 : 8507;
-  const year = p(0.04) ? between(2009, 2012) : between(1935, 2005);
-  out.person.push([pid, gender, year, p(0.02) ? null : between(1, 12), p(0.03) ? null : between(1, 28)]);
+  const [year, month, dd] = edge(
+    [
+      [2009, 1, 4],
+      [2009, 1, 5],
+      [2008, 2, 29],
+      [2009, 2, 28],
+    ] as const,
+    () => [p(0.04) ? between(2009, 2012) : between(1935, 2005), between(1, 12), between(1, 28)] as const,
+  );
+  out.person.push([pid, gender, year, p(0.02) ? null : month, p(0.03) ? null : dd]);
   if (!p(0.04)) out.observation_period.push([id(), pid, dayStr(-between(400, 4000)), dayStr(between(0, 700))]);
 
   const obsYesNo = (concept: number, yes: number, missing: number) => {
@@ -163,21 +309,39 @@ export function synthPerson(seed: number, pid: number, out: OmopRows): void {
   obsYesNo(2000000071, female ? 0.02 : 0, 0.3);
   obsYesNo(2000000100, 0.05, 0.3);
   obsYesNo(2000000101, 0.5, 0.6);
-  if (!p(0.1)) out.condition_occurrence.push([id(), pid, 2000000011 + (p(0.85) ? between(0, 6) : between(7, 8)), dayStr(-between(100, 2000))]);
+  if (!p(0.1))
+    out.condition_occurrence.push([
+      id(),
+      pid,
+      2000000011 + (p(0.85) ? between(0, 6) : between(7, 8)),
+      dayStr(-between(100, 2000)),
+    ]);
   if (female && p(0.02)) out.condition_occurrence.push([id(), pid, 2000000070, dayStr(-between(10, 100))]);
-  if (!p(0.15)) out.observation.push([id(), pid, 2000000003, dayStr(-between(1, 30)), null, String(p(0.8) ? between(0, 1) : between(2, 4)), null, null]);
-  if (p(0.3)) out.observation.push([id(), pid, 2000000031, dayStr(-between(30, 900)), null, fixed(r() * 40, 1), null, 8554]);
+  if (!p(0.15))
+    out.observation.push([
+      id(),
+      pid,
+      2000000003,
+      dayStr(-between(1, 30)),
+      null,
+      String(p(0.8) ? between(0, 1) : between(2, 4)),
+      null,
+      null,
+    ]);
+  if (p(0.3))
+    out.observation.push([id(), pid, 2000000031, dayStr(-between(30, 900)), null, fixed(r() * 40, 1), null, 8554]);
   if (p(0.05)) out.procedure_occurrence.push([id(), pid, 2000000030, dayStr(-between(200, 3000)), null]);
 
   // Somatostatin analogues
   if (p(0.6)) {
-    const d = -between(10, 80);
+    const d = edge([-28, -27], () => -between(10, 80));
     out.drug_exposure.push([id(), pid, 2000000020, dayStr(d), null, dayStr(d)]);
   }
   if (p(0.3)) {
-    const d = -between(1, 6);
-    const hh = String(between(6, 22)).padStart(2, "0");
-    const dt = p(0.9) ? `${dayStr(d)} ${hh}:${pick(["00", "15", "30", "45"])}:00` : null;
+    const atEdge = r() < boundary;
+    const d = atEdge ? -2 : -between(1, 6);
+    const hh = atEdge ? "00" : String(between(6, 22)).padStart(2, "0");
+    const dt = p(0.9) ? `${dayStr(d)} ${hh}:${atEdge ? pick(["00", "01"]) : pick(["00", "15", "30", "45"])}:00` : null;
     out.drug_exposure.push([id(), pid, 2000000021, dayStr(d), dt, dayStr(d)]);
   }
 
@@ -189,6 +353,23 @@ export function synthPerson(seed: number, pid: number, out: OmopRows): void {
       const [unit, factor, dp] = pick(lab.units);
       const v = Math.min(lab.max, Math.max(lab.min, lab.mean + lab.sd * normal()));
       const ref = (x: number | undefined) => (x === undefined || p(0.1) ? null : fixed(x * factor, Math.max(dp, 1)));
+      const at = lab.edges?.[unit];
+      if (t === 0 && at && r() < boundary) {
+        const [value, uln] = pick(at);
+        out.measurement.push([
+          id(),
+          pid,
+          lab.concept,
+          dayStr(-between(20, 35)),
+          null,
+          value,
+          null,
+          unit,
+          null,
+          uln ?? ref(lab.uln),
+        ]);
+        continue;
+      }
       out.measurement.push([
         id(),
         pid,
@@ -205,15 +386,47 @@ export function synthPerson(seed: number, pid: number, out: OmopRows): void {
   }
   if (!p(0.15)) {
     const measured = p(0.75);
-    out.measurement.push([id(), pid, measured ? 2000000040 : 3049187, dayStr(-between(5, 25)), null, fixed(Math.max(5, 75 + 25 * normal()), 0), null, p(0.03) ? 8795 : 9117, null, null]);
+    const gfr = edge(["50", "49.999"], () => fixed(Math.max(5, 75 + 25 * normal()), 0));
+    out.measurement.push([
+      id(),
+      pid,
+      measured ? 2000000040 : 3049187,
+      dayStr(-between(5, 25)),
+      null,
+      gfr,
+      null,
+      p(0.03) ? 8795 : 9117,
+      null,
+      null,
+    ]);
   }
   // Pregnancy test (women): serum or urine hCG, negative or positive.
   if (female && p(0.5)) {
-    out.measurement.push([id(), pid, p(0.8) ? 2000000060 : 2000000061, dayStr(-between(1, 40)), null, null, p(0.96) ? 9189 : 9191, null, null, null]);
+    out.measurement.push([
+      id(),
+      pid,
+      p(0.8) ? 2000000060 : 2000000061,
+      dayStr(edge([-42, -43, -14], () => -between(1, 40))),
+      null,
+      null,
+      p(0.96) ? 9189 : 9191,
+      null,
+      null,
+      null,
+    ]);
   }
   // Procedures: surgeries, baseline work-up before D0.
-  if (p(0.2)) out.procedure_occurrence.push([id(), pid, 2000000085, dayStr(-between(5, 400)), null]);
-  for (let c = 0; c < 5; c++) if (p(0.85)) out.procedure_occurrence.push([id(), pid, 2000000080 + c, dayStr(-between(1, 34)), null]);
+  if (p(0.2))
+    out.procedure_occurrence.push([id(), pid, 2000000085, dayStr(edge([-56, -57], () => -between(5, 400))), null]);
+  for (let c = 0; c < 5; c++)
+    if (p(0.85))
+      out.procedure_occurrence.push([
+        id(),
+        pid,
+        2000000080 + c,
+        dayStr(edge([-28, -29, -1, 0], () => -between(1, 34))),
+        null,
+      ]);
   // Tumour markers: a series of 2 to 4 values per marker, rising for some.
   for (const marker of [2000000090, 2000000091]) {
     if (p(0.4)) continue;
@@ -222,15 +435,26 @@ export function synthPerson(seed: number, pid: number, out: OmopRows): void {
     const step = between(20, 60);
     let v = 50 + r() * 400;
     for (let j = 0; j < n; j++) {
-      out.measurement.push([id(), pid, marker, dayStr(-30 - (n - j) * step), null, fixed(v, 1), null, null, null, null]);
+      out.measurement.push([
+        id(),
+        pid,
+        marker,
+        dayStr(-30 - (n - j) * step),
+        null,
+        fixed(v, 1),
+        null,
+        null,
+        null,
+        null,
+      ]);
       v = rising ? v * (1.05 + r() * 0.3) : v * (0.8 + r() * 0.4);
     }
   }
 }
 
 /** Persons `from..to` (inclusive, 1-based). */
-export function synthCohort(seed: number, from: number, to: number): OmopRows {
+export function synthCohort(seed: number, from: number, to: number, boundary = 0): OmopRows {
   const out = emptyRows();
-  for (let pid = from; pid <= to; pid++) synthPerson(seed, pid, out);
+  for (let pid = from; pid <= to; pid++) synthPerson(seed, pid, out, boundary);
   return out;
 }

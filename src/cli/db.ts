@@ -108,7 +108,8 @@ export function redact(url: string): string {
 /** `--db`: a PostgreSQL URL or a DuckDB file. */
 export async function openDb(spec: string | undefined, parquet?: string): Promise<Db> {
   if (spec && /^postgres(ql)?:\/\//.test(spec)) {
-    if (parquet) throw new UserError("--parquet reads Parquet with DuckDB: it does not go with a PostgreSQL --db", EXIT.usage);
+    if (parquet)
+      throw new UserError("--parquet reads Parquet with DuckDB: it does not go with a PostgreSQL --db", EXIT.usage);
     return openPostgres(spec);
   }
   if (!spec && !parquet) throw new UserError("give --db <duckdb file | postgres URL> or --parquet <dir>", EXIT.usage);

@@ -125,7 +125,9 @@ export function buildProgram(): Command {
 
   program
     .command("sql")
-    .description("compile the eligibility rules to SQL over the OMOP CDM v5.4 (one row per person, one CTE per criterion)")
+    .description(
+      "compile the eligibility rules to SQL over the OMOP CDM v5.4 (one row per person, one CTE per criterion)",
+    )
     .argument("<file>", ".trial file")
     .option("--dialect <dialect>", "duckdb, postgres or spark", "duckdb")
     .option("--concepts <file>", "concept map CSV (default: omop/<name>-concept-map.csv beside the protocol)")

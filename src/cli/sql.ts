@@ -40,7 +40,10 @@ export function loadConceptMap(file: string, given?: string): ConceptMap {
   const stem = basename(file).replace(/\.trial$/, "");
   const candidates = given
     ? [given]
-    : [join(dirname(file), "omop", `${stem.split("-")[0]}-concept-map.csv`), join(dirname(file), `${stem}.concepts.csv`)];
+    : [
+        join(dirname(file), "omop", `${stem.split("-")[0]}-concept-map.csv`),
+        join(dirname(file), `${stem}.concepts.csv`),
+      ];
   const path = candidates.find((p) => existsSync(p));
   if (!path)
     throw new UserError(

@@ -66,7 +66,11 @@ export function attritionQuery(q: CompiledQuery): {
         ),
       ),
     );
-    cols.push(sum(`b.t_${c.col} = 2`, `met_${k}`), sum(`b.t_${c.col} = 0`, `notmet_${k}`), sum(unk(c), `undecided_${k}`));
+    cols.push(
+      sum(`b.t_${c.col} = 2`, `met_${k}`),
+      sum(`b.t_${c.col} = 0`, `notmet_${k}`),
+      sum(unk(c), `undecided_${k}`),
+    );
     const others = tops.filter((x) => x !== c);
     overall(others, null, `drop_${k}`);
     // Relaxed: unknown counts as passing; not met still fails.

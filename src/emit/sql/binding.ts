@@ -127,7 +127,10 @@ export function bind(ir: IrProtocol, map: ConceptMap): Bindings {
   for (const el of ir.elements) {
     const own = [...byPath(el.name), ...byCode(standardCodes(el))].filter((r) => r.domain !== "Unit");
     const values = el.type === "code" ? codeValues(el) : [];
-    const valueRows = values.map((v) => ({ value: v.value, rows: [...byPath(`${el.name}=${v.value}`), ...byCode(v.codes)] }));
+    const valueRows = values.map((v) => ({
+      value: v.value,
+      rows: [...byPath(`${el.name}=${v.value}`), ...byCode(v.codes)],
+    }));
     const src = ((): ElementSource => {
       if (el.type === "attestation")
         return { how: "none", reason: `attested by the ${el.attestedBy ?? "investigator"}: not in OMOP` };

@@ -265,10 +265,18 @@ function compareRef(s: Scope, op: CompareOp, l: Val, factor: string, limit: "ULN
   const item = s.space.bit(`${of}.${limit.toLowerCase()}`);
   if (!ref) return { t: "1", m: orMasks([maskIfNull(l.v, l.m), item]) };
   const sqlOp = op === "!=" ? "<>" : op;
-  return {
+  const cmp: Tri = {
     t: `CASE WHEN ${l.v} IS NULL OR ${ref.v} IS NULL THEN 1 WHEN ${l.v} ${sqlOp} ${dec(factor)} * ${ref.v} THEN 2 ELSE 0 END`,
     // As the runtime: an unknown value also leaves its limit unknown.
     m: orMasks([maskIfNull(l.v, orMasks([l.m, item])), maskIfNull(ref.v, ref.m)]),
+  };
+  if (!l.unitCol) return cmp;
+  // Value and limit share their unit, but a unit the table does not know is not trusted either.
+  const okUnits = s.bindings.units.filter((u) => u.element === l.unitPath).map((u) => u.conceptId);
+  const badUnit = okUnits.length ? `${l.unitCol} IS NULL OR ${l.unitCol} NOT IN (${okUnits.join(", ")})` : "1 = 1";
+  return {
+    t: `CASE WHEN ${l.v} IS NOT NULL AND (${badUnit}) THEN 1 ELSE ${cmp.t} END`,
+    m: `CASE WHEN ${l.v} IS NOT NULL AND (${badUnit}) THEN ${s.space.bit(`${l.unitPath}.unit`)} ELSE ${cmp.m} END`,
   };
 }
 
@@ -390,7 +398,8 @@ function duration(s: Scope, e: IrExpr): IrDuration {
 function shiftSql(s: Scope, ts: string, sign: 1 | -1, d: IrDuration): string {
   const n = decimalOf(d.amount);
   const whole = (x: ReturnType<typeof decimalOf>) => {
-    if (!x.isInteger()) throw new SqlUnsupported(`a duration of ${d.amount} ${d.unit} is not a whole number of seconds`);
+    if (!x.isInteger())
+      throw new SqlUnsupported(`a duration of ${d.amount} ${d.unit} is not a whole number of seconds`);
     return sign * x.toNumber();
   };
   switch (d.unit) {
@@ -401,7 +410,9 @@ function shiftSql(s: Scope, ts: string, sign: 1 | -1, d: IrDuration): string {
     case "wk":
       return addInterval(s.d, ts, whole(n.times(7)), "DAY");
     case "d":
-      return n.isInteger() ? addInterval(s.d, ts, whole(n), "DAY") : addInterval(s.d, ts, whole(n.times(86400)), "SECOND");
+      return n.isInteger()
+        ? addInterval(s.d, ts, whole(n), "DAY")
+        : addInterval(s.d, ts, whole(n.times(86400)), "SECOND");
     case "h":
       return addInterval(s.d, ts, whole(n.times(3600)), "SECOND");
     case "min":

@@ -23,7 +23,9 @@ export class MissingSpace {
     if (i < 0) {
       i = this.items.push(item) - 1;
       if (i >= MAX_ITEMS)
-        throw new Error(`criterion ${this.owner} reads more than ${MAX_ITEMS} data items: too many for one SQL bit mask`);
+        throw new Error(
+          `criterion ${this.owner} reads more than ${MAX_ITEMS} data items: too many for one SQL bit mask`,
+        );
     }
     return bigint(this.d, 1n << BigInt(i));
   }

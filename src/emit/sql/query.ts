@@ -134,7 +134,9 @@ export function buildQuery(ir: IrProtocol, bindings: Bindings, opts: SqlOptions)
   const params = [`${asOf} AS as_of`];
   for (const a of anchors) {
     const given = opts.anchors?.[a];
-    params.push(`${given ? `CAST(${dateLit(given)} AS TIMESTAMP)` : "CAST(NULL AS TIMESTAMP)"} AS a_${a.toLowerCase()}`);
+    params.push(
+      `${given ? `CAST(${dateLit(given)} AS TIMESTAMP)` : "CAST(NULL AS TIMESTAMP)"} AS a_${a.toLowerCase()}`,
+    );
   }
   cte(
     "trialc_params",
@@ -161,7 +163,9 @@ export function buildQuery(ir: IrProtocol, bindings: Bindings, opts: SqlOptions)
       return `  SELECT x.person_id, c.element, c.code_value, x.${c.date} AS event_date, x.${c.datetime} AS event_datetime, ${
         c.value
           ? `x.value_as_number AS num, x.value_as_concept_id AS value_concept, x.unit_concept_id AS unit_concept_id, ${
-              t === "measurement" ? "x.range_low AS range_low, x.range_high AS range_high" : `CAST(NULL AS ${DEC}) AS range_low, CAST(NULL AS ${DEC}) AS range_high`
+              t === "measurement"
+                ? "x.range_low AS range_low, x.range_high AS range_high"
+                : `CAST(NULL AS ${DEC}) AS range_low, CAST(NULL AS ${DEC}) AS range_high`
             }`
           : `CAST(NULL AS ${DEC}) AS num, CAST(NULL AS INTEGER) AS value_concept, CAST(NULL AS INTEGER) AS unit_concept_id, CAST(NULL AS ${DEC}) AS range_low, CAST(NULL AS ${DEC}) AS range_high`
       }, x.${c.id} AS event_id
@@ -302,8 +306,8 @@ export function buildQuery(ir: IrProtocol, bindings: Bindings, opts: SqlOptions)
     WHERE o.observation_period_start_date <= prm.as_of AND prm.as_of <= o.observation_period_end_date
     GROUP BY o.person_id
   ) op ON op.person_id = p.person_id${pivot.length ? "\n  LEFT JOIN trialc_values v ON v.person_id = p.person_id" : ""}${
-      opts.anchorsTable ? `\n  LEFT JOIN ${opts.anchorsTable} ta ON ta.person_id = p.person_id` : ""
-    }`,
+    opts.anchorsTable ? `\n  LEFT JOIN ${opts.anchorsTable} ta ON ta.person_id = p.person_id` : ""
+  }`,
     "One row per person with every data element the rules read (NULL: unknown). Records are known for a person observed on the as-of date (observation_period).",
   );
 
@@ -472,10 +476,17 @@ export function buildQuery(ir: IrProtocol, bindings: Bindings, opts: SqlOptions)
   const cols = [
     "b.person_id",
     `${verdict} AS verdict`,
-    ...compiled.flatMap((c) => [`${verdictOf(c)} AS ${alias(d, c.id)}`, `${missingOf(c)} AS ${alias(d, c.id + "_missing")}`]),
+    ...compiled.flatMap((c) => [
+      `${verdictOf(c)} AS ${alias(d, c.id)}`,
+      `${missingOf(c)} AS ${alias(d, c.id + "_missing")}`,
+    ]),
     `${overallMissing} AS missing`,
   ];
-  cte("trialc_criteria", `  SELECT * FROM ${prev}`, "Every criterion's condition (0 not met, 1 unknown, 2 met) and mask of what is missing.");
+  cte(
+    "trialc_criteria",
+    `  SELECT * FROM ${prev}`,
+    "Every criterion's condition (0 not met, 1 unknown, 2 met) and mask of what is missing.",
+  );
   const header = comment(
     [
       `Eligibility of ${ir.trial.id}: ${ir.trial.title}`,
