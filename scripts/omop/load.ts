@@ -3,7 +3,8 @@
  * as multi-row INSERTs (small cohorts, tests) or CSV files that DuckDB copies in
  * (large cohorts, the benchmark and `npm run omop:synth`).
  */
-import { readFileSync, createWriteStream, type WriteStream } from "node:fs";
+import { readFileSync, createWriteStream, mkdtempSync, rmSync, type WriteStream } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { COLUMNS, FILLERS, type OmopRows } from "./synth.js";
 
@@ -37,6 +38,19 @@ function lit(v: string | number | null): string {
 
 /** INSERT the rows, `batch` tuples per statement. */
 export async function insertRows(db: ExecDb, rows: OmopRows, batch = 2000): Promise<void> {
+  if (db.dialect === "duckdb") {
+    // DuckDB's parser is slow on long VALUES lists: copy from CSV files instead.
+    const dir = mkdtempSync(join(tmpdir(), "trialc-omop-"));
+    try {
+      const csv = new CsvCohort(dir);
+      await csv.append(rows);
+      await csv.close();
+      await copyCsvIntoDuckDb(db, dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    return;
+  }
   for (const table of Object.keys(COLUMNS) as (keyof OmopRows)[]) {
     const fill = FILLERS[table];
     const cols = [...COLUMNS[table], ...Object.keys(fill)];

@@ -464,7 +464,7 @@ export function buildQuery(ir: IrProtocol, bindings: Bindings, opts: SqlOptions)
   const verdict = `CASE WHEN ${fails.join(" OR ")} THEN 'ineligible' WHEN ${opens.join(" OR ")} THEN 'indeterminate' ELSE 'eligible' END`;
   const allItems = [...new Set(tops.flatMap((c) => c.items))].sort();
   const overallMissing = allItems.length
-    ? `CASE WHEN ${verdict} = 'indeterminate' THEN CONCAT_WS(', ', ${allItems
+    ? `CASE WHEN b.verdict = 'indeterminate' THEN CONCAT_WS(', ', ${allItems
         .map((it) => {
           const conds = tops
             .filter((c) => c.items.includes(it))
@@ -475,7 +475,7 @@ export function buildQuery(ir: IrProtocol, bindings: Bindings, opts: SqlOptions)
     : "''";
   const cols = [
     "b.person_id",
-    `${verdict} AS verdict`,
+    "b.verdict",
     ...compiled.flatMap((c) => [
       `${verdictOf(c)} AS ${alias(d, c.id)}`,
       `${missingOf(c)} AS ${alias(d, c.id + "_missing")}`,
@@ -484,8 +484,8 @@ export function buildQuery(ir: IrProtocol, bindings: Bindings, opts: SqlOptions)
   ];
   cte(
     "trialc_criteria",
-    `  SELECT * FROM ${prev}`,
-    "Every criterion's condition (0 not met, 1 unknown, 2 met) and mask of what is missing.",
+    `  SELECT b.*,\n    ${verdict} AS verdict\n  FROM ${prev} b`,
+    "Every criterion's condition (0 not met, 1 unknown, 2 met), its mask of what is missing, and the verdict: ineligible when an inclusion is not met or an exclusion is met, else indeterminate when one is unknown, else eligible.",
   );
   const header = comment(
     [
