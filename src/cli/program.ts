@@ -140,6 +140,26 @@ export function buildProgram(): Command {
       process.exitCode = (await import("./sql.js")).runSql(file, opts);
     });
 
+  program
+    .command("screen")
+    .description(
+      "pre-screen an OMOP CDM database: attrition per criterion in protocol order, what is missing, what-if counts",
+    )
+    .argument("<file>", ".trial file")
+    .option("--db <db>", "a DuckDB database file or a postgres:// URL")
+    .option("--parquet <dir>", "an OMOP extract as Parquet files (<table>.parquet), read with DuckDB")
+    .option("--concepts <file>", "concept map CSV (default: omop/<name>-concept-map.csv beside the protocol)")
+    .option("--as-of <date>", "read data up to this date (default: today)")
+    .option("--anchor <name=date...>", "a reference date for every person, e.g. inclusion=2027-01-04")
+    .option("--anchors-table <table>", "a table (person_id, <anchor>...) of reference dates per person")
+    .option("--schema <name>", "the schema of the CDM tables")
+    .option("--format <format>", "text, json or csv (the attrition table)", "text")
+    .option("--out <file>", "also write the per-person results (CSV, or Parquet for a .parquet name with DuckDB)")
+    .option("--what-if", "show how the counts move when each criterion is dropped or relaxed")
+    .action(async (file: string, opts) => {
+      process.exitCode = await (await import("./screen.js")).runScreen(file, opts);
+    });
+
   return program;
 }
 
