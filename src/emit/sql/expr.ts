@@ -422,15 +422,15 @@ function shiftSql(s: Scope, ts: string, sign: 1 | -1, d: IrDuration): string {
 
 /** `age(birth, at)`: completed years; a 29 February birthday is reached on 1 March in other years. */
 function age(s: Scope, birth: Val, at: Val): Val {
-  const y = yearOf(at.v);
+  const y = yearOf(s.d, at.v);
   const leap = `((${y} % 4 = 0 AND ${y} % 100 <> 0) OR ${y} % 400 = 0)`;
-  const feb29 = `(${monthOf(birth.v)} = 2 AND ${dayOf(birth.v)} = 29 AND NOT ${leap})`;
-  const bm = `CASE WHEN ${feb29} THEN 3 ELSE ${monthOf(birth.v)} END`;
-  const bd = `CASE WHEN ${feb29} THEN 1 ELSE ${dayOf(birth.v)} END`;
-  const reached = `(${monthOf(at.v)} > ${bm} OR (${monthOf(at.v)} = ${bm} AND ${dayOf(at.v)} >= ${bd}))`;
+  const feb29 = `(${monthOf(s.d, birth.v)} = 2 AND ${dayOf(s.d, birth.v)} = 29 AND NOT ${leap})`;
+  const bm = `CASE WHEN ${feb29} THEN 3 ELSE ${monthOf(s.d, birth.v)} END`;
+  const bd = `CASE WHEN ${feb29} THEN 1 ELSE ${dayOf(s.d, birth.v)} END`;
+  const reached = `(${monthOf(s.d, at.v)} > ${bm} OR (${monthOf(s.d, at.v)} = ${bm} AND ${dayOf(s.d, at.v)} >= ${bd}))`;
   return {
     // A birth after the date counted to is impossible data: unknown, naming the birth date.
-    v: `CASE WHEN ${birth.v} IS NULL OR ${at.v} IS NULL OR ${birth.v} > ${at.v} THEN NULL ELSE CAST(${y} - ${yearOf(birth.v)} - CASE WHEN ${reached} THEN 0 ELSE 1 END AS ${DEC}) END`,
+    v: `CASE WHEN ${birth.v} IS NULL OR ${at.v} IS NULL OR ${birth.v} > ${at.v} THEN NULL ELSE CAST(${y} - ${yearOf(s.d, birth.v)} - CASE WHEN ${reached} THEN 0 ELSE 1 END AS ${DEC}) END`,
     m: orMasks([
       maskIfNull(birth.v, birth.m),
       maskIfNull(at.v, at.m),

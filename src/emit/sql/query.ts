@@ -214,7 +214,7 @@ export function buildQuery(ir: IrProtocol, bindings: Bindings, opts: SqlOptions)
   if (pivot.length) {
     cte(
       "trialc_latest",
-      `  SELECT e.*, ROW_NUMBER() OVER (PARTITION BY e.person_id, e.element ORDER BY e.event_date DESC, e.event_datetime DESC NULLS LAST, e.event_id DESC) AS rn
+      `  SELECT e.*, ROW_NUMBER() OVER (PARTITION BY e.person_id, e.element ORDER BY e.event_date DESC, e.event_datetime DESC${d === "spark" ? "" : " NULLS LAST"}, e.event_id DESC) AS rn
   FROM trialc_events e
   WHERE e.element IN (${scalar.map((e) => str(d, e.name)).join(", ")})`,
       "The latest event of each element per person (on or before the as-of date).",

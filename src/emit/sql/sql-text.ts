@@ -66,7 +66,8 @@ export function decimal(expr: string): string {
 
 /** A 64-bit integer literal (bit masks). */
 export function bigint(d: Dialect, n: bigint): string {
-  return d === "spark" ? `${n}L` : `CAST(${n} AS BIGINT)`;
+  void d;
+  return `CAST(${n} AS BIGINT)`;
 }
 
 /** `ts + n unit` for whole months, days, minutes (n may be negative). */
@@ -78,9 +79,8 @@ export function addInterval(d: Dialect, ts: string, n: number, unit: "MONTH" | "
     case "postgres":
       return `(${ts} ${sign} INTERVAL '${abs} ${unit.toLowerCase()}s')`;
     case "duckdb":
-      return `(${ts} ${sign} INTERVAL ${abs} ${unit})`;
     case "spark":
-      return `(${ts} ${sign} INTERVAL ${abs} ${unit}S)`;
+      return `(${ts} ${sign} INTERVAL ${abs} ${unit})`;
   }
 }
 
@@ -89,15 +89,15 @@ export function makeDate(y: string, m: string, dd: string): string {
   return `CASE WHEN ${y} IS NULL OR ${m} IS NULL OR ${dd} IS NULL THEN NULL ELSE MAKE_DATE(${y}, ${m}, ${dd}) END`;
 }
 
-/** Calendar fields of a date or timestamp. */
-export function yearOf(x: string): string {
-  return `EXTRACT(YEAR FROM ${x})`;
+/** Calendar fields of a date or timestamp (Spark's Hive-style functions; EXTRACT elsewhere). */
+export function yearOf(d: Dialect, x: string): string {
+  return d === "spark" ? `YEAR(${x})` : `EXTRACT(YEAR FROM ${x})`;
 }
-export function monthOf(x: string): string {
-  return `EXTRACT(MONTH FROM ${x})`;
+export function monthOf(d: Dialect, x: string): string {
+  return d === "spark" ? `MONTH(${x})` : `EXTRACT(MONTH FROM ${x})`;
 }
-export function dayOf(x: string): string {
-  return `EXTRACT(DAY FROM ${x})`;
+export function dayOf(d: Dialect, x: string): string {
+  return d === "spark" ? `DAYOFMONTH(${x})` : `EXTRACT(DAY FROM ${x})`;
 }
 
 /** Bitwise OR of two BIGINT expressions. */
