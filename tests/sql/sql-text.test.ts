@@ -76,10 +76,7 @@ describe("Spark SQL", () => {
   it("the seed protocol's Spark SQL parses (node-sql-parser, Hive grammar)", () => {
     const sql = seedProtocol().sql("spark");
     // That grammar lacks Spark's bitwise | and & (documented in docs/scale.md); everything else is parsed as written.
-    const text = sql
-      .replace(/;\s*$/, "")
-      .replace(/ \| /g, " + ")
-      .replace(/ & /g, " + ");
+    const text = sql.replace(/;\s*$/, "").replace(/ \| /g, " + ").replace(/ & /g, " + ");
     expect(() => new Parser().astify(text, { database: "hive" })).not.toThrow();
     expect(sql).not.toMatch(/NULLS LAST|EXTRACT\(/);
   });
