@@ -28,6 +28,36 @@ interface Event {
   id: number;
 }
 
+/** A cohort's rows split per person (each person's own OmopRows), in one pass. */
+export function splitByPerson(rows: OmopRows): Map<number, OmopRows> {
+  const out = new Map<number, OmopRows>();
+  const of = (pid: number) => {
+    let r = out.get(pid);
+    if (!r)
+      out.set(
+        pid,
+        (r = {
+          person: [],
+          observation_period: [],
+          measurement: [],
+          observation: [],
+          condition_occurrence: [],
+          procedure_occurrence: [],
+          drug_exposure: [],
+        }),
+      );
+    return r;
+  };
+  for (const p of rows.person) of(p[0]).person.push(p);
+  for (const o of rows.observation_period) of(o[1]).observation_period.push(o);
+  for (const m of rows.measurement) of(m[1]).measurement.push(m);
+  for (const o of rows.observation) of(o[1]).observation.push(o);
+  for (const c of rows.condition_occurrence) of(c[1]).condition_occurrence.push(c);
+  for (const p of rows.procedure_occurrence) of(p[1]).procedure_occurrence.push(p);
+  for (const d of rows.drug_exposure) of(d[1]).drug_exposure.push(d);
+  return out;
+}
+
 /** The events of one person, from the generator's tuples. */
 function eventsOf(rows: OmopRows, pid: number): Event[] {
   const out: Event[] = [];
