@@ -43,6 +43,8 @@ export interface Val {
 export interface QuantCte {
   name: string;
   records: string;
+  /** Whether the condition reads a person-level element (else only fields, anchors and constants). */
+  readsPerson: boolean;
   quantifier: "any" | "all" | "none" | "count";
   where: Tri | null;
 }
@@ -72,6 +74,8 @@ export interface Scope {
   args: Map<string, Val>[];
   /** Inside a quantifier: the records ranged over (row columns are `r.f_<field>`). */
   row: string | null;
+  /** Set when a quantifier's condition reads a person-level element. */
+  readsPerson?: boolean;
 }
 
 /** A construct the SQL target does not translate (a compile error for `trialc sql`). */
@@ -297,6 +301,7 @@ export function val(s: Scope, e: IrExpr): Val {
     case "bool":
       return { v: e.value ? "1" : "0", m: "0", kind: "bool" };
     case "element":
+      if (s.row) s.readsPerson = true;
       return column(s, "b", e.name, e.name, elementOf(s, e.name));
     case "field": {
       if (s.row !== e.record) throw new SqlUnsupported(`"${e.text}" is read outside a quantifier over ${e.record}`);
@@ -453,14 +458,19 @@ function quantifier(s: Scope, e: Extract<IrExpr, { kind: "quantifier" }>): Tri |
   if (k === "1 = 0") return e.quantifier === "count" ? { v: "NULL", m, kind: "num" } : { t: "1", m };
   const name = `q${++s.counter.n}`;
   const saved = s.row;
+  const savedReads = s.readsPerson;
   s.row = e.records;
+  s.readsPerson = false;
   let where: Tri | null;
+  let readsPerson: boolean;
   try {
     where = e.where ? tri(s, e.where) : null;
   } finally {
+    readsPerson = !!s.readsPerson;
     s.row = saved;
+    s.readsPerson = savedReads || (saved !== null && readsPerson);
   }
-  s.quants.push({ name, records: e.records, quantifier: e.quantifier, where });
+  s.quants.push({ name, records: e.records, quantifier: e.quantifier, where, readsPerson });
   // No row for the person: an empty list (any → false, all/none → true, count → 0).
   const empty = e.quantifier === "any" ? "0" : e.quantifier === "count" ? "0" : "2";
   if (e.quantifier === "count")

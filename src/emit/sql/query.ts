@@ -257,6 +257,13 @@ export function buildQuery(ir: IrProtocol, bindings: Bindings, opts: SqlOptions)
       opts.anchorsTable ? `COALESCE(CAST(ta.${n} AS TIMESTAMP), prm.a_${n}) AS a_${n}` : `prm.a_${n} AS a_${n}`,
     );
   }
+  cte(
+    "trialc_anchors",
+    `  SELECT ${personCols.join(",\n    ")}
+  FROM ${schema}person p
+  CROSS JOIN trialc_params prm${opts.anchorsTable ? `\n  LEFT JOIN ${opts.anchorsTable} ta ON ta.person_id = p.person_id` : ""}`,
+    "The reference dates of each person (what conditions over records read besides the records).",
+  );
   const notDerived: { element: string; reason: string }[] = [];
   for (const el of used) {
     const s = src(el.name);
@@ -391,7 +398,7 @@ export function buildQuery(ir: IrProtocol, bindings: Bindings, opts: SqlOptions)
             : `CASE WHEN ${count(2)} > 0 THEN 0 WHEN ${count(1)} > 0 THEN 1 ELSE 2 END AS t`;
     cte(
       q.name,
-      `  SELECT r.person_id,\n    ${head},\n    ${mask} AS m\n  FROM rec_${q.records.toLowerCase()} r\n  JOIN trialc_persons b ON b.person_id = r.person_id\n  GROUP BY r.person_id`,
+      `  SELECT r.person_id,\n    ${head},\n    ${mask} AS m\n  FROM rec_${q.records.toLowerCase()} r\n  JOIN ${q.readsPerson ? "trialc_persons" : "trialc_anchors"} b ON b.person_id = r.person_id\n  GROUP BY r.person_id`,
       `${q.quantifier} ${q.records} where …: per person, over the records' rows`,
     );
   };
