@@ -136,6 +136,7 @@ export function buildProgram(): Command {
     .option("--anchors-table <table>", "a table (person_id, <anchor>...) of reference dates per person")
     .option("--schema <name>", "the schema of the CDM tables")
     .option("--out <file>", "write the SQL to this file (default: stdout)")
+    .option("--attrition", "the attrition and what-if aggregate instead of the per-person query (one row)")
     .action(async (file: string, opts) => {
       process.exitCode = (await import("./sql.js")).runSql(file, opts);
     });

@@ -8,6 +8,7 @@ import { dirname, join, basename } from "node:path";
 import type { IrProtocol } from "../ir/types.js";
 import { parseDate } from "../runtime/time.js";
 import {
+  attritionQuery,
   compileSql,
   ConceptMapError,
   DIALECTS,
@@ -30,6 +31,8 @@ export interface SqlCliOptions {
   anchorsTable?: string;
   schema?: string;
   out?: string;
+  /** Print the attrition aggregate instead of the per-person query (for databases `screen` cannot reach, like Spark). */
+  attrition?: boolean;
 }
 
 /**
@@ -102,7 +105,8 @@ export function runSql(file: string, opts: SqlCliOptions): number {
   const options = sqlOptions(dialect, opts);
   const ir = compileProtocol(file);
   if (!ir) return EXIT.input;
-  const text = sqlText(compileToSql(ir, loadConceptMap(file, opts.concepts), options));
+  const q = compileToSql(ir, loadConceptMap(file, opts.concepts), options);
+  const text = opts.attrition ? `${q.withClause}\n${attritionQuery(q).sql};\n` : sqlText(q);
   if (opts.out) writeFileAtomic(opts.out, text);
   else process.stdout.write(text);
   return EXIT.ok;

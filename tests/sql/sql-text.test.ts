@@ -10,7 +10,8 @@ import { comment, str } from "../../src/emit/sql/sql-text.js";
 import { compileSql, parseConceptMap, sqlText } from "../../src/emit/sql/index.js";
 import { openDuckDb } from "../../src/cli/db.js";
 import { createCdm } from "../../scripts/omop/load.js";
-import { seedProtocol } from "./support.js";
+import { SEED, seedProtocol } from "./support.js";
+import { trialc } from "../cli/run.js";
 
 const require = createRequire(import.meta.url);
 const { Parser } = require("node-sql-parser") as {
@@ -79,6 +80,14 @@ describe("Spark SQL", () => {
     const text = sql.replace(/;\s*$/, "").replace(/ \| /g, " + ").replace(/ & /g, " + ");
     expect(() => new Parser().astify(text, { database: "hive" })).not.toThrow();
     expect(sql).not.toMatch(/NULLS LAST|EXTRACT\(/);
+  });
+
+  it("the attrition query for Spark (`trialc sql --attrition`) parses too", async () => {
+    const r = await trialc("sql", SEED, "--dialect", "spark", "--attrition", "--anchor", "inclusion=2027-01-04");
+    expect(r.code).toBe(0);
+    const text = r.stdout.replace(/;\s*$/, "").replace(/ \| /g, " + ").replace(/ & /g, " + ");
+    expect(() => new Parser().astify(text, { database: "hive" })).not.toThrow();
+    expect(r.stdout).toMatch(/AS remaining_0/);
   });
 
   it("the parser check can fail: a DuckDB-only construct is rejected", () => {
