@@ -91,9 +91,13 @@ export function standardCodes(x: unknown): { system: string; code: string }[] {
   );
 }
 
-/** The values of a coded element, each with its standard codes. */
+/**
+ * The values of a coded element, each with its standard codes: `values` in the IR with
+ * standard codes (issue 10's `IrCodeValue`), or `codes` entries without a `system` in
+ * the IR before it.
+ */
 function codeValues(el: IrElement): { value: string; codes: { system: string; code: string }[] }[] {
-  const vals = (el.codes ?? []) as unknown[];
+  const vals = ((el as { values?: unknown[] }).values ?? el.codes ?? []) as unknown[];
   return vals
     .filter((v): v is { code: string } => typeof (v as { code?: unknown })?.code === "string")
     .filter((v) => !("system" in (v as object)))
@@ -120,7 +124,14 @@ export function bind(ir: IrProtocol, map: ConceptMap): Bindings {
   const addEvents = (rows: ConceptRow[], element: string, value: string | null) => {
     for (const r of rows) {
       const table = TABLE_OF[r.domain];
-      if (table) events.push({ conceptId: r.conceptId, table, element, value });
+      // A concept bound both by path and by code is one binding, not two rows per event.
+      if (
+        table &&
+        !events.some(
+          (e) => e.conceptId === r.conceptId && e.table === table && e.element === element && e.value === value,
+        )
+      )
+        events.push({ conceptId: r.conceptId, table, element, value });
     }
   };
 
