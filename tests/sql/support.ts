@@ -4,7 +4,7 @@
  * TRIALC_TEST_PG_URL names one, as .ci/run does), and results read back per person.
  */
 import { readFileSync } from "node:fs";
-import { compileFile } from "../../src/compile.js";
+import { compileFile } from "../../src/cli/source.js";
 import type { IrProtocol } from "../../src/ir/types.js";
 import { bind, type Bindings } from "../../src/emit/sql/binding.js";
 import { compileSql, parseConceptMap, sqlText, type ConceptMap, type Dialect } from "../../src/emit/sql/index.js";
