@@ -4,7 +4,7 @@
 // lodash-es, pulled in by Chevrotain) on every start. Code splitting keeps each
 // command's heavy modules (Handlebars, the TypeScript compiler, the Chromium driver) in
 // chunks loaded only when that command runs; packages that read files of their own at
-// run time stay external. Type checking is `npm run typecheck` (esbuild only strips types).
+// run time stay external (so do the database drivers: DuckDB is a native module). Type checking is `npm run typecheck` (esbuild only strips types).
 import { build } from "esbuild";
 import { cpSync, rmSync } from "node:fs";
 
@@ -18,7 +18,7 @@ await build({
   target: "node20",
   outdir: "dist",
   mainFields: ["module", "main"],
-  external: ["typescript", "playwright-core", "@lhncbc/ucum-lhc", "handlebars"],
+  external: ["typescript", "playwright-core", "@lhncbc/ucum-lhc", "handlebars", "@duckdb/node-api", "pg"],
   // CommonJS packages inside an ES module bundle need a `require`.
   banner: { js: "import { createRequire as __trialcRequire } from 'node:module'; const require = __trialcRequire(import.meta.url);" },
   logLevel: "warning",

@@ -140,6 +140,44 @@ export function buildProgram(): Command {
       (await import("../lsp/server.js")).startServer();
     });
 
+  program
+    .command("sql")
+    .description(
+      "compile the eligibility rules to SQL over the OMOP CDM v5.4 (one row per person, one CTE per criterion)",
+    )
+    .argument("<file>", ".trial file")
+    .option("--dialect <dialect>", "duckdb, postgres or spark", "duckdb")
+    .option("--concepts <file>", "concept map CSV (default: omop/<name>-concept-map.csv beside the protocol)")
+    .option("--as-of <date>", "read data up to this date (default: the database's current date)")
+    .option("--anchor <name=date...>", "a reference date for every person, e.g. inclusion=2027-01-04")
+    .option("--anchors-table <table>", "a table (person_id, <anchor>...) of reference dates per person")
+    .option("--schema <name>", "the schema of the CDM tables")
+    .option("--out <file>", "write the SQL to this file (default: stdout)")
+    .option("--attrition", "the attrition and what-if aggregate instead of the per-person query (one row)")
+    .action(async (file: string, opts) => {
+      process.exitCode = (await import("./sql.js")).runSql(file, opts);
+    });
+
+  program
+    .command("screen")
+    .description(
+      "pre-screen an OMOP CDM database: attrition per criterion in protocol order, what is missing, what-if counts",
+    )
+    .argument("<file>", ".trial file")
+    .option("--db <db>", "a DuckDB database file or a postgres:// URL")
+    .option("--parquet <dir>", "an OMOP extract as Parquet files (<table>.parquet), read with DuckDB")
+    .option("--concepts <file>", "concept map CSV (default: omop/<name>-concept-map.csv beside the protocol)")
+    .option("--as-of <date>", "read data up to this date (default: today)")
+    .option("--anchor <name=date...>", "a reference date for every person, e.g. inclusion=2027-01-04")
+    .option("--anchors-table <table>", "a table (person_id, <anchor>...) of reference dates per person")
+    .option("--schema <name>", "the schema of the CDM tables")
+    .option("--format <format>", "text, json or csv (the attrition table)", "text")
+    .option("--out <file>", "also write the per-person results (CSV, or Parquet for a .parquet name with DuckDB)")
+    .option("--what-if", "show how the counts move when each criterion is dropped or relaxed")
+    .action(async (file: string, opts) => {
+      process.exitCode = await (await import("./screen.js")).runScreen(file, opts);
+    });
+
   return program;
 }
 

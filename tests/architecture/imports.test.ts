@@ -24,6 +24,7 @@ const RULES: Record<string, { may: string[]; types?: string[]; packages?: string
   "src/interpret": { may: ["src/ir", "src/lower", "src/runtime"] },
   "src/emit/typescript": { may: ["src/ir", "src/lower", "src/runtime"] },
   "src/emit/forms": { may: ["src/ir", "src/runtime"], node: true },
+  "src/emit/sql": { may: ["src/ir", "src/runtime"] },
   "src/emit/document": { may: ["src/ir"], packages: ["handlebars", "playwright-core"], node: true },
   // The pipeline's own files: compile.ts (no target), build.ts (the build writer).
   src: {

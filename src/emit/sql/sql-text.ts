@@ -1,0 +1,111 @@
+/**
+ * SQL text for the three dialects: literals, comments and identifiers escaped, and the
+ * few functions whose spelling differs. Every protocol string that reaches the SQL
+ * goes through `str` (a literal) or `comment` (a `--` comment line), never raw.
+ */
+
+/** The SQL dialects trialc writes. */
+export type Dialect = "duckdb" | "postgres" | "spark";
+export const DIALECTS: readonly Dialect[] = ["duckdb", "postgres", "spark"];
+
+/**
+ * A string literal. Standard SQL doubles the quote (DuckDB, PostgreSQL with
+ * standard_conforming_strings, the default since 9.1); Spark reads a backslash as an
+ * escape inside literals, so it is escaped too, and so are control characters.
+ */
+export function str(d: Dialect, s: string): string {
+  if (d === "spark")
+    return `'${s.replace(/\\/g, "\\\\").replace(/'/g, "\\'").replace(/\n/g, "\\n").replace(/\r/g, "\\r")}'`;
+  return `'${s.replace(/'/g, "''")}'`;
+}
+
+/**
+ * A comment: one `--` line per line of text, with every character that could end the
+ * comment or confuse a client (newlines, carriage returns, NUL) replaced. `/*` is not
+ * used anywhere, so a protocol's text can never close a block comment.
+ */
+export function comment(text: string, indent = ""): string {
+  return text
+    .split(/\r\n|\r|\n|\u2028|\u2029/)
+    .map((line) => `${indent}-- ${line.replace(/[\u0000-\u001f\u007f]/g, " ")}`.trimEnd())
+    .join("\n");
+}
+
+/**
+ * A name the compiler makes (a criterion's CTE or column): letters, digits and `_`
+ * only (criterion ids are identifiers in the language), prefixed so that it is never a
+ * keyword. Anything else in the name is a compiler bug, not a user error.
+ */
+export function ident(prefix: string, name: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`not an identifier: ${JSON.stringify(name)}`);
+  return `${prefix}${name}`.toLowerCase();
+}
+
+/** A column alias exactly as given (criterion ids keep their case in the output). */
+export function alias(d: Dialect, name: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`not an identifier: ${JSON.stringify(name)}`);
+  return d === "spark" ? `\`${name}\`` : `"${name}"`;
+}
+
+/** A DATE literal from `YYYY-MM-DD` (checked by the caller). */
+export function dateLit(date: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new Error(`not a date: ${date}`);
+  return `DATE '${date}'`;
+}
+
+/** A TIMESTAMP from a DATE expression (its 00:00, as the runtime counts a date). */
+export function tsOf(d: Dialect, dateExpr: string): string {
+  return `CAST(${dateExpr} AS TIMESTAMP)`;
+}
+
+/** Exact decimals: every number that takes part in a decision. */
+export const DEC = "DECIMAL(38,9)";
+export function decimal(expr: string): string {
+  return `CAST(${expr} AS ${DEC})`;
+}
+
+/** A 64-bit integer literal (bit masks). */
+export function bigint(d: Dialect, n: bigint): string {
+  void d;
+  return `CAST(${n} AS BIGINT)`;
+}
+
+/** `ts + n unit` for whole months, days, minutes (n may be negative). */
+export function addInterval(d: Dialect, ts: string, n: number, unit: "MONTH" | "DAY" | "MINUTE" | "SECOND"): string {
+  if (n === 0) return ts;
+  const sign = n < 0 ? "-" : "+";
+  const abs = Math.abs(n);
+  switch (d) {
+    case "postgres":
+      return `(${ts} ${sign} INTERVAL '${abs} ${unit.toLowerCase()}s')`;
+    case "duckdb":
+    case "spark":
+      return `(${ts} ${sign} INTERVAL ${abs} ${unit})`;
+  }
+}
+
+/** A date from year, month and day columns (NULL when one is NULL). */
+export function makeDate(y: string, m: string, dd: string): string {
+  return `CASE WHEN ${y} IS NULL OR ${m} IS NULL OR ${dd} IS NULL THEN NULL ELSE MAKE_DATE(${y}, ${m}, ${dd}) END`;
+}
+
+/** Calendar fields of a date or timestamp (Spark's Hive-style functions; EXTRACT elsewhere). */
+export function yearOf(d: Dialect, x: string): string {
+  return d === "spark" ? `YEAR(${x})` : `EXTRACT(YEAR FROM ${x})`;
+}
+export function monthOf(d: Dialect, x: string): string {
+  return d === "spark" ? `MONTH(${x})` : `EXTRACT(MONTH FROM ${x})`;
+}
+export function dayOf(d: Dialect, x: string): string {
+  return d === "spark" ? `DAYOFMONTH(${x})` : `EXTRACT(DAY FROM ${x})`;
+}
+
+/** Bitwise OR of two BIGINT expressions. */
+export function bitOr(a: string, b: string): string {
+  return `(${a} | ${b})`;
+}
+
+/** The text type. */
+export function textType(d: Dialect): string {
+  return d === "spark" ? "STRING" : "VARCHAR";
+}

@@ -1,0 +1,107 @@
+/**
+ * What the SQL decides at the edges, on DuckDB (and PostgreSQL when configured):
+ * exact unit conversion at a threshold (no binary floats, no rounded factors), a unit
+ * the table cannot convert gives unknown, missing data give unknown (never a NULL
+ * comparison's false), the 29 February birthday, and the latest result counting.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Db } from "../../src/cli/db.js";
+import { emptyRows, type OmopRows } from "../../scripts/omop/synth.js";
+import { cdmDatabase, PG_URL, reload, seedProtocol, type Compiled } from "./support.js";
+
+let seed: Compiled;
+const dbs: { name: "duckdb" | "postgres"; db: Db }[] = [];
+beforeAll(async () => {
+  seed = seedProtocol();
+  dbs.push({ name: "duckdb", db: await cdmDatabase("duckdb") });
+  if (PG_URL) dbs.push({ name: "postgres", db: await cdmDatabase("postgres") });
+});
+afterAll(async () => {
+  for (const { db } of dbs) await db.close();
+});
+
+/** One person per hemoglobin result `[value, unit concept]` (null: no result). */
+function hemoglobins(values: ([string, number] | null)[]): OmopRows {
+  const rows = emptyRows();
+  values.forEach((v, i) => {
+    const pid = i + 1;
+    rows.person.push([pid, 8507, 1960, 5, 5]);
+    rows.observation_period.push([pid, pid, "2020-01-01", "2030-01-01"]);
+    if (v) rows.measurement.push([pid * 10, pid, 3000963, "2027-01-02", null, v[0], null, v[1], null, null]);
+  });
+  return rows;
+}
+
+async function run(db: Db, name: "duckdb" | "postgres", rows: OmopRows, anchors?: Record<string, string>) {
+  await reload(db, rows);
+  return db.query(seed.sql(name, anchors ? { anchors } : undefined));
+}
+
+describe.each(PG_URL ? ["duckdb", "postgres"] : ["duckdb"])("on %s", (name) => {
+  const db = () => dbs.find((d) => d.name === name)!.db;
+
+  it("hemoglobin >= 9 g/dL is decided exactly in g/dL, g/L and mmol/L (16114.5 g/mol)", async () => {
+    const rows = await run(
+      db(),
+      name as "duckdb",
+      hemoglobins([
+        ["9.000", 8713],
+        ["8.999", 8713],
+        ["90", 8636],
+        ["89.999", 8636],
+        // 9 g/dL = 5.58503... mmol/L: 5.585 is below, 5.586 above.
+        ["5.585", 8753],
+        ["5.586", 8753],
+        ["9", 8795], // mL/min: not a concentration
+        null,
+        ["9", 0], // no unit concept
+      ]),
+    );
+    expect(rows.map((r) => r.I7a)).toEqual([
+      "met",
+      "not_met",
+      "met",
+      "not_met",
+      "not_met",
+      "met",
+      "unknown",
+      "unknown",
+      "unknown",
+    ]);
+    expect(rows.map((r) => r.I7a_missing)).toEqual([
+      "",
+      "",
+      "",
+      "",
+      "",
+      "",
+      "hemoglobin.unit",
+      "hemoglobin",
+      "hemoglobin.unit",
+    ]);
+  });
+
+  it("the latest result counts, not the best one", async () => {
+    const rows = hemoglobins([["12", 8713]]);
+    rows.measurement.push([99, 1, 3000963, "2027-01-03", null, "8.5", null, 8713, null, null]);
+    expect((await run(db(), name as "duckdb", rows))[0]!.I7a).toBe("not_met");
+  });
+
+  it("age: a 29 February birthday is reached on 1 March in a non-leap year", async () => {
+    const rows = emptyRows();
+    rows.person.push([1, 8507, 2008, 2, 29]);
+    const at = async (inclusion: string) =>
+      (await run(db(), name as "duckdb", rows, { inclusion, D0: inclusion }))[0]!.I1;
+    expect(await at("2026-02-28")).toBe("not_met");
+    expect(await at("2026-03-01")).toBe("met");
+    expect(await at("2028-02-29")).toBe("met");
+  });
+
+  it("a missing reference date is unknown and named", async () => {
+    const rows = emptyRows();
+    rows.person.push([1, 8507, 1960, 5, 5]);
+    const r = (await run(db(), name as "duckdb", rows, {}))[0]!;
+    expect(r.I1).toBe("unknown");
+    expect(r.I1_missing).toBe("anchor inclusion");
+  });
+});
