@@ -4,7 +4,8 @@
  */
 import { readFileSync, statSync } from "node:fs";
 import { compileBytes, type CompileResult } from "../compile.js";
-import { fail, MAX_BYTES, tooLarge } from "../syntax/parse.js";
+import { failed, MAX_BYTES, tooLarge } from "../syntax/parse.js";
+import { report } from "../diagnostics/diagnostic.js";
 import { pointAt } from "../syntax/lex-diagnostics.js";
 
 /** Read and compile a `.trial` file; a file that cannot be read is TRC1001. Never throws. */
@@ -20,12 +21,12 @@ export function compileFile(path: string): CompileResult {
   let bytes: Uint8Array;
   try {
     const stat = statSync(path);
-    if (!stat.isFile()) return refused(fail("TRC1001", `cannot read "${path}": it is not a file`, start));
-    if (stat.size > MAX_BYTES) return refused(fail("TRC1003", tooLarge(stat.size), start));
+    if (!stat.isFile()) return refused(failed(report("TRC1001", "notAFile", { path }, start)));
+    if (stat.size > MAX_BYTES) return refused(tooLarge(stat.size, start));
     bytes = readFileSync(path);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return refused(fail("TRC1001", `cannot read "${path}": ${message}`, start));
+    return refused(failed(report("TRC1001", "unreadable", { path, reason: message }, start)));
   }
   return compileBytes(bytes, path);
 }
