@@ -7,9 +7,9 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import ts from "typescript";
 import type { IrProtocol } from "./ir/types.js";
+import { packagePath } from "./package-root.js";
 import { projectFiles, RUNTIME_PACKAGES, typescriptFiles, type RuntimeAssets } from "./emit/typescript/build.js";
 import { emitEligibilityTests } from "./emit/typescript/tests.js";
 import { jsonSchemaFiles } from "./emit/forms/jsonschema.js";
@@ -19,11 +19,12 @@ let assets: RuntimeAssets | null = null;
 /** The run-time sources and dependency versions of this trialc, read from disk on first use. */
 export function runtimeAssets(): RuntimeAssets {
   if (assets) return assets;
-  const dir = fileURLToPath(new URL("./runtime/", import.meta.url));
+  // Found from the package root, so that the bundled command (dist/) reads the same sources.
+  const dir = packagePath("src", "runtime");
   const files = new Map<string, string>();
   for (const f of readdirSync(dir).sort())
     if (f.endsWith(".ts")) files.set(`runtime/${f}`, readFileSync(join(dir, f), "utf8"));
-  const pkg = JSON.parse(readFileSync(fileURLToPath(new URL("../package.json", import.meta.url)), "utf8")) as {
+  const pkg = JSON.parse(readFileSync(packagePath("package.json"), "utf8")) as {
     dependencies: Record<string, string>;
   };
   const dependencies = Object.fromEntries(RUNTIME_PACKAGES.map((n) => [n, pkg.dependencies[n]!]));

@@ -33,3 +33,15 @@ export interface EligibilityModule {
 export async function importEligibility(dir: string): Promise<EligibilityModule> {
   return (await import(join(dir, "eligibility.ts"))) as EligibilityModule;
 }
+
+/** The generated decision-only module's API (`decide.ts`). */
+export interface DecideModule {
+  isEligible(patient: unknown, options?: Record<string, string>): "eligible" | "ineligible" | "indeterminate";
+  screen(patients: readonly unknown[], options?: Record<string, string>): unknown[];
+  PatientDataError: new (...a: never[]) => Error & { errors: unknown[] };
+  paths: { fast: number; exact: number };
+}
+
+export async function importDecide(dir: string): Promise<DecideModule> {
+  return (await import(join(dir, "decide.ts"))) as DecideModule;
+}

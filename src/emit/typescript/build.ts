@@ -7,6 +7,7 @@
 import type { IrProtocol } from "../../ir/types.js";
 import { emitDefinitionsModule, emitEligibilityModule, emitPatientModule } from "./modules.js";
 import { emitScheduleModule } from "./schedule.js";
+import { emitDecideModule } from "./decide.js";
 import { emitToxicityModule } from "./toxicity.js";
 import { emitResponseModule } from "./response.js";
 
@@ -27,6 +28,7 @@ export function typescriptFiles(ir: IrProtocol, runtime: RuntimeAssets): Map<str
   files.set("patient.ts", emitPatientModule(ir));
   files.set("definitions.ts", emitDefinitionsModule(ir));
   files.set("eligibility.ts", emitEligibilityModule(ir));
+  files.set("decide.ts", emitDecideModule(ir));
   const schedule = emitScheduleModule(ir);
   if (schedule) files.set("schedule.ts", schedule);
   const toxicity = emitToxicityModule(ir);
