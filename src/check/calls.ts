@@ -29,7 +29,7 @@ export function checkCall(ctx: CheckContext, e: A.Call, scope: Scope): IrExpr {
     if (e.args.length !== 2) return arity(ctx, e, 2, BUILTINS.age!.signature);
     const args = e.args.map((a) => checkTimePoint(ctx, a, scope));
     for (const [i, a] of args.entries())
-      if (a.type === "datetime") ctx.error("TRC3001", "age is counted between dates, not date-times", e.args[i]!.span);
+      if (a.type === "datetime") ctx.report("TRC3001", "ageCountedBetweenDates", {}, e.args[i]!.span);
     return { ...base, kind: "builtin", fn: "age", args, type: "quantity", unit: "a" };
   }
   if (name === "successive_rises") return checkSuccessiveRises(ctx, e, scope);
@@ -45,7 +45,12 @@ export function checkCall(ctx: CheckContext, e: A.Call, scope: Scope): IrExpr {
 }
 
 function arity(ctx: CheckContext, e: A.Call, n: number, signature: string): IrExpr {
-  ctx.error("TRC2010", `${e.callee.text} takes ${n} argument${n === 1 ? "" : "s"}: ${signature}`, e.span);
+  ctx.report(
+    "TRC2010",
+    "takesArgument",
+    { callee: e.callee.text, count: n, plural: n === 1 ? "" : "s", signature },
+    e.span,
+  );
   return errorExpr(ctx, e.span);
 }
 
@@ -57,7 +62,7 @@ function checkSuccessiveRises(ctx: CheckContext, e: A.Call, scope: Scope): IrExp
   if (recArg.kind !== "NameRef") return arity(ctx, e, 4, sig);
   const rec = ctx.elements.get(recArg.name);
   if (!rec || rec.ir.type !== "records") {
-    ctx.error("TRC3001", `the first argument of successive_rises must be a list of records`, recArg.span, {
+    ctx.report("TRC3001", "firstArgumentSuccessiveRises", {}, recArg.span, {
       hint: sig,
     });
     return errorExpr(ctx, e.span, "integer");
@@ -74,13 +79,14 @@ function checkSuccessiveRises(ctx: CheckContext, e: A.Call, scope: Scope): IrExp
     const f = a.kind === "NameRef" ? rec.ir.fields?.find((x) => x.name === a.name) : undefined;
     if (!f) {
       const hint = `a field of ${rec.ir.name}: ${(rec.ir.fields ?? []).map((x) => x.name).join(", ")}`;
-      ctx.error("TRC2001", `"${ctx.textOf(a.span)}" is not a field of "${rec.ir.name}"`, a.span, { hint });
+      ctx.report("TRC2001", "notField", { arg: ctx.textOf(a.span), records: rec.ir.name }, a.span, { hint });
       return errorExpr(ctx, e.span, "integer");
     }
     if (!(wanted[i] as readonly string[]).includes(f.type)) {
-      ctx.error(
+      ctx.report(
         "TRC3001",
-        `argument ${i + 2} of successive_rises must be a ${wanted[i]!.join(" or ")} field; "${f.name}" is a ${f.type}`,
+        "argumentSuccessiveRisesMust",
+        { position: i + 2, types: wanted[i]!.join(" or "), field: f.name, type: f.type },
         a.span,
       );
       return errorExpr(ctx, e.span, "integer");
@@ -114,16 +120,17 @@ export function useDefine(ctx: CheckContext, def: DefineSymbol, args: A.Expr[], 
       params.length === 0
         ? "no arguments"
         : `${params.length} argument${params.length === 1 ? "" : "s"} (${params.map((p) => p.text).join(", ")})`;
-    ctx.error(
+    ctx.report(
       "TRC2010",
-      `definition "${name}" takes ${want}, but ${args.length} ${args.length === 1 ? "is" : "are"} given`,
+      "definitionTakesButGiven",
+      { name, want, given: args.length, verb: args.length === 1 ? "is" : "are" },
       span,
     );
     return errorExpr(ctx, span);
   }
   checkDefine(ctx, def);
   if (def.state === "checking") {
-    ctx.error("TRC2009", `definition "${name}" uses itself`, span, {
+    ctx.report("TRC2009", "definitionUsesItself", { name }, span, {
       related: [{ message: "defined here", span: def.ast.name.span }],
     });
     return errorExpr(ctx, span);
@@ -134,9 +141,16 @@ export function useDefine(ctx: CheckContext, def: DefineSymbol, args: A.Expr[], 
       return resolveCode(ctx, { text: a.name, span: a.span }, p.codes, `${name}(${params[i]!.text})`);
     const ir = checkExpr(ctx, a, scope);
     if (p.type && !ctx.poisoned.has(ir) && ir.type !== p.type)
-      ctx.error(
+      ctx.report(
         "TRC3001",
-        `argument "${params[i]!.text}" of "${name}" must be ${describeType({ type: p.type })}, but "${ir.text}" is ${describeType(ir)}`,
+        "argumentMustBut",
+        {
+          param: params[i]!.text,
+          definition: name,
+          wanted: describeType({ type: p.type }),
+          arg: ir.text,
+          actual: describeType(ir),
+        },
         a.span,
       );
     return ir;
@@ -152,18 +166,14 @@ export function checkDefine(ctx: CheckContext, def: DefineSymbol): void {
   const d = def.ast;
   const seen = new Set<string>();
   for (const p of d.params) {
-    if (seen.has(p.text)) ctx.error("TRC2002", `parameter "${p.text}" is listed twice`, p.span);
+    if (seen.has(p.text)) ctx.report("TRC2002", "parameterListedTwice", { name: p.text }, p.span);
     seen.add(p.text);
     def.paramTypes.set(p.text, { type: null });
   }
   const expr = checkCondition(ctx, d.expr, { section: "eligibility", params: def.paramTypes });
   for (const p of d.params)
     if (def.paramTypes.get(p.text)!.type === null)
-      ctx.error(
-        "TRC3001",
-        `the type of parameter "${p.text}" cannot be worked out: compare it with a coded field, e.g. "field = ${p.text}"`,
-        p.span,
-      );
+      ctx.report("TRC3001", "typeParameterCannotWorked", { name: p.text }, p.span);
   def.ir = {
     name: d.name.text,
     params: d.params.map((p) => p.text),

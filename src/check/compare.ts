@@ -39,12 +39,7 @@ export function resolveCode(ctx: CheckContext, name: A.Name, codes: readonly IrC
       codes.map((x) => x.code),
     );
     const list = codes.length <= 8 ? ` (${codes.map((x) => x.code).join(", ")})` : "";
-    ctx.error(
-      "TRC2007",
-      `"${name.text}" is not one of the codes of "${owner}"${list}`,
-      name.span,
-      hint ? { hint } : {},
-    );
+    ctx.report("TRC2007", "notOneCodes", { name: name.text, owner, codes: list }, name.span, hint ? { hint } : {});
     return errorExpr(ctx, name.span, "code");
   }
   return { kind: "code", value: c.code, label: c.label, type: "code", text: name.text, span: irSpan(name.span) };
@@ -72,13 +67,13 @@ export function checkCompare(ctx: CheckContext, e: A.Compare, scope: Scope): IrE
   const codes = codesOf(ctx, left, scope);
   const rightNode = e.right.kind === "Paren" ? e.right.inner : e.right;
   if (codes && rightNode.kind === "NameRef" && codes.some((c) => c.code === rightNode.name)) {
-    if (ORDERING.has(e.op)) ctx.error("TRC3001", `coded values have no order: use = or != with "${left.text}"`, e.span);
+    if (ORDERING.has(e.op)) ctx.report("TRC3001", "codedValuesHaveNo", { left: left.text }, e.span);
     const right = resolveCode(ctx, { text: rightNode.name, span: rightNode.span }, codes, left.text);
     return { ...base, left, right };
   }
   // A definition parameter compared with a coded value takes its codes.
   if (left.kind === "arg" && rightNode.kind === "NameRef") {
-    ctx.error("TRC3001", `put the coded field on the left: "${rightNode.name} ${e.op} ${left.text}"`, e.span);
+    ctx.report("TRC3001", "putCodedFieldOn", { name: rightNode.name, op: e.op, left: left.text }, e.span);
     return errorExpr(ctx, e.span);
   }
   if (codes && rightNode.kind === "NameRef") {
@@ -107,11 +102,7 @@ export function checkCompare(ctx: CheckContext, e: A.Compare, scope: Scope): IrE
     const el = elementOf(ctx, left);
     const has = rightNode.limit === "ULN" ? el?.reference.uln : el?.reference.lln;
     if (!el || !has) {
-      ctx.error(
-        "TRC3005",
-        `"${left.text}" has no ${rightNode.limit}: declare it "with ${rightNode.limit}" in the data dictionary`,
-        rightNode.span,
-      );
+      ctx.report("TRC3005", "hasNoDeclareIt", { left: left.text, limit: rightNode.limit }, rightNode.span);
       return errorExpr(ctx, e.span);
     }
     const right: IrExpr = {
@@ -155,28 +146,37 @@ function findParam(scope: Scope, name: string) {
  * side, converted into the left side's unit when it is a constant.
  */
 function unify(ctx: CheckContext, e: A.Compare, left: IrExpr, right: IrExpr): IrExpr | null {
-  const fail = (msg: string, code: "TRC3001" | "TRC3003" | "TRC3004" = "TRC3001", hint?: string) => {
-    ctx.error(code, msg, e.span, hint ? { hint } : {});
-    return null;
-  };
+  // Report, then give up on the comparison.
+  const fail = (report: () => void): null => (report(), null);
   const cannot = () =>
-    fail(`cannot compare ${describeType(left)} ("${left.text}") with ${describeType(right)} ("${right.text}")`);
+    fail(() =>
+      ctx.report(
+        "TRC3001",
+        "cannotCompare",
+        { left: describeType(left), leftText: left.text, right: describeType(right), rightText: right.text },
+        e.span,
+      ),
+    );
   const ordered = ORDERING.has(e.op);
   const numeric = (t: string) => t === "integer" || t === "decimal";
 
   if (left.type === "quantity") {
     if (numeric(right.type) && right.kind === "number")
-      return fail(
-        `"${right.text}" needs a unit to be compared with "${left.text}"`,
-        "TRC3001",
-        `write "${right.text} ${left.unit}"`,
+      return fail(() =>
+        ctx.report("TRC3001", "needsUnit", { right: right.text, left: left.text }, e.span, {
+          hint: `write "${right.text} ${left.unit}"`,
+        }),
       );
     let r = right;
     if (right.type === "duration" && right.kind === "duration") {
       if (isCalendarUnit(right.duration.unit) && right.duration.unit !== left.unit)
-        return fail(
-          `a ${right.duration.unit === "mo" ? "month" : "year"} has no fixed length: compare "${left.text}" with days or weeks`,
-          "TRC3003",
+        return fail(() =>
+          ctx.report(
+            "TRC3003",
+            "noFixedLength",
+            { unit: right.duration.unit === "mo" ? "month" : "year", left: left.text },
+            e.span,
+          ),
         );
       r = {
         ...right,
@@ -191,14 +191,17 @@ function unify(ctx: CheckContext, e: A.Compare, left: IrExpr, right: IrExpr): Ir
     const molarMass = elementOf(ctx, left)?.molarMass;
     const c = commensurability(r.unit, left.unit, molarMass);
     if (c === "needs-molar-mass")
-      return fail(
-        `converting ${r.unit} to ${left.unit} needs a molar mass: declare "molar mass … g/mol" on "${left.text}"`,
-        "TRC3004",
+      return fail(() =>
+        ctx.report("TRC3004", "needsMolarMass", { from: r.unit!, to: left.unit!, left: left.text }, e.span),
       );
     if (c !== "same")
-      return fail(
-        `"${r.text}" (${r.unit}) cannot be compared with "${left.text}" (${left.unit}): the units measure different things`,
-        "TRC3003",
+      return fail(() =>
+        ctx.report(
+          "TRC3003",
+          "differentThings",
+          { right: r.text, rightUnit: r.unit!, left: left.text, leftUnit: left.unit! },
+          e.span,
+        ),
       );
     if (r.kind === "quantity") {
       const value = convert(dec(r.value), r.unit, left.unit, molarMass);
@@ -209,14 +212,15 @@ function unify(ctx: CheckContext, e: A.Compare, left: IrExpr, right: IrExpr): Ir
   if (numeric(left.type)) {
     if (numeric(right.type)) return right;
     if (right.type === "quantity")
-      return fail(`"${left.text}" is a number without a unit, but "${right.text}" has one`);
+      return fail(() => ctx.report("TRC3001", "numberWithoutUnit", { left: left.text, right: right.text }, e.span));
     return cannot();
   }
   if (left.type === "date" || left.type === "datetime") {
     if (right.type === "date" || right.type === "datetime") return right;
     return cannot();
   }
-  if (ordered) return fail(`${describeType(left)} has no order: use = or != with "${left.text}"`);
+  if (ordered)
+    return fail(() => ctx.report("TRC3001", "noOrder", { type: describeType(left), left: left.text }, e.span));
   if (left.type === right.type) return right;
   if (left.type === "boolean" && right.kind === "bool") return right;
   return cannot();
@@ -230,9 +234,17 @@ function warnOutsideRange(ctx: CheckContext, left: IrExpr, right: IrExpr, span: 
   const converted =
     right.kind === "quantity" && right.written.unit !== right.unit ? ` (= ${right.value} ${right.unit})` : "";
   if (v.lessThan(el.range.low) || v.greaterThan(el.range.high))
-    ctx.error(
+    ctx.report(
       "TRC3007",
-      `threshold ${right.text}${converted} is outside the plausible range of "${el.name}" (${el.range.low} to ${el.range.high}${el.unit ? " " + el.unit : ""})`,
+      "thresholdOutsidePlausibleRange",
+      {
+        right: right.text,
+        converted,
+        name: el.name,
+        low: el.range.low,
+        high: el.range.high,
+        unit: el.unit ? " " + el.unit : "",
+      },
       span,
     );
 }
@@ -243,7 +255,7 @@ export function checkInSet(ctx: CheckContext, e: A.InSet, scope: Scope): IrExpr 
   if (ctx.poisoned.has(arg)) return errorExpr(ctx, e.span);
   const codes = codesOf(ctx, arg, scope);
   if (!codes) {
-    ctx.error("TRC3001", `"in (…)" tests a coded value, but "${arg.text}" is ${describeType(arg)}`, e.span);
+    ctx.report("TRC3001", "testsCodedValueBut", { arg: arg.text, type: describeType(arg) }, e.span);
     return errorExpr(ctx, e.span);
   }
   const values = e.values

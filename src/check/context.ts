@@ -5,8 +5,8 @@
  * may use a definition written further down the file.
  */
 import type * as A from "../ast/nodes.js";
-import { diag, type Diagnostic, type Related } from "../diagnostics/diagnostic.js";
-import type { DiagnosticCode } from "../diagnostics/codes.js";
+import { report, type Diagnostic, type Related } from "../diagnostics/diagnostic.js";
+import type { CodeWithMessage, DiagnosticCode, MessageKey, MessageParams } from "../diagnostics/codes.js";
 import type { IrElement, IrExpr, IrSpan, IrTrace, IrType, IrDefinition, IrParameter } from "../ir/types.js";
 import { didYouMean } from "./suggest.js";
 
@@ -66,14 +66,30 @@ export class CheckContext {
 
   constructor(readonly sourceText: string) {}
 
-  error(code: DiagnosticCode, message: string, span: A.Span, extra: { related?: Related[]; hint?: string } = {}): void {
-    this.diagnostics.push(diag(code, message, span, extra));
+  /**
+   * Report a diagnostic (an error or a warning: the catalog says which) from its code,
+   * the key of its message template and the template's parameters.
+   */
+  report<C extends DiagnosticCode, K extends MessageKey<C>>(
+    code: C,
+    key: K,
+    params: MessageParams<C, K>,
+    span: A.Span,
+    extra: { related?: Related[]; hint?: string } = {},
+  ): void {
+    this.diagnostics.push(report(code, key, params, span, extra));
   }
 
   /** Report an unknown name with the closest known names as a hint. */
-  unknown(code: DiagnosticCode, what: string, name: string, span: A.Span, candidates: Iterable<string>): void {
+  unknown(
+    code: CodeWithMessage<"unknown">,
+    what: string,
+    name: string,
+    span: A.Span,
+    candidates: Iterable<string>,
+  ): void {
     const hint = didYouMean(name, candidates);
-    this.error(code, `unknown ${what} "${name}"`, span, hint === undefined ? {} : { hint });
+    this.report(code, "unknown", { what, name }, span, hint === undefined ? {} : { hint });
   }
 
   /** Record that the current rule reads a data element. */

@@ -15,11 +15,7 @@ export function checkParameters(ctx: CheckContext): IrParameter[] {
     const d = p.ast;
     const value = checkExpr(ctx, d.value, { section: "eligibility" });
     if (!ctx.poisoned.has(value) && value.kind !== "quantity" && value.kind !== "duration" && value.kind !== "number") {
-      ctx.error(
-        "TRC3001",
-        `a parameter's value must be a number, a quantity or a duration, not "${value.text}"`,
-        d.value.span,
-      );
+      ctx.report("TRC3001", "parameterSValueMust", { value: value.text }, d.value.span);
     }
     const trace = lowerTrace(ctx, d.trace);
     p.ir = { name: d.name.text, label: d.label, value, trace, span: irSpan(d.span) };
@@ -46,7 +42,7 @@ export function checkCriteria(
 function checkCriterion(ctx: CheckContext, d: A.CriterionDecl, ids: Map<string, A.Span>): IrCriterion {
   const prior = ids.get(d.id.text);
   if (prior) {
-    ctx.error("TRC2003", `criterion id "${d.id.text}" is used twice`, d.id.span, {
+    ctx.report("TRC2003", "criterionIdUsedTwice", { id: d.id.text }, d.id.span, {
       related: [{ message: "first used here", span: prior }],
     });
   } else ids.set(d.id.text, d.id.span);
@@ -59,13 +55,9 @@ function checkCriterion(ctx: CheckContext, d: A.CriterionDecl, ids: Map<string, 
     const children = d.body.children.map((c) => checkCriterion(ctx, c, ids));
     const count = d.body.mode === "all" ? children.length : d.body.count;
     if (d.body.mode === "atLeast" && (count < 1 || count > children.length)) {
-      ctx.error(
-        "TRC5003",
-        `"at least ${count} of" needs between 1 and ${children.length} sub-criteria to be met`,
-        d.body.span,
-      );
+      ctx.report("TRC5003", "atLeastNeedsBetween", { count, parts: children.length }, d.body.span);
     }
-    if (children.length === 0) ctx.error("TRC5003", "a group of criteria cannot be empty", d.body.span);
+    if (children.length === 0) ctx.report("TRC5003", "groupCriteriaCannotEmpty", {}, d.body.span);
     body = { kind: "group", mode: d.body.mode, count, children };
   }
   const defs = new Map([...ctx.defines.values()].flatMap((x) => (x.ir ? [[x.ir.name, x.ir] as const] : [])));

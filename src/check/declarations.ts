@@ -22,7 +22,7 @@ export function collectDeclarations(ctx: CheckContext, file: A.TrialFile): void 
   const claim = (name: A.Name, what: string): boolean => {
     const prior = seen.get(name.text);
     if (prior) {
-      ctx.error("TRC2002", `${what} "${name.text}" is already declared as a ${prior.what}`, name.span, {
+      ctx.report("TRC2002", "alreadyDeclaredAs", { what, name: name.text, other: prior.what }, name.span, {
         related: [{ message: "first declared here", span: prior.span }],
       });
       return false;
@@ -33,7 +33,7 @@ export function collectDeclarations(ctx: CheckContext, file: A.TrialFile): void 
   const once = <T extends { name: A.Name }>(map: Map<string, T>, d: T, what: string) => {
     const prior = map.get(d.name.text);
     if (prior) {
-      ctx.error("TRC2002", `${what} "${d.name.text}" is declared twice`, d.name.span, {
+      ctx.report("TRC2002", "declaredTwice", { what, name: d.name.text }, d.name.span, {
         related: [{ message: "first declared here", span: prior.name.span }],
       });
     } else map.set(d.name.text, d);
@@ -54,9 +54,10 @@ export function collectDeclarations(ctx: CheckContext, file: A.TrialFile): void 
         const versions = LIBRARIES[d.library.text];
         if (!versions) ctx.unknown("TRC2008", "library", d.library.text, d.library.span, Object.keys(LIBRARIES));
         else if (!versions.includes(d.version))
-          ctx.error(
+          ctx.report(
             "TRC2008",
-            `trialc implements ${d.library.text} ${versions.join(", ")}, not "${d.version}"`,
+            "trialcImplementsNot",
+            { library: d.library.text, list: versions.join(", "), version: d.version },
             d.span,
           );
         else ctx.libraries.set(d.library.text, d);
@@ -85,7 +86,7 @@ export function collectDeclarations(ctx: CheckContext, file: A.TrialFile): void 
 /** Lower one data element (and the fields of a records element). */
 export function lowerElement(ctx: CheckContext, e: A.ElementDecl): IrElement | null {
   if (RESERVED.has(e.name.text)) {
-    ctx.error("TRC2002", `"${e.name.text}" is a reserved word and cannot name a data element`, e.name.span);
+    ctx.report("TRC2002", "reservedWordCannotName", { name: e.name.text }, e.name.span);
   }
   // Built field by field while checking; the IR's types are read-only from here on.
   const el: { -readonly [K in keyof IrElement]: IrElement[K] } = {
@@ -107,9 +108,10 @@ export function lowerElement(ctx: CheckContext, e: A.ElementDecl): IrElement | n
         const v = validateUnit(unit);
         if (!v.ok) {
           const hint = unitHint(e.type.unit.text, v.suggestions);
-          ctx.error(
+          ctx.report(
             "TRC3002",
-            `unknown unit "${e.type.unit.text}": ${v.message}`,
+            "unknownUnit",
+            { unit: e.type.unit.text, message: v.message },
             e.type.unit.span,
             hint ? { hint } : {},
           );
@@ -121,7 +123,7 @@ export function lowerElement(ctx: CheckContext, e: A.ElementDecl): IrElement | n
       for (const o of e.type.options) {
         const prior = codes.get(o.code.text);
         if (prior)
-          ctx.error("TRC2002", `code "${o.code.text}" is listed twice`, o.code.span, {
+          ctx.report("TRC2002", "codeListedTwice", { code: o.code.text }, o.code.span, {
             related: [{ message: "first listed here", span: prior.code.span }],
           });
         else codes.set(o.code.text, o);
@@ -136,14 +138,14 @@ export function lowerElement(ctx: CheckContext, e: A.ElementDecl): IrElement | n
       const fields = new Map<string, IrElement>();
       for (const f of e.fields) {
         if (fields.has(f.name.text)) {
-          ctx.error("TRC2002", `field "${f.name.text}" is declared twice in "${e.name.text}"`, f.name.span);
+          ctx.report("TRC2002", "fieldDeclaredTwice", { name: f.name.text, records: e.name.text }, f.name.span);
           continue;
         }
         if (f.type.kind === "records") {
-          ctx.error("TRC5004", "records cannot be nested inside records", f.typeSpan);
+          ctx.report("TRC5004", "recordsCannotNestedInside", {}, f.typeSpan);
           continue;
         }
-        if (f.form) ctx.error("TRC5004", "a record field is captured on its record's form; remove `form`", f.form.span);
+        if (f.form) ctx.report("TRC5004", "recordFieldCapturedOn", {}, f.form.span);
         const fir = lowerElement(ctx, f);
         if (fir) fields.set(f.name.text, { ...fir, form: el.form });
       }
@@ -156,28 +158,26 @@ export function lowerElement(ctx: CheckContext, e: A.ElementDecl): IrElement | n
 
   if (e.range) {
     if (e.type.kind !== "decimal" && e.type.kind !== "integer") {
-      ctx.error("TRC5004", `a range applies to numbers, not to a ${e.type.kind}`, e.range.span);
+      ctx.report("TRC5004", "rangeAppliesNumbersNot", { kind: e.type.kind }, e.range.span);
     } else {
       const low = parseDecimal(e.range.low);
       const high = parseDecimal(e.range.high);
-      if (!low || !high) ctx.error("TRC3006", "a range needs two numbers", e.range.span);
+      if (!low || !high) ctx.report("TRC3006", "rangeNeedsTwoNumbers", {}, e.range.span);
       else if (low.greaterThan(high))
-        ctx.error("TRC3006", `range ${e.range.low} to ${e.range.high} is reversed`, e.range.span);
+        ctx.report("TRC3006", "rangeReversed", { low: e.range.low, high: e.range.high }, e.range.span);
       else if (e.type.kind === "integer" && (!low.isInteger() || !high.isInteger()))
-        ctx.error("TRC3006", "an integer range needs whole numbers", e.range.span);
+        ctx.report("TRC3006", "integerRangeNeedsWhole", {}, e.range.span);
       else el.range = { low: low.toString(), high: high.toString() };
     }
   }
-  if ((e.withUln || e.withLln) && e.type.kind !== "decimal")
-    ctx.error("TRC5004", "`with ULN` / `with LLN` applies to decimal laboratory values", e.typeSpan);
+  if ((e.withUln || e.withLln) && e.type.kind !== "decimal") ctx.report("TRC5004", "withUlnWithLln", {}, e.typeSpan);
 
   if (e.molarMass) {
     const mm = parseDecimal(e.molarMass.value);
     const mmUnit = unitAlias(e.molarMass.unit.text);
-    if (!mm || mm.lessThanOrEqualTo(0))
-      ctx.error("TRC3006", "a molar mass must be a positive number", e.molarMass.unit.span);
+    if (!mm || mm.lessThanOrEqualTo(0)) ctx.report("TRC3006", "molarMassMustPositive", {}, e.molarMass.unit.span);
     else if (commensurability(mmUnit, "g/mol") !== "same")
-      ctx.error("TRC3003", `a molar mass is written in g/mol, not "${e.molarMass.unit.text}"`, e.molarMass.unit.span);
+      ctx.report("TRC3003", "molarMassWrittenG", { unit: e.molarMass.unit.text }, e.molarMass.unit.span);
     else el.molarMass = convert(mm, mmUnit, "g/mol").toString();
   }
   return el;

@@ -36,7 +36,7 @@ export function checkCondition(ctx: CheckContext, e: A.Expr, scope: Scope): IrEx
 /** Report a type error unless `ir` has one of `types`. */
 export function expectType(ctx: CheckContext, ir: IrExpr, types: IrType[], span: A.Span, what: string): IrExpr {
   if (ctx.poisoned.has(ir) || types.includes(ir.type)) return ir;
-  ctx.error("TRC3001", `expected ${what}, but "${ir.text}" is ${describeType(ir)}`, span);
+  ctx.report("TRC3001", "expectedBut", { what, name: ir.text, type: describeType(ir) }, span);
   return errorExpr(ctx, span, types[0]);
 }
 
@@ -80,20 +80,12 @@ export function checkExpr(ctx: CheckContext, e: A.Expr, scope: Scope): IrExpr {
     case "NameRef":
       return resolveName(ctx, e.name, e.span, scope);
     case "PathRef":
-      ctx.error(
-        "TRC5004",
-        `"${base.text}" names a field of every record: use "any ${e.base.text} where …" to test it`,
-        e.span,
-      );
+      ctx.report("TRC5004", "namesFieldEveryRecord", { field: base.text, records: e.base.text }, e.span);
       return errorExpr(ctx, e.span);
     case "Call":
       return checkCall(ctx, e, scope);
     case "UlnMultiple":
-      ctx.error(
-        "TRC3005",
-        `"${base.text}" must be compared with a laboratory value declared "with ${e.limit}"`,
-        e.span,
-      );
+      ctx.report("TRC3005", "mustComparedWithLaboratory", { base: base.text, limit: e.limit }, e.span);
       return errorExpr(ctx, e.span, "quantity");
     case "Logical": {
       const args: IrExpr[] = [];
@@ -157,7 +149,7 @@ export function checkExpr(ctx: CheckContext, e: A.Expr, scope: Scope): IrExpr {
 }
 
 function notHere(ctx: CheckContext, span: A.Span, what: string, where: string): IrExpr {
-  ctx.error("TRC5004", `${what} can only be used in ${where}`, span);
+  ctx.report("TRC5004", "canOnlyUsed", { what, where }, span);
   return errorExpr(ctx, span, "integer");
 }
 
@@ -170,7 +162,7 @@ function checkQuantity(ctx: CheckContext, e: A.QuantityLit, base: { text: string
   const v = validateUnit(unit);
   if (!v.ok) {
     const hint = unitHint(e.unit, v.suggestions);
-    ctx.error("TRC3002", `unknown unit "${e.unit}": ${v.message}`, e.unitSpan, hint ? { hint } : {});
+    ctx.report("TRC3002", "unknownUnit", { unit: e.unit, message: v.message }, e.unitSpan, hint ? { hint } : {});
     return errorExpr(ctx, e.span, "quantity");
   }
   return {
@@ -242,15 +234,16 @@ function checkQuantifier(ctx: CheckContext, e: A.Quantifier, scope: Scope): IrEx
   if (!el || el.ir.type !== "records") {
     if (!el) ctx.unknown("TRC2001", "list of records", e.collection.text, e.collection.span, recordNames(ctx));
     else
-      ctx.error(
+      ctx.report(
         "TRC3001",
-        `"${e.collection.text}" is not a list of records, so "${e.quantifier}" cannot range over it`,
+        "notListRecordsSo",
+        { collection: e.collection.text, quantifier: e.quantifier },
         e.collection.span,
       );
     return errorExpr(ctx, e.span, type);
   }
   if (!e.where && e.quantifier !== "count" && e.quantifier !== "any") {
-    ctx.error("TRC1021", `"${e.quantifier} ${e.collection.text}" needs a "where" condition`, e.span);
+    ctx.report("TRC1021", "needsWhereCondition", { quantifier: e.quantifier, collection: e.collection.text }, e.span);
   }
   const inner: Scope = { section: scope.section, records: el.ir, parent: scope };
   const where = e.where ? checkCondition(ctx, e.where, inner) : null;

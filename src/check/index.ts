@@ -31,9 +31,10 @@ export function checkProtocol(file: A.TrialFile, text: string): CheckResult {
   const single = <K extends "TrialDecl" | "ScheduleDecl" | "ToxicityDecl" | "ResponseDecl">(kind: K) => {
     const all = of(kind);
     for (const extra of all.slice(1))
-      ctx.error(
+      ctx.report(
         "TRC5002",
-        `a protocol has one ${kind.replace("Decl", "").toLowerCase()} section`,
+        "protocolHasOneSection",
+        { section: kind.replace("Decl", "").toLowerCase() },
         (extra as A.TrialDecl).span,
         {
           related: [{ message: "first one here", span: (all[0] as A.TrialDecl).span }],
@@ -45,7 +46,7 @@ export function checkProtocol(file: A.TrialFile, text: string): CheckResult {
   // 1. Names: every declaration, so that rules may refer forward.
   collectDeclarations(ctx, file);
   const trialDecl = single("TrialDecl");
-  if (!trialDecl) ctx.error("TRC5001", `the protocol has no "trial" block naming the trial`, file.span);
+  if (!trialDecl) ctx.report("TRC5001", "protocolHasNoTrial", {}, file.span);
 
   // 2. Parameters, then definitions (each checked once, on first use or here).
   const parameters = checkParameters(ctx);

@@ -13,7 +13,7 @@ import { checkDuration } from "./time.js";
 /** Whole days in a duration; months and years are not allowed where days are counted. */
 function days(ctx: CheckContext, d: IrDuration, span: A.Span): number {
   if (d.unit === "mo" || d.unit === "a") {
-    ctx.error("TRC4002", "give this interval in days or weeks: RECIST intervals are counted in days", span);
+    ctx.report("TRC4002", "giveThisIntervalDays", {}, span);
     return 0;
   }
   return convert(dec(d.amount), d.unit, "d").toNumber();
@@ -35,14 +35,14 @@ export function checkResponse(ctx: CheckContext, d: A.ResponseDecl): IrResponse 
         l.field.span,
         [...ctx.elements.values()].flatMap((e) => e.ir.fields?.map((f) => f.name) ?? []),
       );
-    else if (!field.unit) ctx.error("TRC3003", `"${field.name}" needs a length unit to measure a change`, l.field.span);
+    else if (!field.unit) ctx.report("TRC3003", "needsLengthUnitMeasure", { name: field.name }, l.field.span);
     const scope: Scope = { section: "response", vars: new Map([["change", { type: "quantity", unit: "%" }]]) };
     let otherwise = 0;
     const categories = l.categories.map((c) => {
       if (!c.when) otherwise++;
       return { name: c.name.text, label: c.label, when: c.when ? checkCondition(ctx, c.when, scope) : null };
     });
-    if (otherwise !== 1) ctx.error("TRC5003", `lesion response needs exactly one "otherwise" category`, l.span);
+    if (otherwise !== 1) ctx.report("TRC5003", "lesionResponseNeedsExactly", {}, l.span);
     if (rec && field?.unit)
       lesion = {
         records: rec.ir.name,
@@ -56,8 +56,7 @@ export function checkResponse(ctx: CheckContext, d: A.ResponseDecl): IrResponse 
   let recist: IrResponse["recist"] = null;
   if (d.recist) {
     const r = d.recist;
-    if (!ctx.libraries.has("recist"))
-      ctx.error("TRC2008", `add 'use recist "1.1"' to the protocol to use RECIST`, r.span);
+    if (!ctx.libraries.has("recist")) ctx.report("TRC2008", "addUseRecistProtocol", {}, r.span);
     const scope: Scope = { section: "response" };
     const after = r.confirmation?.after ? checkDuration(ctx, r.confirmation.after, scope) : null;
     const sd = r.stableDiseaseMinimum ? checkDuration(ctx, r.stableDiseaseMinimum.amount, scope) : null;
@@ -74,7 +73,7 @@ export function checkResponse(ctx: CheckContext, d: A.ResponseDecl): IrResponse 
     if (small && small.kind === "quantity" && commensurability(small.unit, "mm") === "same")
       tooSmall = convert(dec(small.value), small.unit, "mm").toString();
     else if (small && !ctx.poisoned.has(small))
-      ctx.error("TRC3003", `"too small to measure" is a length such as "5 mm"`, r.tooSmallToMeasure!.span);
+      ctx.report("TRC3003", "tooSmallMeasureLength", {}, r.tooSmallToMeasure!.span);
     recist = {
       confirmation: {
         required: r.confirmation?.required ?? false,

@@ -46,7 +46,7 @@ export function checkSchedule(ctx: CheckContext, d: A.ScheduleDecl): IrSchedule 
   for (const v of d.visits) {
     const prior = visitNames.get(v.name.text);
     if (prior)
-      ctx.error("TRC2002", `visit "${v.name.text}" is declared twice`, v.name.span, {
+      ctx.report("TRC2002", "visitDeclaredTwice", { name: v.name.text }, v.name.span, {
         related: [{ message: "first declared here", span: prior }],
       });
     visitNames.set(v.name.text, v.name.span);
@@ -81,23 +81,18 @@ function checkTreatment(ctx: CheckContext, t: A.TreatmentDecl): IrTreatment {
   let dose: IrTreatment["dose"] = null;
   if (t.dose) {
     const amount = checkExpr(ctx, t.dose.amount, SCOPE);
-    if (amount.kind !== "quantity")
-      ctx.error("TRC3001", `a dose is a quantity with a unit, such as "7.4 GBq"`, t.dose.amount.span);
+    if (amount.kind !== "quantity") ctx.report("TRC3001", "doseQuantityWithUnit", {}, t.dose.amount.span);
     let tolerance: NonNullable<IrTreatment["dose"]>["tolerance"] = null;
     if (t.dose.tolerance) {
       const tol = checkExpr(ctx, t.dose.tolerance, SCOPE);
       if (tol.kind === "quantity" && (tol.unit === "%" || tol.unit === amount.unit))
         tolerance = { value: tol.value, unit: tol.unit, ...(tol.param ? { param: tol.param } : {}) };
       else if (!ctx.poisoned.has(tol))
-        ctx.error(
-          "TRC3003",
-          `a dose tolerance is a percentage or a quantity in the dose's unit`,
-          t.dose.tolerance.span,
-        );
+        ctx.report("TRC3003", "doseTolerancePercentageQuantity", {}, t.dose.tolerance.span);
     }
     if (amount.kind === "quantity") dose = { value: amount.value, unit: amount.unit, tolerance };
   }
-  if (t.cycles && t.cycles.count < 1) ctx.error("TRC5003", "a treatment needs at least one cycle", t.cycles.span);
+  if (t.cycles && t.cycles.count < 1) ctx.report("TRC5003", "treatmentNeedsAtLeast", {}, t.cycles.span);
   if (t.firstAt && !ctx.anchors.has(t.firstAt.text))
     ctx.unknown("TRC2001", "time anchor", t.firstAt.text, t.firstAt.span, ctx.anchors.keys());
   return {
@@ -118,14 +113,9 @@ function checkVisitTiming(ctx: CheckContext, v: A.VisitDecl): IrVisit["timing"] 
     const ir: IrExpr = checkTimePoint(ctx, e, SCOPE);
     if (ctx.poisoned.has(ir)) return null;
     const r = relativeTime(ir);
-    if (!r)
-      ctx.error(
-        "TRC4003",
-        `a visit is planned from a time anchor, e.g. "D0 - 4 wk"; "${ir.text}" depends on patient data`,
-        e.span,
-      );
+    if (!r) ctx.report("TRC4003", "visitPlannedFromTime", { name: ir.text }, e.span);
     else if (v.eachCycle !== (ctx.anchors.get(r.anchor)?.repeating ?? false) && v.eachCycle)
-      ctx.error("TRC5004", `"each cycle" visits are planned from a repeating anchor such as "cycle"`, e.span);
+      ctx.report("TRC5004", "eachCycleVisitsAre", {}, e.span);
     for (const o of r?.offsets ?? []) if (!isDurationUnit(o.duration.unit)) return null;
     return r;
   };

@@ -24,14 +24,10 @@ export function checkDuration(ctx: CheckContext, e: A.Expr, scope: Scope): IrExp
   const ir = checkExpr(ctx, e, scope);
   if (ctx.poisoned.has(ir) || ir.type === "duration") {
     if (ir.kind === "duration" && dec(ir.duration.amount).isNegative())
-      ctx.error(
-        "TRC4004",
-        `a duration cannot be negative ("${ir.text}"): use "before" or "after" for direction`,
-        e.span,
-      );
+      ctx.report("TRC4004", "durationCannotNegativeUse", { name: ir.text }, e.span);
     return ir;
   }
-  ctx.error("TRC4002", `expected a duration such as "4 wk" or "48 h", but "${ir.text}" is ${describeType(ir)}`, e.span);
+  ctx.report("TRC4002", "expectedDurationSuchAs", { name: ir.text, type: describeType(ir) }, e.span);
   return errorExpr(ctx, e.span, "duration");
 }
 
@@ -39,11 +35,7 @@ export function checkDuration(ctx: CheckContext, e: A.Expr, scope: Scope): IrExp
 export function checkTimePoint(ctx: CheckContext, e: A.Expr, scope: Scope): IrExpr {
   const ir = checkExpr(ctx, e, scope);
   if (ctx.poisoned.has(ir) || isTime(ir)) return ir;
-  ctx.error(
-    "TRC4003",
-    `expected a date, a date-time or a time anchor, but "${ir.text}" is ${describeType(ir)}`,
-    e.span,
-  );
+  ctx.report("TRC4003", "expectedDateDateTime", { name: ir.text, type: describeType(ir) }, e.span);
   return errorExpr(ctx, e.span, "date");
 }
 
@@ -117,7 +109,7 @@ export function checkBoundsOrder(ctx: CheckContext, low: IrExpr, high: IrExpr, s
 export function checkRelativeOrder(ctx: CheckContext, l: IrRelativeTime, h: IrRelativeTime, span: A.Span): void {
   if (l.anchor !== h.anchor) return;
   if (approxOffset(l) > approxOffset(h))
-    ctx.error("TRC4001", `window bounds are reversed: "${l.text}" comes after "${h.text}"`, span, {
+    ctx.report("TRC4001", "windowBoundsAreReversed", { low: l.text, high: h.text }, span, {
       hint: `write "between ${h.text} and ${l.text}"`,
     });
 }
@@ -143,19 +135,14 @@ export function checkDurationRange(
   const a = dec(min.duration.amount).toNumber() * APPROX_DAYS[min.duration.unit];
   const b = dec(max.duration.amount).toNumber() * APPROX_DAYS[max.duration.unit];
   if (a > b) {
-    ctx.error("TRC4001", `range is reversed: "${min.text}" is longer than "${max.text}"`, r.span);
+    ctx.report("TRC4001", "rangeReversedLongerThan", { min: min.text, max: max.text }, r.span);
     return null;
   }
   // Months and years vary in length: "29 d to 1 mo" has no room after a 28-day month.
   const [shortest, longest] = [dayBounds(min.duration)[1], dayBounds(max.duration)[0]];
   if (shortest > longest)
-    ctx.error(
-      "TRC4005",
-      `"${min.text} to ${max.text}" can be empty: ${max.text} may be as short as ${longest} days, less than ${shortest} days`,
-      r.span,
-      {
-        hint: "give both bounds in the same kind of unit (days and weeks, or months)",
-      },
-    );
+    ctx.report("TRC4005", "canEmptyMayAs", { min: min.text, max: max.text, longest, shortest }, r.span, {
+      hint: "give both bounds in the same kind of unit (days and weeks, or months)",
+    });
   return { min: min.duration, max: max.duration };
 }

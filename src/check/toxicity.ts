@@ -17,7 +17,7 @@ export function checkToxicity(ctx: CheckContext, d: A.ToxicityDecl): IrToxicity 
     return ir ? [ir] : [];
   });
   if (d.grades.length > 0 && !ctx.libraries.has("ctcae"))
-    ctx.error("TRC2008", `grading uses CTCAE: add 'use ctcae "4.03"' to the protocol`, d.grades[0]!.span);
+    ctx.report("TRC2008", "gradingUsesCtcaeAdd", {}, d.grades[0]!.span);
   const grades = d.grades.flatMap((g) => {
     const ir = checkGrade(ctx, g);
     return ir ? [ir] : [];
@@ -27,7 +27,7 @@ export function checkToxicity(ctx: CheckContext, d: A.ToxicityDecl): IrToxicity 
   const rules = d.rules.map((r) => {
     const prior = names.get(r.name.text);
     if (prior)
-      ctx.error("TRC2002", `rule "${r.name.text}" is declared twice`, r.name.span, {
+      ctx.report("TRC2002", "ruleDeclaredTwice", { name: r.name.text }, r.name.span, {
         related: [{ message: "first declared here", span: prior }],
       });
     names.set(r.name.text, r.name.span);
@@ -42,7 +42,7 @@ export function checkToxicity(ctx: CheckContext, d: A.ToxicityDecl): IrToxicity 
       trace: lowerTrace(ctx, r.trace),
     };
   });
-  if (d.maxCycles && d.maxCycles.count < 1) ctx.error("TRC5003", "max cycles must be at least 1", d.maxCycles.span);
+  if (d.maxCycles && d.maxCycles.count < 1) ctx.report("TRC5003", "maxCyclesMustAt", {}, d.maxCycles.span);
   return { organs, grades, rules, maxCycles: d.maxCycles?.count ?? null, trace: lowerTrace(ctx, d.trace) };
 }
 
@@ -71,11 +71,7 @@ function checkOrgan(ctx: CheckContext, o: A.OrganDecl): IrOrgan | null {
     return null;
   }
   if (!field.unit || commensurability(field.unit, "Gy") !== "same") {
-    ctx.error(
-      "TRC3003",
-      `an organ dose is an absorbed dose (Gy); "${field.name}" is in ${field.unit ?? "no unit"}`,
-      o.dose.span,
-    );
+    ctx.report("TRC3003", "organDoseAbsorbedDose", { name: field.name, unit: field.unit ?? "no unit" }, o.dose.span);
     return null;
   }
   const p = ctx.parameters.get(o.limit.text);
@@ -86,15 +82,11 @@ function checkOrgan(ctx: CheckContext, o: A.OrganDecl): IrOrgan | null {
   p.used = true;
   const v = p.ir?.value;
   if (!v || v.kind !== "quantity" || commensurability(v.unit, field.unit) !== "same") {
-    ctx.error("TRC3003", `the limit "${o.limit.text}" must be an absorbed dose such as "23 Gy"`, o.limit.span);
+    ctx.report("TRC3003", "limitMustAbsorbedDose", { limit: o.limit.text }, o.limit.span);
     return null;
   }
   if (!ctx.parameters.get(o.limit.text)?.ast.trace.sources.length)
-    ctx.error(
-      "TRC5005",
-      `the dose limit "${o.limit.text}" does not come from the protocol text: name its source`,
-      o.limit.span,
-    );
+    ctx.report("TRC5005", "doseLimitDoesNot", { limit: o.limit.text }, o.limit.span);
   ctx.organs.set(o.name.text, { unit: field.unit, span: o.name.span });
   const value = convert(dec(v.value), v.unit, field.unit).toString();
   return {
@@ -128,16 +120,17 @@ function checkGrade(ctx: CheckContext, g: A.GradeDecl): IrGrade | null {
   if (term.unit !== "1") {
     const c = el.ir.unit ? commensurability(el.ir.unit, term.unit, el.ir.molarMass) : "incompatible";
     if (c !== "same") {
-      ctx.error(
+      ctx.report(
         "TRC3003",
-        `"${term.term}" is graded in ${term.unit}, but "${el.ir.name}" is in ${el.ir.unit ?? "no unit"}`,
+        "gradedBut",
+        { term: term.term, unit: term.unit, name: el.ir.name, actual: el.ir.unit ?? "no unit" },
         g.from.span,
       );
       return null;
     }
   }
   if (term.relativeTo?.includes("ULN") && !el.ir.reference.uln) {
-    ctx.error("TRC3005", `"${term.term}" is graded against the ULN: declare "${el.ir.name}" "with ULN"`, g.from.span);
+    ctx.report("TRC3005", "gradedAgainstUlnDeclare", { term: term.term, name: el.ir.name }, g.from.span);
     return null;
   }
   ctx.gradedTerms.set(g.term.text, g.term.span);

@@ -63,35 +63,23 @@ export function finishElement(
 
 export function checkUsage(ctx: CheckContext, ir: IrProtocol, elementDecls: Map<string, A.ElementDecl>): void {
   for (const d of ctx.defines.values())
-    if (!d.used) ctx.error("TRC2004", `definition "${d.ast.name.text}" is never used`, d.ast.name.span);
+    if (!d.used) ctx.report("TRC2004", "definitionNeverUsed", { name: d.ast.name.text }, d.ast.name.span);
   for (const p of ctx.parameters.values())
-    if (!p.used) ctx.error("TRC2004", `parameter "${p.ast.name.text}" is never used`, p.ast.name.span);
+    if (!p.used) ctx.report("TRC2004", "parameterNeverUsed", { name: p.ast.name.text }, p.ast.name.span);
   for (const el of ir.elements) {
     const decl = elementDecls.get(el.name);
     if (!decl) continue;
     if (el.readBy.length === 0 && !el.captureOnly)
-      ctx.error(
-        "TRC6001",
-        `data element "${el.name}" is read by no rule: use it, or declare it "capture only"`,
-        decl.name.span,
-      );
+      ctx.report("TRC6001", "dataElementReadBy", { name: el.name }, decl.name.span);
     // A field of a records element that rules read: every field is on the form too.
     if (el.readBy.length > 0 && !el.captureOnly)
       for (const f of el.fields ?? []) {
         const fdecl = decl.fields.find((x) => x.name.text === f.name);
         if (fdecl && f.readBy.length === 0 && !f.captureOnly)
-          ctx.error(
-            "TRC6001",
-            `field "${el.name}.${f.name}" is read by no rule: use it, or declare it "capture only"`,
-            fdecl.name.span,
-          );
+          ctx.report("TRC6001", "fieldReadByNo", { records: el.name, field: f.name }, fdecl.name.span);
       }
     if (el.readBy.length > 0 && el.form === null)
-      ctx.error(
-        "TRC6002",
-        `data element "${el.name}" is read by ${el.readBy[0]} but no form captures it: add "form …"`,
-        decl.name.span,
-      );
+      ctx.report("TRC6002", "dataElementReadBy", { name: el.name, readBy: el.readBy[0]! }, decl.name.span);
   }
 }
 

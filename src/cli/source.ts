@@ -5,7 +5,8 @@
 import { readFileSync, statSync } from "node:fs";
 import { compileBytes, type CompileResult } from "../compile.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import { fail, MAX_BYTES, parseTrialBytes, tooLarge, type ParseResult } from "../syntax/parse.js";
+import { report } from "../diagnostics/diagnostic.js";
+import { failed, MAX_BYTES, parseTrialBytes, tooLarge, type ParseResult } from "../syntax/parse.js";
 import { pointAt } from "../syntax/lex-diagnostics.js";
 
 /** Read a `.trial` file's bytes, or the diagnostic saying why it cannot be read (TRC1001, TRC1003). */
@@ -13,12 +14,12 @@ export function readSource(path: string): { bytes: Uint8Array } | { diagnostics:
   const start = pointAt(path, "", 0);
   try {
     const stat = statSync(path);
-    if (!stat.isFile()) return fail("TRC1001", `cannot read "${path}": it is not a file`, start);
-    if (stat.size > MAX_BYTES) return fail("TRC1003", tooLarge(stat.size), start);
+    if (!stat.isFile()) return failed(report("TRC1001", "notAFile", { path }, start));
+    if (stat.size > MAX_BYTES) return tooLarge(stat.size, start);
     return { bytes: readFileSync(path) };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return fail("TRC1001", `cannot read "${path}": ${message}`, start);
+    return failed(report("TRC1001", "unreadable", { path, reason: message }, start));
   }
 }
 

@@ -1,54 +1,384 @@
 /**
- * The catalog of diagnostic codes. Codes are stable: tests, editors and CI
- * scripts may match on them. Add new codes at the end of their group.
+ * The catalog of diagnostic codes, in the style of Malloy's message map: for each
+ * code its severity, a title, and its message templates by key. A template names its
+ * parameters in braces (`unknown {what} "{name}"`); `MessageParams` derives their
+ * types from the template, so a call site that passes the wrong parameters does not
+ * compile (`ctx.report("TRC2004", "definitionNeverUsed", { name }, span)`). Codes are
+ * stable: tests, editors and CI scripts may match on them. Add new codes at the end of
+ * their group; a new message goes beside the others of its code.
  *
  * TRC1xxx: reading the file and syntax; TRC2xxx: names; TRC3xxx: types and units;
  * TRC4xxx: time; TRC5xxx: structure of the protocol; TRC6xxx: data dictionary and forms.
  */
 export const CODES = {
   // Reading and syntax
-  TRC1001: { severity: "error", title: "file cannot be read" },
-  TRC1002: { severity: "error", title: "file is not text" },
-  TRC1003: { severity: "error", title: "file is too large" },
-  TRC1004: { severity: "error", title: "empty protocol" },
-  TRC1010: { severity: "error", title: "unexpected character" },
-  TRC1011: { severity: "error", title: "unterminated string" },
-  TRC1020: { severity: "error", title: "syntax error" },
-  TRC1021: { severity: "error", title: "missing token" },
+  TRC1001: {
+    severity: "error",
+    title: "file cannot be read",
+    messages: {
+      notAFile: 'cannot read "{path}": it is not a file',
+      unreadable: 'cannot read "{path}": {reason}',
+    },
+  },
+  TRC1002: {
+    severity: "error",
+    title: "file is not text",
+    messages: {
+      nulByte: "the file contains a NUL byte (line {line}): it is not a text file",
+      notUtf8: "the file is not valid UTF-8 (first bad byte on line {line}): save it as UTF-8",
+      notText: "the protocol is not text",
+      nulCharacter: "the file contains a NUL character: it is not a text file",
+      notUnicode: "the file contains characters that are not valid Unicode text: save it as UTF-8",
+    },
+  },
+  TRC1003: {
+    severity: "error",
+    title: "file is too large",
+    messages: {
+      tooLarge: "the file is {size} MB; a protocol may be at most {max} MB",
+    },
+  },
+  TRC1004: {
+    severity: "error",
+    title: "empty protocol",
+    messages: {
+      empty: "the protocol is empty",
+      onlyComments: "the protocol contains no declarations, only comments",
+    },
+  },
+  TRC1010: {
+    severity: "error",
+    title: "unexpected character",
+    messages: {
+      unexpectedCharacters: 'unexpected character{plural} "{chars}"',
+      unterminatedComment: 'unterminated comment: "/*" is never closed by "*/"',
+      unknownEscape: 'unknown escape "\\{escape}" in a string',
+    },
+  },
+  TRC1011: {
+    severity: "error",
+    title: "unterminated string",
+    messages: {
+      unterminatedString: 'unterminated string: the closing " is missing on this line',
+    },
+  },
+  TRC1020: {
+    severity: "error",
+    title: "syntax error",
+    messages: {
+      parser: "{message}",
+      internalParser: "internal error in the parser: {message}",
+      internalBuilding: "internal error while reading this {node}: {message}",
+      givenTwice: "{what} is given more than once",
+      atMostOneBlock: 'a response section has at most one "{block}" block',
+    },
+  },
+  TRC1021: {
+    severity: "error",
+    title: "missing token",
+    messages: {
+      needsWhereCondition: '"{quantifier} {collection}" needs a "where" condition',
+    },
+  },
   // Names
-  TRC2001: { severity: "error", title: "unknown name" },
-  TRC2002: { severity: "error", title: "duplicate name" },
-  TRC2003: { severity: "error", title: "duplicate criterion id" },
-  TRC2004: { severity: "warning", title: "unused definition" },
-  TRC2005: { severity: "error", title: "unknown source" },
-  TRC2006: { severity: "error", title: "unknown form" },
-  TRC2007: { severity: "error", title: "unknown code value" },
-  TRC2008: { severity: "error", title: "unknown library or library term" },
-  TRC2009: { severity: "error", title: "recursive definition" },
-  TRC2010: { severity: "error", title: "wrong number of arguments" },
+  TRC2001: {
+    severity: "error",
+    title: "unknown name",
+    messages: {
+      notField: '"{arg}" is not a field of "{records}"',
+      unknown: 'unknown {what} "{name}"',
+    },
+  },
+  TRC2002: {
+    severity: "error",
+    title: "duplicate name",
+    messages: {
+      parameterListedTwice: 'parameter "{name}" is listed twice',
+      alreadyDeclaredAs: '{what} "{name}" is already declared as a {other}',
+      declaredTwice: '{what} "{name}" is declared twice',
+      reservedWordCannotName: '"{name}" is a reserved word and cannot name a data element',
+      codeListedTwice: 'code "{code}" is listed twice',
+      fieldDeclaredTwice: 'field "{name}" is declared twice in "{records}"',
+      visitDeclaredTwice: 'visit "{name}" is declared twice',
+      ruleDeclaredTwice: 'rule "{name}" is declared twice',
+    },
+  },
+  TRC2003: {
+    severity: "error",
+    title: "duplicate criterion id",
+    messages: {
+      criterionIdUsedTwice: 'criterion id "{id}" is used twice',
+    },
+  },
+  TRC2004: {
+    severity: "warning",
+    title: "unused definition",
+    messages: {
+      definitionNeverUsed: 'definition "{name}" is never used',
+      parameterNeverUsed: 'parameter "{name}" is never used',
+    },
+  },
+  TRC2005: {
+    severity: "error",
+    title: "unknown source",
+    messages: {
+      unknown: 'unknown {what} "{name}"',
+    },
+  },
+  TRC2006: {
+    severity: "error",
+    title: "unknown form",
+    messages: {
+      unknown: 'unknown {what} "{name}"',
+    },
+  },
+  TRC2007: {
+    severity: "error",
+    title: "unknown code value",
+    messages: {
+      notOneCodes: '"{name}" is not one of the codes of "{owner}"{codes}',
+    },
+  },
+  TRC2008: {
+    severity: "error",
+    title: "unknown library or library term",
+    messages: {
+      trialcImplementsNot: 'trialc implements {library} {list}, not "{version}"',
+      addUseRecistProtocol: "add 'use recist \"1.1\"' to the protocol to use RECIST",
+      gradingUsesCtcaeAdd: "grading uses CTCAE: add 'use ctcae \"4.03\"' to the protocol",
+      unknown: 'unknown {what} "{name}"',
+    },
+  },
+  TRC2009: {
+    severity: "error",
+    title: "recursive definition",
+    messages: {
+      definitionUsesItself: 'definition "{name}" uses itself',
+    },
+  },
+  TRC2010: {
+    severity: "error",
+    title: "wrong number of arguments",
+    messages: {
+      takesArgument: "{callee} takes {count} argument{plural}: {signature}",
+      definitionTakesButGiven: 'definition "{name}" takes {want}, but {given} {verb} given',
+    },
+  },
   // Types and units
-  TRC3001: { severity: "error", title: "type mismatch" },
-  TRC3002: { severity: "error", title: "unknown unit" },
-  TRC3003: { severity: "error", title: "incompatible units" },
-  TRC3004: { severity: "error", title: "unit conversion needs a molar mass" },
-  TRC3005: { severity: "error", title: "multiple of ULN/LLN without a reference limit" },
-  TRC3006: { severity: "error", title: "invalid range" },
-  TRC3007: { severity: "warning", title: "threshold outside the plausible range" },
+  TRC3001: {
+    severity: "error",
+    title: "type mismatch",
+    messages: {
+      cannotCompare: 'cannot compare {left} ("{leftText}") with {right} ("{rightText}")',
+      needsUnit: '"{right}" needs a unit to be compared with "{left}"',
+      numberWithoutUnit: '"{left}" is a number without a unit, but "{right}" has one',
+      noOrder: '{type} has no order: use = or != with "{left}"',
+      ageCountedBetweenDates: "age is counted between dates, not date-times",
+      firstArgumentSuccessiveRises: "the first argument of successive_rises must be a list of records",
+      argumentSuccessiveRisesMust:
+        'argument {position} of successive_rises must be a {types} field; "{field}" is a {type}',
+      argumentMustBut: 'argument "{param}" of "{definition}" must be {wanted}, but "{arg}" is {actual}',
+      typeParameterCannotWorked:
+        'the type of parameter "{name}" cannot be worked out: compare it with a coded field, e.g. "field = {name}"',
+      codedValuesHaveNo: 'coded values have no order: use = or != with "{left}"',
+      putCodedFieldOn: 'put the coded field on the left: "{name} {op} {left}"',
+      testsCodedValueBut: '"in (…)" tests a coded value, but "{arg}" is {type}',
+      parameterSValueMust: 'a parameter\'s value must be a number, a quantity or a duration, not "{value}"',
+      expectedBut: 'expected {what}, but "{name}" is {type}',
+      notListRecordsSo: '"{collection}" is not a list of records, so "{quantifier}" cannot range over it',
+      doseQuantityWithUnit: 'a dose is a quantity with a unit, such as "7.4 GBq"',
+    },
+  },
+  TRC3002: {
+    severity: "error",
+    title: "unknown unit",
+    messages: {
+      unknownUnit: 'unknown unit "{unit}": {message}',
+    },
+  },
+  TRC3003: {
+    severity: "error",
+    title: "incompatible units",
+    messages: {
+      noFixedLength: 'a {unit} has no fixed length: compare "{left}" with days or weeks',
+      differentThings:
+        '"{right}" ({rightUnit}) cannot be compared with "{left}" ({leftUnit}): the units measure different things',
+      molarMassWrittenG: 'a molar mass is written in g/mol, not "{unit}"',
+      needsLengthUnitMeasure: '"{name}" needs a length unit to measure a change',
+      tooSmallMeasureLength: '"too small to measure" is a length such as "5 mm"',
+      doseTolerancePercentageQuantity: "a dose tolerance is a percentage or a quantity in the dose's unit",
+      organDoseAbsorbedDose: 'an organ dose is an absorbed dose (Gy); "{name}" is in {unit}',
+      limitMustAbsorbedDose: 'the limit "{limit}" must be an absorbed dose such as "23 Gy"',
+      gradedBut: '"{term}" is graded in {unit}, but "{name}" is in {actual}',
+    },
+  },
+  TRC3004: {
+    severity: "error",
+    title: "unit conversion needs a molar mass",
+    messages: {
+      needsMolarMass: 'converting {from} to {to} needs a molar mass: declare "molar mass … g/mol" on "{left}"',
+    },
+  },
+  TRC3005: {
+    severity: "error",
+    title: "multiple of ULN/LLN without a reference limit",
+    messages: {
+      hasNoDeclareIt: '"{left}" has no {limit}: declare it "with {limit}" in the data dictionary',
+      mustComparedWithLaboratory: '"{base}" must be compared with a laboratory value declared "with {limit}"',
+      gradedAgainstUlnDeclare: '"{term}" is graded against the ULN: declare "{name}" "with ULN"',
+    },
+  },
+  TRC3006: {
+    severity: "error",
+    title: "invalid range",
+    messages: {
+      rangeNeedsTwoNumbers: "a range needs two numbers",
+      rangeReversed: "range {low} to {high} is reversed",
+      integerRangeNeedsWhole: "an integer range needs whole numbers",
+      molarMassMustPositive: "a molar mass must be a positive number",
+    },
+  },
+  TRC3007: {
+    severity: "warning",
+    title: "threshold outside the plausible range",
+    messages: {
+      thresholdOutsidePlausibleRange:
+        'threshold {right}{converted} is outside the plausible range of "{name}" ({low} to {high}{unit})',
+    },
+  },
   // Time
-  TRC4001: { severity: "error", title: "window bounds reversed" },
-  TRC4002: { severity: "error", title: "not a duration" },
-  TRC4003: { severity: "error", title: "not a date or anchor" },
-  TRC4004: { severity: "error", title: "negative duration" },
-  TRC4005: { severity: "warning", title: "range can be empty in some months" },
+  TRC4001: {
+    severity: "error",
+    title: "window bounds reversed",
+    messages: {
+      windowBoundsAreReversed: 'window bounds are reversed: "{low}" comes after "{high}"',
+      rangeReversedLongerThan: 'range is reversed: "{min}" is longer than "{max}"',
+    },
+  },
+  TRC4002: {
+    severity: "error",
+    title: "not a duration",
+    messages: {
+      giveThisIntervalDays: "give this interval in days or weeks: RECIST intervals are counted in days",
+      expectedDurationSuchAs: 'expected a duration such as "4 wk" or "48 h", but "{name}" is {type}',
+    },
+  },
+  TRC4003: {
+    severity: "error",
+    title: "not a date or anchor",
+    messages: {
+      visitPlannedFromTime: 'a visit is planned from a time anchor, e.g. "D0 - 4 wk"; "{name}" depends on patient data',
+      expectedDateDateTime: 'expected a date, a date-time or a time anchor, but "{name}" is {type}',
+    },
+  },
+  TRC4004: {
+    severity: "error",
+    title: "negative duration",
+    messages: {
+      durationCannotNegativeUse: 'a duration cannot be negative ("{name}"): use "before" or "after" for direction',
+    },
+  },
+  TRC4005: {
+    severity: "warning",
+    title: "range can be empty in some months",
+    messages: {
+      canEmptyMayAs:
+        '"{min} to {max}" can be empty: {max} may be as short as {longest} days, less than {shortest} days',
+    },
+  },
   // Structure
-  TRC5001: { severity: "error", title: "missing trial block" },
-  TRC5002: { severity: "error", title: "duplicate section" },
-  TRC5003: { severity: "error", title: "invalid count" },
-  TRC5004: { severity: "error", title: "construct not allowed here" },
-  TRC5005: { severity: "warning", title: "value from outside the protocol has no source" },
+  TRC5001: {
+    severity: "error",
+    title: "missing trial block",
+    messages: {
+      protocolHasNoTrial: 'the protocol has no "trial" block naming the trial',
+    },
+  },
+  TRC5002: {
+    severity: "error",
+    title: "duplicate section",
+    messages: {
+      protocolHasOneSection: "a protocol has one {section} section",
+    },
+  },
+  TRC5003: {
+    severity: "error",
+    title: "invalid count",
+    messages: {
+      atLeastNeedsBetween: '"at least {count} of" needs between 1 and {parts} sub-criteria to be met',
+      groupCriteriaCannotEmpty: "a group of criteria cannot be empty",
+      lesionResponseNeedsExactly: 'lesion response needs exactly one "otherwise" category',
+      treatmentNeedsAtLeast: "a treatment needs at least one cycle",
+      maxCyclesMustAt: "max cycles must be at least 1",
+    },
+  },
+  TRC5004: {
+    severity: "error",
+    title: "construct not allowed here",
+    messages: {
+      recordsCannotNestedInside: "records cannot be nested inside records",
+      recordFieldCapturedOn: "a record field is captured on its record's form; remove `form`",
+      rangeAppliesNumbersNot: "a range applies to numbers, not to a {kind}",
+      withUlnWithLln: "`with ULN` / `with LLN` applies to decimal laboratory values",
+      namesFieldEveryRecord: '"{field}" names a field of every record: use "any {records} where …" to test it',
+      canOnlyUsed: "{what} can only be used in {where}",
+      eachCycleVisitsAre: '"each cycle" visits are planned from a repeating anchor such as "cycle"',
+    },
+  },
+  TRC5005: {
+    severity: "warning",
+    title: "value from outside the protocol has no source",
+    messages: {
+      doseLimitDoesNot: 'the dose limit "{limit}" does not come from the protocol text: name its source',
+    },
+  },
   // Data dictionary and forms
-  TRC6001: { severity: "warning", title: "element read by no rule and not capture-only" },
-  TRC6002: { severity: "warning", title: "element read by a rule has no form" },
-} as const satisfies Record<string, { severity: "error" | "warning"; title: string }>;
+  TRC6001: {
+    severity: "warning",
+    title: "element read by no rule and not capture-only",
+    messages: {
+      dataElementReadBy: 'data element "{name}" is read by no rule: use it, or declare it "capture only"',
+      fieldReadByNo: 'field "{records}.{field}" is read by no rule: use it, or declare it "capture only"',
+    },
+  },
+  TRC6002: {
+    severity: "warning",
+    title: "element read by a rule has no form",
+    messages: {
+      dataElementReadBy: 'data element "{name}" is read by {readBy} but no form captures it: add "form …"',
+    },
+  },
+} as const satisfies Record<
+  string,
+  { severity: "error" | "warning"; title: string; messages: Readonly<Record<string, string>> }
+>;
 
+/** A diagnostic code of the catalog. */
 export type DiagnosticCode = keyof typeof CODES;
+
+/** The message keys of a code. */
+export type MessageKey<C extends DiagnosticCode> = keyof (typeof CODES)[C]["messages"] & string;
+
+/** The parameter names a template mentions, `{name}` by `{name}`. */
+type Placeholders<S extends string> = S extends `${string}{${infer P}}${infer Rest}` ? P | Placeholders<Rest> : never;
+
+/** The parameters of one message: exactly the names its template mentions. */
+export type MessageParams<C extends DiagnosticCode, K extends MessageKey<C>> = {
+  readonly [P in Placeholders<Extract<(typeof CODES)[C]["messages"][K], string>>]: string | number;
+};
+
+/** The codes that have a message of the given key (e.g. every code reporting an `unknown` name). */
+export type CodeWithMessage<K extends string> = {
+  [C in DiagnosticCode]: K extends MessageKey<C> ? C : never;
+}[DiagnosticCode];
+
+/** A message from its template and parameters. */
+export function formatMessage<C extends DiagnosticCode, K extends MessageKey<C>>(
+  code: C,
+  key: K,
+  params: MessageParams<C, K>,
+): string {
+  const template = (CODES[code].messages as Readonly<Record<string, string>>)[key]!;
+  const values = params as Readonly<Record<string, string | number>>;
+  return template.replace(/\{(\w+)\}/g, (_m, name: string) => String(values[name]));
+}

@@ -6,7 +6,7 @@
  * optional related spans ("first defined here").
  */
 import type { Span } from "../ast/nodes.js";
-import { CODES, type DiagnosticCode } from "./codes.js";
+import { CODES, formatMessage, type DiagnosticCode, type MessageKey, type MessageParams } from "./codes.js";
 
 export type Severity = "error" | "warning";
 
@@ -25,8 +25,22 @@ export interface Diagnostic {
   hint?: string;
 }
 
-/** Make a diagnostic; the severity comes from the catalog unless overridden. */
-export function diag(
+/**
+ * Make a diagnostic from the catalog: its severity, and its message from the template
+ * `key` of `code` filled with `params`. The general entry point of every stage.
+ */
+export function report<C extends DiagnosticCode, K extends MessageKey<C>>(
+  code: C,
+  key: K,
+  params: MessageParams<C, K>,
+  span: Span,
+  extra: { related?: Related[]; hint?: string } = {},
+): Diagnostic {
+  return diag(code, formatMessage(code, key, params), span, extra);
+}
+
+/** A diagnostic with its message already made; the severity comes from the catalog. */
+function diag(
   code: DiagnosticCode,
   message: string,
   span: Span,

@@ -581,8 +581,11 @@ export interface IrTreatment {
   readonly label: string;
   /** The dose per cycle, with an optional tolerance; null when the protocol gives none. */
   readonly dose: {
+    /** The dose, a decimal string. */
     readonly value: string;
+    /** Its UCUM unit (`GBq`). */
     readonly unit: string;
+    /** The tolerance around it (and the parameter it came from), when the protocol gives one. */
     readonly tolerance: { readonly value: string; readonly unit: string; readonly param?: string } | null;
   } | null;
   /** The route of administration, as written. */

@@ -4,7 +4,8 @@
  */
 import type { CstNode, IToken } from "chevrotain";
 import type * as A from "../ast/nodes.js";
-import { diag, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { report, type Diagnostic } from "../diagnostics/diagnostic.js";
+import type { MessageKey, MessageParams } from "../diagnostics/codes.js";
 import type { DurationRangeCstNode, TraceItemCstNode } from "../../grammar/generated/cst.js";
 import { ExprBuilder } from "./expr-to-ast.js";
 import { child, Incomplete, Spans, stringValue, tok } from "./spans.js";
@@ -53,9 +54,7 @@ export class BuildContext {
     } catch (error) {
       if (error instanceof Incomplete && (this.hasSyntaxErrors || node.recoveredNode === true)) return undefined;
       const message = error instanceof Error ? error.message : String(error);
-      this.diagnostics.push(
-        diag("TRC1020", `internal error while reading this ${node.name}: ${message}`, this.safeSpan(node)),
-      );
+      this.diagnostics.push(report("TRC1020", "internalBuilding", { node: node.name, message }, this.safeSpan(node)));
       return undefined;
     }
   }
@@ -70,8 +69,8 @@ export class BuildContext {
   }
 
   /** Report a problem found while building (e.g. an attribute given twice). */
-  error(message: string, span: A.Span): void {
-    this.diagnostics.push(diag("TRC1020", message, span));
+  report<K extends MessageKey<"TRC1020">>(key: K, params: MessageParams<"TRC1020", K>, span: A.Span): void {
+    this.diagnostics.push(report("TRC1020", key, params, span));
   }
 
   /** The decoded value of the `i`-th string token. */
@@ -138,7 +137,7 @@ export class BuildContext {
   /** Keep the first of a repeated single-valued setting and report the others. */
   once<T>(current: T | null, next: T, what: string, span: A.Span): T {
     if (current !== null) {
-      this.error(`${what} is given more than once`, span);
+      this.report("givenTwice", { what }, span);
       return current;
     }
     return next;

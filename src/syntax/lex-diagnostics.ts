@@ -5,7 +5,7 @@
  */
 import type { ILexingResult, IToken } from "chevrotain";
 import type { Span } from "../ast/nodes.js";
-import { diag, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { report, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { StringLiteral, UnterminatedComment, UnterminatedString } from "../../grammar/tokens.js";
 
 /** What to write instead of a character the language does not use. */
@@ -75,7 +75,6 @@ export function lexDiagnostics(lexed: ILexingResult, text: string, file: string)
     const chars = text.substr(error.offset, error.length);
     const first = [...chars][0] ?? "";
     const hint = LOOK_ALIKES[first];
-    const message = `unexpected character${[...chars].length > 1 ? "s" : ""} "${show(chars)}"`;
     const span: Span = {
       file,
       start: error.offset,
@@ -85,18 +84,19 @@ export function lexDiagnostics(lexed: ILexingResult, text: string, file: string)
       endLine: error.line ?? 1,
       endColumn: (error.column ?? 1) + error.length,
     };
-    out.push(diag("TRC1010", message, span, hint === undefined ? {} : { hint }));
+    const params = { plural: [...chars].length > 1 ? "s" : "", chars: show(chars) };
+    out.push(report("TRC1010", "unexpectedCharacters", params, span, hint === undefined ? {} : { hint }));
   }
   for (const token of lexed.groups["errors"] ?? []) {
     if (token.tokenType === UnterminatedComment) {
-      out.push(diag("TRC1010", 'unterminated comment: "/*" is never closed by "*/"', inToken(file, token, 0, 2)));
+      out.push(report("TRC1010", "unterminatedComment", {}, inToken(file, token, 0, 2)));
     }
   }
   for (const token of lexed.tokens) {
     if (token.tokenType !== StringLiteral && token.tokenType !== UnterminatedString) continue;
     if (token.tokenType === UnterminatedString) {
       out.push(
-        diag("TRC1011", 'unterminated string: the closing " is missing on this line', inToken(file, token), {
+        report("TRC1011", "unterminatedString", {}, inToken(file, token), {
           hint: 'a string ends on the line it starts; write \\" for a quote inside it',
         }),
       );
@@ -105,7 +105,7 @@ export function lexDiagnostics(lexed: ILexingResult, text: string, file: string)
       const escaped = m[1] ?? "";
       if (escaped === "" || '"\\nt'.includes(escaped)) continue;
       out.push(
-        diag("TRC1010", `unknown escape "\\${escaped}" in a string`, inToken(file, token, m.index ?? 0, 2), {
+        report("TRC1010", "unknownEscape", { escape: escaped }, inToken(file, token, m.index ?? 0, 2), {
           hint: 'the escapes are \\" \\\\ \\n and \\t; write \\\\ for a backslash',
         }),
       );

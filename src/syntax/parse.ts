@@ -12,7 +12,7 @@
  */
 import { EOF, type CstNode, type IRecognitionException, type IToken } from "chevrotain";
 import type { Span, TrialFile } from "../ast/nodes.js";
-import { diag, sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { report, sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { TrialFileCstNode } from "../../grammar/generated/cst.js";
 import { trialParser } from "../../grammar/parser.js";
 import * as T from "../../grammar/tokens.js";
@@ -41,7 +41,7 @@ export function parseTrial(text: string, file: string): ParseResult {
     const message = error instanceof Error ? error.message : String(error);
     return {
       ast: null,
-      diagnostics: [diag("TRC1020", `internal error in the parser: ${message}`, pointAt(file, "", 0))],
+      diagnostics: [report("TRC1020", "internalParser", { message }, pointAt(file, "", 0))],
     };
   }
 }
@@ -50,63 +50,46 @@ export function parseTrial(text: string, file: string): ParseResult {
 export function parseTrialBytes(bytes: Uint8Array, path: string): ParseResult {
   const start = pointAt(path, "", 0);
   try {
-    if (bytes.length > MAX_BYTES) return fail("TRC1003", tooLarge(bytes.length), start);
+    if (bytes.length > MAX_BYTES) return tooLarge(bytes.length, start);
     const nul = bytes.indexOf(0);
-    if (nul >= 0)
-      return fail(
-        "TRC1002",
-        `the file contains a NUL byte (line ${lineOfByte(bytes, nul)}): it is not a text file`,
-        start,
-      );
+    if (nul >= 0) return failed(report("TRC1002", "nulByte", { line: lineOfByte(bytes, nul) }, start));
     const bad = firstInvalidUtf8(bytes);
-    if (bad >= 0)
-      return fail(
-        "TRC1002",
-        `the file is not valid UTF-8 (first bad byte on line ${lineOfByte(bytes, bad)}): save it as UTF-8`,
-        start,
-      );
+    if (bad >= 0) return failed(report("TRC1002", "notUtf8", { line: lineOfByte(bytes, bad) }, start));
     return parseTrial(new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes), path);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return fail("TRC1020", `internal error in the parser: ${message}`, start);
+    return failed(report("TRC1020", "internalParser", { message }, start));
   }
 }
 
-export function fail(
-  code: "TRC1001" | "TRC1002" | "TRC1003" | "TRC1004" | "TRC1020",
-  message: string,
-  span: Span,
-): ParseResult {
-  return { ast: null, diagnostics: [diag(code, message, span)] };
+/** A parse that stopped before the AST, with its one diagnostic. */
+export function failed(d: Diagnostic): ParseResult {
+  return { ast: null, diagnostics: [d] };
 }
 
-/** The message of TRC1003. */
-export function tooLarge(bytes: number): string {
+/** TRC1003 for a text or file of `bytes` bytes. */
+export function tooLarge(bytes: number, span: Span): ParseResult {
   const mb = (n: number): string => (n / (1024 * 1024)).toFixed(1);
-  return `the file is ${mb(bytes)} MB; a protocol may be at most ${mb(MAX_BYTES)} MB`;
+  return failed(report("TRC1003", "tooLarge", { size: mb(bytes), max: mb(MAX_BYTES) }, span));
 }
 
 function parseText(text: string, file: string): ParseResult {
-  if (typeof text !== "string") return fail("TRC1002", "the protocol is not text", pointAt(file, "", 0));
+  if (typeof text !== "string") return failed(report("TRC1002", "notText", {}, pointAt(file, "", 0)));
   const bytes = Buffer.byteLength(text, "utf8");
-  if (bytes > MAX_BYTES) return fail("TRC1003", tooLarge(bytes), pointAt(file, "", 0));
+  if (bytes > MAX_BYTES) return tooLarge(bytes, pointAt(file, "", 0));
   const binary = /\u0000|\uFFFD|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.exec(text);
   if (binary !== null) {
-    const what =
-      binary[0] === "\u0000"
-        ? "a NUL character: it is not a text file"
-        : "characters that are not valid Unicode text: save it as UTF-8";
-    return fail("TRC1002", `the file contains ${what}`, pointAt(file, text, binary.index, 1));
+    const key = binary[0] === "\u0000" ? "nulCharacter" : "notUnicode";
+    return failed(report("TRC1002", key, {}, pointAt(file, text, binary.index, 1)));
   }
-  if (/^[\s\uFEFF]*$/.test(text)) return { ...fail("TRC1004", "the protocol is empty", pointAt(file, text, 0)), text };
+  if (/^[\s\uFEFF]*$/.test(text)) return { ...failed(report("TRC1004", "empty", {}, pointAt(file, text, 0))), text };
 
   // Lexing
   const lexed = T.trialLexer.tokenize(text);
   const diagnostics = lexDiagnostics(lexed, text, file);
   const tokens = lexed.tokens;
   if (tokens.length === 0) {
-    if (diagnostics.length === 0)
-      diagnostics.push(diag("TRC1004", "the protocol contains no declarations, only comments", pointAt(file, text, 0)));
+    if (diagnostics.length === 0) diagnostics.push(report("TRC1004", "onlyComments", {}, pointAt(file, text, 0)));
     return { ast: null, diagnostics: sortDiagnostics(diagnostics), text };
   }
 
@@ -132,7 +115,8 @@ function parseText(text: string, file: string): ParseResult {
     if (seen.has(span.start)) continue; // one error per position, like TypeScript
     seen.add(span.start);
     if (consequence(error.token)) continue;
-    diagnostics.push(diag("TRC1020", error.message, span));
+    // The grammar's own messages (grammar/messages.ts), passed through.
+    diagnostics.push(report("TRC1020", "parser", { message: error.message }, span));
   }
 
   // CST → AST

@@ -234,8 +234,8 @@ export function responseDecl(node: ResponseDeclCstNode, cx: BuildContext): A.Res
   const c = node.children;
   const lesions = cx.each(c.lesionResponse, (n) => lesion(n, cx));
   const recists = cx.each(c.recistDecl, (n) => recist(n, cx));
-  for (const extra of lesions.slice(1)) cx.error('a response section has at most one "lesion" block', extra.span);
-  for (const extra of recists.slice(1)) cx.error('a response section has at most one "recist" block', extra.span);
+  for (const extra of lesions.slice(1)) cx.report("atMostOneBlock", { block: "lesion" }, extra.span);
+  for (const extra of recists.slice(1)) cx.report("atMostOneBlock", { block: "recist" }, extra.span);
   return {
     kind: "ResponseDecl",
     trace: cx.trace(c.traceItem),

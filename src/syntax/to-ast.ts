@@ -242,7 +242,7 @@ function attribute(node: ElementAttributeCstNode, decl: A.ElementDecl, cx: Build
   const what = (attr: string): string => `the ${attr} of element "${decl.name.text}"`;
   if (c.StringLiteral !== undefined) {
     const label = cx.str(c.StringLiteral, "label");
-    if (labelSeen) cx.error(`${what("label")} is given more than once`, span);
+    if (labelSeen) cx.report("givenTwice", { what: what("label") }, span);
     else decl.label = label;
   } else if (c.KwForm !== undefined) {
     decl.form = cx.once(decl.form, cx.s.name(c.Name, "form name"), what("form"), span);

@@ -10,7 +10,15 @@ import { buildFiles } from "../../../src/build.js";
 import { compileFile } from "../../../src/cli/source.js";
 import { expectGolden } from "../../support/golden.js";
 
-const MODULES = ["patient.ts", "definitions.ts", "eligibility.ts", "schedule.ts", "toxicity.ts", "response.ts"];
+const MODULES = [
+  "patient.ts",
+  "definitions.ts",
+  "eligibility.ts",
+  "decide.ts",
+  "schedule.ts",
+  "toxicity.ts",
+  "response.ts",
+];
 
 describe("the seed protocol's generated modules", () => {
   const files = buildFiles(compileFile("protocols/lu177-octreotate.trial").ir!, { tests: true });
