@@ -249,14 +249,23 @@ export abstract class SectionRules extends DeclarationRules {
     this.CONSUME2(T.Name);
   });
 
-  /** `stop name "label" when EXPR [{ trace* }]`, or `delay ...`. */
+  /** `stop name "label" when EXPR [{ trace* }]`, or `delay ... [max DURATION then (stop | "text")]`. */
   toxRuleDecl = this.RULE("toxRuleDecl", () => {
     this.OR([{ ALT: () => this.CONSUME(T.KwStop) }, { ALT: () => this.CONSUME(T.KwDelay) }]);
     this.CONSUME(T.Name);
     this.CONSUME(T.StringLiteral);
     this.CONSUME(T.KwWhen);
     this.SUBRULE(this.expression);
-    this.OPTION(() => this.SUBRULE(this.traceBlock));
+    this.OPTION1(() => this.SUBRULE(this.maxDelay));
+    this.OPTION2(() => this.SUBRULE(this.traceBlock));
+  });
+
+  /** `max 6 wk then stop`: the longest a delay may last, and what happens after it. */
+  maxDelay = this.RULE("maxDelay", () => {
+    this.CONSUME(T.KwMax);
+    this.SUBRULE(this.additive);
+    this.CONSUME(T.KwThen);
+    this.OR([{ ALT: () => this.CONSUME(T.KwStop) }, { ALT: () => this.CONSUME(T.StringLiteral) }]);
   });
 
   /** `max cycles 4`. */

@@ -782,7 +782,21 @@ export type ToxRuleDeclCstChildren = {
   StringLiteral: IToken[];
   KwWhen: IToken[];
   expression: ExpressionCstNode[];
+  maxDelay?: MaxDelayCstNode[];
   traceBlock?: TraceBlockCstNode[];
+};
+
+export interface MaxDelayCstNode extends CstNode {
+  name: "maxDelay";
+  children: MaxDelayCstChildren;
+}
+
+export type MaxDelayCstChildren = {
+  KwMax: IToken[];
+  additive: AdditiveCstNode[];
+  KwThen: IToken[];
+  KwStop?: IToken[];
+  StringLiteral?: IToken[];
 };
 
 export interface MaxCyclesCstNode extends CstNode {
@@ -970,6 +984,7 @@ export interface ICstNodeVisitor<IN, OUT> extends ICstVisitor<IN, OUT> {
   organDecl(children: OrganDeclCstChildren, param?: IN): OUT;
   gradeDecl(children: GradeDeclCstChildren, param?: IN): OUT;
   toxRuleDecl(children: ToxRuleDeclCstChildren, param?: IN): OUT;
+  maxDelay(children: MaxDelayCstChildren, param?: IN): OUT;
   maxCycles(children: MaxCyclesCstChildren, param?: IN): OUT;
   responseDecl(children: ResponseDeclCstChildren, param?: IN): OUT;
   lesionResponse(children: LesionResponseCstChildren, param?: IN): OUT;

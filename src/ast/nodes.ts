@@ -478,6 +478,8 @@ export interface ToxRuleDecl {
   name: Name;
   label: string;
   when: Expr;
+  /** `max 6 wk then stop`: how long the delay may last and what happens then (delay rules only). */
+  maxDelay: { duration: Expr; then: { kind: "stop" } | { kind: "text"; text: string }; span: Span } | null;
   trace: Trace;
   span: Span;
 }

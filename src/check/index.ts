@@ -17,6 +17,7 @@ import { checkSchedule } from "./schedule.js";
 import { checkToxicity } from "./toxicity.js";
 import { checkResponse } from "./response.js";
 import { checkUsage, formsOf, recordReads } from "./usage.js";
+import { checkConsistency, consistencySpans } from "./consistency.js";
 
 export interface CheckResult {
   ir: IrProtocol | null;
@@ -91,7 +92,11 @@ export function checkProtocol(file: A.TrialFile, text: string): CheckResult {
   // 5. Usage: what is declared and never used.
   recordReads(ir);
   // After an error, a rule that failed to check reads nothing: "unused" would be noise.
-  if (!ctx.diagnostics.some((d) => d.severity === "error")) checkUsage(ctx, ir, elementDecls);
+  if (!ctx.diagnostics.some((d) => d.severity === "error")) {
+    checkUsage(ctx, ir, elementDecls);
+    // 6. Consistency: do the sections agree with each other?
+    checkConsistency(ctx, ir, consistencySpans(file));
+  }
 
   const diagnostics = sortDiagnostics(ctx.diagnostics);
   return { ir: diagnostics.some((d) => d.severity === "error") ? null : ir, diagnostics };

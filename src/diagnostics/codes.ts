@@ -3,7 +3,8 @@
  * scripts may match on them. Add new codes at the end of their group.
  *
  * TRC1xxx: reading the file and syntax; TRC2xxx: names; TRC3xxx: types and units;
- * TRC4xxx: time; TRC5xxx: structure of the protocol; TRC6xxx: data dictionary and forms.
+ * TRC4xxx: time; TRC5xxx: structure of the protocol; TRC6xxx: data dictionary and forms;
+ * TRC7xxx: consistency between rules (each finding gives a witness value).
  */
 export const CODES = {
   // Reading and syntax
@@ -49,6 +50,12 @@ export const CODES = {
   // Data dictionary and forms
   TRC6001: { severity: "warning", title: "element read by no rule and not capture-only" },
   TRC6002: { severity: "warning", title: "element read by a rule has no form" },
+  // Consistency between rules
+  TRC7001: { severity: "warning", title: "eligible patient already delayed or stopped before cycle 1" },
+  TRC7002: { severity: "warning", title: "criterion can never be met" },
+  TRC7003: { severity: "warning", title: "criterion always holds (alone or given another)" },
+  TRC7004: { severity: "warning", title: "criteria contradict each other" },
+  TRC7005: { severity: "warning", title: "delay rule without a maximum" },
 } as const satisfies Record<string, { severity: "error" | "warning"; title: string }>;
 
 export type DiagnosticCode = keyof typeof CODES;

@@ -8,7 +8,7 @@
  * (a missing LLN leaves "0 or 1") and a plain number comparison cannot say "false for
  * every grade of the range".
  */
-import type { CompareOp, IrExpr, IrProtocol, IrSource, IrTrace } from "../ir/types.js";
+import type { CompareOp, IrExpr, IrProtocol, IrSource, IrToxRule, IrTrace } from "../ir/types.js";
 import {
   decideCycle as decide,
   gradeTest,
@@ -124,6 +124,7 @@ export function toxicitySpec(ir: IrProtocol): ToxicitySpec | null {
         when: r.when.text,
         interpretations: r.trace.interpretations.map((i) => (i.ref ? `${i.text} (${i.ref})` : i.text)),
         sources: refs(names),
+        ...(r.action === "delay" ? { maxDelay: maxDelayText(r) } : {}),
       };
     }),
     maxCycles: tox.maxCycles,
@@ -169,4 +170,11 @@ export function decideCycle(ir: IrProtocol, history: unknown): DecisionOutcome {
     rules[r.name] = (ctx, st) => evalExpr(ctx, when, { defs, extra: extra(st) } satisfies Env);
   }
   return decide(spec, history, rules);
+}
+
+/** A delay's maximum as the decision states it: "at most 6 wk from the due date, then stop". */
+export function maxDelayText(r: IrToxRule): string | null {
+  if (!r.maxDelay) return null;
+  const d = `${r.maxDelay.duration.amount} ${r.maxDelay.duration.unit}`;
+  return `at most ${d} from the due date, then ${r.maxDelay.then.kind === "stop" ? "stop" : r.maxDelay.then.text}`;
 }

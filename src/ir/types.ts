@@ -311,6 +311,12 @@ export interface IrToxRule {
   name: string;
   label: string;
   when: IrExpr;
+  /**
+   * Delay rules: the longest the delay may last (from the date the cycle was due) and what
+   * happens after it: treatment stops, or what the protocol says in words. Absent on stop
+   * rules and on delays the protocol gives no maximum (the checker warns, TRC7005).
+   */
+  maxDelay?: { duration: IrDuration; then: { kind: "stop" } | { kind: "text"; text: string } };
   reads: string[];
   trace: IrTrace;
 }

@@ -217,6 +217,15 @@ export function toxicityDecl(node: ToxicityDeclCstNode, cx: BuildContext): A.Tox
       name: s.name(n.children.Name, "rule name"),
       label: cx.str(n.children.StringLiteral, "label"),
       when: cx.x.expression(child(n.children.expression, "condition")),
+      maxDelay: n.children.maxDelay
+        ? ((m) => ({
+            duration: cx.x.additive(child(m.children.additive, "maximum delay")),
+            then: has(m.children.KwStop)
+              ? { kind: "stop" as const }
+              : { kind: "text" as const, text: cx.str(m.children.StringLiteral, "what happens after the delay") },
+            span: s.ofNode(m),
+          }))(child(n.children.maxDelay, "maximum delay"))
+        : null,
       trace: cx.trace(n.children.traceBlock?.[0]?.children.traceItem),
       span: s.ofNode(n),
     })),
