@@ -384,4 +384,57 @@ export abstract class SectionRules extends DeclarationRules {
       { ALT: () => this.SUBRULE(this.traceItem) },
     ]);
   });
+
+  // -------------------------------------------------------------------------
+  // Objectives and endpoints
+  // -------------------------------------------------------------------------
+
+  /** `objectives { trace* (primary | secondary | exploratory)* }`. */
+  objectivesDecl = this.RULE("objectivesDecl", () => {
+    this.CONSUME(T.KwObjectives);
+    this.CONSUME(T.LCurly);
+    this.MANY(() =>
+      this.OR([{ ALT: () => this.SUBRULE(this.traceItem) }, { ALT: () => this.SUBRULE(this.objectiveDecl) }]),
+    );
+    this.CONSUME(T.RCurly);
+  });
+
+  /** `primary P1 "To assess ..." per lesion { trace* endpoint* }`. */
+  objectiveDecl = this.RULE("objectiveDecl", () => {
+    this.OR1([
+      { ALT: () => this.CONSUME(T.KwPrimary) },
+      { ALT: () => this.CONSUME(T.KwSecondary) },
+      { ALT: () => this.CONSUME(T.KwExploratory) },
+    ]);
+    this.CONSUME(T.Name);
+    this.CONSUME(T.StringLiteral);
+    this.OPTION(() => {
+      this.CONSUME(T.KwPer);
+      this.OR2([{ ALT: () => this.CONSUME(T.KwLesion) }, { ALT: () => this.CONSUME(T.KwPatient) }]);
+    });
+    this.CONSUME(T.LCurly);
+    this.MANY(() =>
+      this.OR3([{ ALT: () => this.SUBRULE(this.traceItem) }, { ALT: () => this.SUBRULE(this.endpointDecl) }]),
+    );
+    this.CONSUME(T.RCurly);
+  });
+
+  /** `endpoint fdg_uptake "label" uses lesion_imaging.fdg_suv, lesions [{ trace* }]`. */
+  endpointDecl = this.RULE("endpointDecl", () => {
+    this.CONSUME(T.KwEndpoint);
+    this.CONSUME(T.Name);
+    this.CONSUME(T.StringLiteral);
+    this.CONSUME(T.KwUses);
+    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.dataPath) });
+    this.OPTION(() => this.SUBRULE(this.traceBlock));
+  });
+
+  /** `element` or `records.field`. */
+  dataPath = this.RULE("dataPath", () => {
+    this.CONSUME1(T.Name);
+    this.OPTION(() => {
+      this.CONSUME(T.Dot);
+      this.CONSUME2(T.Name);
+    });
+  });
 }

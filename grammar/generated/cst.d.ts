@@ -342,6 +342,7 @@ export interface MetaPropertyCstNode extends CstNode {
 export type MetaPropertyCstChildren = {
   Name: (IToken)[];
   StringLiteral: IToken[];
+  KwFrom?: IToken[];
 };
 
 export interface UseDeclCstNode extends CstNode {
@@ -895,6 +896,64 @@ export type RecistItemCstChildren = {
   traceItem?: TraceItemCstNode[];
 };
 
+export interface ObjectivesDeclCstNode extends CstNode {
+  name: "objectivesDecl";
+  children: ObjectivesDeclCstChildren;
+}
+
+export type ObjectivesDeclCstChildren = {
+  KwObjectives: IToken[];
+  LCurly: IToken[];
+  traceItem?: TraceItemCstNode[];
+  objectiveDecl?: ObjectiveDeclCstNode[];
+  RCurly: IToken[];
+};
+
+export interface ObjectiveDeclCstNode extends CstNode {
+  name: "objectiveDecl";
+  children: ObjectiveDeclCstChildren;
+}
+
+export type ObjectiveDeclCstChildren = {
+  KwPrimary?: IToken[];
+  KwSecondary?: IToken[];
+  KwExploratory?: IToken[];
+  Name: IToken[];
+  StringLiteral: IToken[];
+  KwPer?: IToken[];
+  KwLesion?: IToken[];
+  KwPatient?: IToken[];
+  LCurly: IToken[];
+  traceItem?: TraceItemCstNode[];
+  endpointDecl?: EndpointDeclCstNode[];
+  RCurly: IToken[];
+};
+
+export interface EndpointDeclCstNode extends CstNode {
+  name: "endpointDecl";
+  children: EndpointDeclCstChildren;
+}
+
+export type EndpointDeclCstChildren = {
+  KwEndpoint: IToken[];
+  Name: IToken[];
+  StringLiteral: IToken[];
+  KwUses: IToken[];
+  dataPath: DataPathCstNode[];
+  Comma?: IToken[];
+  traceBlock?: TraceBlockCstNode[];
+};
+
+export interface DataPathCstNode extends CstNode {
+  name: "dataPath";
+  children: DataPathCstChildren;
+}
+
+export type DataPathCstChildren = {
+  Name: (IToken)[];
+  Dot?: IToken[];
+};
+
 export interface TrialFileCstNode extends CstNode {
   name: "trialFile";
   children: TrialFileCstChildren;
@@ -922,6 +981,7 @@ export type DeclarationCstChildren = {
   scheduleDecl?: ScheduleDeclCstNode[];
   toxicityDecl?: ToxicityDeclCstNode[];
   responseDecl?: ResponseDeclCstNode[];
+  objectivesDecl?: ObjectivesDeclCstNode[];
 };
 
 export interface ICstNodeVisitor<IN, OUT> extends ICstVisitor<IN, OUT> {
@@ -991,6 +1051,10 @@ export interface ICstNodeVisitor<IN, OUT> extends ICstVisitor<IN, OUT> {
   category(children: CategoryCstChildren, param?: IN): OUT;
   recistDecl(children: RecistDeclCstChildren, param?: IN): OUT;
   recistItem(children: RecistItemCstChildren, param?: IN): OUT;
+  objectivesDecl(children: ObjectivesDeclCstChildren, param?: IN): OUT;
+  objectiveDecl(children: ObjectiveDeclCstChildren, param?: IN): OUT;
+  endpointDecl(children: EndpointDeclCstChildren, param?: IN): OUT;
+  dataPath(children: DataPathCstChildren, param?: IN): OUT;
   trialFile(children: TrialFileCstChildren, param?: IN): OUT;
   declaration(children: DeclarationCstChildren, param?: IN): OUT;
 }

@@ -37,6 +37,12 @@ export function recordReads(ir: IrProtocol): void {
   const lesion = ir.response?.lesion;
   if (lesion) for (const key of [lesion.records, `${lesion.records}.${lesion.field}`]) add(key, "response.lesion");
   for (const el of ir.elements) if (el.requiredWhen) addExpr(el.requiredWhen, `data.${el.name}`);
+  for (const o of ir.objectives?.objectives ?? [])
+    for (const e of o.endpoints)
+      for (const key of e.uses) {
+        add(key, `endpoint.${e.name}`);
+        if (key.includes(".")) add(key.split(".")[0]!, `endpoint.${e.name}`);
+      }
   for (const el of ir.elements) {
     el.readBy = [...(reads.get(el.name) ?? [])].sort();
     for (const f of el.fields ?? []) f.readBy = [...(reads.get(`${el.name}.${f.name}`) ?? [])].sort();

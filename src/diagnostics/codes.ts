@@ -50,6 +50,7 @@ export const CODES = {
   // Data dictionary and forms
   TRC6001: { severity: "warning", title: "element read by no rule and not capture-only" },
   TRC6002: { severity: "warning", title: "element read by a rule has no form" },
+  TRC6003: { severity: "warning", title: "endpoint data collected by no form" },
   // Consistency between rules
   TRC7001: { severity: "warning", title: "eligible patient already delayed or stopped before cycle 1" },
   TRC7002: { severity: "warning", title: "criterion can never be met" },

@@ -359,8 +359,35 @@ export interface IrResponse {
 export interface IrTrial {
   id: string;
   title: string;
-  /** Every metadata line, in source order: `phase` → ["3"], `registry` → ["EudraCT", "2012-…"]. */
-  meta: { key: string; values: string[] }[];
+  /**
+   * Every metadata line, in source order: `phase` → ["3"], `registry` → ["EudraCT", "2012-…"].
+   * `source` names where a value the protocol text does not give comes from (`from domain`).
+   */
+  meta: { key: string; values: string[]; source?: string }[];
+  trace: IrTrace;
+}
+
+/** One endpoint: what is measured, and the data elements (or records fields) it needs. */
+export interface IrEndpoint {
+  name: string;
+  label: string;
+  /** `element` or `records.field` keys, as in `readBy`. */
+  uses: string[];
+  trace: IrTrace;
+}
+
+/** One objective of the trial, with its endpoints. */
+export interface IrObjective {
+  id: string;
+  level: "primary" | "secondary" | "exploratory";
+  text: string;
+  basis: "lesion" | "patient" | null;
+  endpoints: IrEndpoint[];
+  trace: IrTrace;
+}
+
+export interface IrObjectives {
+  objectives: IrObjective[];
   trace: IrTrace;
 }
 
@@ -379,4 +406,6 @@ export interface IrProtocol {
   schedule: IrSchedule | null;
   toxicity: IrToxicity | null;
   response: IrResponse | null;
+  /** Objectives and endpoints; absent when the protocol has no `objectives` section. */
+  objectives?: IrObjectives | null;
 }

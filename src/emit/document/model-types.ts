@@ -45,13 +45,17 @@ export interface TraceModel {
 export interface MetaModel {
   key: string;
   value: string;
+  /** Title block: set when the value is not in the protocol text, naming where it comes from. */
+  flags?: FlagModel[];
 }
 
 export interface TitleModel {
   id: string;
   title: string;
   officialTitle: string | null;
+  officialTitleFlags: FlagModel[];
   acronym: string | null;
+  acronymFlags: FlagModel[];
   meta: MetaModel[];
   libraries: string[];
   trace: TraceModel;
@@ -217,7 +221,27 @@ export interface ElementModel {
   type: string;
   details: string;
   readBy: string;
+  /** The endpoints that need the element (`fdg_uptake (P1)`), apart from the rules. */
+  endpoints: string;
   fields: ElementModel[];
+}
+
+/** One endpoint, with the data it needs and where each is collected. */
+export interface EndpointModel {
+  name: string;
+  label: string;
+  uses: { name: string; label: string; form: string }[];
+  trace: TraceModel;
+}
+
+/** One objective of the trial. */
+export interface ObjectiveModel {
+  id: string;
+  level: string;
+  text: string;
+  basis: string | null;
+  endpoints: EndpointModel[];
+  trace: TraceModel;
 }
 
 export interface DictionaryModel {
@@ -271,6 +295,7 @@ export interface DocumentModel {
   /** Section numbers by section id, for headings. */
   numbers: Record<string, string>;
   title: TitleModel;
+  objectives: { list: ObjectiveModel[]; trace: TraceModel } | null;
   inclusion: CriterionModel[];
   exclusion: CriterionModel[];
   definitions: DefinitionModel[];
