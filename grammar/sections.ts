@@ -256,7 +256,8 @@ export abstract class SectionRules extends DeclarationRules {
     this.CONSUME(T.StringLiteral);
     this.CONSUME(T.KwWhen);
     this.SUBRULE(this.expression);
-    this.OPTION1(() => this.SUBRULE(this.maxDelay));
+    // `max cycles 4` may follow a rule: only `max` before a duration belongs to the rule.
+    this.OPTION1({ GATE: () => this.LA(2).tokenType !== T.KwCycles, DEF: () => this.SUBRULE(this.maxDelay) });
     this.OPTION2(() => this.SUBRULE(this.traceBlock));
   });
 
