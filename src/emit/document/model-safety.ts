@@ -6,6 +6,7 @@
 import type { IrResponse, IrToxicity, IrToxRule } from "../../ir/types.js";
 import { durationText, quantityText, unitText } from "./format.js";
 import { plainRule } from "./plain-language.js";
+import { comparators } from "./model-eligibility.js";
 import { libraryFlag, parameterFlags, traceModel, type DocContext } from "./model-common.js";
 import type { MetaModel, ResponseModel, RuleModel, ToxicityModel } from "./model-types.js";
 
@@ -14,7 +15,7 @@ export function toxicityModel(ctx: DocContext, t: IrToxicity): ToxicityModel {
   const rule = (r: IrToxRule): RuleModel => ({
     name: r.name,
     label: r.label,
-    rule: plainRule(r.when, ctx.plain) + maxDelayText(r),
+    rule: comparators(plainRule(r.when, ctx.plain)) + maxDelayText(r),
     ruleSource: r.when.text,
     when: "Before each cycle",
     trace: traceModel(ctx, r.trace),

@@ -65,6 +65,10 @@ export interface TitleModel {
 export interface DataNeedModel {
   label: string;
   form: string;
+  /** Numeric elements: the unit of the value field ("" for a pure number); null otherwise. */
+  value?: string | null;
+  /** The reference limits to write beside the value ("ULN", "LLN"). */
+  limits?: string;
 }
 
 export interface CriterionModel {
@@ -83,6 +87,8 @@ export interface CriterionModel {
   /** Nesting level: 0 for I1, 1 for I7a, 2 for I3c_a. */
   depth: number;
   data: DataNeedModel[];
+  /** A field to fill in per numeric value the rule reads: its unit and the limits to copy. */
+  fields: { label: string; unit: string; limits: string }[];
   dates: string[];
   trace: TraceModel;
 }
