@@ -92,11 +92,18 @@ export abstract class DeclarationRules extends ExpressionRules {
     this.CONSUME(T.RCurly);
   });
 
-  /** `phase "3"`, `official title "..."`, `registry "EudraCT" "2012-003666-41"`. */
+  /**
+   * `phase "3"`, `official title "..."`, `registry "EudraCT" "2012-003666-41"`; a value the
+   * protocol text does not give names where it comes from: `acronym "LuMEn" from domain`.
+   */
   metaProperty = this.RULE("metaProperty", () => {
     this.CONSUME1(T.Name);
-    this.OPTION(() => this.CONSUME2(T.Name));
+    this.OPTION1(() => this.CONSUME2(T.Name));
     this.AT_LEAST_ONE(() => this.CONSUME(T.StringLiteral));
+    this.OPTION2(() => {
+      this.CONSUME(T.KwFrom);
+      this.CONSUME3(T.Name);
+    });
   });
 
   /** `use ctcae "4.03"`. */

@@ -63,6 +63,7 @@ export class TrialParser extends SectionRules {
         { ALT: () => this.SUBRULE(this.scheduleDecl) },
         { ALT: () => this.SUBRULE(this.toxicityDecl) },
         { ALT: () => this.SUBRULE(this.responseDecl) },
+        { ALT: () => this.SUBRULE(this.objectivesDecl) },
       ],
     });
   });

@@ -249,14 +249,24 @@ export abstract class SectionRules extends DeclarationRules {
     this.CONSUME2(T.Name);
   });
 
-  /** `stop name "label" when EXPR [{ trace* }]`, or `delay ...`. */
+  /** `stop name "label" when EXPR [{ trace* }]`, or `delay ... [max DURATION then (stop | "text")]`. */
   toxRuleDecl = this.RULE("toxRuleDecl", () => {
     this.OR([{ ALT: () => this.CONSUME(T.KwStop) }, { ALT: () => this.CONSUME(T.KwDelay) }]);
     this.CONSUME(T.Name);
     this.CONSUME(T.StringLiteral);
     this.CONSUME(T.KwWhen);
     this.SUBRULE(this.expression);
-    this.OPTION(() => this.SUBRULE(this.traceBlock));
+    // `max cycles 4` may follow a rule: only `max` before a duration belongs to the rule.
+    this.OPTION1({ GATE: () => this.LA(2).tokenType !== T.KwCycles, DEF: () => this.SUBRULE(this.maxDelay) });
+    this.OPTION2(() => this.SUBRULE(this.traceBlock));
+  });
+
+  /** `max 6 wk then stop`: the longest a delay may last, and what happens after it. */
+  maxDelay = this.RULE("maxDelay", () => {
+    this.CONSUME(T.KwMax);
+    this.SUBRULE(this.additive);
+    this.CONSUME(T.KwThen);
+    this.OR([{ ALT: () => this.CONSUME(T.KwStop) }, { ALT: () => this.CONSUME(T.StringLiteral) }]);
   });
 
   /** `max cycles 4`. */
@@ -374,5 +384,58 @@ export abstract class SectionRules extends DeclarationRules {
       },
       { ALT: () => this.SUBRULE(this.traceItem) },
     ]);
+  });
+
+  // -------------------------------------------------------------------------
+  // Objectives and endpoints
+  // -------------------------------------------------------------------------
+
+  /** `objectives { trace* (primary | secondary | exploratory)* }`. */
+  objectivesDecl = this.RULE("objectivesDecl", () => {
+    this.CONSUME(T.KwObjectives);
+    this.CONSUME(T.LCurly);
+    this.MANY(() =>
+      this.OR([{ ALT: () => this.SUBRULE(this.traceItem) }, { ALT: () => this.SUBRULE(this.objectiveDecl) }]),
+    );
+    this.CONSUME(T.RCurly);
+  });
+
+  /** `primary P1 "To assess ..." per lesion { trace* endpoint* }`. */
+  objectiveDecl = this.RULE("objectiveDecl", () => {
+    this.OR1([
+      { ALT: () => this.CONSUME(T.KwPrimary) },
+      { ALT: () => this.CONSUME(T.KwSecondary) },
+      { ALT: () => this.CONSUME(T.KwExploratory) },
+    ]);
+    this.CONSUME(T.Name);
+    this.CONSUME(T.StringLiteral);
+    this.OPTION(() => {
+      this.CONSUME(T.KwPer);
+      this.OR2([{ ALT: () => this.CONSUME(T.KwLesion) }, { ALT: () => this.CONSUME(T.KwPatient) }]);
+    });
+    this.CONSUME(T.LCurly);
+    this.MANY(() =>
+      this.OR3([{ ALT: () => this.SUBRULE(this.traceItem) }, { ALT: () => this.SUBRULE(this.endpointDecl) }]),
+    );
+    this.CONSUME(T.RCurly);
+  });
+
+  /** `endpoint fdg_uptake "label" uses lesion_imaging.fdg_suv, lesions [{ trace* }]`. */
+  endpointDecl = this.RULE("endpointDecl", () => {
+    this.CONSUME(T.KwEndpoint);
+    this.CONSUME(T.Name);
+    this.CONSUME(T.StringLiteral);
+    this.CONSUME(T.KwUses);
+    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.dataPath) });
+    this.OPTION(() => this.SUBRULE(this.traceBlock));
+  });
+
+  /** `element` or `records.field`. */
+  dataPath = this.RULE("dataPath", () => {
+    this.CONSUME1(T.Name);
+    this.OPTION(() => {
+      this.CONSUME(T.Dot);
+      this.CONSUME2(T.Name);
+    });
   });
 }

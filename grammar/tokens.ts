@@ -327,6 +327,14 @@ function kw(word: string, role: KeywordRole, reserved = false): TokenType {
 /** `too` */ export const KwToo = kw("too", "clause");
 /** `small` */ export const KwSmall = kw("small", "clause");
 /** `measure` */ export const KwMeasure = kw("measure", "clause");
+// Soft: objectives and endpoints.
+/** `objectives` */ export const KwObjectives = kw("objectives", "declaration");
+/** `primary` */ export const KwPrimary = kw("primary", "declaration");
+/** `secondary` */ export const KwSecondary = kw("secondary", "declaration");
+/** `exploratory` */ export const KwExploratory = kw("exploratory", "declaration");
+/** `endpoint` */ export const KwEndpoint = kw("endpoint", "declaration");
+/** `uses` */ export const KwUses = kw("uses", "clause");
+/** `per` (`per lesion`, `per patient`) */ export const KwPer = kw("per", "clause");
 
 // ---------------------------------------------------------------------------
 // 5. Numbers and punctuation
@@ -379,6 +387,7 @@ export const declarationKeywords: TokenType[] = [
   KwSchedule,
   KwToxicity,
   KwResponse,
+  KwObjectives,
 ];
 
 /** The comparison operator tokens, for the parser and the editor grammar. */

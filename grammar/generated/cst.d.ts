@@ -342,6 +342,7 @@ export interface MetaPropertyCstNode extends CstNode {
 export type MetaPropertyCstChildren = {
   Name: (IToken)[];
   StringLiteral: IToken[];
+  KwFrom?: IToken[];
 };
 
 export interface UseDeclCstNode extends CstNode {
@@ -782,7 +783,21 @@ export type ToxRuleDeclCstChildren = {
   StringLiteral: IToken[];
   KwWhen: IToken[];
   expression: ExpressionCstNode[];
+  maxDelay?: MaxDelayCstNode[];
   traceBlock?: TraceBlockCstNode[];
+};
+
+export interface MaxDelayCstNode extends CstNode {
+  name: "maxDelay";
+  children: MaxDelayCstChildren;
+}
+
+export type MaxDelayCstChildren = {
+  KwMax: IToken[];
+  additive: AdditiveCstNode[];
+  KwThen: IToken[];
+  KwStop?: IToken[];
+  StringLiteral?: IToken[];
 };
 
 export interface MaxCyclesCstNode extends CstNode {
@@ -881,6 +896,64 @@ export type RecistItemCstChildren = {
   traceItem?: TraceItemCstNode[];
 };
 
+export interface ObjectivesDeclCstNode extends CstNode {
+  name: "objectivesDecl";
+  children: ObjectivesDeclCstChildren;
+}
+
+export type ObjectivesDeclCstChildren = {
+  KwObjectives: IToken[];
+  LCurly: IToken[];
+  traceItem?: TraceItemCstNode[];
+  objectiveDecl?: ObjectiveDeclCstNode[];
+  RCurly: IToken[];
+};
+
+export interface ObjectiveDeclCstNode extends CstNode {
+  name: "objectiveDecl";
+  children: ObjectiveDeclCstChildren;
+}
+
+export type ObjectiveDeclCstChildren = {
+  KwPrimary?: IToken[];
+  KwSecondary?: IToken[];
+  KwExploratory?: IToken[];
+  Name: IToken[];
+  StringLiteral: IToken[];
+  KwPer?: IToken[];
+  KwLesion?: IToken[];
+  KwPatient?: IToken[];
+  LCurly: IToken[];
+  traceItem?: TraceItemCstNode[];
+  endpointDecl?: EndpointDeclCstNode[];
+  RCurly: IToken[];
+};
+
+export interface EndpointDeclCstNode extends CstNode {
+  name: "endpointDecl";
+  children: EndpointDeclCstChildren;
+}
+
+export type EndpointDeclCstChildren = {
+  KwEndpoint: IToken[];
+  Name: IToken[];
+  StringLiteral: IToken[];
+  KwUses: IToken[];
+  dataPath: DataPathCstNode[];
+  Comma?: IToken[];
+  traceBlock?: TraceBlockCstNode[];
+};
+
+export interface DataPathCstNode extends CstNode {
+  name: "dataPath";
+  children: DataPathCstChildren;
+}
+
+export type DataPathCstChildren = {
+  Name: (IToken)[];
+  Dot?: IToken[];
+};
+
 export interface TrialFileCstNode extends CstNode {
   name: "trialFile";
   children: TrialFileCstChildren;
@@ -908,6 +981,7 @@ export type DeclarationCstChildren = {
   scheduleDecl?: ScheduleDeclCstNode[];
   toxicityDecl?: ToxicityDeclCstNode[];
   responseDecl?: ResponseDeclCstNode[];
+  objectivesDecl?: ObjectivesDeclCstNode[];
 };
 
 export interface ICstNodeVisitor<IN, OUT> extends ICstVisitor<IN, OUT> {
@@ -970,12 +1044,17 @@ export interface ICstNodeVisitor<IN, OUT> extends ICstVisitor<IN, OUT> {
   organDecl(children: OrganDeclCstChildren, param?: IN): OUT;
   gradeDecl(children: GradeDeclCstChildren, param?: IN): OUT;
   toxRuleDecl(children: ToxRuleDeclCstChildren, param?: IN): OUT;
+  maxDelay(children: MaxDelayCstChildren, param?: IN): OUT;
   maxCycles(children: MaxCyclesCstChildren, param?: IN): OUT;
   responseDecl(children: ResponseDeclCstChildren, param?: IN): OUT;
   lesionResponse(children: LesionResponseCstChildren, param?: IN): OUT;
   category(children: CategoryCstChildren, param?: IN): OUT;
   recistDecl(children: RecistDeclCstChildren, param?: IN): OUT;
   recistItem(children: RecistItemCstChildren, param?: IN): OUT;
+  objectivesDecl(children: ObjectivesDeclCstChildren, param?: IN): OUT;
+  objectiveDecl(children: ObjectiveDeclCstChildren, param?: IN): OUT;
+  endpointDecl(children: EndpointDeclCstChildren, param?: IN): OUT;
+  dataPath(children: DataPathCstChildren, param?: IN): OUT;
   trialFile(children: TrialFileCstChildren, param?: IN): OUT;
   declaration(children: DeclarationCstChildren, param?: IN): OUT;
 }

@@ -257,12 +257,15 @@ export type Decl =
   | ParameterDecl
   | ScheduleDecl
   | ToxicityDecl
-  | ResponseDecl;
+  | ResponseDecl
+  | ObjectivesDecl;
 
 /** One metadata line: `phase "3"`, `official title "..."`, `registry "EudraCT" "2012-..."`. */
 export interface MetaProp {
   key: string;
   values: string[];
+  /** `from SOURCE`: the value is not in the protocol text; this source gives it. */
+  source: Name | null;
   span: Span;
 }
 export interface TrialDecl {
@@ -478,6 +481,8 @@ export interface ToxRuleDecl {
   name: Name;
   label: string;
   when: Expr;
+  /** `max 6 wk then stop`: how long the delay may last and what happens then (delay rules only). */
+  maxDelay: { duration: Expr; then: { kind: "stop" } | { kind: "text"; text: string }; span: Span } | null;
   trace: Trace;
   span: Span;
 }
@@ -513,5 +518,37 @@ export interface TrialFile {
   kind: "TrialFile";
   file: string;
   decls: Decl[];
+  span: Span;
+}
+
+/** `objectives { trace* objective* }`: the trial's objectives and their endpoints. */
+export interface ObjectivesDecl {
+  kind: "ObjectivesDecl";
+  trace: Trace;
+  objectives: ObjectiveDecl[];
+  span: Span;
+}
+
+/** `primary P1 "To assess ..." per lesion { trace* endpoint* }`. */
+export interface ObjectiveDecl {
+  kind: "ObjectiveDecl";
+  level: "primary" | "secondary" | "exploratory";
+  id: Name;
+  text: string;
+  /** `per lesion` or `per patient`: the unit of analysis; null when not said. */
+  basis: "lesion" | "patient" | null;
+  trace: Trace;
+  endpoints: EndpointDecl[];
+  span: Span;
+}
+
+/** `endpoint NAME "label" uses element, records.field [{ trace* }]`. */
+export interface EndpointDecl {
+  kind: "EndpointDecl";
+  name: Name;
+  label: string;
+  /** The data the endpoint needs: an element, or a field of a records element. */
+  uses: { base: Name; field: Name | null; span: Span }[];
+  trace: Trace;
   span: Span;
 }

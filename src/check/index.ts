@@ -17,6 +17,8 @@ import { checkSchedule } from "./schedule.js";
 import { checkToxicity } from "./toxicity.js";
 import { checkResponse } from "./response.js";
 import { checkUsage, finishElement, formsOf, readsOf } from "./usage.js";
+import { checkConsistency, consistencySpans } from "./consistency.js";
+import { checkObjectives } from "./objectives.js";
 
 export interface CheckResult {
   ir: IrProtocol | null;
@@ -28,7 +30,9 @@ export function checkProtocol(file: A.TrialFile, text: string): CheckResult {
   const ctx = new CheckContext(text);
   const of = <K extends A.Decl["kind"]>(kind: K) =>
     file.decls.filter((d): d is Extract<A.Decl, { kind: K }> => d.kind === kind);
-  const single = <K extends "TrialDecl" | "ScheduleDecl" | "ToxicityDecl" | "ResponseDecl">(kind: K) => {
+  const single = <K extends "TrialDecl" | "ScheduleDecl" | "ToxicityDecl" | "ResponseDecl" | "ObjectivesDecl">(
+    kind: K,
+  ) => {
     const all = of(kind);
     for (const extra of all.slice(1))
       ctx.report(
@@ -60,6 +64,8 @@ export function checkProtocol(file: A.TrialFile, text: string): CheckResult {
   const schedule = schedDecl ? checkSchedule(ctx, schedDecl) : null;
   const respDecl = single("ResponseDecl");
   const response = respDecl ? checkResponse(ctx, respDecl) : null;
+  const objDecl = single("ObjectivesDecl");
+  const objectives = objDecl ? checkObjectives(ctx, objDecl) : null;
 
   // 4. Conditional requirements on the data dictionary.
   const elementDecls = new Map(of("DataDecl").flatMap((d) => d.elements.map((e) => [e.name.text, e] as const)));
@@ -69,7 +75,7 @@ export function checkProtocol(file: A.TrialFile, text: string): CheckResult {
 
   // 5. Who reads what: the last thing the data dictionary needs before the IR is assembled.
   const definitions = [...ctx.defines.values()].flatMap((d) => (d.ir ? [d.ir] : []));
-  const reads = readsOf({ definitions, eligibility, schedule, toxicity, response }, requiredWhen);
+  const reads = readsOf({ definitions, eligibility, schedule, toxicity, response, objectives }, requiredWhen);
   const elements = [...ctx.elements.values()].map((e) => finishElement(e.ir, requiredWhen.get(e.ir.name), reads));
 
   // The IR, built once and never changed after.
@@ -79,7 +85,11 @@ export function checkProtocol(file: A.TrialFile, text: string): CheckResult {
     trial: {
       id: trialDecl?.id ?? "",
       title: trialDecl?.props.find((p) => p.key === "title")?.values[0] ?? "",
-      meta: (trialDecl?.props ?? []).map((p) => ({ key: p.key, values: p.values })),
+      meta: (trialDecl?.props ?? []).map((p) => ({
+        key: p.key,
+        values: p.values,
+        ...(p.source ? { source: metaSource(ctx, p.source) } : {}),
+      })),
       trace: lowerTrace(ctx, trialDecl?.trace ?? NO_TRACE),
     },
     libraries: [...ctx.libraries.values()].map((u) => ({ name: u.library.text, version: u.version })),
@@ -93,12 +103,23 @@ export function checkProtocol(file: A.TrialFile, text: string): CheckResult {
     schedule,
     toxicity,
     response,
+    objectives,
   };
 
   // 6. Usage: what is declared and never used.
   // After an error, a rule that failed to check reads nothing: "unused" would be noise.
-  if (!ctx.diagnostics.some((d) => d.severity === "error")) checkUsage(ctx, ir, elementDecls);
+  if (!ctx.diagnostics.some((d) => d.severity === "error")) {
+    checkUsage(ctx, ir, elementDecls);
+    // 7. Consistency: do the sections agree with each other?
+    checkConsistency(ctx, ir, consistencySpans(file));
+  }
 
   const diagnostics = sortDiagnostics(ctx.diagnostics);
   return { ir: diagnostics.some((d) => d.severity === "error") ? null : ir, diagnostics };
+}
+
+/** `acronym "LuMEn" from domain`: the source must be declared. */
+function metaSource(ctx: CheckContext, n: A.Name): string {
+  if (!ctx.sources.has(n.text)) ctx.unknown("TRC2005", "source", n.text, n.span, ctx.sources.keys());
+  return n.text;
 }

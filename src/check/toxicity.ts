@@ -3,7 +3,9 @@
  * graded from laboratory values, and the stop / delay rules.
  */
 import type * as A from "../ast/nodes.js";
-import type { IrGrade, IrOrgan, IrToxicity } from "../ir/types.js";
+import type { IrGrade, IrOrgan, IrToxicity, IrToxRule } from "../ir/types.js";
+
+import { checkDuration } from "./time.js";
 import { commensurability, convert } from "../runtime/units.js";
 import { dec } from "../runtime/decimal.js";
 import { ctcaeTerm, CTCAE_V403 } from "../stdlib/ctcae-v4.03.js";
@@ -33,11 +35,13 @@ export function checkToxicity(ctx: CheckContext, d: A.ToxicityDecl): IrToxicity 
     names.set(r.name.text, r.name.span);
     ctx.currentRule = `toxicity.${r.name.text}`;
     const when = checkCondition(ctx, r.when, { section: "toxicity" });
+    const maxDelay = checkMaxDelay(ctx, r);
     return {
       action: r.action,
       name: r.name.text,
       label: r.label,
       when,
+      ...(maxDelay ? { maxDelay } : {}),
       reads: sorted(collectNeeds(when, defs).elements),
       trace: lowerTrace(ctx, r.trace),
     };
@@ -145,4 +149,22 @@ function checkGrade(ctx: CheckContext, g: A.GradeDecl): IrGrade | null {
     gradeTexts,
     entry,
   };
+}
+
+/** `max 6 wk then stop` on a delay rule; a delay without one is warned about (TRC7005). */
+function checkMaxDelay(ctx: CheckContext, r: A.ToxRuleDecl): IrToxRule["maxDelay"] | null {
+  if (!r.maxDelay) {
+    if (r.action === "delay")
+      ctx.report("TRC7005", "delayWithoutMaximum", { rule: r.name.text }, r.name.span, {
+        hint: 'add "max 6 wk then stop" (or then "what the protocol says") after the condition',
+      });
+    return null;
+  }
+  if (r.action === "stop") {
+    ctx.report("TRC5004", "stopRuleNoMaxDelay", {}, r.maxDelay.span);
+    return null;
+  }
+  const d = checkDuration(ctx, r.maxDelay.duration, { section: "toxicity" });
+  if (d.kind !== "duration") return null;
+  return { duration: d.duration, then: r.maxDelay.then };
 }

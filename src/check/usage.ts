@@ -9,7 +9,10 @@ import { collectNeeds } from "../ir/walk.js";
 import { CheckContext } from "./context.js";
 
 /** The checked rules whose reads make `readBy`: everything of the IR but the data dictionary. */
-export type CheckedRules = Pick<IrProtocol, "definitions" | "eligibility" | "schedule" | "toxicity" | "response">;
+export type CheckedRules = Pick<
+  IrProtocol,
+  "definitions" | "eligibility" | "schedule" | "toxicity" | "response" | "objectives"
+>;
 
 /**
  * Which rules read each element and record field (keyed `name` and `records.field`),
@@ -44,6 +47,13 @@ export function readsOf(rules: CheckedRules, requiredWhen: ReadonlyMap<string, I
   const lesion = rules.response?.lesion;
   if (lesion) for (const key of [lesion.records, `${lesion.records}.${lesion.field}`]) add(key, "response.lesion");
   for (const [name, when] of requiredWhen) addExpr(when, `data.${name}`);
+  // Endpoints read the data they need: an element collected for an endpoint is used.
+  for (const o of rules.objectives?.objectives ?? [])
+    for (const e of o.endpoints)
+      for (const key of e.uses) {
+        add(key, `endpoint.${e.name}`);
+        if (key.includes(".")) add(key.split(".")[0]!, `endpoint.${e.name}`);
+      }
   return new Map([...reads].map(([k, s]) => [k, [...s].sort()]));
 }
 

@@ -86,6 +86,7 @@ export const CODES = {
     title: "unknown name",
     messages: {
       notField: '"{arg}" is not a field of "{records}"',
+      notRecords: '"{name}" is not a list of records: it has no field "{field}"',
       unknown: 'unknown {what} "{name}"',
     },
   },
@@ -323,6 +324,7 @@ export const CODES = {
       namesFieldEveryRecord: '"{field}" names a field of every record: use "any {records} where …" to test it',
       canOnlyUsed: "{what} can only be used in {where}",
       eachCycleVisitsAre: '"each cycle" visits are planned from a repeating anchor such as "cycle"',
+      stopRuleNoMaxDelay: "a stop rule has no maximum delay: only delay rules take 'max … then …'",
     },
   },
   TRC5005: {
@@ -346,6 +348,35 @@ export const CODES = {
     title: "element read by a rule has no form",
     messages: {
       dataElementReadBy: 'data element "{name}" is read by {readBy} but no form captures it: add "form …"',
+    },
+  },
+  TRC6003: {
+    severity: "warning",
+    title: "endpoint data collected by no form",
+    messages: {
+      endpointDataNoForm: 'endpoint "{endpoint}" needs "{element}", which no form collects: add "form …" to the element',
+    },
+  },
+  // Consistency between rules: each finding's message is composed by src/check/consistency.ts
+  // with its witness value (a patient value that shows it).
+  TRC7001: {
+    severity: "warning",
+    title: "eligible patient already delayed or stopped before cycle 1",
+    messages: { finding: "{finding}" },
+  },
+  TRC7002: { severity: "warning", title: "criterion can never be met", messages: { finding: "{finding}" } },
+  TRC7003: {
+    severity: "warning",
+    title: "criterion always holds (alone or given another)",
+    messages: { finding: "{finding}" },
+  },
+  TRC7004: { severity: "warning", title: "criteria contradict each other", messages: { finding: "{finding}" } },
+  TRC7005: {
+    severity: "warning",
+    title: "delay rule without a maximum",
+    messages: {
+      delayWithoutMaximum:
+        'delay rule "{rule}" gives no maximum: say how long treatment may be delayed and what happens then',
     },
   },
 } as const satisfies Record<

@@ -722,6 +722,15 @@ export interface IrToxRule {
   readonly label: string;
   /** The condition under which it applies. */
   readonly when: IrExpr;
+  /**
+   * Delay rules: the longest the delay may last (from the date the cycle was due) and what
+   * happens after it: treatment stops, or what the protocol says in words. Absent on stop
+   * rules and on delays the protocol gives no maximum (the checker warns, TRC7005).
+   */
+  readonly maxDelay?: {
+    readonly duration: IrDuration;
+    readonly then: { readonly kind: "stop" } | { readonly kind: "text"; readonly text: string };
+  };
   /** Data elements it reads (sorted). */
   readonly reads: readonly string[];
   /** Where it comes from. */
@@ -802,9 +811,48 @@ export interface IrTrial {
   readonly id: string;
   /** The title. */
   readonly title: string;
-  /** Every metadata line, in source order: `phase` → ["3"], `registry` → ["EudraCT", "2012-…"]. */
-  readonly meta: readonly { readonly key: string; readonly values: readonly string[] }[];
+  /**
+   * Every metadata line, in source order: `phase` → ["3"], `registry` → ["EudraCT", "2012-…"].
+   * `source` names where a value the protocol text does not give comes from (`from domain`).
+   */
+  readonly meta: readonly { readonly key: string; readonly values: readonly string[]; readonly source?: string }[];
   /** Where it comes from. */
+  readonly trace: IrTrace;
+}
+
+/** One endpoint: what is measured, and the data elements (or records fields) it needs. */
+export interface IrEndpoint {
+  /** Its name. */
+  readonly name: string;
+  /** What it measures. */
+  readonly label: string;
+  /** `element` or `records.field` keys, as in `readBy`. */
+  readonly uses: readonly string[];
+  /** Where it comes from. */
+  readonly trace: IrTrace;
+}
+
+/** One objective of the trial, with its endpoints. */
+export interface IrObjective {
+  /** Its id (`P1`). */
+  readonly id: string;
+  /** Primary, secondary or exploratory. */
+  readonly level: "primary" | "secondary" | "exploratory";
+  /** The objective as the protocol states it. */
+  readonly text: string;
+  /** The unit of analysis, when said. */
+  readonly basis: "lesion" | "patient" | null;
+  /** Its endpoints, in source order. */
+  readonly endpoints: readonly IrEndpoint[];
+  /** Where it comes from. */
+  readonly trace: IrTrace;
+}
+
+/** The objectives section. */
+export interface IrObjectives {
+  /** The objectives, in source order. */
+  readonly objectives: readonly IrObjective[];
+  /** Where the section comes from. */
   readonly trace: IrTrace;
 }
 
@@ -838,4 +886,6 @@ export interface IrProtocol {
   readonly toxicity: IrToxicity | null;
   /** The response section, if any. */
   readonly response: IrResponse | null;
+  /** Objectives and endpoints; absent or null when the protocol has no `objectives` section. */
+  readonly objectives?: IrObjectives | null;
 }

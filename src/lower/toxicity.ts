@@ -81,6 +81,7 @@ function toxicitySpec(ir: IrProtocol, dict: DictElement[]): ToxicitySpec | null 
         when: r.when.text,
         interpretations: r.trace.interpretations.map((i) => (i.ref ? `${i.text} (${i.ref})` : i.text)),
         sources: refs(names),
+        ...(r.action === "delay" ? { maxDelay: maxDelayText(r) } : {}),
       };
     }),
     maxCycles: tox.maxCycles,
@@ -98,4 +99,11 @@ function parametersIn(e: IrExpr): string[] {
   };
   visit(e);
   return [...new Set(out)];
+}
+
+/** A delay's maximum as the decision states it: "at most 6 wk from the due date, then stop". */
+export function maxDelayText(r: IrToxRule): string | null {
+  if (!r.maxDelay) return null;
+  const d = `${r.maxDelay.duration.amount} ${r.maxDelay.duration.unit}`;
+  return `at most ${d} from the due date, then ${r.maxDelay.then.kind === "stop" ? "stop" : r.maxDelay.then.text}`;
 }

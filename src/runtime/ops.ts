@@ -117,7 +117,8 @@ export function show(v: Val): string {
 
 export type Op = "<" | "<=" | ">" | ">=" | "=" | "!=";
 
-function holds(op: Op, c: number): boolean {
+/** Whether a comparison result (-1, 0, 1) satisfies `op`. */
+export function holds(op: Op, c: number): boolean {
   switch (op) {
     case "<":
       return c < 0;

@@ -332,11 +332,16 @@ export function runRecist(
   for (const r of results) {
     const note = borResult?.timePoints.find((n) => n.date === r.date);
     const backDated = r.response !== r.table1Response ? /PD back-dated: .*$/.exec(r.explanation)?.[0] : undefined;
+    // After a confirmed CR, disease that reappears is PD at that time point (RECIST 1.1 Table 3,
+    // footnote a): one answer per time point, the same the best overall response reads.
+    const reappeared = note?.counted && note.effective === "PD" && r.response !== "PD" ? note.note : undefined;
     timePoints.set(r.date, {
-      response: r.response,
+      response: reappeared ? "PD" : r.response,
       table1Response: r.table1Response,
       decidedBy:
-        backDated ?? `Table 1: ${overallResponse(r.target.response, r.nonTarget.response, r.newLesions.status).row}`,
+        (reappeared ? `RECIST 1.1 Table 3 footnote a: ${reappeared}` : undefined) ??
+        backDated ??
+        `Table 1: ${overallResponse(r.target.response, r.nonTarget.response, r.newLesions.status).row}`,
       sumMm: r.target.sum.sumMm,
       measuredSumMm: r.target.sum.measuredSumMm,
       baselineSumMm: r.target.baselineSumMm,

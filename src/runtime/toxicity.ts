@@ -74,6 +74,8 @@ export interface RuleSpec {
   interpretations: string[];
   /** Sources named by the rule, its interpretations and the limits it compares with. */
   sources: SourceRef[];
+  /** Delay rules: the longest delay and what happens then ("at most 6 wk, then stop"); null when not given. */
+  maxDelay?: string | null;
 }
 
 /** Everything `decideCycle` needs besides the rule conditions: plain JSON, embedded in generated code. */
@@ -314,7 +316,8 @@ export function decide(spec: ToxicitySpec, st: HistoryState, rules: RuleResult[]
     reasons = stopOpen.map(undecided);
   } else if (delayMet.length) {
     decision = "delay";
-    reasons = delayMet.map(line);
+    const limit = (r: RuleResult) => spec.rules.find((x) => x.name === r.name)?.maxDelay;
+    reasons = delayMet.map((r) => (limit(r) ? `${line(r)} (${limit(r)})` : line(r)));
   } else if (delayOpen.length) {
     decision = "unknown";
     reasons = delayOpen.map(undecided);

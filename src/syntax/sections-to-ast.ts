@@ -5,6 +5,7 @@
  */
 import type * as A from "../ast/nodes.js";
 import type {
+  ObjectivesDeclCstNode,
   DayDeclCstNode,
   LesionResponseCstNode,
   RecistDeclCstNode,
@@ -217,6 +218,15 @@ export function toxicityDecl(node: ToxicityDeclCstNode, cx: BuildContext): A.Tox
       name: s.name(n.children.Name, "rule name"),
       label: cx.str(n.children.StringLiteral, "label"),
       when: cx.x.expression(child(n.children.expression, "condition")),
+      maxDelay: n.children.maxDelay
+        ? ((m) => ({
+            duration: cx.x.additive(child(m.children.additive, "maximum delay")),
+            then: has(m.children.KwStop)
+              ? { kind: "stop" as const }
+              : { kind: "text" as const, text: cx.str(m.children.StringLiteral, "what happens after the delay") },
+            span: s.ofNode(m),
+          }))(child(n.children.maxDelay, "maximum delay"))
+        : null,
       trace: cx.trace(n.children.traceBlock?.[0]?.children.traceItem),
       span: s.ofNode(n),
     })),
@@ -309,4 +319,42 @@ function recist(node: RecistDeclCstNode, cx: BuildContext): A.RecistDecl {
   }
   decl.trace = cx.trace(traceItems);
   return decl;
+}
+
+// ---------------------------------------------------------------------------
+// Objectives and endpoints
+// ---------------------------------------------------------------------------
+
+/** `objectives { ... }`. */
+export function objectivesDecl(node: ObjectivesDeclCstNode, cx: BuildContext): A.ObjectivesDecl {
+  const s = cx.s;
+  return {
+    kind: "ObjectivesDecl",
+    trace: cx.trace(node.children.traceItem),
+    objectives: cx.each(node.children.objectiveDecl, (n): A.ObjectiveDecl => {
+      const c = n.children;
+      return {
+        kind: "ObjectiveDecl",
+        level: has(c.KwPrimary) ? "primary" : has(c.KwSecondary) ? "secondary" : "exploratory",
+        id: s.name(c.Name, "objective id"),
+        text: cx.str(c.StringLiteral, "objective text"),
+        basis: has(c.KwLesion) ? "lesion" : has(c.KwPatient) ? "patient" : null,
+        trace: cx.trace(c.traceItem),
+        endpoints: cx.each(c.endpointDecl, (e): A.EndpointDecl => ({
+          kind: "EndpointDecl",
+          name: s.name(e.children.Name, "endpoint name"),
+          label: cx.str(e.children.StringLiteral, "endpoint label"),
+          uses: cx.each(e.children.dataPath, (p) => ({
+            base: s.name(p.children.Name, "data element"),
+            field: has(p.children.Dot) ? s.name(p.children.Name, "field", 1) : null,
+            span: s.ofNode(p),
+          })),
+          trace: cx.trace(e.children.traceBlock?.[0]?.children.traceItem),
+          span: s.ofNode(e),
+        })),
+        span: s.ofNode(n),
+      };
+    }),
+    span: s.ofNode(node),
+  };
 }

@@ -22,7 +22,7 @@ import type {
 } from "../../grammar/generated/cst.js";
 import { BuildContext } from "./build-context.js";
 import { signedNumberText } from "./expr-to-ast.js";
-import { responseDecl, scheduleDecl, toxicityDecl } from "./sections-to-ast.js";
+import { objectivesDecl, responseDecl, scheduleDecl, toxicityDecl } from "./sections-to-ast.js";
 import { child, has, Incomplete, tok } from "./spans.js";
 
 /** Options for `toAst`. */
@@ -66,9 +66,16 @@ function declaration(node: DeclarationCstNode, cx: BuildContext): A.Decl {
   if (c.trialDecl !== undefined) {
     const n = child(c.trialDecl, "trial");
     const props = cx.each(n.children.metaProperty, (p): A.MetaProp => {
-      const key = (p.children.Name ?? []).map((_t, i) => tok(p.children.Name, "key", i).image).join(" ");
+      // With `from SOURCE`, the last name is the source, not part of the key.
+      const names = p.children.Name ?? [];
+      const keyCount = has(p.children.KwFrom) ? names.length - 1 : names.length;
+      const key = names
+        .slice(0, keyCount)
+        .map((_t, i) => tok(names, "key", i).image)
+        .join(" ");
       const values = (p.children.StringLiteral ?? []).map((_t, i) => cx.str(p.children.StringLiteral, "value", i));
-      return { key, values, span: s.ofNode(p) };
+      const source = has(p.children.KwFrom) ? s.name(names, "source", keyCount) : null;
+      return { key, values, source, span: s.ofNode(p) };
     });
     return {
       kind: "TrialDecl",
@@ -167,6 +174,7 @@ function declaration(node: DeclarationCstNode, cx: BuildContext): A.Decl {
   if (c.scheduleDecl !== undefined) return scheduleDecl(child(c.scheduleDecl, "schedule"), cx);
   if (c.toxicityDecl !== undefined) return toxicityDecl(child(c.toxicityDecl, "toxicity"), cx);
   if (c.responseDecl !== undefined) return responseDecl(child(c.responseDecl, "response"), cx);
+  if (c.objectivesDecl !== undefined) return objectivesDecl(child(c.objectivesDecl, "objectives"), cx);
   throw new Incomplete("declaration");
 }
 

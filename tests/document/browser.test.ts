@@ -61,18 +61,36 @@ describe("the seed's HTML document in Chromium", () => {
     await page.locator("table.soa").screenshot({ path: `${ARTIFACTS}schedule-of-activities.png` });
   });
 
-  it("shows every criterion id, each beside a tick box", async ({ skip }) => {
+  it("shows every criterion id, each beside Yes / No / N/A boxes that its title never runs under", async ({ skip }) => {
     skip(!doc, SKIP_NOTE);
     const page = doc!.page;
     const text = await page.locator("#eligibility").innerText();
     for (const id of criterionIds(ir)) expect(text, id).toMatch(new RegExp(`(^|\\s)${id}(\\s|$)`));
     const shown = await page.locator("li.criterion > .crit-head .crit-id").allInnerTexts();
     expect(shown).toEqual(criterionIds(ir));
-    const boxes = await page
-      .locator("li.criterion > .crit-head .box")
-      .evaluateAll((bs) => bs.map((b) => b.getBoundingClientRect().width));
-    expect(boxes).toHaveLength(criterionIds(ir).length);
-    for (const w of boxes) expect(w).toBeGreaterThan(8);
+    const heads = await page.locator("li.criterion > .crit-head").evaluateAll((hs) =>
+      hs.map((h) => {
+        const boxes = [...h.querySelectorAll(".answers .box")].map((b) => b.getBoundingClientRect().width);
+        const labels = [...h.querySelectorAll(".answers .answer")].map((a) => (a.textContent ?? "").trim());
+        const title = h.querySelector(".crit-text")!.getBoundingClientRect();
+        const answers = h.querySelector(".answers")!.getBoundingClientRect();
+        return { boxes, labels, overlap: title.right > answers.left + 0.5 };
+      }),
+    );
+    expect(heads).toHaveLength(criterionIds(ir).length);
+    for (const h of heads) {
+      expect(h.labels).toEqual(["Yes", "No", "N/A"]);
+      for (const w of h.boxes) expect(w).toBeGreaterThan(8);
+      expect(h.overlap).toBe(false);
+    }
+    // A value field (with its unit) and a measurement date for each number a rule reads.
+    const i6 = await page.locator("#criterion-I6 .value-field").allInnerTexts();
+    expect(i6.join(" ")).toMatch(/Glomerular filtration rate.*mL\/min\/1\.73 m².*measured on/);
+    // The reference dates and the investigator's signature block.
+    const ref = await page.locator("table.reference-dates th").allInnerTexts();
+    expect(ref).toEqual(["Date of inclusion", "Planned first injection (D0)"]);
+    const sig = await page.locator(".signature table.signature-block th").allInnerTexts();
+    expect(sig).toEqual(["Investigator (name)", "Signature", "Date"]);
     await page.mouse.wheel(0, -1_000_000);
     await page.locator("body").evaluate((b) => b.scrollIntoView());
     await page.screenshot({ path: `${ARTIFACTS}first-page.png` });

@@ -125,7 +125,7 @@ describe("a hostile protocol", () => {
   it("renders as text in HTML: no parse error, no script, no image, no handler, every string verbatim", () => {
     const html = render(compiled.ir!, "html");
     const TEMPLATE_TAGS =
-      "html head meta title style body header p h1 h2 h3 h4 table tbody thead tr th td code br nav ol li a main section div span blockquote footer svg desc line text rect g figure figcaption colgroup col";
+      "html head meta title style body header p h1 h2 h3 h4 table tbody thead tr th td code br nav ol li a main section div span blockquote footer svg desc line text rect g figure figcaption colgroup col caption";
     const { doc, errors, all } = expectNothingActive(html, new Set(TEMPLATE_TAGS.split(" ")));
     expect(errors.map((e) => e.code)).toEqual([]);
     expect(all.some((e) => e.tagName === "script" || e.tagName === "img" || e.tagName === "b")).toBe(false);

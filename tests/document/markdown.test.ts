@@ -35,14 +35,15 @@ describe("the seed's Markdown document, rendered", () => {
     const h2 = all.filter((e) => e.tagName === "h2").map((e) => textOf(e).trim());
     expect(h2).toEqual([
       "Contents",
-      "1. Eligibility checklist",
-      "2. Definitions used by the criteria",
-      "3. Schedule of activities",
-      "4. Toxicity grading and stopping rules",
-      "5. Response",
-      "6. Parameters",
-      "7. Data dictionary",
-      "8. Where the protocol is ambiguous",
+      "1. Objectives and endpoints",
+      "2. Eligibility checklist",
+      "3. Definitions used by the criteria",
+      "4. Schedule of activities",
+      "5. Toxicity grading and stopping rules",
+      "6. Response",
+      "7. Parameters",
+      "8. Data dictionary",
+      "9. Where the protocol is ambiguous",
       "Appendix A. Traceability: every rule beside the protocol text",
       "Appendix B. Sources",
     ]);

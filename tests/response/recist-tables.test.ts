@@ -129,9 +129,14 @@ describe("Table 3: best overall response with confirmation", () => {
     expect(pr(56 + 28)).toBe("PR");
     expect(pr(56 + 27)).toBe("SD");
   });
-  it("after a confirmed CR, a lesion that reappears is PD (the BOR stays CR)", () => {
+  it("after a confirmed CR, a lesion that reappears is PD at that time point too (the BOR stays CR)", () => {
     const r = ok(both(ir, mod, series(BASE, [at(day(56), S.CR), at(day(91), S.CR), at(day(126), S.PR_AFTER_CR)])));
-    expect(r.timePoints[2]!.recist!.response).toBe("PR");
+    // One answer per time point: the time point says PD, as the best overall response reads it.
+    expect(r.timePoints[2]!.recist!.response).toBe("PD");
+    expect(r.timePoints[2]!.recist!.table1Response).toBe("PR");
+    expect(r.timePoints[2]!.recist!.decidedBy).toBe(
+      `RECIST 1.1 Table 3 footnote a: lesion reappeared after the CR confirmed on ${day(91)} → PD`,
+    );
     expect(r.timePoints[2]!.recist!.bor).toMatchObject({ counted: true, effective: "PD" });
     expect([r.bor!.bor, r.bor!.firstPdDate]).toEqual(["CR", day(126)]);
   });

@@ -20,9 +20,9 @@ describe("trial, use, source, anchor, form", () => {
     );
     expect(t.id).toBe("NCT1");
     expect(shape(t.props)).toEqual([
-      { key: "title", values: ["T"] },
-      { key: "official title", values: ["Official"] },
-      { key: "registry", values: ["EudraCT", "2012-1"] },
+      { key: "title", values: ["T"], source: null },
+      { key: "official title", values: ["Official"], source: null },
+      { key: "registry", values: ["EudraCT", "2012-1"], source: null },
     ]);
     expect(shape(t.trace)).toEqual({
       cites: [{ kind: "Cite", source: { text: "seed" }, text: "text" }],

@@ -173,7 +173,7 @@ inclusion I4 "x" {
 }
 `);
     const declaration =
-      'expected a declaration ("trial", "use", "source", "anchor", "form", "data", "inclusion", "exclusion", "define", "parameter", "schedule", "toxicity" or "response")';
+      'expected a declaration ("trial", "use", "source", "anchor", "form", "data", "inclusion", "exclusion", "define", "parameter", "schedule", "toxicity", "response" or "objectives")';
     expect(r.lines).toEqual([
       `1:1 TRC1020 ${declaration} but found "foo"`,
       `3:1 TRC1020 ${declaration} but found "junk"`,

@@ -93,16 +93,28 @@ describe("explanations", () => {
       result: "true",
       detail: "62 10*3/uL = 62 10*9/L; platelets 62 10*9/L (LLN 150): 50.0 <= x < 75.0 → grade 2; grade 2 >= 2",
     });
-    expect(d.reasons).toEqual(["delay haematological: Haematological toxicity grade 2 or more: delay until recovery"]);
+    expect(d.reasons).toEqual([
+      "delay haematological: Haematological toxicity grade 2 or more: delay until recovery (at most 6 wk from the due date, then stop)",
+    ]);
   });
 
-  it("an eGFR without LLN is grade 0 to 1, which decides 'grade >= 2' (not met)", () => {
+  it("an eGFR without LLN is CKD grade 0 to 1; the renal delay reads the GFR against I6's 50", () => {
     const d = decided(decideCycle(ir, load("normal-course.json")));
     const ckd = d.grades.find((g) => g.term === "chronic_kidney_disease")!;
     expect(ckd).toMatchObject({ grade: null, range: [0, 1], missing: ["labs.gfr.lln"] });
-    const step = d.rules.find((r) => r.name === "renal")!.steps[1]!;
-    expect(step.result).toBe("false");
-    expect(step.detail).toMatch(/grade 0 to 1 >= 2 \(false for every grade of the range\)$/);
+    const step = d.rules.find((r) => r.name === "renal")!.steps[0]!;
+    expect(step).toEqual({
+      rule: "gfr < 50 mL/min/{1.73_m2}",
+      result: "false",
+      detail: "84 mL/min/{1.73_m2} < 50 mL/min/{1.73_m2}",
+    });
+  });
+
+  it("a GFR of 49 before a cycle delays it (below I6's threshold), with the maximum delay", () => {
+    const h = load("normal-course.json") as { labs: Record<string, unknown> };
+    const d = decided(decideCycle(ir, { ...h, labs: { ...h.labs, gfr: { value: 49, unit: "mL/min/{1.73_m2}" } } }));
+    expect(d.decision).toBe("delay");
+    expect(d.reasons[0]).toMatch(/^delay renal: .*\(at most 6 wk from the due date, then stop\)$/);
   });
 
   it("missing dosimetry: unknown, naming the records to collect", () => {

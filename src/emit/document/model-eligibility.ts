@@ -9,6 +9,7 @@ import type { IrCriterion, IrDefinition, IrExpr } from "../../ir/types.js";
 import { plainRule } from "./plain-language.js";
 import { formLabel, subExpressions, traceModel, type DocContext } from "./model-common.js";
 import type { CriterionModel, DataNeedModel, DefinitionModel } from "./model-types.js";
+import { unitText } from "./format.js";
 
 const ROLE: Record<IrCriterion["role"], string> = {
   inclusion: "Inclusion",
@@ -22,14 +23,19 @@ export function criterionModel(ctx: DocContext, c: IrCriterion, depth = 0): Crit
   return {
     id: c.id,
     role: ROLE[c.role],
-    text: c.text,
-    rule: c.body.kind === "rule" ? plainRule(c.body.expr, ctx.plain) : null,
+    text: comparators(c.text),
+    rule: c.body.kind === "rule" ? comparators(plainRule(c.body.expr, ctx.plain)) : null,
     ruleSource: c.body.kind === "rule" ? c.body.expr.text : null,
     group: c.body.kind === "group" ? groupText(c.body.mode, c.body.count, c.body.children.length) : null,
     children: c.body.kind === "group" ? c.body.children.map((x) => criterionModel(ctx, x, depth + 1)) : [],
     depth,
     // Only leaves list their data: a group's needs are its parts' needs, printed there.
     data: leaf ? dataNeeds(ctx, c.reads) : [],
+    fields: leaf
+      ? dataNeeds(ctx, c.reads).flatMap((d) =>
+          d.value === null || d.value === undefined ? [] : [{ label: d.label, unit: d.value, limits: d.limits ?? "" }],
+        )
+      : [],
     dates: leaf ? c.anchors.map((a) => anchorText(ctx, a)) : [],
     trace: traceModel(ctx, c.trace),
   };
@@ -52,7 +58,13 @@ function dataNeeds(ctx: DocContext, reads: readonly string[]): DataNeedModel[] {
   const wanted = new Set(reads);
   return ctx.ir.elements
     .filter((e) => wanted.has(e.name))
-    .map((e) => ({ label: e.label, form: formLabel(ctx, e.form) }));
+    .map((e) => ({
+      label: e.label,
+      form: formLabel(ctx, e.form),
+      // A number the site writes down, in the element's unit, with the date it was measured.
+      value: e.type === "decimal" || e.type === "integer" ? (e.unit ? unitText(e.unit).text : "") : null,
+      limits: [e.reference.uln ? "ULN" : "", e.reference.lln ? "LLN" : ""].filter(Boolean).join(", "),
+    }));
 }
 
 /** The definitions, each with the criteria and rules that use it. */
@@ -89,4 +101,13 @@ export function definitionUsers(ctx: DocContext): Map<string, string[]> {
   ctx.ir.schedule?.requirements.forEach((r) => note(r.name, r.expr));
   ctx.ir.toxicity?.rules.forEach((r) => note(r.name, r.when));
   return out;
+}
+
+/** Comparators as a printed form shows them: ≥, ≤, ≠ and × (never >=, <=, != or x). */
+export function comparators(text: string): string {
+  return text
+    .replace(/>=/g, "≥")
+    .replace(/<=/g, "≤")
+    .replace(/!=/g, "≠")
+    .replace(/(\d) x (ULN|LLN)/g, "$1 × $2");
 }

@@ -6,6 +6,7 @@
 import type { IrResponse, IrToxicity, IrToxRule } from "../../ir/types.js";
 import { durationText, quantityText, unitText } from "./format.js";
 import { plainRule } from "./plain-language.js";
+import { comparators } from "./model-eligibility.js";
 import { libraryFlag, parameterFlags, traceModel, type DocContext } from "./model-common.js";
 import type { MetaModel, ResponseModel, RuleModel, ToxicityModel } from "./model-types.js";
 
@@ -14,7 +15,7 @@ export function toxicityModel(ctx: DocContext, t: IrToxicity): ToxicityModel {
   const rule = (r: IrToxRule): RuleModel => ({
     name: r.name,
     label: r.label,
-    rule: plainRule(r.when, ctx.plain),
+    rule: comparators(plainRule(r.when, ctx.plain)) + maxDelayText(r),
     ruleSource: r.when.text,
     when: "Before each cycle",
     trace: traceModel(ctx, r.trace),
@@ -91,4 +92,12 @@ function recistSettings(ctx: DocContext, r: NonNullable<IrResponse["recist"]>): 
   // The standard itself, for the reader who wants the rest of the rules.
   rows.push({ key: "Standard", value: libraryFlag(ctx, "recist").citation });
   return rows;
+}
+
+/** A delay's limit, as a sentence after the rule: "The delay lasts at most 6 weeks …". */
+function maxDelayText(r: IrToxRule): string {
+  if (r.action !== "delay") return "";
+  if (!r.maxDelay) return ". The protocol gives no maximum delay.";
+  const then = r.maxDelay.then.kind === "stop" ? "treatment stops" : r.maxDelay.then.text;
+  return `. The delay lasts at most ${durationText(r.maxDelay.duration)} from the date the cycle was due; after that, ${then}.`;
 }

@@ -45,13 +45,17 @@ export interface TraceModel {
 export interface MetaModel {
   key: string;
   value: string;
+  /** Title block: set when the value is not in the protocol text, naming where it comes from. */
+  flags?: FlagModel[];
 }
 
 export interface TitleModel {
   id: string;
   title: string;
   officialTitle: string | null;
+  officialTitleFlags: FlagModel[];
   acronym: string | null;
+  acronymFlags: FlagModel[];
   meta: MetaModel[];
   libraries: string[];
   trace: TraceModel;
@@ -61,6 +65,10 @@ export interface TitleModel {
 export interface DataNeedModel {
   label: string;
   form: string;
+  /** Numeric elements: the unit of the value field ("" for a pure number); null otherwise. */
+  value?: string | null;
+  /** The reference limits to write beside the value ("ULN", "LLN"). */
+  limits?: string;
 }
 
 export interface CriterionModel {
@@ -79,6 +87,8 @@ export interface CriterionModel {
   /** Nesting level: 0 for I1, 1 for I7a, 2 for I3c_a. */
   depth: number;
   data: DataNeedModel[];
+  /** A field to fill in per numeric value the rule reads: its unit and the limits to copy. */
+  fields: { label: string; unit: string; limits: string }[];
   dates: string[];
   trace: TraceModel;
 }
@@ -217,7 +227,27 @@ export interface ElementModel {
   type: string;
   details: string;
   readBy: string;
+  /** The endpoints that need the element (`fdg_uptake (P1)`), apart from the rules. */
+  endpoints: string;
   fields: ElementModel[];
+}
+
+/** One endpoint, with the data it needs and where each is collected. */
+export interface EndpointModel {
+  name: string;
+  label: string;
+  uses: { name: string; label: string; form: string }[];
+  trace: TraceModel;
+}
+
+/** One objective of the trial. */
+export interface ObjectiveModel {
+  id: string;
+  level: string;
+  text: string;
+  basis: string | null;
+  endpoints: EndpointModel[];
+  trace: TraceModel;
 }
 
 export interface DictionaryModel {
@@ -271,6 +301,7 @@ export interface DocumentModel {
   /** Section numbers by section id, for headings. */
   numbers: Record<string, string>;
   title: TitleModel;
+  objectives: { list: ObjectiveModel[]; trace: TraceModel } | null;
   inclusion: CriterionModel[];
   exclusion: CriterionModel[];
   definitions: DefinitionModel[];

@@ -7,7 +7,7 @@
  * the `model-*.ts` files; this one assembles them and numbers the sections.
  */
 import type { IrElement, IrProtocol } from "../../ir/types.js";
-import { docContext, parameterValueText, traceModel, type DocContext } from "./model-common.js";
+import { docContext, flagsOf, formLabel, parameterValueText, traceModel, type DocContext } from "./model-common.js";
 import { criterionModel, definitionModels } from "./model-eligibility.js";
 import { scheduleModel, schedulePlan } from "./model-schedule.js";
 import { responseModel, toxicityModel } from "./model-safety.js";
@@ -15,7 +15,14 @@ import { ambiguities, sourceModels, traceabilityRows } from "./model-trace.js";
 import { timelineModel } from "./timeline.js";
 import { plainRule } from "./plain-language.js";
 import { unitText } from "./format.js";
-import type { DictionaryModel, DocumentModel, ElementModel, SectionRef, TitleModel } from "./model-types.js";
+import type {
+  DictionaryModel,
+  DocumentModel,
+  ElementModel,
+  ObjectiveModel,
+  SectionRef,
+  TitleModel,
+} from "./model-types.js";
 
 /** Build the view model of a protocol. `generator` names the tool in the colophon. */
 export function buildDocumentModel(ir: IrProtocol, generator: string): DocumentModel {
@@ -28,6 +35,7 @@ export function buildDocumentModel(ir: IrProtocol, generator: string): DocumentM
     sourceFile: ir.source.file,
     sha256: ir.source.sha256,
     title: titleModel(ctx),
+    objectives: objectivesModel(ctx),
     inclusion: ir.eligibility.inclusion.map((c) => criterionModel(ctx, c)),
     exclusion: ir.eligibility.exclusion.map((c) => criterionModel(ctx, c)),
     definitions: definitionModels(ctx),
@@ -53,6 +61,7 @@ export function buildDocumentModel(ir: IrProtocol, generator: string): DocumentM
 /** The numbered sections present in this protocol, for the contents and page anchors. */
 function sections(m: Omit<DocumentModel, "sections" | "numbers">): SectionRef[] {
   const list: [string, string, boolean][] = [
+    ["objectives", "Objectives and endpoints", m.objectives !== null],
     ["eligibility", "Eligibility checklist", true],
     ["definitions", "Definitions used by the criteria", m.definitions.length > 0],
     ["schedule", "Schedule of activities", m.schedule !== null],
@@ -77,14 +86,24 @@ const TITLE_KEYS = new Set(["title", "official title", "acronym"]);
 function titleModel(ctx: DocContext): TitleModel {
   const t = ctx.ir.trial;
   const meta = (key: string) => t.meta.find((m) => m.key === key)?.values.join(" ") ?? null;
+  const metaFlags = (key: string) => {
+    const source = t.meta.find((m) => m.key === key)?.source;
+    return flagsOf(ctx, source ? [source] : []);
+  };
   return {
     id: t.id,
     title: t.title,
     officialTitle: meta("official title"),
+    officialTitleFlags: metaFlags("official title"),
     acronym: meta("acronym"),
+    acronymFlags: metaFlags("acronym"),
     meta: t.meta
       .filter((m) => !TITLE_KEYS.has(m.key))
-      .map((m) => ({ key: m.key.charAt(0).toUpperCase() + m.key.slice(1), value: m.values.join(" ") })),
+      .map((m) => ({
+        key: m.key.charAt(0).toUpperCase() + m.key.slice(1),
+        value: m.values.join(" "),
+        flags: flagsOf(ctx, m.source ? [m.source] : []),
+      })),
     libraries: ctx.ir.libraries.map((l) => `${l.name === "ctcae" ? "NCI-CTCAE" : l.name.toUpperCase()} ${l.version}`),
     trace: traceModel(ctx, t.trace),
   };
@@ -119,7 +138,11 @@ function elementModel(ctx: DocContext, e: IrElement): ElementModel {
     label: e.label,
     type: `${TYPE_TEXT[e.type]}${unitShown ? `, ${unitShown}` : ""}`,
     details: details.join("; "),
-    readBy: e.readBy.join(", "),
+    readBy: e.readBy.filter((r) => !r.startsWith("endpoint.")).join(", "),
+    endpoints: e.readBy
+      .filter((r) => r.startsWith("endpoint."))
+      .map((r) => r.slice("endpoint.".length))
+      .join(", "),
     fields: (e.fields ?? []).map((f) => elementModel(ctx, f)),
   };
 }
@@ -138,4 +161,34 @@ function dictionaryModel(ctx: DocContext): DictionaryModel {
   if (loose.length)
     forms.push({ name: "", label: "Not on any form", elements: loose.map((e) => elementModel(ctx, e)) });
   return { anchors: ctx.ir.anchors.map((a) => ({ name: a.name, label: a.label, repeating: a.repeating })), forms };
+}
+
+const LEVELS = { primary: "Primary", secondary: "Secondary", exploratory: "Exploratory" } as const;
+
+/** The objectives, each endpoint with the data it needs and the form that collects it. */
+function objectivesModel(ctx: DocContext): DocumentModel["objectives"] {
+  const o = ctx.ir.objectives;
+  if (!o) return null;
+  const byName = new Map(ctx.ir.elements.map((e) => [e.name, e]));
+  const describe = (key: string) => {
+    const [base, field] = key.split(".") as [string, string | undefined];
+    const el = byName.get(base);
+    const f = field ? el?.fields?.find((x) => x.name === field) : undefined;
+    const label = field ? (f?.label ?? field) : (el?.label ?? base);
+    return { name: key, label, form: formLabel(ctx, el?.form ?? null) };
+  };
+  const list: ObjectiveModel[] = o.objectives.map((x) => ({
+    id: x.id,
+    level: LEVELS[x.level],
+    text: x.text,
+    basis: x.basis === "lesion" ? "on a lesion basis" : x.basis === "patient" ? "on a patient basis" : null,
+    endpoints: x.endpoints.map((e) => ({
+      name: e.name,
+      label: e.label,
+      uses: e.uses.map(describe),
+      trace: traceModel(ctx, e.trace),
+    })),
+    trace: traceModel(ctx, x.trace),
+  }));
+  return { list, trace: traceModel(ctx, o.trace) };
 }
