@@ -15,6 +15,9 @@ export const CODES = {
   TRC1011: { severity: "error", title: "unterminated string" },
   TRC1020: { severity: "error", title: "syntax error" },
   TRC1021: { severity: "error", title: "missing token" },
+  TRC1022: { severity: "error", title: "nesting or expression too deep" },
+  TRC1023: { severity: "error", title: "number out of range" },
+  TRC1024: { severity: "error", title: "control character in a string" },
   // Names
   TRC2001: { severity: "error", title: "unknown name" },
   TRC2002: { severity: "error", title: "duplicate name" },

@@ -26,7 +26,7 @@ export class BuildContext {
     readonly hasSyntaxErrors: boolean,
   ) {
     this.s = new Spans(file);
-    this.x = new ExprBuilder(this.s);
+    this.x = new ExprBuilder(this.s, diagnostics);
   }
 
   /**

@@ -108,6 +108,10 @@ function parseText(text: string, file: string): ParseResult {
     return { ast: null, diagnostics: sortDiagnostics(diagnostics), text };
   }
 
+  // Nesting beyond what any protocol needs is refused before the (recursive) parser sees it.
+  const tooDeep = nestingLimit(tokens, file, text);
+  if (tooDeep) return { ast: null, diagnostics: sortDiagnostics([...diagnostics, tooDeep]), text };
+
   // Parsing. Chevrotain's recovery normally resynchronises at the next declaration by
   // itself; should it give up early (NotAllInputParsed), parse again from the next one.
   const csts: TrialFileCstNode[] = [];
@@ -138,6 +142,33 @@ function parseText(text: string, file: string): ParseResult {
   const decls = csts.flatMap((cst) => cx.attempt(cst as CstNode, () => declarations(cst, cx)) ?? []);
   const ast: TrialFile = { kind: "TrialFile", file, decls, span: wholeFile(file, text) };
   return { ast, diagnostics: sortDiagnostics(diagnostics), text };
+}
+
+/**
+ * The deepest nesting accepted: parentheses and braces open at once, or `not`s in a row.
+ * Real protocols nest a handful of levels; the parser, the checker and the generated
+ * code recurse once per level, and stay far within the stack at this depth.
+ */
+export const MAX_NESTING = 100;
+
+/** A TRC1022 at the token that goes past {@link MAX_NESTING}, or null. Linear in the tokens. */
+function nestingLimit(tokens: IToken[], file: string, text: string): Diagnostic | null {
+  let depth = 0;
+  let nots = 0;
+  for (const t of tokens) {
+    if (t.tokenType === T.LParen || t.tokenType === T.LCurly) depth++;
+    else if (t.tokenType === T.RParen || t.tokenType === T.RCurly) depth = Math.max(0, depth - 1);
+    nots = t.tokenType === T.KwNot ? nots + 1 : 0;
+    if (depth > MAX_NESTING || nots > MAX_NESTING)
+      return diag(
+        "TRC1022",
+        depth > MAX_NESTING
+          ? `nesting too deep: more than ${MAX_NESTING} parentheses and braces open here; split the rule into definitions`
+          : `more than ${MAX_NESTING} "not" in a row`,
+        pointAt(file, text, t.startOffset, t.image.length),
+      );
+  }
+  return null;
 }
 
 /** Words that start a top-level declaration: where parsing restarts after giving up. */
