@@ -16,6 +16,7 @@ import { diag, sortDiagnostics, type Diagnostic } from "../diagnostics/diagnosti
 import type { TrialFileCstNode } from "../../grammar/generated/cst.js";
 import { trialParser } from "../../grammar/parser.js";
 import * as T from "../../grammar/tokens.js";
+import { MAX_INPUT_DIGITS } from "../runtime/decimal.js";
 import { BuildContext } from "./build-context.js";
 import { lexDiagnostics, pointAt } from "./lex-diagnostics.js";
 import { declarations, wholeFile } from "./to-ast.js";
@@ -111,6 +112,7 @@ function parseText(text: string, file: string): ParseResult {
   // Nesting beyond what any protocol needs is refused before the (recursive) parser sees it.
   const tooDeep = nestingLimit(tokens, file, text);
   if (tooDeep) return { ast: null, diagnostics: sortDiagnostics([...diagnostics, tooDeep]), text };
+  diagnostics.push(...numberLimits(tokens, file, text));
 
   // Parsing. Chevrotain's recovery normally resynchronises at the next declaration by
   // itself; should it give up early (NotAllInputParsed), parse again from the next one.
@@ -169,6 +171,24 @@ function nestingLimit(tokens: IToken[], file: string, text: string): Diagnostic 
       );
   }
   return null;
+}
+
+/** TRC1023 for every number literal with more digits than any measurement has. */
+function numberLimits(tokens: IToken[], file: string, text: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const t of tokens) {
+    if (t.tokenType !== T.NumberLiteral) continue;
+    const digits = t.image.replace(".", "").replace(/^0+/, "").length;
+    if (digits > MAX_INPUT_DIGITS)
+      out.push(
+        diag(
+          "TRC1023",
+          `a number may have at most ${MAX_INPUT_DIGITS} digits; this one has ${digits}`,
+          pointAt(file, text, t.startOffset, t.image.length),
+        ),
+      );
+  }
+  return out;
 }
 
 /** Words that start a top-level declaration: where parsing restarts after giving up. */
