@@ -407,5 +407,15 @@ export const allTokens: TokenType[] = [
   Minus,
 ];
 
-/** The lexer; `positionTracking: "full"` gives every token its line and column. */
-export const trialLexer = new Lexer(allTokens, { positionTracking: "full", ensureOptimizations: false });
+/**
+ * A lexer; `positionTracking: "full"` gives every token its line and column. Chevrotain's
+ * validation of the token definitions costs about a third of the command's start-up, so
+ * the lexer every command uses skips it; `tests/grammar/validations.test.ts` builds one
+ * with `validate` on, so a bad token definition still fails the tests.
+ */
+export function makeLexer(validate: boolean): Lexer {
+  return new Lexer(allTokens, { positionTracking: "full", ensureOptimizations: false, skipValidations: !validate });
+}
+
+/** The lexer (validated by the tests, not on every start). */
+export const trialLexer = makeLexer(false);

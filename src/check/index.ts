@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import type * as A from "../ast/nodes.js";
-import type { IrProtocol } from "../ir/types.js";
+import type { IrExpr, IrProtocol } from "../ir/types.js";
 import { sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { CheckContext, lowerTrace, NO_TRACE } from "./context.js";
 import { collectDeclarations } from "./declarations.js";
@@ -16,7 +16,7 @@ import { checkCondition } from "./expressions.js";
 import { checkSchedule } from "./schedule.js";
 import { checkToxicity } from "./toxicity.js";
 import { checkResponse } from "./response.js";
-import { checkUsage, formsOf, recordReads } from "./usage.js";
+import { checkUsage, finishElement, formsOf, readsOf } from "./usage.js";
 
 export interface CheckResult {
   ir: IrProtocol | null;
@@ -62,10 +62,16 @@ export function checkProtocol(file: A.TrialFile, text: string): CheckResult {
 
   // 4. Conditional requirements on the data dictionary.
   const elementDecls = new Map(of("DataDecl").flatMap((d) => d.elements.map((e) => [e.name.text, e] as const)));
+  const requiredWhen = new Map<string, IrExpr>();
   for (const { ir, ast } of ctx.elements.values())
-    if (ast.requiredWhen) ir.requiredWhen = checkCondition(ctx, ast.requiredWhen, { section: "data" });
+    if (ast.requiredWhen) requiredWhen.set(ir.name, checkCondition(ctx, ast.requiredWhen, { section: "data" }));
 
-  const elements = [...ctx.elements.values()].map((e) => e.ir);
+  // 5. Who reads what: the last thing the data dictionary needs before the IR is assembled.
+  const definitions = [...ctx.defines.values()].flatMap((d) => (d.ir ? [d.ir] : []));
+  const reads = readsOf({ definitions, eligibility, schedule, toxicity, response }, requiredWhen);
+  const elements = [...ctx.elements.values()].map((e) => finishElement(e.ir, requiredWhen.get(e.ir.name), reads));
+
+  // The IR, built once and never changed after.
   const ir: IrProtocol = {
     irVersion: 1,
     source: { file: file.file, sha256: createHash("sha256").update(text).digest("hex") },
@@ -80,7 +86,7 @@ export function checkProtocol(file: A.TrialFile, text: string): CheckResult {
     anchors: [...ctx.anchors.values()].map((a) => ({ name: a.name.text, label: a.label, repeating: a.repeating })),
     forms: formsOf(of("FormDecl"), elements),
     elements,
-    definitions: [...ctx.defines.values()].flatMap((d) => (d.ir ? [d.ir] : [])),
+    definitions,
     parameters,
     eligibility,
     schedule,
@@ -88,8 +94,7 @@ export function checkProtocol(file: A.TrialFile, text: string): CheckResult {
     response,
   };
 
-  // 5. Usage: what is declared and never used.
-  recordReads(ir);
+  // 6. Usage: what is declared and never used.
   // After an error, a rule that failed to check reads nothing: "unused" would be noise.
   if (!ctx.diagnostics.some((d) => d.severity === "error")) checkUsage(ctx, ir, elementDecls);
 

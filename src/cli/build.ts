@@ -1,6 +1,5 @@
 /** `trialc build <file.trial> --out <dir> [--js] [--tests] [--force]`. */
-import { compileGenerated, RUNTIME_DEPENDENCIES, typescriptFiles } from "../emit/typescript/build.js";
-import { emitEligibilityTests } from "../emit/typescript/tests.js";
+import { buildFiles, compileGenerated, runtimeAssets } from "../build.js";
 import { compileProtocol } from "./common.js";
 import { EXIT, UserError } from "./io.js";
 import { writeOutputDir } from "./output.js";
@@ -19,8 +18,7 @@ export interface BuildOptions {
 export function runBuild(file: string, opts: BuildOptions): number {
   const ir = compileProtocol(file, true);
   if (!ir) return EXIT.input;
-  const files = typescriptFiles(ir);
-  if (opts.tests) files.set("eligibility.test.ts", emitEligibilityTests(ir));
+  const files = buildFiles(ir, { tests: opts.tests === true });
   writeOutputDir(opts.out, files, { inputs: [file], force: opts.force }, (staging) => {
     if (!opts.js) return;
     const messages = compileGenerated(staging, [...files.keys()], true);
@@ -29,7 +27,7 @@ export function runBuild(file: string, opts: BuildOptions): number {
   });
   process.stderr.write(`wrote ${files.size} files to ${opts.out}${opts.js ? " (with JavaScript and .d.ts)" : ""}\n`);
   process.stderr.write(
-    `note: the output imports ${Object.keys(RUNTIME_DEPENDENCIES).join(", ")}: run \`npm install\` in ${opts.out} (its package.json lists them) before running it\n`,
+    `note: the output imports ${Object.keys(runtimeAssets().dependencies).join(", ")}: run \`npm install\` in ${opts.out} (its package.json lists them) before running it\n`,
   );
   return EXIT.ok;
 }

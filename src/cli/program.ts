@@ -4,22 +4,20 @@
  * never a stack trace: 0 success, 1 a problem in a protocol, in patient data or in the
  * environment (disk full, read-only), 2 a usage error, 70 an internal error (a bug).
  */
-import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { EXIT, UserError } from "./io.js";
 import { systemReason } from "./output.js";
+import { trialcVersion } from "../package-root.js";
 // Each command's module is loaded when that command runs: `trialc check` need not load
 // the TypeScript compiler, Handlebars or Playwright (`trialc --version` went from 1.1 s
 // to 0.15 s, `trialc check` on the seed from 1.2 s to 0.6 s).
-
-const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
 
 export function buildProgram(): Command {
   const program = new Command("trialc")
     .description(
       "Protocol-as-code for clinical trials: check .trial files and compile them to evaluators, forms and documents.",
     )
-    .version(pkg.version, "-V, --version")
+    .version(trialcVersion(), "-V, --version")
     .exitOverride()
     .configureOutput({
       writeErr: (s) => process.stderr.write(s),

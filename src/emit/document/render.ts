@@ -10,18 +10,19 @@
  * in the model (see escape.ts), and rendered with `noEscape`.
  */
 import { readdirSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { basename, join } from "node:path";
 import Handlebars from "handlebars";
 import type { IrProtocol } from "../../ir/types.js";
 import { buildDocumentModel } from "./model.js";
 import type { DocumentModel } from "./model-types.js";
 import { escapeStrings, markdownEscape } from "./escape.js";
+import { packagePath } from "../../package-root.js";
 
 /** The text formats a document is rendered to (PDF is HTML printed by a browser). */
 export type DocumentFormat = "md" | "html";
 
-const TEMPLATES = fileURLToPath(new URL("./templates/", import.meta.url));
+/** The templates (kept as files beside this source, also when trialc runs from its compiled JavaScript). */
+const TEMPLATES = packagePath("src", "emit", "document", "templates");
 
 /** The helpers the templates may call, and nothing else. */
 const HELPERS: Record<string, Handlebars.HelperDelegate> = {
