@@ -55,6 +55,25 @@ export const STRICT_OPTIONS: ts.CompilerOptions = {
 };
 
 /**
+ * A compiler host that resolves a package the output folder does not have (it has no
+ * `node_modules` of its own until the user runs `npm install` there) from trialc's own
+ * copies, so that a build compiles wherever its output goes.
+ */
+function hostWithTrialcPackages(options: ts.CompilerOptions): ts.CompilerHost {
+  const host = ts.createCompilerHost(options);
+  const fallback = packagePath("index.ts"); // any file in trialc's folder: resolution starts there
+  host.resolveModuleNameLiterals = (literals, containingFile, redirected, opts, sourceFile) =>
+    literals.map((lit) => {
+      const mode = ts.getModeForUsageLocation(sourceFile, lit, opts);
+      const own = ts.resolveModuleName(lit.text, containingFile, opts, host, undefined, redirected, mode);
+      return own.resolvedModule
+        ? own
+        : ts.resolveModuleName(lit.text, fallback, opts, host, undefined, redirected, mode);
+    });
+  return host;
+}
+
+/**
  * Type-check (and with `emit`, compile to JS + .d.ts) a set of generated files that
  * are already on disk in `dir`. Returns the compiler's messages; empty means clean.
  */
@@ -68,10 +87,11 @@ export function compileGenerated(dir: string, files: string[], emit: boolean): s
   };
   // The generated files themselves (the runtime's ambient `.d.ts` included), never
   // declaration files a previous `--js` build emitted beside them.
-  const program = ts.createProgram(
-    files.filter((f) => f.endsWith(".ts")).map((f) => join(dir, f)),
+  const program = ts.createProgram({
+    rootNames: files.filter((f) => f.endsWith(".ts")).map((f) => join(dir, f)),
     options,
-  );
+    host: hostWithTrialcPackages(options),
+  });
   const result = program.emit();
   const diags = [...ts.getPreEmitDiagnostics(program), ...result.diagnostics];
   return diags.map(

@@ -1,15 +1,15 @@
 /**
  * `trialc crf <file.trial> --out <dir> [--format jsonschema|odm|redcap]`: the case
  * report forms of a protocol, in the format a data manager imports. Files are written
- * atomically; nothing is written when the protocol has errors.
+ * as a whole (a fresh folder swapped in); nothing is written when the protocol has errors.
  */
-import { join, resolve } from "node:path";
 import type { IrProtocol } from "../ir/types.js";
 import { jsonSchemaFiles } from "../emit/forms/jsonschema.js";
 import { emitOdm } from "../emit/forms/odm.js";
 import { redcapFiles, REPEATING_FILE } from "../emit/forms/redcap.js";
 import { compileProtocol } from "./common.js";
-import { EXIT, UserError, writeFilesAtomic } from "./io.js";
+import { EXIT, UserError } from "./io.js";
+import { writeOutputDir } from "./output.js";
 
 /** The formats `trialc crf` writes. */
 export const CRF_FORMATS = ["jsonschema", "odm", "redcap"] as const;
@@ -20,6 +20,7 @@ export type CrfFormat = (typeof CRF_FORMATS)[number];
 export interface CrfOptions {
   out: string;
   format?: string;
+  force?: boolean;
 }
 
 /** The file ODM output is written to. */
@@ -57,8 +58,7 @@ export function runCrf(file: string, opts: CrfOptions): number {
   const ir = compileProtocol(file, true);
   if (!ir) return EXIT.input;
   const files = crfFiles(ir, format as CrfFormat);
-  const out = resolve(opts.out);
-  writeFilesAtomic(new Map([...files].map(([k, v]) => [join(out, k), v])));
+  writeOutputDir(opts.out, files, { inputs: [file], force: opts.force });
   process.stderr.write(`wrote ${files.size} ${format} file${files.size === 1 ? "" : "s"} to ${opts.out}\n`);
   if (format === "redcap") {
     const empty = ir.forms.filter((f) => f.elements.length === 0).map((f) => f.name);

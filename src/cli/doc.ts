@@ -11,7 +11,8 @@ import { trialcVersion } from "../package-root.js";
 import { renderDocument } from "../emit/document/render.js";
 import { CHROMIUM_MISSING, findChromium, htmlToPdf } from "../emit/document/pdf.js";
 import { compileProtocol } from "./common.js";
-import { EXIT, UserError, writeFileAtomic } from "./io.js";
+import { EXIT, UserError } from "./io.js";
+import { checkFileTarget, writeOutputFile } from "./output.js";
 
 /** The formats `trialc doc` writes. */
 export const DOC_FORMATS = ["md", "html", "pdf"] as const;
@@ -20,6 +21,7 @@ export type DocFormat = (typeof DOC_FORMATS)[number];
 export interface DocOptions {
   format?: string;
   out?: string;
+  force?: boolean;
 }
 
 /** The tool named in every document's colophon (a version, never a date: output is deterministic). */
@@ -32,6 +34,8 @@ export async function runDoc(file: string, opts: DocOptions): Promise<number> {
   if (format === "pdf" && !opts.out)
     throw new UserError("--format pdf writes a file: give it with --out, e.g. --out out/protocol.pdf", EXIT.usage);
 
+  const guard = { inputs: [file], force: opts.force };
+  if (opts.out) checkFileTarget(opts.out, guard); // before the slow part: refuse early
   const ir = compileProtocol(file, true);
   if (!ir) return EXIT.input;
 
@@ -41,7 +45,7 @@ export async function runDoc(file: string, opts: DocOptions): Promise<number> {
       process.stdout.write(text);
       return EXIT.ok;
     }
-    writeFileAtomic(opts.out, text);
+    writeOutputFile(opts.out, text, guard);
     process.stderr.write(`wrote ${opts.out}\n`);
     return EXIT.ok;
   }
@@ -61,7 +65,7 @@ export async function runDoc(file: string, opts: DocOptions): Promise<number> {
       EXIT.input,
     );
   }
-  writeFileAtomic(opts.out!, pdf);
+  writeOutputFile(opts.out!, pdf, guard);
   process.stderr.write(`wrote ${opts.out} (${pdf.length} bytes, printed by ${chromium})\n`);
   return EXIT.ok;
 }

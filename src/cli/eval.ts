@@ -6,7 +6,7 @@
 import { evaluateEligibility, type EvaluationOutcome } from "../interpret/eligibility.js";
 import type { IrProtocol } from "../ir/types.js";
 import { EXIT, UserError } from "./io.js";
-import { anchorOptions, checkFormat, compileProtocol, printOutcome, readJson } from "./common.js";
+import { anchorOptions, checkFormat, compileProtocol, printOutcome, printProblems, readJson } from "./common.js";
 import { formatEligibility } from "./report.js";
 
 export interface EvalOptions {
@@ -18,21 +18,36 @@ export interface EvalOptions {
 
 export function runEval(file: string, patients: string[], opts: EvalOptions): number {
   checkFormat(opts.format, ["text", "json"]);
-  const anchors = anchorOptions(opts);
+  anchorOptions(opts); // dates checked before the protocol is compiled
   const ir = compileProtocol(file);
   if (!ir) return EXIT.input;
+  const anchors = anchorOptions(opts, ir);
   if (patients.length === 1 && !opts.summary) {
-    return printOutcome(
-      evaluateEligibility(ir, readJson(patients[0]!), anchors),
-      patients[0]!,
-      opts.format,
-      formatEligibility,
-    );
+    const data = readJson(patients[0]!);
+    notAPatient(ir, data, patients[0]!);
+    return printOutcome(evaluateEligibility(ir, data, anchors), patients[0]!, opts.format, formatEligibility);
   }
   const results = patients.map((p) => ({ file: p, outcome: screen(ir, p, anchors) }));
-  for (const { file: p, outcome } of results)
-    if (!outcome.ok) for (const e of outcome.errors) process.stderr.write(`${p}: ${e.path}: ${e.message}\n`);
-  if (opts.format === "json") {
+  for (const { file: p, outcome } of results) if (!outcome.ok) printProblems(p, outcome.errors);
+  if (opts.format === "json" && opts.summary) {
+    const rows = results.map(({ file: p, outcome }) =>
+      outcome.ok
+        ? {
+            file: p,
+            verdict: outcome.result.verdict,
+            reasons: outcome.result.reasons,
+            missing: outcome.result.missing,
+          }
+        : { file: p, verdict: "invalid", problems: outcome.errors.length },
+    );
+    const tallied = Object.fromEntries(
+      ["eligible", "ineligible", "indeterminate", "invalid"].map((v) => [
+        v,
+        rows.filter((r) => r.verdict === v).length,
+      ]),
+    );
+    process.stdout.write(JSON.stringify({ patients: rows, tally: { total: rows.length, ...tallied } }, null, 2) + "\n");
+  } else if (opts.format === "json") {
     const out = results.map(({ file: p, outcome }) =>
       outcome.ok ? { file: p, ok: true, result: outcome.result } : { file: p, ok: false, errors: outcome.errors },
     );
@@ -69,11 +84,28 @@ export function runEval(file: string, patients: string[], opts: EvalOptions): nu
 /** One patient of a list: unreadable JSON counts as invalid data, not as the end of the run. */
 function screen(ir: IrProtocol, path: string, anchors: Record<string, string>): EvaluationOutcome {
   try {
-    return evaluateEligibility(ir, readJson(path), anchors);
+    const data = readJson(path);
+    notAPatient(ir, data, path);
+    return evaluateEligibility(ir, data, anchors);
   } catch (e) {
     if (e instanceof UserError) return { ok: false, errors: [{ path: "$", message: e.message }] };
     throw e;
   }
+}
+
+/**
+ * A JSON object none of whose fields the protocol knows is not a patient record (an
+ * expectations file a glob picked up, a history): refuse it rather than screen it as
+ * a patient with no data.
+ */
+function notAPatient(ir: IrProtocol, data: unknown, path: string): void {
+  if (data === null || typeof data !== "object" || Array.isArray(data)) return; // the schema says what it is
+  const keys = Object.keys(data);
+  const known = new Set([...ir.elements.map((e) => e.name), "anchors"]);
+  if (keys.length > 0 && !keys.some((k) => known.has(k)))
+    throw new UserError(
+      `${path}: not a patient record: none of its fields (${keys.slice(0, 3).join(", ")}${keys.length > 3 ? ", …" : ""}) is in the protocol's data dictionary`,
+    );
 }
 
 function tally(outcomes: EvaluationOutcome[]): string {

@@ -9,7 +9,8 @@
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { formatTrial } from "../format/format.js";
-import { EXIT, printDiagnostics, UserError, writeFileAtomic } from "./io.js";
+import { EXIT, printDiagnostics, UserError } from "./io.js";
+import { replaceFileAtomic } from "./output.js";
 import { parseFile } from "./source.js";
 
 export interface FmtOptions {
@@ -61,7 +62,7 @@ export function runFmt(paths: string[], opts: FmtOptions): number {
     if (!opts.check && !opts.write) process.stdout.write(result.text);
     else if (result.changed) {
       changed.push(file);
-      if (opts.write) writeFileAtomic(file, result.text);
+      if (opts.write) replaceFileAtomic(file, result.text);
     }
   }
   if (opts.check) {

@@ -1,11 +1,12 @@
 /**
  * The `trialc` command line, as a program tests can run in-process. Each command lives in its own file; this one wires
  * them to commander and turns every user error into a message and an exit code,
- * never a stack trace: 0 success, 1 a problem in a protocol or in patient data,
- * 2 a usage error.
+ * never a stack trace: 0 success, 1 a problem in a protocol, in patient data or in the
+ * environment (disk full, read-only), 2 a usage error, 70 an internal error (a bug).
  */
 import { Command, CommanderError } from "commander";
 import { EXIT, UserError } from "./io.js";
+import { systemReason } from "./output.js";
 import { trialcVersion } from "../package-root.js";
 // Each command's module is loaded when that command runs: `trialc check` need not load
 // the TypeScript compiler, Handlebars or Playwright (`trialc --version` went from 1.1 s
@@ -18,7 +19,11 @@ export function buildProgram(): Command {
     )
     .version(trialcVersion(), "-V, --version")
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({
+      writeErr: (s) => process.stderr.write(s),
+      // Commander's usage errors ("error: unknown option") get the prefix of every other message.
+      outputError: (s, write) => write(`trialc: ${s.replace(/^error: /, "")}`),
+    });
 
   program
     .command("check")
@@ -37,6 +42,7 @@ export function buildProgram(): Command {
     .requiredOption("--out <dir>", "output directory")
     .option("--js", "also emit JavaScript and .d.ts files")
     .option("--tests", "also emit a vitest + fast-check test file for the protocol")
+    .option("--force", "write into a folder trialc did not generate (only trialc's files are written)")
     .action(async (file: string, opts) => {
       process.exitCode = (await import("./build.js")).runBuild(file, opts);
     });
@@ -105,6 +111,7 @@ export function buildProgram(): Command {
     .argument("<file>", ".trial file")
     .requiredOption("--out <dir>", "output directory")
     .option("--format <format>", "jsonschema, odm or redcap", "jsonschema")
+    .option("--force", "write into a folder trialc did not generate (only trialc's files are written)")
     .action(async (file: string, opts) => {
       process.exitCode = (await import("./crf.js")).runCrf(file, opts);
     });
@@ -117,6 +124,7 @@ export function buildProgram(): Command {
     .argument("<file>", ".trial file")
     .option("--format <format>", "md, html (one standalone file) or pdf (printed by the system's Chromium)", "md")
     .option("--out <path>", "output file (md and html go to stdout without it; pdf needs it)")
+    .option("--force", "overwrite a file trialc did not generate, or replace a symbolic link")
     .action(async (file: string, opts) => {
       process.exitCode = await (await import("./doc.js")).runDoc(file, opts);
     });
@@ -196,9 +204,28 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`trialc: ${e.message}\n`);
       return e.exitCode;
     }
+    const env = environmentError(e);
+    if (env) {
+      process.stderr.write(`trialc: ${env}\n`);
+      return EXIT.input;
+    }
     process.stderr.write(
       `trialc: internal error: ${e instanceof Error ? e.message : String(e)}\n(this is a bug in trialc; please report it with the input that caused it)\n`,
     );
-    return 70;
+    return EXIT.internal;
   }
+}
+
+/**
+ * A failure of the user's environment (a full disk, standard output on a full device,
+ * a read-only file system), as one line; null for anything else, which is a bug.
+ */
+export function environmentError(e: unknown): string | null {
+  const err = e as NodeJS.ErrnoException | null;
+  if (!(err instanceof Error) || typeof err.code !== "string" || !err.syscall) return null;
+  const reason = systemReason(err.code, err);
+  if (err.path)
+    return `cannot ${err.syscall === "open" || err.syscall === "read" ? "open" : "write"} ${err.path}: ${reason}`;
+  if (err.syscall === "write") return `cannot write to standard output: ${reason}`;
+  return `${err.syscall} failed: ${reason}`;
 }

@@ -20,9 +20,10 @@ export interface ResponseCliOptions {
 export function runResponse(file: string, assessmentsPath: string, opts: ResponseCliOptions): number {
   if (opts.format !== "text" && opts.format !== "json")
     throw new UserError(`--format must be "text" or "json", not "${opts.format}"`, EXIT.usage);
-  const anchors = anchorOptions({ anchor: opts.anchor ?? [] });
+  anchorOptions({ anchor: opts.anchor ?? [] }); // dates checked before the protocol is compiled
   const ir = compileProtocol(file);
   if (!ir) return EXIT.input;
+  const anchors = anchorOptions({ anchor: opts.anchor ?? [] }, ir);
   if (!ir.response) throw new UserError(`${file} has no response section: nothing to evaluate`);
   return printOutcome(
     evaluateResponse(ir, readJson(assessmentsPath), anchors),

@@ -8,7 +8,7 @@
 import { trialcVersion } from "../package-root.js";
 import { planSchedule } from "../interpret/schedule.js";
 import type { ScheduleProblem } from "../runtime/schedule.js";
-import { anchorOptions, compileProtocol, readJson } from "./common.js";
+import { anchorOptions, compileProtocol, MAX_PRINTED_PROBLEMS, readJson } from "./common.js";
 import { EXIT, UserError } from "./io.js";
 import { formatIcs } from "./schedule-ics.js";
 import { formatSchedule } from "./schedule-text.js";
@@ -50,11 +50,14 @@ function where(p: ScheduleProblem, file: string, opts: ScheduleCliOptions): stri
 export function runSchedule(file: string, opts: ScheduleCliOptions): number {
   if (!FORMATS.includes(opts.format))
     throw new UserError(`--format must be "text", "json" or "ics", not "${opts.format}"`, EXIT.usage);
-  const anchors = anchorOptions({ anchor: opts.anchor });
+  anchorOptions({ anchor: opts.anchor }); // dates checked before the protocol is compiled (--as-of by the planner)
   const ir = compileProtocol(file);
   if (!ir) return EXIT.input;
+  const anchors = anchorOptions({ anchor: opts.anchor }, ir);
   if (!ir.schedule) throw new UserError(`${file} has no schedule section`);
   const events = opts.events === undefined ? undefined : readJson(opts.events);
+  if (events === null)
+    throw new UserError(`${opts.events}: $: the events file holds null: give an array of events ([] for none)`);
   const patient = opts.patient === undefined ? undefined : readJson(opts.patient);
   const outcome = planSchedule(ir, opts.start, events, {
     ...(opts.asOf !== undefined ? { asOf: opts.asOf } : {}),
@@ -64,7 +67,10 @@ export function runSchedule(file: string, opts: ScheduleCliOptions): number {
   if (!outcome.ok) {
     if (opts.format === "json")
       process.stdout.write(JSON.stringify({ ok: false, errors: outcome.errors }, null, 2) + "\n");
-    for (const e of outcome.errors) process.stderr.write(`${where(e, file, opts)}: ${e.message}\n`);
+    for (const e of outcome.errors.slice(0, MAX_PRINTED_PROBLEMS))
+      process.stderr.write(`${where(e, file, opts)}: ${e.message}\n`);
+    if (outcome.errors.length > MAX_PRINTED_PROBLEMS)
+      process.stderr.write(`… and ${outcome.errors.length - MAX_PRINTED_PROBLEMS} more problems\n`);
     return EXIT.input;
   }
   const result = outcome.result;

@@ -11,7 +11,8 @@ import { basename, dirname, join, resolve } from "node:path";
 import { attritionQuery, sqlText, type AttritionRow, type CompiledQuery } from "../emit/sql/index.js";
 import { checkFormat, compileProtocol } from "./common.js";
 import { openDb, redact, type Db } from "./db.js";
-import { EXIT, UserError, writeFileAtomic } from "./io.js";
+import { EXIT, UserError } from "./io.js";
+import { replaceFileAtomic } from "./output.js";
 import { compileToSql, loadConceptMap, sqlOptions, type SqlCliOptions } from "./sql.js";
 
 export interface ScreenOptions extends SqlCliOptions {
@@ -114,7 +115,7 @@ async function writePersons(db: Db, q: CompiledQuery, out: string): Promise<void
     const s = v === null || v === undefined ? "" : String(v);
     return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
-  writeFileAtomic(out, [cols.join(","), ...rows.map((r) => cols.map((c) => cell(r[c])).join(","))].join("\n") + "\n");
+  replaceFileAtomic(out, [cols.join(","), ...rows.map((r) => cols.map((c) => cell(r[c])).join(","))].join("\n") + "\n");
 }
 
 const pct = (n: number, of: number) => (of ? `${((100 * n) / of).toFixed(1)}%` : "-");

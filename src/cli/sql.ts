@@ -21,7 +21,8 @@ import {
   type SqlOptions,
 } from "../emit/sql/index.js";
 import { compileProtocol } from "./common.js";
-import { EXIT, UserError, writeFileAtomic } from "./io.js";
+import { EXIT, UserError } from "./io.js";
+import { writeOutputFile } from "./output.js";
 
 export interface SqlCliOptions {
   dialect?: string;
@@ -107,7 +108,7 @@ export function runSql(file: string, opts: SqlCliOptions): number {
   if (!ir) return EXIT.input;
   const q = compileToSql(ir, loadConceptMap(file, opts.concepts), options);
   const text = opts.attrition ? `${q.withClause}\n${attritionQuery(q).sql};\n` : sqlText(q);
-  if (opts.out) writeFileAtomic(opts.out, text);
+  if (opts.out) writeOutputFile(opts.out, text, { inputs: [file] });
   else process.stdout.write(text);
   return EXIT.ok;
 }

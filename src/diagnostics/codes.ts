@@ -80,6 +80,30 @@ export const CODES = {
       needsWhereCondition: '"{quantifier} {collection}" needs a "where" condition',
     },
   },
+  TRC1022: {
+    severity: "error",
+    title: "nesting or expression too deep",
+    messages: {
+      nestingTooDeep:
+        "nesting too deep: more than {max} parentheses and braces open here; split the rule into definitions",
+      tooManyNots: 'more than {max} "not" in a row',
+      tooManyOperands: "an arithmetic expression may have at most {max} operands",
+    },
+  },
+  TRC1023: {
+    severity: "error",
+    title: "number out of range",
+    messages: {
+      tooManyDigits: "a number may have at most {max} digits; this one has {digits}",
+    },
+  },
+  TRC1024: {
+    severity: "error",
+    title: "control character in a string",
+    messages: {
+      controlCharacter: "a string may not contain the control character {char}",
+    },
+  },
   // Names
   TRC2001: {
     severity: "error",
@@ -354,7 +378,8 @@ export const CODES = {
     severity: "warning",
     title: "endpoint data collected by no form",
     messages: {
-      endpointDataNoForm: 'endpoint "{endpoint}" needs "{element}", which no form collects: add "form …" to the element',
+      endpointDataNoForm:
+        'endpoint "{endpoint}" needs "{element}", which no form collects: add "form …" to the element',
     },
   },
   // Consistency between rules: each finding's message is composed by src/check/consistency.ts

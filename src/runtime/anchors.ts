@@ -3,7 +3,7 @@
  * otherwise from the caller's options. A conflict between the two is an error: a
  * decision must not silently depend on which date won.
  */
-import { parseDate, formatTimePoint, type TimePoint } from "./time.js";
+import { parseDate, REAL_DATE, formatTimePoint, type TimePoint } from "./time.js";
 import type { DataProblem } from "./patient.js";
 
 /** Reference dates given by the caller, ISO `YYYY-MM-DD`. */
@@ -26,7 +26,7 @@ export function resolveAnchors(
     let tp: TimePoint | undefined = data;
     if (opt !== undefined) {
       const d = parseDate(opt);
-      if (!d) errors.push({ path: `options.${name}`, message: `"${opt}" is not a real date in the form YYYY-MM-DD` });
+      if (!d) errors.push({ path: `options.${name}`, message: `"${opt}" is not ${REAL_DATE}` });
       else if (data && formatTimePoint(data) !== opt)
         errors.push({
           path: `$.anchors.${name}`,

@@ -56,6 +56,27 @@ export function parseDecimal(text: string): Decimal | null {
   return d.isFinite() ? d : null;
 }
 
+/** Input numbers (data files, protocol literals) are refused beyond 10^±100 in magnitude. */
+export const MAX_INPUT_EXPONENT = 100;
+/** ... and beyond this many significant digits (the precision of every operation). */
+export const MAX_INPUT_DIGITS = 50;
+
+/**
+ * A number from input data (a JSON number or a decimal string) as a Decimal, or the
+ * reason it is refused, in words: not a decimal, or out of the range any measurement
+ * can have (so that no later exact conversion runs out of memory or rounds).
+ */
+export function readDecimal(x: unknown): Decimal | string {
+  const shown = typeof x === "string" ? JSON.stringify(x) : String(x);
+  if (typeof x === "number" && !Number.isFinite(x)) return `${shown} is out of range`;
+  const d = typeof x === "number" ? fromJsonNumber(x) : typeof x === "string" ? parseDecimal(x.trim()) : null;
+  if (d === null) return `${shown} is not a decimal number`;
+  if (!d.isZero() && Math.abs(d.e) > MAX_INPUT_EXPONENT)
+    return `${shown} is out of range (at most 1e${MAX_INPUT_EXPONENT} in size, at least 1e-${MAX_INPUT_EXPONENT} unless 0)`;
+  if (d.sd() > MAX_INPUT_DIGITS) return `${shown} has more than ${MAX_INPUT_DIGITS} significant digits`;
+  return d;
+}
+
 /**
  * Converts a JS number (e.g. from JSON.parse) using its shortest round-trip
  * string, which is the decimal the sender wrote: 1.1 becomes exactly 1.1,

@@ -8,9 +8,9 @@
  * know change no decision; they are reported as warnings, since they are often typos.
  */
 import { z } from "zod";
-import { dec, parseDecimal, fromJsonNumber } from "./decimal.js";
+import { dec, readDecimal } from "./decimal.js";
 import { commensurability, convert, validateUnit, unitAlias } from "./units.js";
-import { parseDate, parseDateTime, type TimePoint } from "./time.js";
+import { parseDate, parseDateTime, REAL_DATE, REAL_DATE_TIME, type TimePoint } from "./time.js";
 import type { Row, Val } from "./values.js";
 
 /** What the run time needs to know of a data element (a subset of the IR's element). */
@@ -79,6 +79,58 @@ export function patientSchema(dict: DictElement[], anchors: string[]): z.ZodType
   return z.looseObject(shape);
 }
 
+/** What a JSON value is, in words, for messages: `the text "12"`, `the number 3.5`, `an array`. */
+function describe(v: unknown): string {
+  if (v === undefined) return "nothing";
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "an array";
+  if (typeof v === "object") return "an object";
+  if (typeof v === "string") return `the text ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + "…" : v)}`;
+  if (typeof v === "number") return Number.isFinite(v) ? `the number ${v}` : "a number out of range";
+  return `${typeof v} ${String(v)}`;
+}
+
+const EXPECTED: Record<string, string> = {
+  number: "a number",
+  int: "a whole number",
+  string: "text",
+  boolean: "true or false",
+  object: "an object",
+  array: "an array",
+};
+
+/**
+ * A zod issue in the user's words ("expected a whole number, not the number 2.5"),
+ * never zod's own ("Invalid input", "expected int, received number").
+ */
+export function issueMessage(i: z.core.$ZodIssue, raw: unknown): string {
+  let value: unknown = raw;
+  for (const k of i.path)
+    value = value !== null && typeof value === "object" ? (value as Record<PropertyKey, unknown>)[k] : undefined;
+  switch (i.code) {
+    case "invalid_type":
+      return `expected ${EXPECTED[i.expected] ?? i.expected}, not ${describe(value)}`;
+    case "invalid_union":
+      return typeof value === "number" && !Number.isFinite(value)
+        ? "the number is out of range"
+        : `expected a number or a decimal in quotes, not ${describe(value)}`;
+    case "invalid_value":
+      return `${describe(value)} is not one of ${i.values.map((v) => JSON.stringify(v)).join(", ")}`;
+    case "too_small":
+      return i.origin === "array"
+        ? `needs at least ${String(i.minimum)} item${Number(i.minimum) === 1 ? "" : "s"}`
+        : i.origin === "string"
+          ? "must not be empty"
+          : `must be at least ${String(i.minimum)}`;
+    case "too_big":
+      return `must be at most ${String(i.maximum)}`;
+    case "unrecognized_keys":
+      return `unknown field${i.keys.length === 1 ? "" : "s"} ${i.keys.map((k) => `"${k}"`).join(", ")}`;
+    default:
+      return `${describe(value)} is not valid here`;
+  }
+}
+
 /** `["lesions", 0, "unit"]` → `$.lesions[0].unit`. */
 export function jsonPath(path: readonly PropertyKey[]): string {
   return (
@@ -96,19 +148,21 @@ export function jsonPath(path: readonly PropertyKey[]): string {
 }
 
 function toDecimal(x: number | string, path: string, errors: DataProblem[]) {
-  const d = typeof x === "number" ? (Number.isFinite(x) ? fromJsonNumber(x) : null) : parseDecimal(x.trim());
-  if (!d) errors.push({ path, message: `"${String(x)}" is not a decimal number` });
-  return d;
+  const d = readDecimal(x);
+  if (typeof d === "string") errors.push({ path, message: d });
+  return typeof d === "string" ? null : d;
 }
 
 /** Validate and normalise one element's JSON value. Returns undefined when missing. */
 function normalizeValue(el: DictElement, raw: unknown, path: string, errors: DataProblem[]): Val | undefined {
   if (raw === null || raw === undefined) return undefined;
+  const plausible = (v: ReturnType<typeof dec>) =>
+    !el.range || !(v.lessThan(el.range.low) || v.greaterThan(el.range.high));
   const range = (v: ReturnType<typeof dec>, shown: string) => {
-    if (el.range && (v.lessThan(el.range.low) || v.greaterThan(el.range.high)))
+    if (!plausible(v))
       errors.push({
         path,
-        message: `${shown} is outside the plausible range ${el.range.low} to ${el.range.high}${el.unit ? " " + el.unit : ""}`,
+        message: `${shown} is outside the plausible range ${el.range!.low} to ${el.range!.high}${el.unit ? " " + el.unit : ""}`,
       });
   };
   switch (el.type) {
@@ -144,6 +198,12 @@ function normalizeValue(el: DictElement, raw: unknown, path: string, errors: Dat
         const d = toDecimal(q[lim]!, `${path}.${lim}`, errors);
         if (d && d.lessThanOrEqualTo(0))
           errors.push({ path: `${path}.${lim}`, message: `a reference limit must be positive` });
+        else if (d && !plausible(convert(d, unit, el.unit, el.molarMass)))
+          // A limit is a value of the same measurement: it gets the same plausible range.
+          errors.push({
+            path: `${path}.${lim}`,
+            message: `${lim.toUpperCase()} ${d.toString()} ${q.unit} is outside the plausible range ${el.range!.low} to ${el.range!.high} ${el.unit}`,
+          });
         else if (d) (out as { uln?: typeof d; lln?: typeof d })[lim] = d;
       }
       return out;
@@ -162,7 +222,7 @@ function normalizeValue(el: DictElement, raw: unknown, path: string, errors: Dat
       return { t: "code", v: raw as string };
     case "date": {
       const d = parseDate(raw as string);
-      if (!d) errors.push({ path, message: `"${String(raw)}" is not a real date in the form YYYY-MM-DD` });
+      if (!d) errors.push({ path, message: `"${String(raw)}" is not ${REAL_DATE}` });
       return d ? { t: "time", tp: { kind: "date", date: d } } : undefined;
     }
     case "datetime": {
@@ -170,7 +230,7 @@ function normalizeValue(el: DictElement, raw: unknown, path: string, errors: Dat
       if (!d)
         errors.push({
           path,
-          message: `"${String(raw)}" is not a real local date and time in the form YYYY-MM-DDTHH:MM`,
+          message: `"${String(raw)}" is not ${REAL_DATE_TIME}`,
         });
       return d ? { t: "time", tp: { kind: "datetime", dateTime: d } } : undefined;
     }
@@ -197,7 +257,10 @@ export function normalizePatient(dict: DictElement[], anchorNames: string[], raw
   if (!schema) schemas.set(dict, (schema = patientSchema(dict, anchorNames)));
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
-    return { ok: false, errors: parsed.error.issues.map((i) => ({ path: jsonPath(i.path), message: i.message })) };
+    return {
+      ok: false,
+      errors: parsed.error.issues.map((i) => ({ path: jsonPath(i.path), message: issueMessage(i, raw) })),
+    };
   }
   const obj = raw as Record<string, unknown>;
   const errors: DataProblem[] = [];
@@ -223,7 +286,7 @@ export function normalizePatient(dict: DictElement[], anchorNames: string[], raw
     if (!d)
       errors.push({
         path: jsonPath(["anchors", a]),
-        message: `"${String(text)}" is not a real date in the form YYYY-MM-DD`,
+        message: `"${String(text)}" is not ${REAL_DATE}`,
       });
     else anchors[a] = { kind: "date", date: d };
   }

@@ -14,9 +14,9 @@
 import { z } from "zod";
 import type { Decimal } from "decimal.js";
 import { convert, commensurability, dimensionKey, unitAlias, validateUnit } from "./units.js";
-import { fromJsonNumber, parseDecimal } from "./decimal.js";
-import { compareTime, parseDate, type TimePoint } from "./time.js";
-import { jsonPath, type DataProblem } from "./patient.js";
+import { readDecimal } from "./decimal.js";
+import { compareTime, parseDate, REAL_DATE, type TimePoint } from "./time.js";
+import { issueMessage, jsonPath, type DataProblem } from "./patient.js";
 import type { NonTargetStatus } from "./recist-types.js";
 
 /** A length as the JSON gives it: `{"value": 1.5, "unit": "cm"}` (value a number or a decimal string). */
@@ -136,14 +136,14 @@ export function assessmentsSchema(spec: InputSpec): z.ZodType {
 }
 
 /** Zod issues as data problems; an unknown field is reported at its own path. */
-function shapeProblems(issues: z.ZodError["issues"]): DataProblem[] {
+function shapeProblems(issues: z.ZodError["issues"], raw: unknown): DataProblem[] {
   return issues.flatMap((i) =>
     i.code === "unrecognized_keys"
       ? i.keys.map((k) => ({
           path: jsonPath([...i.path, k]),
           message: `unknown field "${k}" (check its spelling: a field that is not read could change a response)`,
         }))
-      : [{ path: jsonPath(i.path), message: i.message }],
+      : [{ path: jsonPath(i.path), message: issueMessage(i, raw) }],
   );
 }
 
@@ -170,14 +170,9 @@ function readMeasure(
     errors.push({ path: `${path}.unit`, message: `"${raw.unit}" cannot express ${key}, which is measured in ${bad}` });
     return undefined;
   }
-  const value =
-    typeof raw.value === "number"
-      ? Number.isFinite(raw.value)
-        ? fromJsonNumber(raw.value)
-        : null
-      : parseDecimal(raw.value.trim());
-  if (value === null) {
-    errors.push({ path: `${path}.value`, message: `"${String(raw.value)}" is not a decimal number` });
+  const value = readDecimal(raw.value);
+  if (typeof value === "string") {
+    errors.push({ path: `${path}.value`, message: value });
     return undefined;
   }
   if (value.isNegative() && !value.isZero()) {
@@ -221,7 +216,7 @@ const sameOrgan = (a: string, b: string) => a.trim().toLowerCase() === b.trim().
  */
 export function readAssessments(spec: InputSpec, raw: unknown): ReadOutcome {
   const parsed = assessmentsSchema(spec).safeParse(raw);
-  if (!parsed.success) return { ok: false, errors: shapeProblems(parsed.error.issues) };
+  if (!parsed.success) return { ok: false, errors: shapeProblems(parsed.error.issues, raw) };
   type Obj = Record<string, unknown>;
   const input = raw as {
     anchors?: Record<string, string | null>;
@@ -231,7 +226,7 @@ export function readAssessments(spec: InputSpec, raw: unknown): ReadOutcome {
   const errors: DataProblem[] = [];
   const realDate = (text: string, path: string) => {
     const d = parseDate(text);
-    if (!d) errors.push({ path, message: `"${text}" is not a real date in the form YYYY-MM-DD` });
+    if (!d) errors.push({ path, message: `"${text}" is not ${REAL_DATE}` });
     return d;
   };
 

@@ -7,7 +7,7 @@
  * after a stop, and the same visit recorded twice.
  */
 import type { Temporal } from "temporal-polyfill";
-import { parseDate } from "./time.js";
+import { parseDate, REAL_DATE } from "./time.js";
 import { normalizePatient, type DictElement } from "./patient.js";
 import type { Val } from "./values.js";
 import type { EventInput, PlannedVisit, ScheduleProblem, ScheduleSpec } from "./schedule-types.js";
@@ -93,7 +93,7 @@ export function readEvents(
     if (e.date === undefined) {
       if (status === "done") err(`${at}.date`, "the date the visit took place is required (YYYY-MM-DD)");
     } else if (typeof e.date !== "string" || !(date = parseDate(e.date)))
-      err(`${at}.date`, `${JSON.stringify(e.date)} is not a real date in the form YYYY-MM-DD`);
+      err(`${at}.date`, `${JSON.stringify(e.date)} is not ${REAL_DATE}`);
     else if (ctx.asOf && date.since(ctx.asOf).sign > 0)
       err(`${at}.date`, `${e.date} is after the as-of date ${ctx.asOf.toString()}`);
     const coreOk = errors.length === before;

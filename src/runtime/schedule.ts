@@ -20,7 +20,7 @@
  */
 import { Temporal } from "temporal-polyfill";
 import { dec } from "./decimal.js";
-import { parseDate, shift, daysBetween, type TimePoint } from "./time.js";
+import { parseDate, REAL_DATE, shift, daysBetween, type TimePoint } from "./time.js";
 import { newCtx } from "./ops.js";
 import { catchDataErrors, ruleCriterion } from "./eligibility.js";
 import { normalizePatient, type DictElement } from "./patient.js";
@@ -279,14 +279,14 @@ export function planWithSpec(
     errors.push({
       input: "start",
       path: "start",
-      message: `${JSON.stringify(start)} is not a real date in the form YYYY-MM-DD`,
+      message: `${JSON.stringify(start)} is not ${REAL_DATE}`,
     });
   const asOfOpt = options.asOf === undefined ? null : typeof options.asOf === "string" ? parseDate(options.asOf) : null;
   if (options.asOf !== undefined && !asOfOpt)
     errors.push({
       input: "options",
       path: "asOf",
-      message: `${JSON.stringify(options.asOf)} is not a real date in the form YYYY-MM-DD`,
+      message: `${JSON.stringify(options.asOf)} is not ${REAL_DATE}`,
     });
   const firstAt = spec.startAnchor;
   if (firstAt && options.anchors?.[firstAt] !== undefined)

@@ -28,13 +28,27 @@ const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/;
 
 /**
+ * The years a date in a protocol or in data may have: a birth in 961 or a visit in 9999
+ * is a typing error, and no decision is made on it (an age of 1065 years).
+ */
+export const PLAUSIBLE_YEARS = { low: 1900, high: 2200 } as const;
+/** What a date must be, in the words of every message that refuses one. */
+export const REAL_DATE = `a real date in the form YYYY-MM-DD (years ${PLAUSIBLE_YEARS.low} to ${PLAUSIBLE_YEARS.high})`;
+/** ... and a date and time. */
+export const REAL_DATE_TIME = `a real local date and time in the form YYYY-MM-DDTHH:MM (years ${PLAUSIBLE_YEARS.low} to ${PLAUSIBLE_YEARS.high})`;
+
+function plausibleYear(y: number): boolean {
+  return y >= PLAUSIBLE_YEARS.low && y <= PLAUSIBLE_YEARS.high;
+}
+
+/**
  * Parses exactly `YYYY-MM-DD` and rejects impossible dates (2023-02-30) rather
  * than clamping them: a typo in a birth date must not silently become another
  * date. Returns null on any failure.
  */
 export function parseDate(text: string): Temporal.PlainDate | null {
   const m = DATE.exec(text);
-  if (!m) return null;
+  if (!m || !plausibleYear(+m[1]!)) return null;
   try {
     return Temporal.PlainDate.from({ year: +m[1]!, month: +m[2]!, day: +m[3]! }, { overflow: "reject" });
   } catch {
@@ -49,7 +63,7 @@ export function parseDate(text: string): Temporal.PlainDate | null {
  */
 export function parseDateTime(text: string): Temporal.PlainDateTime | null {
   const m = DATE_TIME.exec(text);
-  if (!m) return null;
+  if (!m || !plausibleYear(+m[1]!)) return null;
   try {
     return Temporal.PlainDateTime.from(
       {

@@ -16,9 +16,9 @@
  * Bad data is rejected with its JSON path; missing data is kept missing, never guessed.
  */
 import type { Decimal } from "decimal.js";
-import { dec, parseDecimal, fromJsonNumber } from "./decimal.js";
+import { dec, readDecimal } from "./decimal.js";
 import { convert } from "./units.js";
-import { compareTime, parseDate } from "./time.js";
+import { compareTime, parseDate, REAL_DATE } from "./time.js";
 import { jsonPath, normalizePatient, type DataProblem, type DictElement } from "./patient.js";
 import { gradeCtcae, type CtcaeGrade, type CtcaeInput, type CtcaeReference, type CtcaeTermEntry } from "./ctcae.js";
 import { unknown, type Val } from "./values.js";
@@ -66,8 +66,8 @@ interface Problems {
 
 /** A decimal from a JSON number or decimal string, or null. */
 function decimalOf(x: unknown): Decimal | null {
-  if (typeof x === "number") return Number.isFinite(x) ? fromJsonNumber(x) : null;
-  return typeof x === "string" ? parseDecimal(x.trim()) : null;
+  const d = readDecimal(x);
+  return typeof d === "string" ? null : d;
 }
 
 /**
@@ -174,7 +174,7 @@ function readCycles(spec: ToxicitySpec, raw: unknown, p: Problems): Cycle[] {
       if (!d)
         p.errors.push({
           path: `${at}.date`,
-          message: `${JSON.stringify(c.date)} is not a real date in the form YYYY-MM-DD`,
+          message: `${JSON.stringify(c.date)} is not ${REAL_DATE}`,
         });
       else if (last && dateOrder(d, last.date) <= 0)
         p.errors.push({
@@ -249,7 +249,7 @@ function readLabs(
     if (!date)
       p.errors.push({
         path: "$.labs.date",
-        message: `${JSON.stringify(raw.date)} is not a real date in the form YYYY-MM-DD`,
+        message: `${JSON.stringify(raw.date)} is not ${REAL_DATE}`,
       });
   }
   if (key === "labs") delete rest.date;

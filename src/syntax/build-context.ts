@@ -27,7 +27,7 @@ export class BuildContext {
     readonly hasSyntaxErrors: boolean,
   ) {
     this.s = new Spans(file);
-    this.x = new ExprBuilder(this.s);
+    this.x = new ExprBuilder(this.s, diagnostics);
   }
 
   /**

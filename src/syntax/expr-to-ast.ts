@@ -1,6 +1,9 @@
 /**
  * CST → AST for expressions. Binary chains (`or`, `and`, `+`/`-`) fold to the left;
- * a binary node spans from its left operand to its right operand.
+ * a binary node spans from its left operand to its right operand. Long `and`/`or`
+ * chains (thousands of operands) fold balanced instead, so that the tree stays shallow
+ * (the checker flattens both shapes into the same n-ary IR node); long arithmetic
+ * chains are refused (TRC1022).
  */
 import type { IToken } from "chevrotain";
 import type * as A from "../ast/nodes.js";
@@ -19,12 +22,21 @@ import type {
   RelationCstNode,
   SignedNumberCstNode,
 } from "../../grammar/generated/cst.js";
+import { report, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { child, has, Incomplete, isReal, tok, stringValue, type Spans } from "./spans.js";
+
+/** `and`/`or` chains longer than this fold balanced (shorter ones keep their left fold). */
+const BALANCE_FROM = 16;
+/** The most operands of one `+`/`-` chain (a date plus a few durations in real protocols). */
+export const MAX_ARITH_OPERANDS = 100;
 
 /** Converts expression CST nodes of one file. */
 export class ExprBuilder {
-  /** `spans` makes spans in the file being converted. */
-  constructor(private readonly s: Spans) {}
+  /** `spans` makes spans in the file being converted; limits reached go to `diagnostics`. */
+  constructor(
+    private readonly s: Spans,
+    private readonly diagnostics: Diagnostic[],
+  ) {}
 
   /** A full expression (`if`, or an `or` chain). */
   expression(node: ExpressionCstNode): A.Expr {
@@ -54,12 +66,22 @@ export class ExprBuilder {
   }
 
   private foldLogical(operands: A.Expr[], op: "and" | "or"): A.Expr {
-    let result = operands[0];
-    if (result === undefined) throw new Incomplete(`operand of ${op}`);
+    if (operands.length === 0) throw new Incomplete(`operand of ${op}`);
+    if (operands.length > BALANCE_FROM) return this.balanced(operands, 0, operands.length, op);
+    let result = operands[0]!;
     for (const right of operands.slice(1)) {
       result = { kind: "Logical", op, left: result, right, span: this.s.join(result.span, right.span) };
     }
     return result;
+  }
+
+  /** `operands[from..to)` as a tree of depth log2(n): `and` and `or` are associative. */
+  private balanced(operands: A.Expr[], from: number, to: number, op: "and" | "or"): A.Expr {
+    if (to - from === 1) return operands[from]!;
+    const mid = (from + to) >>> 1;
+    const left = this.balanced(operands, from, mid, op);
+    const right = this.balanced(operands, mid, to, op);
+    return { kind: "Logical", op, left, right, span: this.s.join(left.span, right.span) };
   }
 
   private not(node: NotExpressionCstNode): A.Expr {
@@ -127,6 +149,11 @@ export class ExprBuilder {
     const ops = [...(c.Plus ?? []), ...(c.Minus ?? [])].filter(isReal).sort((a, b) => a.startOffset - b.startOffset);
     let result = operands[0];
     if (result === undefined) throw new Incomplete("operand");
+    if (operands.length > MAX_ARITH_OPERANDS) {
+      const at = operands[MAX_ARITH_OPERANDS]!.span;
+      this.diagnostics.push(report("TRC1022", "tooManyOperands", { max: MAX_ARITH_OPERANDS }, at));
+      return result;
+    }
     operands.slice(1).forEach((right, i) => {
       const op = ops[i]?.image === "+" ? "+" : "-";
       result = {

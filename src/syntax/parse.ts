@@ -16,6 +16,7 @@ import { report, sortDiagnostics, type Diagnostic } from "../diagnostics/diagnos
 import type { TrialFileCstNode } from "../../grammar/generated/cst.js";
 import { trialParser } from "../../grammar/parser.js";
 import * as T from "../../grammar/tokens.js";
+import { MAX_INPUT_DIGITS } from "../runtime/decimal.js";
 import { BuildContext } from "./build-context.js";
 import { lexDiagnostics, pointAt } from "./lex-diagnostics.js";
 import { declarations, wholeFile } from "./to-ast.js";
@@ -93,6 +94,11 @@ function parseText(text: string, file: string): ParseResult {
     return { ast: null, diagnostics: sortDiagnostics(diagnostics), text };
   }
 
+  // Nesting beyond what any protocol needs is refused before the (recursive) parser sees it.
+  const tooDeep = nestingLimit(tokens, file, text);
+  if (tooDeep) return { ast: null, diagnostics: sortDiagnostics([...diagnostics, tooDeep]), text };
+  diagnostics.push(...numberLimits(tokens, file, text));
+
   // Parsing. Chevrotain's recovery normally resynchronises at the next declaration by
   // itself; should it give up early (NotAllInputParsed), parse again from the next one.
   const csts: TrialFileCstNode[] = [];
@@ -124,6 +130,51 @@ function parseText(text: string, file: string): ParseResult {
   const decls = csts.flatMap((cst) => cx.attempt(cst as CstNode, () => declarations(cst, cx)) ?? []);
   const ast: TrialFile = { kind: "TrialFile", file, decls, span: wholeFile(file, text) };
   return { ast, diagnostics: sortDiagnostics(diagnostics), text };
+}
+
+/**
+ * The deepest nesting accepted: parentheses and braces open at once, or `not`s in a row.
+ * Real protocols nest a handful of levels; the parser, the checker and the generated
+ * code recurse once per level, and stay far within the stack at this depth.
+ */
+export const MAX_NESTING = 100;
+
+/** A TRC1022 at the token that goes past {@link MAX_NESTING}, or null. Linear in the tokens. */
+function nestingLimit(tokens: IToken[], file: string, text: string): Diagnostic | null {
+  let depth = 0;
+  let nots = 0;
+  for (const t of tokens) {
+    if (t.tokenType === T.LParen || t.tokenType === T.LCurly) depth++;
+    else if (t.tokenType === T.RParen || t.tokenType === T.RCurly) depth = Math.max(0, depth - 1);
+    nots = t.tokenType === T.KwNot ? nots + 1 : 0;
+    if (depth > MAX_NESTING || nots > MAX_NESTING)
+      return report(
+        "TRC1022",
+        depth > MAX_NESTING ? "nestingTooDeep" : "tooManyNots",
+        { max: MAX_NESTING },
+        pointAt(file, text, t.startOffset, t.image.length),
+      );
+  }
+  return null;
+}
+
+/** TRC1023 for every number literal with more digits than any measurement has. */
+function numberLimits(tokens: IToken[], file: string, text: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const t of tokens) {
+    if (t.tokenType !== T.NumberLiteral) continue;
+    const digits = t.image.replace(".", "").replace(/^0+/, "").length;
+    if (digits > MAX_INPUT_DIGITS)
+      out.push(
+        report(
+          "TRC1023",
+          "tooManyDigits",
+          { max: MAX_INPUT_DIGITS, digits },
+          pointAt(file, text, t.startOffset, t.image.length),
+        ),
+      );
+  }
+  return out;
 }
 
 /** Words that start a top-level declaration: where parsing restarts after giving up. */

@@ -13,7 +13,7 @@ import { importEligibility, writeGenerated, type EligibilityModule } from "../ge
 
 const SEED = "protocols/lu177-octreotate.trial";
 const DIR = "protocols/patients";
-const expected = JSON.parse(readFileSync(`${DIR}/expected.json`, "utf8")) as Record<
+const expected = JSON.parse(readFileSync(`${DIR}/expected/verdicts.json`, "utf8")) as Record<
   string,
   { verdict?: string; criteria?: Record<string, string>; missing?: string[]; invalid?: string[] }
 >;

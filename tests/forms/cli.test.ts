@@ -19,6 +19,7 @@ describe("trialc crf", () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toContain("wrote 10 jsonschema files");
     const files = readdirSync(out).sort();
+    expect(files).toContain(".trialc-output.json");
     expect(files).toContain("labs.schema.json");
     expect(files).toContain("patient-record.schema.json");
     for (const f of files) expect(() => JSON.parse(readFileSync(join(out, f), "utf8"))).not.toThrow();
@@ -31,6 +32,7 @@ describe("trialc crf", () => {
     const red = await trialc("crf", SEED, "--out", join(tmp, "redcap"), "--format", "redcap");
     expect(red.code).toBe(0);
     expect(readdirSync(join(tmp, "redcap")).sort()).toEqual([
+      ".trialc-output.json", // the marker that lets a rebuild replace the folder
       "redcap-data-dictionary.csv",
       "redcap-repeating-instruments.csv",
     ]);
@@ -71,7 +73,7 @@ describe("trialc crf", () => {
   it("trialc build writes the JSON Schemas under forms/, identical to trialc crf's", async () => {
     const out = join(tmp, "build");
     expect((await trialc("build", SEED, "--out", out)).code).toBe(0);
-    for (const f of readdirSync(join(tmp, "schemas")))
+    for (const f of readdirSync(join(tmp, "schemas")).filter((f) => f.endsWith(".schema.json")))
       expect(readFileSync(join(out, "forms", f), "utf8"), f).toBe(readFileSync(join(tmp, "schemas", f), "utf8"));
   });
 });

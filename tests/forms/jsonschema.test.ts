@@ -165,7 +165,9 @@ describe("the schema's patterns accept what the evaluator's parsers accept", () 
       fc.property(fc.oneof(dateLike, fc.string({ maxLength: 12 })), (s) => {
         const ok = parseDate(s) !== null;
         expect(byPattern(s), s).toBe(ok);
-        expect(byFormat(s), s).toBe(ok);
+        // `format: date` cannot say "years 1900 to 2200" (the pattern does): compared within them.
+        if (!/^[0-9]{4}-/.test(s) || (s.slice(0, 4) >= "1900" && s.slice(0, 4) <= "2200"))
+          expect(byFormat(s), s).toBe(ok);
       }),
       { numRuns: 3000 },
     );

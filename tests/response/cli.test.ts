@@ -35,7 +35,7 @@ const file = (name: string, content: unknown) => {
   writeFileSync(p, typeof content === "string" ? content : JSON.stringify(content));
   return p;
 };
-const expected = JSON.parse(readFileSync(`${SAMPLES}/expected.json`, "utf8")) as Record<
+const expected = JSON.parse(readFileSync(`${SAMPLES}/expected/responses.json`, "utf8")) as Record<
   string,
   { responses?: string[]; bor?: { confirmed: string; unconfirmed: string }; invalid?: string[] }
 >;

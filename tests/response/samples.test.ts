@@ -1,6 +1,6 @@
 /**
  * The sample assessment series of the seed protocol (protocols/assessments/) give their
- * expected responses (reviewed by hand in expected.json: per time point, the sums, the
+ * expected responses (reviewed by hand in expected/responses.json: per time point, the sums, the
  * nadirs, the best overall response confirmed and unconfirmed, each lesion's category),
  * with the interpreter and with the compiled module, which agree exactly.
  */
@@ -21,7 +21,7 @@ interface Expected {
   invalid?: string[];
 }
 
-const expected = JSON.parse(readFileSync(`${SAMPLES}/expected.json`, "utf8")) as Record<string, Expected>;
+const expected = JSON.parse(readFileSync(`${SAMPLES}/expected/responses.json`, "utf8")) as Record<string, Expected>;
 let ir: IrProtocol;
 let mod: ResponseModule;
 
@@ -64,7 +64,7 @@ describe("sample assessment series of the seed protocol", () => {
     });
   }
 
-  it("every sample is listed in expected.json", async () => {
+  it("every sample is listed in expected/responses.json", async () => {
     const { readdirSync } = await import("node:fs");
     const files = readdirSync(SAMPLES)
       .filter((f) => f.endsWith(".json") && f !== "expected.json")

@@ -143,7 +143,7 @@ describe("trialc schedule: bad input", () => {
       "protocols/schedules/invalid-events.json: $[1].cycle: cycle 3 is recorded but cycle 2's injection is not",
       `protocols/schedules/invalid-events.json: $[2].visit: unknown visit "dosimetyr"; the protocol's visits are screening, treatment, dosimetry, evaluation`,
       "protocols/schedules/invalid-events.json: $[3].cycle: cycle 5 is beyond the plan: the protocol plans 4 cycles",
-      `protocols/schedules/invalid-events.json: $[4].date: "2026-02-30" is not a real date in the form YYYY-MM-DD`,
+      `protocols/schedules/invalid-events.json: $[4].date: "2026-02-30" is not a real date in the form YYYY-MM-DD (years 1900 to 2200)`,
       `protocols/schedules/invalid-events.json: $[5].dat: unknown field "dat"; an event has visit, cycle, date, status, reason, data`,
       "protocols/schedules/invalid-events.json: $[5].date: the date the visit took place is required (YYYY-MM-DD)",
     ]);
@@ -174,7 +174,7 @@ describe("trialc schedule: bad input", () => {
     const start = await trialc("schedule", SEED, "--start", "2027-13-01");
     expect([start.code, start.stderr]).toEqual([
       1,
-      `--start 2027-13-01: "2027-13-01" is not a real date in the form YYYY-MM-DD\n`,
+      `--start 2027-13-01: "2027-13-01" is not a real date in the form YYYY-MM-DD (years 1900 to 2200)\n`,
     ]);
     const asOf = await trialc("schedule", SEED, "--start", "2027-01-04", "--as-of", "soon");
     expect(asOf.code).toBe(1);

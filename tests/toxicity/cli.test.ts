@@ -90,7 +90,7 @@ describe("trialc toxicity", () => {
   it("a history file that does not exist: exit 1", async () => {
     const r = await trialc("toxicity", SEED, join(tmp, "nothing.json"));
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/cannot read .*nothing\.json: ENOENT/);
+    expect(r.stderr).toMatch(/cannot read .*nothing\.json: no such file or directory \(ENOENT\)/);
   });
 
   it("a protocol without a toxicity section: exit 1", async () => {

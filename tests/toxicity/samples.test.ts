@@ -19,7 +19,7 @@ interface Expected {
   reasons?: string[];
   invalid?: string[];
 }
-const expected = JSON.parse(readFileSync(`${DIR}/expected.json`, "utf8")) as Record<string, Expected>;
+const expected = JSON.parse(readFileSync(`${DIR}/expected/decisions.json`, "utf8")) as Record<string, Expected>;
 const load = (file: string): unknown => JSON.parse(readFileSync(`${DIR}/${file}`, "utf8"));
 
 let ir: IrProtocol;

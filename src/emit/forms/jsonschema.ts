@@ -50,7 +50,8 @@ export function schemaBase(ir: IrProtocol): string {
 const MONTH_DAY =
   "(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))";
 const LEAP_YEAR = "(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)";
-const DATE = `(?:[0-9]{4}-${MONTH_DAY}|${LEAP_YEAR}-02-29)`;
+// Years 1900 to 2200 only, as the evaluator's parsers (PLAUSIBLE_YEARS in src/runtime/time.ts).
+const DATE = `(?=(?:19[0-9]{2}|2[01][0-9]{2}|2200)-)(?:[0-9]{4}-${MONTH_DAY}|${LEAP_YEAR}-02-29)`;
 /** `YYYY-MM-DD`. */
 export const DATE_PATTERN = `^${DATE}$`;
 /** `YYYY-MM-DDTHH:MM[:SS]`, local time: what the evaluator reads (RFC 3339 `date-time` would demand an offset). */
