@@ -13,6 +13,7 @@ import {
   type EligibilityResult,
 } from "../runtime/eligibility.js";
 import { normalizePatient, type DataProblem, type DictElement } from "../runtime/patient.js";
+import { selectResults } from "../runtime/observations.js";
 import { resolveAnchors, type AnchorOptions } from "../runtime/anchors.js";
 import { evalExpr, type Env } from "./expr.js";
 
@@ -47,7 +48,7 @@ export function evaluateEligibility(ir: IrProtocol, raw: unknown, options: Ancho
   if (!norm.ok) return norm;
   const anchors = resolveAnchors(anchorNames, norm.anchors, options);
   if (!anchors.ok) return anchors;
-  const ctx = newCtx(norm.data, anchors.anchors);
+  const ctx = newCtx(selectResults(dictionaryOf(ir), norm.results, anchors.anchors, norm.data), anchors.anchors);
   const env: Env = { defs: new Map(ir.definitions.map((d) => [d.name, d])) };
   const run = (c: IrCriterion): CriterionResult => evalCriterion(ctx, c, env);
   return catchDataErrors(() => {

@@ -8,7 +8,7 @@
  */
 import type { Decimal } from "decimal.js";
 import { dec } from "./decimal.js";
-import { convert } from "./units.js";
+import { compareQuantities, convert } from "./units.js";
 import { shift as shiftTime, compareTime, ageInYears, formatTimePoint, type TimePoint } from "./time.js";
 import { bool, DataError, FALSE, missingOf, TRUE, unknown, tri, type Row, type Tri, type Val } from "./values.js";
 
@@ -100,7 +100,7 @@ export function show(v: Val): string {
     case "num":
       return v.v.toString();
     case "qty":
-      return `${v.v.toString()} ${v.unit}`;
+      return `${v.v.toString()} ${v.unit}${v.at ? ` (${formatTimePoint(v.at)})` : ""}`;
     case "code":
     case "text":
       return JSON.stringify(v.v);
@@ -175,13 +175,16 @@ export function compareRef(
 ): Val {
   const threshold = refMultiple(l, factor, limit, name);
   if (l.t !== "qty" || threshold.t !== "qty") return compare(ctx, op, l, threshold, rule);
-  const ref = limit === "ULN" ? l.uln : l.lln;
-  const v = compare({ ...ctx, quiet: 1 }, op, l, threshold, rule);
+  const ref = (limit === "ULN" ? l.uln : l.lln)!;
+  // Exact comparison across the value's and the limit's units (cross-multiplied rationals).
+  const c = compareQuantities(l.v, l.unit, threshold.v, threshold.unit, l.molarMass);
+  const conv =
+    l.unit === ref.unit ? "" : ` (= ${convert(threshold.v, threshold.unit, l.unit, l.molarMass).toString()} ${l.unit})`;
   return note(
     ctx,
     rule,
-    v,
-    `${show(l)} ${op} ${factor} x ${limit} (${limit} ${ref!.toString()} ${l.unit}, so ${threshold.v.toString()} ${l.unit})`,
+    bool(holds(op, c)),
+    `${show(l)} ${op} ${factor} x ${limit} (${limit} ${ref.v.toString()} ${ref.unit}, so ${threshold.v.toString()} ${threshold.unit}${conv})`,
   );
 }
 
@@ -197,7 +200,7 @@ export function refMultiple(v: Val, factor: string, limit: "ULN" | "LLN", name: 
   if (v.t !== "qty") return unknown(`${name}.${limit.toLowerCase()}`);
   const ref = limit === "ULN" ? v.uln : v.lln;
   if (!ref) return unknown(`${name}.${limit.toLowerCase()}`);
-  return { t: "qty", v: dec(factor).times(ref), unit: v.unit };
+  return { t: "qty", v: dec(factor).times(ref.v), unit: ref.unit };
 }
 
 export function inSet(ctx: EvalCtx, v: Val, values: string[], rule: string): Val {

@@ -67,6 +67,39 @@ export function parseDateTime(text: string): Temporal.PlainDateTime | null {
   }
 }
 
+const OFFSET_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * A time stamp as patient records give one: a date (`2027-01-10`), a local date-time
+ * (`2027-01-10T08:30`, read in the trial's time zone), or a date-time with a UTC offset
+ * (`2027-01-10T08:30:00+01:00`, `…Z`; fractional seconds allowed), which is converted
+ * to the wall-clock time of `timeZone`. An offset without a time zone to read it in is
+ * refused ("no-zone"): the local time it stands for would be a guess.
+ */
+export function parseTimeStamp(
+  text: string,
+  timeZone?: string,
+): { ok: true; tp: TimePoint } | { ok: false; reason: "syntax" | "no-zone" } {
+  const date = parseDate(text);
+  if (date) return { ok: true, tp: { kind: "date", date } };
+  const local = parseDateTime(text);
+  if (local) return { ok: true, tp: { kind: "datetime", dateTime: local } };
+  const m = OFFSET_DATE_TIME.exec(text);
+  if (!m) return { ok: false, reason: "syntax" };
+  // The written fields must be a real date-time (no 24:00, no 30 February).
+  if (!parseDateTime(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}${m[6] === undefined ? "" : `:${m[6]}`}`))
+    return { ok: false, reason: "syntax" };
+  const offset = m[8]!;
+  if (offset !== "Z" && (+offset.slice(1, 3) > 23 || +offset.slice(4) > 59)) return { ok: false, reason: "syntax" };
+  if (!timeZone) return { ok: false, reason: "no-zone" };
+  try {
+    const dateTime = Temporal.Instant.from(text).toZonedDateTimeISO(timeZone).toPlainDateTime();
+    return { ok: true, tp: { kind: "datetime", dateTime } };
+  } catch {
+    return { ok: false, reason: "syntax" };
+  }
+}
+
 /**
  * A time point as a date-time. A date counts from the START of its day
  * (00:00): "48 h before D0", with D0 a date, is 00:00 two days earlier, and a

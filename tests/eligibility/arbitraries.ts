@@ -139,7 +139,7 @@ export function valueFor(
       const units = unitsFor(el);
       const unit = units[g(fcm.nat, { max: units.length - 1 })]!;
       const q: Record<string, unknown> = { value: inUnit(el, v, unit), unit };
-      if (el.reference.uln) q.uln = ["1.2", "0.7", "35", "20.5"][g(fcm.nat, { max: 3 })];
+      if (el.reference.uln) q.uln = { value: ["1.2", "0.7", "35", "20.5"][g(fcm.nat, { max: 3 })], unit };
       return q;
     }
     case "code":
