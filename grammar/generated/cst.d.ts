@@ -461,7 +461,7 @@ export interface ElementAttributeCstNode extends CstNode {
 }
 
 export type ElementAttributeCstChildren = {
-  StringLiteral?: IToken[];
+  StringLiteral?: (IToken)[];
   KwForm?: IToken[];
   Name?: IToken[];
   KwRange?: IToken[];
@@ -479,6 +479,12 @@ export type ElementAttributeCstChildren = {
   expression?: ExpressionCstNode[];
   KwCapture?: IToken[];
   KwOnly?: IToken[];
+  KwSelect?: IToken[];
+  KwLatest?: IToken[];
+  KwBy?: IToken[];
+  KwBetween?: IToken[];
+  additive?: (AdditiveCstNode)[];
+  KwAnd?: IToken[];
 };
 
 export interface CriterionDeclCstNode extends CstNode {

@@ -16,6 +16,7 @@ import { checkCondition } from "./expressions.js";
 import { checkSchedule } from "./schedule.js";
 import { checkToxicity } from "./toxicity.js";
 import { checkResponse } from "./response.js";
+import { checkSelection } from "./selection.js";
 import { checkUsage, formsOf, recordReads } from "./usage.js";
 
 export interface CheckResult {
@@ -64,6 +65,8 @@ export function checkProtocol(file: A.TrialFile, text: string): CheckResult {
   const elementDecls = new Map(of("DataDecl").flatMap((d) => d.elements.map((e) => [e.name.text, e] as const)));
   for (const { ir, ast } of ctx.elements.values())
     if (ast.requiredWhen) ir.requiredWhen = checkCondition(ctx, ast.requiredWhen, { section: "data" });
+  // 5. Result selections of measured elements.
+  for (const { ir, ast } of ctx.elements.values()) if (ast.select) checkSelection(ctx, ir, ast.select);
 
   const elements = [...ctx.elements.values()].map((e) => e.ir);
   const ir: IrProtocol = {

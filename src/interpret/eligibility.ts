@@ -36,6 +36,7 @@ function buildDictionary(ir: IrProtocol): DictElement[] {
     ...(e.molarMass ? { molarMass: e.molarMass } : {}),
     ...(e.codes ? { codes: e.codes.map((c) => c.code) } : {}),
     ...(e.fields ? { fields: e.fields.map(conv) } : {}),
+    ...(e.select ? { select: e.select } : {}),
   });
   return ir.elements.map(conv);
 }

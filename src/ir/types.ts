@@ -160,6 +160,12 @@ export interface IrElement {
   form: string | null;
   requiredWhen?: IrExpr;
   captureOnly: boolean;
+  /**
+   * For a measured element (a top-level decimal with a unit): which of its results
+   * rules read. The latest one, optionally only of a method, optionally in a closed
+   * window of anchor-relative times.
+   */
+  select?: { method?: string; window?: { low: IrRelativeTime; high: IrRelativeTime }; text: string };
   /** Record fields, for `records`. */
   fields?: IrElement[];
   /** Which rules read this element (criterion ids, definitions, toxicity rules ...). */

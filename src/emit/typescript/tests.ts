@@ -11,7 +11,8 @@ import { children } from "../../ir/walk.js";
 import { commensurability, convert } from "../../runtime/units.js";
 import { dec } from "../../runtime/decimal.js";
 import { header } from "./modules.js";
-import { TEST_ANCHOR_DATE, windowCases } from "./test-windows.js";
+import { pointOfRelative, TEST_ANCHOR_DATE, windowCases } from "./test-windows.js";
+import { formatTimePoint } from "../../runtime/time.js";
 import { Lines, lit } from "./code.js";
 
 /** Units tried for unit invariance (filtered to those of the element's kind). */
@@ -99,7 +100,11 @@ function terminating(el: IrElement, unit: string): boolean {
 
 /** The reference limits the test data carry (a ULN and LLN of 1, in the unit the value is written in). */
 function refs(el: IrElement, value: string): string {
-  return (el.reference.uln ? `, uln: ${value}` : "") + (el.reference.lln ? `, lln: ${value}` : "");
+  const sel = el.select;
+  // A result the element's selection picks: by its method, at the end of its window.
+  const at = sel?.window ? `, at: ${lit(formatTimePoint(pointOfRelative(sel.window.high)))}` : "";
+  const method = sel?.method ? `, method: ${lit(sel.method)}` : "";
+  return (el.reference.uln ? `, uln: ${value}` : "") + (el.reference.lln ? `, lln: ${value}` : "") + at + method;
 }
 
 function inRange(el: IrElement, v: string): boolean {
