@@ -46,8 +46,9 @@ function resolve(rt: RelTime, anchors: Record<string, TimePoint | undefined>): T
 const sameMethod = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
 
 /**
- * The result `sel` picks among `results`; `anchors` null means the window is not
- * applied (contexts without reference dates, such as a cycle's labs).
+ * The result `sel` picks among `results`. `anchors` null is a context without reference
+ * dates (a cycle's labs for the toxicity rules): there the latest result is read, with
+ * neither the window nor the method, which belong to the eligibility rules.
  */
 export function pickResult(
   name: string,
@@ -55,8 +56,9 @@ export function pickResult(
   sel: Selection | undefined,
   anchors: Record<string, TimePoint | undefined> | null,
 ): Val {
-  const by = sel?.method ? ` by ${sel.method}` : "";
-  let candidates = sel?.method ? results.filter((r) => r.method && sameMethod(r.method, sel.method!)) : results;
+  const method = anchors ? sel?.method : undefined;
+  const by = method ? ` by ${method}` : "";
+  let candidates = method ? results.filter((r) => r.method && sameMethod(r.method, method)) : results;
   let low: TimePoint | undefined;
   let high: TimePoint | undefined;
   if (sel?.window && anchors) {
@@ -117,7 +119,7 @@ export function selectResults(
   const out: Record<string, Val> = { ...data };
   for (const el of dict) {
     const list = results[el.name];
-    if (list && el.select?.window) out[el.name] = pickResult(el.name, list, el.select, anchors);
+    if (list && (el.select?.window || el.select?.method)) out[el.name] = pickResult(el.name, list, el.select, anchors);
   }
   return out;
 }

@@ -312,7 +312,7 @@ function gradeTerm(
         : "";
   const explanation = `${how}${r.explanation}`;
   if (r.grade !== null) return { range: [r.grade, r.grade], explanation, missing: [] };
-  return { range: [r.atLeast ?? 0, r.atMost ?? 4], explanation, missing: absent };
+  return { range: [r.atLeast ?? 0, r.atMost ?? 4], explanation, missing: [...absent, ...(r.needs ?? [])] };
 }
 
 /** Sum the organ's doses exactly; project the next cycle as the mean of those delivered. */
