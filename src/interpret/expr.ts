@@ -89,7 +89,13 @@ export function evalExpr(ctx: rt.EvalCtx, e: IrExpr, env: Env): Val {
     }
     case "builtin":
       if (e.fn === "age") return rt.age(ctx, ev(e.args[0]!), ev(e.args[1]!), e.text, dataPath(e.args[0]!));
-      return rt.successiveRises(ctx, rt.elem(ctx, (e.args[0] as { name: string }).name), ...fieldNames(e.args), e.text);
+      return rt.successiveRises(
+        ctx,
+        rt.elem(ctx, (e.args[0] as { name: string }).name),
+        ...fieldNames(e.args),
+        e.text,
+        moreGroupNames(e.args),
+      );
     case "refMultiple":
     case "organDose":
     case "grade":
@@ -102,6 +108,11 @@ export function evalExpr(ctx: rt.EvalCtx, e: IrExpr, env: Env): Val {
 /** Where an argument's value comes from in the patient data, for data errors. */
 export function dataPath(e: IrExpr): string {
   return e.kind === "element" ? `$.${e.name}` : e.text;
+}
+
+/** The further group fields of `successive_rises` (a marker's name, its unit). */
+export function moreGroupNames(args: IrExpr[]): string[] {
+  return args.slice(4).map((x) => (x.kind === "field" ? x.name : ""));
 }
 
 /** The value, group and date field names of `successive_rises`. */

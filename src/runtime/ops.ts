@@ -374,6 +374,7 @@ export function successiveRises(
   groupF: string,
   dateF: string,
   rule: string,
+  moreGroups: string[] = [],
 ): Val {
   if (records.t === "unknown") return records;
   if (records.t !== "rows") throw new TypeError("successive_rises needs records");
@@ -381,18 +382,19 @@ export function successiveRises(
   const groups = new Map<string, { v: Decimal; tp: TimePoint }[]>();
   records.rows.forEach((row, i) => {
     const v = row[valueF];
-    const g = row[groupF];
     const d = row[dateF];
-    for (const [name, x] of [
-      [valueF, v],
-      [groupF, g],
-      [dateF, d],
-    ] as const)
+    // A series is one group: every group field equal (a marker, its name, its unit), so two
+    // different "other" markers, or one marker in two units, are never compared raw.
+    const keyFields = [groupF, ...moreGroups];
+    const keys = keyFields.map((f) => row[f]);
+    for (const [name, x] of [[valueF, v], ...keyFields.map((f, k) => [f, keys[k]] as const), [dateF, d]] as const)
       if (!x || x.t === "unknown") missing.push(`${records.path}[${i}].${name}`);
-    if (v && (v.t === "num" || v.t === "qty") && g && (g.t === "code" || g.t === "text") && d?.t === "time") {
-      const list = groups.get(g.v) ?? [];
+    const texts = keys.map((g) => (g && (g.t === "code" || g.t === "text") ? g.v : null));
+    if (v && (v.t === "num" || v.t === "qty") && texts.every((t) => t !== null) && d?.t === "time") {
+      const key = texts.join(" / ") + (v.t === "qty" ? ` (${v.unit})` : "");
+      const list = groups.get(key) ?? [];
       list.push({ v: v.v, tp: d.tp });
-      groups.set(g.v, list);
+      groups.set(key, list);
     }
   });
   if (missing.length) return unknown(...missing);
