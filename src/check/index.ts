@@ -25,6 +25,17 @@ export interface CheckResult {
 }
 
 /** Check a parsed file. `text` is its source (for hashing and quoting). */
+/** An IANA time zone name this platform knows (`Europe/Brussels`), not an offset or abbreviation. */
+function isTimeZone(zone: string): boolean {
+  if (!/^[A-Za-z_]+(?:\/[A-Za-z0-9_+-]+)+$|^UTC$/.test(zone)) return false;
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function checkProtocol(file: A.TrialFile, text: string): CheckResult {
   const ctx = new CheckContext(text);
   const of = <K extends A.Decl["kind"]>(kind: K) =>
@@ -68,6 +79,18 @@ export function checkProtocol(file: A.TrialFile, text: string): CheckResult {
   // 5. Result selections of measured elements.
   for (const { ir, ast } of ctx.elements.values()) if (ast.select) checkSelection(ctx, ir, ast.select);
 
+  // 6. The trial's time zone: date-times with an offset, and hours across DST, are read in it.
+  const tz = trialDecl?.props.find((p) => p.key === "timezone");
+  let timeZone: string | undefined;
+  if (tz) {
+    const zone = tz.values[0] ?? "";
+    if (tz.values.length !== 1 || !isTimeZone(zone))
+      ctx.error("TRC4006", `"${tz.values.join(" ")}" is not an IANA time zone`, tz.span, {
+        hint: 'e.g. timezone "Europe/Brussels"',
+      });
+    else timeZone = zone;
+  }
+
   const elements = [...ctx.elements.values()].map((e) => e.ir);
   const ir: IrProtocol = {
     irVersion: 1,
@@ -79,6 +102,7 @@ export function checkProtocol(file: A.TrialFile, text: string): CheckResult {
       trace: lowerTrace(ctx, trialDecl?.trace ?? NO_TRACE),
     },
     libraries: [...ctx.libraries.values()].map((u) => ({ name: u.library.text, version: u.version })),
+    ...(timeZone ? { timeZone } : {}),
     sources: [...ctx.sources.values()].map((s) => ({ name: s.name.text, citation: s.citation, kind: s.sourceKind })),
     anchors: [...ctx.anchors.values()].map((a) => ({ name: a.name.text, label: a.label, repeating: a.repeating })),
     forms: formsOf(of("FormDecl"), elements),

@@ -40,6 +40,7 @@ export const CODES = {
   TRC4003: { severity: "error", title: "not a date or anchor" },
   TRC4004: { severity: "error", title: "negative duration" },
   TRC4005: { severity: "warning", title: "range can be empty in some months" },
+  TRC4006: { severity: "error", title: "unknown time zone" },
   // Structure
   TRC5001: { severity: "error", title: "missing trial block" },
   TRC5002: { severity: "error", title: "duplicate section" },

@@ -45,9 +45,10 @@ export type EvaluationOutcome = { ok: true; result: EligibilityResult } | { ok: 
 
 export function evaluateEligibility(ir: IrProtocol, raw: unknown, options: AnchorOptions = {}): EvaluationOutcome {
   const anchorNames = ir.anchors.map((a) => a.name);
-  const norm = normalizePatient(dictionaryOf(ir), anchorNames, raw);
+  const zone = ir.timeZone ? { timeZone: ir.timeZone } : {};
+  const norm = normalizePatient(dictionaryOf(ir), anchorNames, raw, zone);
   if (!norm.ok) return norm;
-  const anchors = resolveAnchors(anchorNames, norm.anchors, options);
+  const anchors = resolveAnchors(anchorNames, norm.anchors, options, ir.timeZone);
   if (!anchors.ok) return anchors;
   const ctx = newCtx(selectResults(dictionaryOf(ir), norm.results, anchors.anchors, norm.data), anchors.anchors);
   const env: Env = { defs: new Map(ir.definitions.map((d) => [d.name, d])) };

@@ -369,6 +369,8 @@ export interface IrProtocol {
   source: { file: string; sha256: string };
   trial: IrTrial;
   libraries: { name: string; version: string }[];
+  /** The trial's IANA time zone (`timezone "Europe/Brussels"`): date-times are read in it. */
+  timeZone?: string;
   sources: IrSource[];
   anchors: IrAnchor[];
   forms: IrForm[];

@@ -11,7 +11,7 @@
  * no date, it might be in the window). When no result qualifies the value is unknown
  * and names what to collect: "a new hemoglobin (on or after 2026-12-21)".
  */
-import { compareTime, formatTimePoint, shift, type DurationUnit, type TimePoint } from "./time.js";
+import { compareTime, formatTimePoint, inClosedWindow, shift, type DurationUnit, type TimePoint } from "./time.js";
 import { compareQuantities } from "./units.js";
 import { dec } from "./decimal.js";
 import { unknown, type Val } from "./values.js";
@@ -79,9 +79,7 @@ export function pickResult(
   if (candidates.length > 1 || windowed) {
     const undated = candidates.findIndex((r) => !r.at);
     if (undated >= 0) return unknown(`the date of every ${name} result`);
-    candidates = candidates.filter(
-      (r) => (!low || compareTime(low, r.at!) <= 0) && (!high || compareTime(r.at!, high) <= 0),
-    );
+    candidates = candidates.filter((r) => inClosedWindow(r.at!, low, high));
   }
   if (!candidates.length) {
     const when =

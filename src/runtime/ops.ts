@@ -9,7 +9,14 @@
 import type { Decimal } from "decimal.js";
 import { dec } from "./decimal.js";
 import { compareQuantities, convert } from "./units.js";
-import { shift as shiftTime, compareTime, ageInYears, formatTimePoint, type TimePoint } from "./time.js";
+import {
+  shift as shiftTime,
+  compareTime,
+  ageInYears,
+  formatTimePoint,
+  inClosedWindow,
+  type TimePoint,
+} from "./time.js";
 import { bool, DataError, FALSE, missingOf, TRUE, unknown, tri, type Row, type Tri, type Val } from "./values.js";
 
 /** One line of an explanation. */
@@ -240,8 +247,7 @@ export function within(
     );
   const edge = shift(at, direction === "before" ? -1 : 1, amount);
   const [low, high] = direction === "before" ? [timeOf(edge), timeOf(at)] : [timeOf(at), timeOf(edge)];
-  const s = timeOf(subject);
-  const ok = compareTime(low, s) <= 0 && compareTime(s, high) <= 0;
+  const ok = inClosedWindow(timeOf(subject), low, high);
   return note(ctx, rule, bool(ok), `${show(subject)} in [${formatTimePoint(low)}, ${formatTimePoint(high)}]`);
 }
 
@@ -276,8 +282,7 @@ export function atLeast(
 export function between(ctx: EvalCtx, subject: Val, low: Val, high: Val, rule: string): Val {
   if (subject.t === "unknown" || low.t === "unknown" || high.t === "unknown")
     return note(ctx, rule, unknown(...missingOf(subject, low, high)), `between ${show(low)} and ${show(high)}`);
-  const s = timeOf(subject);
-  const ok = compareTime(timeOf(low), s) <= 0 && compareTime(s, timeOf(high)) <= 0;
+  const ok = inClosedWindow(timeOf(subject), timeOf(low), timeOf(high));
   return note(ctx, rule, bool(ok), `${show(subject)} in [${show(low)}, ${show(high)}]`);
 }
 

@@ -10,7 +10,7 @@
 import { z } from "zod";
 import { dec, parseDecimal, fromJsonNumber } from "./decimal.js";
 import { commensurability, convert, validateUnit, unitAlias } from "./units.js";
-import { compareTime, parseDate, parseDateTime, parseTimeStamp, type TimePoint } from "./time.js";
+import { parseDate, parseDateTime, parseTimeStamp, type TimePoint } from "./time.js";
 import type { Limit, Row, Val } from "./values.js";
 import { pickResult, type Selection } from "./observations.js";
 
@@ -298,7 +298,13 @@ function readResults(
 }
 
 /** Validate and normalise one element's JSON value. Returns undefined when missing. */
-function normalizeValue(el: DictElement, raw: unknown, path: string, errors: DataProblem[]): Val | undefined {
+function normalizeValue(
+  el: DictElement,
+  raw: unknown,
+  path: string,
+  errors: DataProblem[],
+  timeZone?: string,
+): Val | undefined {
   if (raw === null || raw === undefined) return undefined;
   const range = (v: ReturnType<typeof dec>, shown: string) => {
     if (el.range && (v.lessThan(el.range.low) || v.greaterThan(el.range.high)))
@@ -335,6 +341,7 @@ function normalizeValue(el: DictElement, raw: unknown, path: string, errors: Dat
     }
     case "datetime": {
       const d = parseDateTime(raw as string);
+      if (d && timeZone) return { t: "time", tp: { kind: "datetime", dateTime: d, zone: timeZone } };
       if (!d)
         errors.push({
           path,
@@ -346,7 +353,7 @@ function normalizeValue(el: DictElement, raw: unknown, path: string, errors: Dat
       const rows: Row[] = (raw as Record<string, unknown>[]).map((r, i) => {
         const row: Row = {};
         for (const f of el.fields ?? []) {
-          const v = normalizeValue(f, r[f.name], `${path}[${i}].${f.name}`, errors);
+          const v = normalizeValue(f, r[f.name], `${path}[${i}].${f.name}`, errors, timeZone);
           if (v) row[f.name] = v;
         }
         return row;
@@ -394,7 +401,7 @@ export function normalizePatient(
       data[el.name] = pickResult(el.name, list, el.select, null);
       continue;
     }
-    const v = normalizeValue(el, raw, jsonPath([el.name]), errors);
+    const v = normalizeValue(el, raw, jsonPath([el.name]), errors, options.timeZone);
     if (v) data[el.name] = v;
   }
   const anchors: Record<string, TimePoint> = {};
@@ -402,13 +409,17 @@ export function normalizePatient(
   for (const a of anchorNames) {
     const text = rawAnchors[a];
     if (text === null || text === undefined) continue;
-    const d = parseDate(text as string);
-    if (!d)
+    // A reference date, or a date-time (an injection at a time of day).
+    const t = parseTimeStamp(text as string, options.timeZone);
+    if (!t.ok)
       errors.push({
         path: jsonPath(["anchors", a]),
-        message: `"${String(text)}" is not a real date in the form YYYY-MM-DD`,
+        message:
+          t.reason === "no-zone"
+            ? `"${String(text)}" has a UTC offset, but the protocol declares no time zone to read it in`
+            : `"${String(text)}" is not a real date (YYYY-MM-DD) or date-time (YYYY-MM-DDTHH:MM)`,
       });
-    else anchors[a] = { kind: "date", date: d };
+    else anchors[a] = t.tp;
   }
   return errors.length ? { ok: false, errors } : { ok: true, data, results, anchors, warnings };
 }

@@ -101,9 +101,9 @@ describe("result selection (latest within [D0 - 4 wk, D0 - 1 d])", () => {
     expect(criterion(result({ ...base, hemoglobin: { results: [same, b] } }), "I7a").verdict).toBe("met");
   });
 
-  it("date-times with a UTC offset need the trial's time zone", () => {
-    expect(errorsOf({ ...base, hemoglobin: { value: 12, unit: "g/dL", at: "2027-01-12T08:00:00+01:00" } })).toEqual([
-      '$.hemoglobin.at: "2027-01-12T08:00:00+01:00" has a UTC offset, but the protocol declares no time zone to read it in: give the local date-time (YYYY-MM-DDTHH:MM)',
+  it("a result time must be a real date or date-time", () => {
+    expect(errorsOf({ ...base, hemoglobin: { value: 12, unit: "g/dL", at: "2027-02-30" } })).toEqual([
+      '$.hemoglobin.at: "2027-02-30" is not a real date (YYYY-MM-DD) or date-time (YYYY-MM-DDTHH:MM[:SS], optionally with a UTC offset)',
     ]);
   });
 
@@ -204,5 +204,48 @@ describe("properties", () => {
       ),
       { numRuns: 25 },
     );
+  });
+});
+
+describe("date-time anchors in the trial's time zone (Europe/Brussels)", () => {
+  // D0 is the injection on Monday 2027-03-29 at 09:00 CEST, the day after the spring change:
+  // 48 elapsed hours earlier is Saturday 2027-03-27 at 08:00 CET, not 09:00.
+  const dst = (lastDose: string, d0 = "2027-03-29T09:00") =>
+    criterion(
+      result({
+        ...base,
+        anchors: { inclusion: "2027-03-15", D0: d0 },
+        long_acting_ssa_used: false,
+        short_acting_ssa_used: true,
+        last_short_acting_ssa: lastDose,
+      }),
+      "I5",
+    );
+
+  it("I5: 48 h before the injection counts elapsed hours across the DST change", () => {
+    expect(dst("2027-03-27T08:00").verdict).toBe("met");
+    expect(dst("2027-03-27T08:01").verdict).toBe("not_met");
+    const details = dst("2027-03-27T08:00").steps.map((x) => x.detail);
+    expect(details).toContain("2027-03-27T08:00 <= 2027-03-27T08:00 (2027-03-29T09:00 - 48 h)");
+  });
+
+  it("an anchor with a UTC offset is read in the trial's zone", () => {
+    expect(dst("2027-03-27T08:00", "2027-03-29T07:00:00Z").verdict).toBe("met");
+    expect(dst("2027-03-27T08:01", "2027-03-29T09:00:00+02:00").verdict).toBe("not_met");
+  });
+
+  it("with D0 at a time of day, a baseline result dated on the window's first day is inside it", () => {
+    const r = result({
+      ...base,
+      anchors: { inclusion: "2027-01-04", D0: "2027-01-18T09:00" },
+      hemoglobin: { value: 10, unit: "g/dL", at: "2026-12-21" },
+    });
+    expect(criterion(r, "I7a").verdict).toBe("met");
+  });
+
+  it("a result time with a UTC offset is converted to the trial's zone", () => {
+    const r = result({ ...base, hemoglobin: { value: 10, unit: "g/dL", at: "2027-01-17T23:30:00Z" } });
+    // 23:30 UTC on 17 January is 00:30 on the 18th in Brussels: D0, outside [D0 - 4 wk, D0 - 1 d].
+    expect(criterion(r, "I7a").verdict).toBe("unknown");
   });
 });

@@ -163,7 +163,7 @@ export function emitEligibilityModule(ir: IrProtocol): string {
   L.line('export type { Patient } from "./patient.js";');
   L.line('export type { CriterionResult, EligibilityResult } from "./runtime/eligibility.js";');
   L.line();
-  L.line("/** Reference dates for when the data do not carry them, ISO YYYY-MM-DD. */");
+  L.line("/** Reference dates for when the data do not carry them: YYYY-MM-DD, or a date-time. */");
   L.line(`export interface EligibilityOptions { ${ir.anchors.map((a) => `${a.name}?: string`).join("; ")} }`);
   L.line();
   L.line("/** Either the result, or the problems in the data (with JSON paths): never a decision on bad data. */");
@@ -176,9 +176,13 @@ export function emitEligibilityModule(ir: IrProtocol): string {
   L.line(
     "export function evaluateEligibility(patient: Patient | unknown, options: EligibilityOptions = {}): EvaluationOutcome {",
   ).indent(() => {
-    L.line("const norm = normalizePatient(DICTIONARY, ANCHORS, patient);");
+    L.line(
+      `const norm = normalizePatient(DICTIONARY, ANCHORS, patient${ir.timeZone ? `, { timeZone: ${lit(ir.timeZone)} }` : ""});`,
+    );
     L.line("if (!norm.ok) return norm;");
-    L.line("const anchors = resolveAnchors(ANCHORS, norm.anchors, { ...options });");
+    L.line(
+      `const anchors = resolveAnchors(ANCHORS, norm.anchors, { ...options }${ir.timeZone ? `, ${lit(ir.timeZone)}` : ""});`,
+    );
     L.line("if (!anchors.ok) return anchors;");
     L.line(
       "const ctx = rt.newCtx(selectResults(DICTIONARY, norm.results, anchors.anchors, norm.data), anchors.anchors);",
