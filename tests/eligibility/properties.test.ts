@@ -101,13 +101,14 @@ describe("eligibility properties (seed protocol)", () => {
         if (!before) return;
         const units = unitsFor(el);
         const target = units[j % units.length]!;
-        // The value and each reference limit move into units of their own: a limit carries its unit.
-        const limitTarget = units[k % units.length]!;
+        // A limit carries its unit: it stays in its own unit while the value moves, or moves with it.
+        // (Both moving into different units would round both sides of an exact boundary.)
+        const keep = k % 2 === 0;
         const move = (x: string, from: string, to: string) =>
           inUnit(el, inUnit({ ...el, unit: from }, x, el.unit!), to);
         type Lim = { value: string; unit: string };
         const r = q as { value: string; unit: string; uln?: Lim; lln?: Lim };
-        const lim = (l: Lim) => ({ value: move(l.value, l.unit, limitTarget), unit: limitTarget });
+        const lim = (l: Lim) => (keep ? l : { value: move(l.value, l.unit, target), unit: target });
         const moved = {
           ...p,
           [el.name]: {
