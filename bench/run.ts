@@ -1,48 +1,201 @@
 /**
- * `npm run bench`: how fast the compiler and the evaluators are on the seed protocol.
- * Each case runs for about a second after a warm-up; the median of several batches is
- * reported. Figures depend on the machine: compare runs on the same one.
+ * `npm run bench`: how fast trialc's evaluators, compiler and command are. Not part of
+ * `npm test`: figures depend on the machine (compare runs on the same one).
+ *
+ * 1. Eligibility on one deterministic cohort (bench/cohort.ts), in one process: the 15
+ *    criteria of bench/criteria15.trial by trialc's decision-only module, its explained
+ *    module, the interpreter, a hand-written function, json-logic-js, json-rules-engine
+ *    and cql-execution (bench/engines.ts); then the whole seed protocol by trialc's
+ *    three. Every implementation must first agree with the others on every patient;
+ *    the run stops loudly if one does not. Each is timed three times (median), over the
+ *    whole cohort, or over its first SLICE patients for the slow ones (marked).
+ * 2. Compile time and peak memory of check and build for generated protocols of 10 to
+ *    10,000 criteria, each in a fresh process (bench/compile-one.ts).
+ * 3. Whole-process start-up of `trialc --help` and `trialc check` on the seed.
+ *
+ * `BENCH_PATIENTS=N` changes the cohort size (default 100,000).
  */
-import { readFileSync } from "node:fs";
-import { compileText } from "../src/compile.js";
-import { typescriptFiles } from "../src/emit/typescript/build.js";
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { compileFile } from "../src/cli/source.js";
 import { evaluateEligibility } from "../src/interpret/eligibility.js";
-import { writeGenerated, importEligibility } from "../tests/generated.js";
+import type { IrProtocol } from "../src/ir/types.js";
+import { importDecide, importEligibility, writeGenerated } from "../tests/generated.js";
+import { cohort } from "./cohort.js";
+import { cqlEngine, handWritten, jsonLogicVerdict, rulesEngine, type Verdict } from "./engines.js";
 
-const SEED = "protocols/lu177-octreotate.trial";
-const text = readFileSync(SEED, "utf8");
-const patients = ["eligible", "ineligible-platelets", "indeterminate", "eligible-female-mmol"].map((n) =>
-  JSON.parse(readFileSync(`protocols/patients/${n}.json`, "utf8")),
-);
+const N = Number(process.env.BENCH_PATIENTS ?? 100_000);
+const SLICE = Math.min(N, 5_000);
+const patients = cohort(N);
 
-/** Median time per operation in milliseconds, over 7 batches sized to ~150 ms each. */
-function measure(name: string, op: () => void): void {
-  for (let i = 0; i < 20; i++) op();
-  let n = 1;
-  for (;;) {
-    const t = performance.now();
-    for (let i = 0; i < n; i++) op();
-    if (performance.now() - t > 150) break;
-    n *= 2;
-  }
-  const batches: number[] = [];
-  for (let b = 0; b < 7; b++) {
-    const t = performance.now();
-    for (let i = 0; i < n; i++) op();
-    batches.push((performance.now() - t) / n);
-  }
-  batches.sort((a, b) => a - b);
-  const ms = batches[3]!;
-  console.log(`${name.padEnd(44)} ${ms.toFixed(3).padStart(9)} ms/op  ${(1000 / ms).toFixed(0).padStart(8)} ops/s`);
+interface Impl {
+  name: string;
+  /** Verdicts of patients [0, n). */
+  run(n: number): Verdict[] | Promise<Verdict[]>;
+  slow?: boolean;
 }
 
-const ir = compileText(text, SEED).ir!;
-measure("parse + check seed protocol", () => void compileText(text, SEED));
-measure("emit TypeScript target", () => void typescriptFiles(ir));
-let k = 0;
-measure("eligibility, interpreter (1 patient)", () => void evaluateEligibility(ir, patients[k++ % patients.length]));
-const mod = await importEligibility(writeGenerated(ir, "bench"));
-measure(
-  "eligibility, compiled module (1 patient)",
-  () => void mod.evaluateEligibility(patients[k++ % patients.length]),
+const sync = (f: (p: Record<string, unknown>) => Verdict) => (n: number) => {
+  const out: Verdict[] = new Array(n);
+  for (let i = 0; i < n; i++) out[i] = f(patients[i]!);
+  return out;
+};
+
+function verdictOf(o: { ok: boolean; result?: unknown; errors?: unknown }): Verdict {
+  if (!o.ok) throw new Error(`invalid patient in the cohort: ${JSON.stringify(o.errors)}`);
+  return (o.result as { verdict: Verdict }).verdict;
+}
+
+async function trialcImpls(ir: IrProtocol, name: string): Promise<Impl[]> {
+  const dir = writeGenerated(ir, `bench-${name}`);
+  const decide = await importDecide(dir);
+  const explained = await importEligibility(dir);
+  return [
+    { name: "trialc decision-only (isEligible)", run: sync((p) => decide.isEligible(p)) },
+    { name: "trialc decision-only (screen)", run: (n) => decide.screen(patients.slice(0, n)) as Verdict[] },
+    {
+      name: "trialc explained (evaluateEligibility)",
+      run: sync((p) => verdictOf(explained.evaluateEligibility(p))),
+      slow: true,
+    },
+    { name: "trialc interpreter", run: sync((p) => verdictOf(evaluateEligibility(ir, p))), slow: true },
+  ];
+}
+
+async function time(impl: Impl, n: number): Promise<number> {
+  const t = performance.now();
+  await impl.run(n);
+  return performance.now() - t;
+}
+
+/** Check agreement on `n` patients, then time each three times; returns rows of the table. */
+async function compare(title: string, impls: Impl[], reference: string, agreeOn: (i: Impl) => number) {
+  const verdicts = new Map<string, Verdict[]>();
+  for (const impl of impls) verdicts.set(impl.name, await impl.run(agreeOn(impl)));
+  const ref = verdicts.get(reference)!;
+  for (const impl of impls) {
+    const got = verdicts.get(impl.name)!;
+    for (let i = 0; i < got.length; i++)
+      if (got[i] !== ref[i]) {
+        console.error(`DISAGREEMENT on patient ${i}: ${impl.name} says ${got[i]}, ${reference} says ${ref[i]}`);
+        console.error(JSON.stringify(patients[i]));
+        process.exit(1);
+      }
+  }
+  const tally = { eligible: 0, ineligible: 0, indeterminate: 0 };
+  for (const x of ref) tally[x]++;
+  console.log(`\n### ${title}\n`);
+  console.log(
+    `All ${impls.length} implementations agree on every patient checked (${impls.map((i) => `${i.name}: ${agreeOn(i).toLocaleString("en")}`).join("; ")}). ` +
+      `Verdicts of ${reference} on ${ref.length.toLocaleString("en")}: ${tally.eligible} eligible, ${tally.ineligible} ineligible, ${tally.indeterminate} indeterminate.\n`,
+  );
+  const rows: { name: string; perSecond: number; n: number }[] = [];
+  for (const impl of impls) {
+    const n = impl.slow ? SLICE : N;
+    await time(impl, Math.min(n, 1000)); // warm-up
+    const runs = [await time(impl, n), await time(impl, n), await time(impl, n)].sort((a, b) => a - b);
+    rows.push({ name: impl.name, perSecond: (n / runs[1]!) * 1000, n });
+  }
+  const base = rows.find((r) => r.name === reference)!.perSecond;
+  console.log(
+    `| implementation | patients timed | patients/s (median of 3) | µs/patient | speed vs ${reference} | slower than ${reference} by |`,
+  );
+  console.log("|---|---:|---:|---:|---:|---:|");
+  for (const r of rows)
+    console.log(
+      `| ${r.name} | ${r.n.toLocaleString("en")} | ${Math.round(r.perSecond).toLocaleString("en")} | ${(1e6 / r.perSecond).toFixed(2)} | ${(r.perSecond / base).toFixed(3)}x | ${(base / r.perSecond).toFixed(1)}x |`,
+    );
+  return rows;
+}
+
+console.log(`# npm run bench\n`);
+console.log(
+  `Machine: ${cpus().length} × ${cpus()[0]?.model ?? "?"}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, ${process.platform}. ` +
+    `Load average at start: ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")}. Cohort: ${N.toLocaleString("en")} patients.`,
 );
+
+// ------------------------------------------------------------------ 1. eligibility
+const ir15 = compileFile("bench/criteria15.trial").ir!;
+const engine = rulesEngine();
+const cqlLib = cqlEngine();
+const fifteen: Impl[] = [
+  { name: "hand-written function", run: sync(handWritten) },
+  ...(await trialcImpls(ir15, "15")),
+  { name: "json-logic-js", run: sync(jsonLogicVerdict) },
+  {
+    name: "json-rules-engine",
+    slow: true,
+    run: async (n) => {
+      const out: Verdict[] = [];
+      for (let i = 0; i < n; i++) out.push(await engine.verdict(patients[i]!));
+      return out;
+    },
+  },
+  {
+    name: "cql-execution",
+    slow: true,
+    run: async (n) => {
+      const out: Verdict[] = [];
+      for (let i = 0; i < n; i++) out.push(await cqlLib.verdict(patients[i]!));
+      return out;
+    },
+  },
+];
+const rows15 = await compare("15 criteria of the seed", fifteen, "hand-written function", () => N);
+const jl = rows15.find((r) => r.name === "json-logic-js")!.perSecond;
+const ex = rows15.find((r) => r.name.startsWith("trialc explained"))!.perSecond;
+const dec = rows15.find((r) => r.name === "trialc decision-only (isEligible)")!.perSecond;
+const hand = rows15.find((r) => r.name === "hand-written function")!.perSecond;
+console.log(
+  `\nTargets: decision-only at least 0.5x the hand-written function: ${(dec / hand).toFixed(3)}x (${dec / hand >= 0.5 ? "met" : "NOT met"}); ` +
+    `explained at least 10x faster than json-logic-js: ${(ex / jl).toFixed(2)}x (${ex / jl >= 10 ? "met" : "NOT met"}).`,
+);
+
+const irSeed = compileFile("protocols/lu177-octreotate.trial").ir!;
+await compare("The whole seed protocol", await trialcImpls(irSeed, "seed"), "trialc decision-only (isEligible)", (i) =>
+  i.slow ? SLICE : N,
+);
+
+// ------------------------------------------------------------------ 2. compile time
+console.log("\n### Compile time (in-process, after start-up) and peak memory, generated protocols\n");
+console.log(
+  "| criteria | check (parse + check to IR) | build (every file `trialc build` writes, in memory) | output | peak RSS |",
+);
+console.log("|---:|---:|---:|---:|---:|");
+for (const n of [10, 100, 1000, 10000]) {
+  const r = spawnSync(process.execPath, ["--import", "tsx", "bench/compile-one.ts", String(n)], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(r.stderr);
+  const m = JSON.parse(r.stdout) as { checkMs: number; buildMs: number; bytes: number; peakMB: number };
+  console.log(
+    `| ${n.toLocaleString("en")} | ${m.checkMs.toFixed(0)} ms | ${m.buildMs.toFixed(0)} ms | ${(m.bytes / 1e6).toFixed(1)} MB | ${m.peakMB.toFixed(0)} MB |`,
+  );
+}
+
+// ------------------------------------------------------------------ 3. start-up
+console.log("\n### Whole-process start-up (`node bin/trialc.js`, median of 5)\n");
+const bundle = "dist/main.js";
+const fresh = existsSync(bundle) && statSync(bundle).mtimeMs >= statSync("src/cli/program.ts").mtimeMs;
+console.log(
+  fresh
+    ? "Runs the bundle in dist/ (`npm run build`).\n"
+    : "**dist/ is missing or stale: run `npm run build` first; these figures are the tsx fallback.**\n",
+);
+console.log("| command | wall (median) | CPU user + system (median) |");
+console.log("|---|---:|---:|");
+for (const args of [["--help"], ["check", "protocols/lu177-octreotate.trial"]]) {
+  const walls: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t = performance.now();
+    const r = spawnSync("/usr/bin/time", ["-f", "%U %S", process.execPath, "bin/trialc.js", ...args], {
+      encoding: "utf8",
+    });
+    walls.push(performance.now() - t);
+    const [u, s] = r.stderr.trim().split("\n").pop()!.split(" ").map(Number);
+    cpu.push(((u ?? 0) + (s ?? 0)) * 1000);
+  }
+  walls.sort((a, b) => a - b);
+  cpu.sort((a, b) => a - b);
+  console.log(`| trialc ${args.join(" ")} | ${walls[2]!.toFixed(0)} ms | ${cpu[2]!.toFixed(0)} ms |`);
+}

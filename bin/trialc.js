@@ -1,6 +1,36 @@
 #!/usr/bin/env node
-// The `trialc` command: runs the TypeScript sources through tsx, so that the command
-// is always what the sources say (no stale build).
-import { register } from "tsx/esm/api";
-register();
-await import("../src/cli/main.ts");
+// The `trialc` command. It runs the compiled JavaScript in `dist/` (`npm run build`,
+// which `npm ci` runs through `prepare`), so a start costs no TypeScript transpiling.
+// When `dist/` is missing or older than any source file (a checkout being edited), it
+// runs the TypeScript sources through tsx instead: the command is never a stale build.
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const compiled = join(root, "dist", "main.js");
+
+/** The newest modification time of the `.ts` files under `dir`. */
+function newest(dir) {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) t = Math.max(t, newest(p));
+    else if (e.name.endsWith(".ts")) t = Math.max(t, statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+function fresh() {
+  if (!existsSync(compiled)) return false;
+  const built = statSync(compiled).mtimeMs;
+  return newest(join(root, "src")) <= built && newest(join(root, "grammar")) <= built;
+}
+
+if (fresh()) {
+  await import(compiled);
+} else {
+  const { register } = await import("tsx/esm/api");
+  register();
+  await import("../src/cli/main.ts");
+}

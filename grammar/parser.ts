@@ -17,10 +17,21 @@ export class TrialParser extends SectionRules {
   /** The message provider, kept to hand it the grammar after self-analysis. */
   private readonly messages: TrialErrorMessages;
 
-  /** Build the grammar and run Chevrotain's self-analysis (which checks for ambiguities). */
-  constructor() {
+  /**
+   * Build the grammar and run Chevrotain's self-analysis. With `validate`, the analysis
+   * also checks the grammar for ambiguities and left recursion: that is most of the
+   * parser's start-up, so the shared instance skips it and
+   * `tests/grammar/validations.test.ts` builds a validating one.
+   */
+  constructor(validate = false) {
     const messages = new TrialErrorMessages();
-    super({ recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: "full", errorMessageProvider: messages });
+    super({
+      recoveryEnabled: true,
+      maxLookahead: 3,
+      nodeLocationTracking: "full",
+      errorMessageProvider: messages,
+      skipValidations: !validate,
+    });
     this.messages = messages;
     this.performSelfAnalysis();
     this.messages.setGrammar(this.getGAstProductions());

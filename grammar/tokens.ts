@@ -3,7 +3,7 @@
  *
  * ORDER MATTERS. Chevrotain's lexer tries the patterns of `allTokens` in order and
  * takes the first that matches (not the longest), so:
- *   1. skipped trivia (whitespace, comments) come first;
+ *   1. trivia come first: whitespace (skipped) and comments (set aside in a group);
  *   2. `Unit` comes before everything that could start one (keywords, identifiers,
  *      numbers, `%`), because it only matches right after a number (see `matchUnit`);
  *   3. strings, then the unterminated-string error token;
@@ -32,13 +32,19 @@ export const WhiteSpace = createToken({
   group: Lexer.SKIPPED,
   line_breaks: true,
 });
-/** `// to the end of the line`: skipped. */
-export const LineComment = createToken({ name: "LineComment", pattern: /\/\/[^\n\r]*/, group: Lexer.SKIPPED });
-/** `/* ... *\/`, possibly over several lines: skipped. */
+/**
+ * The lexer group comments go to: the parser never sees them, but they stay available
+ * in `tokenize(text).groups[COMMENTS]` for the formatter (`src/format`), which keeps
+ * them where they were, and for the language server's folding ranges.
+ */
+export const COMMENTS = "comments";
+/** `// to the end of the line`: kept aside in the `comments` group. */
+export const LineComment = createToken({ name: "LineComment", pattern: /\/\/[^\n\r]*/, group: COMMENTS });
+/** `/* ... *\/`, possibly over several lines: kept aside in the `comments` group. */
 export const BlockComment = createToken({
   name: "BlockComment",
   pattern: /\/\*[\s\S]*?\*\//,
-  group: Lexer.SKIPPED,
+  group: COMMENTS,
   line_breaks: true,
 });
 /**
@@ -409,5 +415,15 @@ export const allTokens: TokenType[] = [
   Minus,
 ];
 
-/** The lexer; `positionTracking: "full"` gives every token its line and column. */
-export const trialLexer = new Lexer(allTokens, { positionTracking: "full", ensureOptimizations: false });
+/**
+ * A lexer; `positionTracking: "full"` gives every token its line and column. Chevrotain's
+ * validation of the token definitions costs about a third of the command's start-up, so
+ * the lexer every command uses skips it; `tests/grammar/validations.test.ts` builds one
+ * with `validate` on, so a bad token definition still fails the tests.
+ */
+export function makeLexer(validate: boolean): Lexer {
+  return new Lexer(allTokens, { positionTracking: "full", ensureOptimizations: false, skipValidations: !validate });
+}
+
+/** The lexer (validated by the tests, not on every start). */
+export const trialLexer = makeLexer(false);

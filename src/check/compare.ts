@@ -16,7 +16,7 @@ import { checkExpr, describeType } from "./expressions.js";
 const ORDERING = new Set(["<", "<=", ">", ">="]);
 
 /** The coded values an expression can take, if it is coded. */
-function codesOf(ctx: CheckContext, ir: IrExpr, scope: Scope): IrCode[] | null {
+function codesOf(ctx: CheckContext, ir: IrExpr, scope: Scope): readonly IrCode[] | null {
   if (ir.type !== "code") return null;
   if (ir.kind === "element") return ctx.elements.get(ir.name)?.ir.codes ?? null;
   if (ir.kind === "field")
@@ -31,7 +31,7 @@ function codesOf(ctx: CheckContext, ir: IrExpr, scope: Scope): IrCode[] | null {
 }
 
 /** Resolve a bare name as one of `codes`; report it (with suggestions) when it is not. */
-export function resolveCode(ctx: CheckContext, name: A.Name, codes: IrCode[], owner: string): IrExpr {
+export function resolveCode(ctx: CheckContext, name: A.Name, codes: readonly IrCode[], owner: string): IrExpr {
   const c = codes.find((x) => x.code === name.text);
   if (!c) {
     const hint = didYouMean(

@@ -22,7 +22,7 @@ export interface DefineSymbol {
 
 export interface ParamType {
   type: IrType | null;
-  codes?: { code: string; label: string }[];
+  codes?: readonly { code: string; label: string }[];
   unit?: string;
 }
 

@@ -87,7 +87,8 @@ export function lowerElement(ctx: CheckContext, e: A.ElementDecl): IrElement | n
   if (RESERVED.has(e.name.text)) {
     ctx.error("TRC2002", `"${e.name.text}" is a reserved word and cannot name a data element`, e.name.span);
   }
-  const el: IrElement = {
+  // Built field by field while checking; the IR's types are read-only from here on.
+  const el: { -readonly [K in keyof IrElement]: IrElement[K] } = {
     name: e.name.text,
     label: e.label,
     type: e.type.kind,

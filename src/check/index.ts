@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import type * as A from "../ast/nodes.js";
-import type { IrProtocol } from "../ir/types.js";
+import type { IrElement, IrExpr, IrProtocol } from "../ir/types.js";
 import { sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { CheckContext, lowerTrace, NO_TRACE } from "./context.js";
 import { collectDeclarations } from "./declarations.js";
@@ -17,7 +17,7 @@ import { checkSchedule } from "./schedule.js";
 import { checkToxicity } from "./toxicity.js";
 import { checkResponse } from "./response.js";
 import { checkSelection } from "./selection.js";
-import { checkUsage, formsOf, recordReads } from "./usage.js";
+import { checkUsage, finishElement, formsOf, readsOf } from "./usage.js";
 
 export interface CheckResult {
   ir: IrProtocol | null;
@@ -74,10 +74,15 @@ export function checkProtocol(file: A.TrialFile, text: string): CheckResult {
 
   // 4. Conditional requirements on the data dictionary.
   const elementDecls = new Map(of("DataDecl").flatMap((d) => d.elements.map((e) => [e.name.text, e] as const)));
+  const requiredWhen = new Map<string, IrExpr>();
   for (const { ir, ast } of ctx.elements.values())
-    if (ast.requiredWhen) ir.requiredWhen = checkCondition(ctx, ast.requiredWhen, { section: "data" });
-  // 5. Result selections of measured elements.
-  for (const { ir, ast } of ctx.elements.values()) if (ast.select) checkSelection(ctx, ir, ast.select);
+    if (ast.requiredWhen) requiredWhen.set(ir.name, checkCondition(ctx, ast.requiredWhen, { section: "data" }));
+  // 5. Result selections of measured elements (added to the element when it is finished below).
+  const selections = new Map<string, NonNullable<IrElement["select"]>>();
+  for (const { ir, ast } of ctx.elements.values()) {
+    const sel = ast.select ? checkSelection(ctx, ir, ast.select) : undefined;
+    if (sel) selections.set(ir.name, sel);
+  }
 
   // 6. The trial's time zone: date-times with an offset, and hours across DST, are read in it.
   const tz = trialDecl?.props.find((p) => p.key === "timezone");
@@ -91,7 +96,15 @@ export function checkProtocol(file: A.TrialFile, text: string): CheckResult {
     else timeZone = zone;
   }
 
-  const elements = [...ctx.elements.values()].map((e) => e.ir);
+  // 7. Who reads what: the last thing the data dictionary needs before the IR is assembled.
+  const definitions = [...ctx.defines.values()].flatMap((d) => (d.ir ? [d.ir] : []));
+  const reads = readsOf({ definitions, eligibility, schedule, toxicity, response }, requiredWhen);
+  const elements = [...ctx.elements.values()].map((e) => {
+    const select = selections.get(e.ir.name);
+    return finishElement(select ? { ...e.ir, select } : e.ir, requiredWhen.get(e.ir.name), reads);
+  });
+
+  // The IR, built once and never changed after.
   const ir: IrProtocol = {
     irVersion: 1,
     source: { file: file.file, sha256: createHash("sha256").update(text).digest("hex") },
@@ -107,7 +120,7 @@ export function checkProtocol(file: A.TrialFile, text: string): CheckResult {
     anchors: [...ctx.anchors.values()].map((a) => ({ name: a.name.text, label: a.label, repeating: a.repeating })),
     forms: formsOf(of("FormDecl"), elements),
     elements,
-    definitions: [...ctx.defines.values()].flatMap((d) => (d.ir ? [d.ir] : [])),
+    definitions,
     parameters,
     eligibility,
     schedule,
@@ -115,8 +128,7 @@ export function checkProtocol(file: A.TrialFile, text: string): CheckResult {
     response,
   };
 
-  // 5. Usage: what is declared and never used.
-  recordReads(ir);
+  // 6. Usage: what is declared and never used.
   // After an error, a rule that failed to check reads nothing: "unused" would be noise.
   if (!ctx.diagnostics.some((d) => d.severity === "error")) checkUsage(ctx, ir, elementDecls);
 

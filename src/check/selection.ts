@@ -10,10 +10,15 @@ import { isDurationUnit } from "../runtime/units.js";
 import type { CheckContext } from "./context.js";
 import { checkRelativeOrder, checkTimePoint } from "./time.js";
 
-export function checkSelection(ctx: CheckContext, el: IrElement, sel: NonNullable<A.ElementDecl["select"]>): void {
+/** The element's selection, or undefined (with a diagnostic) when it is not valid. */
+export function checkSelection(
+  ctx: CheckContext,
+  el: IrElement,
+  sel: NonNullable<A.ElementDecl["select"]>,
+): IrElement["select"] {
   if (el.type !== "decimal" || !el.unit) {
     ctx.error("TRC5004", "`select` applies to measured elements (a decimal with a unit), which hold results", sel.span);
-    return;
+    return undefined;
   }
   const rel = (e: A.Expr): IrRelativeTime | null => {
     const ir = checkTimePoint(ctx, e, { section: "data" });
@@ -35,7 +40,7 @@ export function checkSelection(ctx: CheckContext, el: IrElement, sel: NonNullabl
   if (sel.low && sel.high) {
     const low = rel(sel.low);
     const high = rel(sel.high);
-    if (!low || !high) return;
+    if (!low || !high) return undefined;
     checkRelativeOrder(ctx, low, high, sel.span);
     window = { low, high };
   }
@@ -44,5 +49,5 @@ export function checkSelection(ctx: CheckContext, el: IrElement, sel: NonNullabl
     ...(method ? [`by "${method}"`] : []),
     ...(window ? [`between ${window.low.text} and ${window.high.text}`] : []),
   ].join(" ");
-  el.select = { ...(method ? { method } : {}), ...(window ? { window } : {}), text };
+  return { ...(method ? { method } : {}), ...(window ? { window } : {}), text };
 }

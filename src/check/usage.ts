@@ -8,9 +8,16 @@ import type { IrCriterion, IrElement, IrExpr, IrProtocol } from "../ir/types.js"
 import { collectNeeds } from "../ir/walk.js";
 import { CheckContext } from "./context.js";
 
-/** Fill `readBy` on every element and record field from the rules of the protocol. */
-export function recordReads(ir: IrProtocol): void {
-  const defs = new Map(ir.definitions.map((d) => [d.name, d]));
+/** The checked rules whose reads make `readBy`: everything of the IR but the data dictionary. */
+export type CheckedRules = Pick<IrProtocol, "definitions" | "eligibility" | "schedule" | "toxicity" | "response">;
+
+/**
+ * Which rules read each element and record field (keyed `name` and `records.field`),
+ * from the checked rules and the elements' `required when` conditions. Computed before
+ * the IR is assembled, so that the IR is never changed once built.
+ */
+export function readsOf(rules: CheckedRules, requiredWhen: ReadonlyMap<string, IrExpr>): Map<string, string[]> {
+  const defs = new Map(rules.definitions.map((d) => [d.name, d]));
   const reads = new Map<string, Set<string>>();
   const add = (key: string, by: string) => {
     let s = reads.get(key);
@@ -21,26 +28,37 @@ export function recordReads(ir: IrProtocol): void {
     const needs = collectNeeds(e, defs);
     for (const key of [...needs.elements, ...needs.fields]) add(key, by);
   };
-  const walkCriteria = (cs: IrCriterion[]) => {
+  const walkCriteria = (cs: readonly IrCriterion[]) => {
     for (const c of cs) {
       if (c.body.kind === "rule") addExpr(c.body.expr, c.id);
       else walkCriteria(c.body.children);
     }
   };
-  walkCriteria(ir.eligibility.inclusion);
-  walkCriteria(ir.eligibility.exclusion);
-  for (const r of ir.schedule?.requirements ?? []) addExpr(r.expr, `schedule.${r.name}`);
-  for (const r of ir.toxicity?.rules ?? []) addExpr(r.when, `toxicity.${r.name}`);
-  for (const g of ir.toxicity?.grades ?? []) add(g.element, `toxicity.grade.${g.term}`);
-  for (const o of ir.toxicity?.organs ?? [])
+  walkCriteria(rules.eligibility.inclusion);
+  walkCriteria(rules.eligibility.exclusion);
+  for (const r of rules.schedule?.requirements ?? []) addExpr(r.expr, `schedule.${r.name}`);
+  for (const r of rules.toxicity?.rules ?? []) addExpr(r.when, `toxicity.${r.name}`);
+  for (const g of rules.toxicity?.grades ?? []) add(g.element, `toxicity.grade.${g.term}`);
+  for (const o of rules.toxicity?.organs ?? [])
     for (const key of [o.records, `${o.records}.${o.field}`]) add(key, `toxicity.organ.${o.name}`);
-  const lesion = ir.response?.lesion;
+  const lesion = rules.response?.lesion;
   if (lesion) for (const key of [lesion.records, `${lesion.records}.${lesion.field}`]) add(key, "response.lesion");
-  for (const el of ir.elements) if (el.requiredWhen) addExpr(el.requiredWhen, `data.${el.name}`);
-  for (const el of ir.elements) {
-    el.readBy = [...(reads.get(el.name) ?? [])].sort();
-    for (const f of el.fields ?? []) f.readBy = [...(reads.get(`${el.name}.${f.name}`) ?? [])].sort();
-  }
+  for (const [name, when] of requiredWhen) addExpr(when, `data.${name}`);
+  return new Map([...reads].map(([k, s]) => [k, [...s].sort()]));
+}
+
+/** An element as the IR has it: its `required when` condition and who reads it (and its fields) added. */
+export function finishElement(
+  el: IrElement,
+  requiredWhen: IrExpr | undefined,
+  reads: ReadonlyMap<string, string[]>,
+): IrElement {
+  return {
+    ...el,
+    readBy: reads.get(el.name) ?? [],
+    ...(el.fields ? { fields: el.fields.map((f) => ({ ...f, readBy: reads.get(`${el.name}.${f.name}`) ?? [] })) } : {}),
+    ...(requiredWhen ? { requiredWhen } : {}),
+  };
 }
 
 export function checkUsage(ctx: CheckContext, ir: IrProtocol, elementDecls: Map<string, A.ElementDecl>): void {

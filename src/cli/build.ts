@@ -1,7 +1,6 @@
 /** `trialc build <file.trial> --out <dir> [--js] [--tests]`. */
 import { join, resolve } from "node:path";
-import { compileGenerated, typescriptFiles } from "../emit/typescript/build.js";
-import { emitEligibilityTests } from "../emit/typescript/tests.js";
+import { buildFiles, compileGenerated } from "../build.js";
 import { compileProtocol } from "./common.js";
 import { EXIT, UserError, writeFilesAtomic } from "./io.js";
 
@@ -14,8 +13,7 @@ export interface BuildOptions {
 export function runBuild(file: string, opts: BuildOptions): number {
   const ir = compileProtocol(file, true);
   if (!ir) return EXIT.input;
-  const files = typescriptFiles(ir);
-  if (opts.tests) files.set("eligibility.test.ts", emitEligibilityTests(ir));
+  const files = buildFiles(ir, { tests: opts.tests === true });
   const out = resolve(opts.out);
   writeFilesAtomic(new Map([...files].map(([k, v]) => [join(out, k), v])));
   if (opts.js) {

@@ -1,5 +1,5 @@
 /** `trialc check <files...> [--format text|json] [--emit-ir]`. */
-import { compileFile } from "../compile.js";
+import { compileFile } from "./source.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
 import { diagnosticsJson, EXIT, printDiagnostics, UserError } from "./io.js";
 

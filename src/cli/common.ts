@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { parseTree, printParseErrorCode, type ParseError } from "jsonc-parser";
-import { compileFile } from "../compile.js";
+import { compileFile } from "./source.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
 import type { IrProtocol } from "../ir/types.js";
 import type { DataProblem } from "../runtime/patient.js";

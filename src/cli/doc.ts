@@ -7,7 +7,7 @@
  * downloads: without it the command says how to install it and exits 1. Files are
  * written atomically; nothing is written when the protocol has errors.
  */
-import { readFileSync } from "node:fs";
+import { trialcVersion } from "../package-root.js";
 import { renderDocument } from "../emit/document/render.js";
 import { CHROMIUM_MISSING, findChromium, htmlToPdf } from "../emit/document/pdf.js";
 import { compileProtocol } from "./common.js";
@@ -22,10 +22,8 @@ export interface DocOptions {
   out?: string;
 }
 
-const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
-
 /** The tool named in every document's colophon (a version, never a date: output is deterministic). */
-export const GENERATOR = `trialc ${pkg.version}`;
+export const GENERATOR = `trialc ${trialcVersion()}`;
 
 export async function runDoc(file: string, opts: DocOptions): Promise<number> {
   const format = opts.format ?? "md";

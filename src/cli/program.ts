@@ -4,21 +4,19 @@
  * never a stack trace: 0 success, 1 a problem in a protocol or in patient data,
  * 2 a usage error.
  */
-import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { EXIT, UserError } from "./io.js";
+import { trialcVersion } from "../package-root.js";
 // Each command's module is loaded when that command runs: `trialc check` need not load
 // the TypeScript compiler, Handlebars or Playwright (`trialc --version` went from 1.1 s
 // to 0.15 s, `trialc check` on the seed from 1.2 s to 0.6 s).
-
-const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
 
 export function buildProgram(): Command {
   const program = new Command("trialc")
     .description(
       "Protocol-as-code for clinical trials: check .trial files and compile them to evaluators, forms and documents.",
     )
-    .version(pkg.version, "-V, --version")
+    .version(trialcVersion(), "-V, --version")
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
@@ -121,6 +119,25 @@ export function buildProgram(): Command {
     .option("--out <path>", "output file (md and html go to stdout without it; pdf needs it)")
     .action(async (file: string, opts) => {
       process.exitCode = await (await import("./doc.js")).runDoc(file, opts);
+    });
+
+  program
+    .command("fmt")
+    .description("format protocols in the canonical layout (comments kept); prints to stdout without an option")
+    .argument("<paths...>", ".trial files or directories (searched for .trial files)")
+    .option("--check", "list the files that would change; exit 1 if any would")
+    .option("--write", "rewrite the files that change, atomically (never a file that does not parse)")
+    .action(async (paths: string[], opts) => {
+      process.exitCode = (await import("./fmt.js")).runFmt(paths, opts);
+    });
+
+  program
+    .command("lsp")
+    .description("run the language server (Language Server Protocol) for editors")
+    .option("--stdio", "talk JSON-RPC over stdin and stdout (the only transport)")
+    .action(async () => {
+      // The server keeps the process alive while its input is open; it exits on the client's "exit".
+      (await import("../lsp/server.js")).startServer();
     });
 
   return program;

@@ -5,7 +5,7 @@
  * events' statuses. Bad input (events, patient data, dates) is reported with the file
  * and the JSON path of every problem, exit 1, and no calendar is printed.
  */
-import { readFileSync } from "node:fs";
+import { trialcVersion } from "../package-root.js";
 import { planSchedule } from "../interpret/schedule.js";
 import type { ScheduleProblem } from "../runtime/schedule.js";
 import { anchorOptions, compileProtocol, readJson } from "./common.js";
@@ -70,9 +70,8 @@ export function runSchedule(file: string, opts: ScheduleCliOptions): number {
   const result = outcome.result;
   if (opts.format === "json") process.stdout.write(JSON.stringify(result, null, 2) + "\n");
   else if (opts.format === "ics") {
-    const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
     process.stdout.write(
-      formatIcs(result, { version: pkg.version, ...(opts.subject !== undefined ? { subject: opts.subject } : {}) }),
+      formatIcs(result, { version: trialcVersion(), ...(opts.subject !== undefined ? { subject: opts.subject } : {}) }),
     );
   } else process.stdout.write(formatSchedule(result));
   return EXIT.ok;

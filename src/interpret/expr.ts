@@ -7,6 +7,8 @@ import type { IrDefinition, IrExpr } from "../ir/types.js";
 import * as rt from "../runtime/ops.js";
 import { and, or, not, ifThen, type Val } from "../runtime/values.js";
 import { useDefinition } from "../runtime/eligibility.js";
+import { dataPath, fieldNames, moreGroupNames } from "../lower/builtins.js";
+import { assertNever } from "../ir/walk.js";
 
 /** Hooks for section-specific terms (organ doses, grades, response variables). */
 export interface Env {
@@ -102,21 +104,7 @@ export function evalExpr(ctx: rt.EvalCtx, e: IrExpr, env: Env): Val {
     case "var":
       if (env.extra) return env.extra(ctx, e);
       throw new Error(`"${e.text}" cannot be evaluated here`);
+    default:
+      return assertNever(e);
   }
-}
-
-/** Where an argument's value comes from in the patient data, for data errors. */
-export function dataPath(e: IrExpr): string {
-  return e.kind === "element" ? `$.${e.name}` : e.text;
-}
-
-/** The further group fields of `successive_rises` (a marker's name, its unit). */
-export function moreGroupNames(args: IrExpr[]): string[] {
-  return args.slice(4).map((x) => (x.kind === "field" ? x.name : ""));
-}
-
-/** The value, group and date field names of `successive_rises`. */
-export function fieldNames(args: IrExpr[]): [string, string, string] {
-  const name = (x: IrExpr | undefined) => (x && x.kind === "field" ? x.name : "");
-  return [name(args[1]), name(args[2]), name(args[3])];
 }

@@ -1,11 +1,20 @@
 /**
  * Walking IR expressions: the children of a node, and what a rule reads
  * (data elements and anchors), following definitions to their bodies.
+ *
+ * Every switch over `IrExpr["kind"]` here (and in the stages that walk the IR) lists
+ * every kind and ends in `assertNever`, so adding a node fails to compile until each
+ * walk says what the node's children are.
  */
 import type { IrDefinition, IrExpr } from "./types.js";
 
+/** For the `default` of an exhaustive switch: a compile error when a case is missing. */
+export function assertNever(x: never): never {
+  throw new Error(`unexpected IR node: ${JSON.stringify((x as { kind?: unknown }).kind ?? x)}`);
+}
+
 /** The direct sub-expressions of a node, in source order. */
-export function children(e: IrExpr): IrExpr[] {
+export function children(e: IrExpr): readonly IrExpr[] {
   switch (e.kind) {
     case "define":
     case "builtin":
@@ -33,8 +42,23 @@ export function children(e: IrExpr): IrExpr[] {
       return [e.subject, e.anchor];
     case "quantifier":
       return e.where ? [e.where] : [];
-    default:
+    case "bool":
+    case "number":
+    case "quantity":
+    case "duration":
+    case "string":
+    case "code":
+    case "element":
+    case "field":
+    case "arg":
+    case "anchor":
+    case "refMultiple":
+    case "organDose":
+    case "grade":
+    case "var":
       return [];
+    default:
+      return assertNever(e);
   }
 }
 
@@ -80,8 +104,33 @@ export function collectNeeds(
         }
         break;
       }
-      default:
+      // Nothing read by the node itself; its children are visited below.
+      case "bool":
+      case "number":
+      case "quantity":
+      case "duration":
+      case "string":
+      case "code":
+      case "arg":
+      case "and":
+      case "or":
+      case "not":
+      case "if":
+      case "compare":
+      case "in":
+      case "shift":
+      case "within":
+      case "atLeast":
+      case "between":
+      case "order":
+      case "builtin":
+      case "organDose":
+      case "grade":
+      case "var":
+      case "fact":
         break;
+      default:
+        assertNever(x);
     }
     for (const c of children(x)) visit(c);
   };

@@ -18,19 +18,19 @@ import { unknown, type Val } from "./values.js";
 
 /** A time relative to an anchor, as the IR states it (`D0 - 4 wk`). */
 export interface RelTime {
-  anchor: string;
-  offsets: { sign: 1 | -1; duration: { amount: string; unit: DurationUnit } }[];
-  text: string;
+  readonly anchor: string;
+  readonly offsets: readonly { readonly sign: 1 | -1; readonly duration: { amount: string; unit: DurationUnit } }[];
+  readonly text: string;
 }
 
 /** How a measured element's result is chosen: the latest one, of a method, in a window. */
 export interface Selection {
   /** Only results by this method count (compared ignoring case and spaces at the ends). */
-  method?: string;
+  readonly method?: string;
   /** Closed window; either bound may be absent. */
-  window?: { low?: RelTime; high?: RelTime };
+  readonly window?: { readonly low?: RelTime; readonly high?: RelTime };
   /** The selection as written, for explanations. */
-  text: string;
+  readonly text: string;
 }
 
 type Qty = Extract<Val, { t: "qty" }>;

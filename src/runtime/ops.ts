@@ -210,7 +210,7 @@ export function refMultiple(v: Val, factor: string, limit: "ULN" | "LLN", name: 
   return { t: "qty", v: dec(factor).times(ref.v), unit: ref.unit };
 }
 
-export function inSet(ctx: EvalCtx, v: Val, values: string[], rule: string): Val {
+export function inSet(ctx: EvalCtx, v: Val, values: readonly string[], rule: string): Val {
   if (v.t === "unknown") return note(ctx, rule, v, `${show(v)} in (${values.join(", ")})`);
   if (v.t !== "code") throw new TypeError(`"in" needs a coded value in "${rule}"`);
   return note(ctx, rule, bool(values.includes(v.v)), `${show(v)} in (${values.join(", ")})`);

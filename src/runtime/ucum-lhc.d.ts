@@ -38,6 +38,8 @@ declare module "@lhncbc/ucum-lhc" {
     ucumCode: string | null;
     msg: string[];
     suggestions?: UcumSuggestion[];
+    /** The unit's UCUM code, printable name and guidance (for a valid unit). */
+    unit?: { code: string; name: string; guidance?: string | null } | null;
   }
 
   export interface UcumSpecifiedUnit {

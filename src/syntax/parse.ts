@@ -2,14 +2,14 @@
  * The front end's entry points: text (or a file) in, AST and diagnostics out.
  *
  * Stages, in order, each reporting instead of throwing:
- *   1. reading   size (TRC1003), text-ness (NUL bytes, invalid UTF-8: TRC1002), emptiness (TRC1004)
+ *   1. decoding  size (TRC1003), text-ness (NUL bytes, invalid UTF-8: TRC1002), emptiness (TRC1004)
  *   2. lexing    unexpected characters, unknown escapes, unclosed comments (TRC1010),
  *                unterminated strings (TRC1011)
  *   3. parsing   one TRC1020 per syntax error; recovery lets one run report them all
  *   4. CST → AST whatever could be read, even when there were syntax errors
- * `parseTrial` and `parseTrialFile` never throw, whatever the input.
+ * `parseTrial` and `parseTrialBytes` never throw, whatever the input. Reading a file is
+ * the caller's (`src/cli/source.ts`): this stage does no I/O.
  */
-import { readFileSync, statSync } from "node:fs";
 import { EOF, type CstNode, type IRecognitionException, type IToken } from "chevrotain";
 import type { Span, TrialFile } from "../ast/nodes.js";
 import { diag, sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.js";
@@ -46,14 +46,11 @@ export function parseTrial(text: string, file: string): ParseResult {
   }
 }
 
-/** Read and parse a `.trial` file, checking size and encoding on the raw bytes. Never throws. */
-export function parseTrialFile(path: string): ParseResult {
+/** Parse the bytes of a `.trial` file, checking size and encoding before anything is decoded. Never throws. */
+export function parseTrialBytes(bytes: Uint8Array, path: string): ParseResult {
   const start = pointAt(path, "", 0);
   try {
-    const stat = statSync(path);
-    if (!stat.isFile()) return fail("TRC1001", `cannot read "${path}": it is not a file`, start);
-    if (stat.size > MAX_BYTES) return fail("TRC1003", tooLarge(stat.size), start);
-    const bytes = readFileSync(path);
+    if (bytes.length > MAX_BYTES) return fail("TRC1003", tooLarge(bytes.length), start);
     const nul = bytes.indexOf(0);
     if (nul >= 0)
       return fail(
@@ -71,15 +68,20 @@ export function parseTrialFile(path: string): ParseResult {
     return parseTrial(new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes), path);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return fail("TRC1001", `cannot read "${path}": ${message}`, start);
+    return fail("TRC1020", `internal error in the parser: ${message}`, start);
   }
 }
 
-function fail(code: "TRC1001" | "TRC1002" | "TRC1003" | "TRC1004", message: string, span: Span): ParseResult {
+export function fail(
+  code: "TRC1001" | "TRC1002" | "TRC1003" | "TRC1004" | "TRC1020",
+  message: string,
+  span: Span,
+): ParseResult {
   return { ast: null, diagnostics: [diag(code, message, span)] };
 }
 
-function tooLarge(bytes: number): string {
+/** The message of TRC1003. */
+export function tooLarge(bytes: number): string {
   const mb = (n: number): string => (n / (1024 * 1024)).toFixed(1);
   return `the file is ${mb(bytes)} MB; a protocol may be at most ${mb(MAX_BYTES)} MB`;
 }

@@ -4,7 +4,8 @@
  * reads that no form captures (TRC6002). The seed protocol has neither.
  */
 import { describe, expect, it } from "vitest";
-import { compileFile, compileText } from "../../src/compile.js";
+import { compileText } from "../../src/compile.js";
+import { compileFile } from "../../src/cli/source.js";
 import { compileSnippet, expectClean, expectDiagnostic } from "../helpers.js";
 
 const HB = `hemoglobin: decimal g/dL range 1 to 25 "Hemoglobin" form f`;

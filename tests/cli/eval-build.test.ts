@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { trialc } from "./run.js";
-import { compileGenerated, typescriptFiles } from "../../src/emit/typescript/build.js";
-import { compileFile } from "../../src/compile.js";
+import { compileGenerated, buildFiles } from "../../src/build.js";
+import { compileFile } from "../../src/cli/source.js";
 
 const SEED = "protocols/lu177-octreotate.trial";
 const tmp = mkdtempSync(join(tmpdir(), "trialc-eval-"));
@@ -155,7 +155,7 @@ describe("trialc build", () => {
   it("type-checks the output under tsc --strict with no errors", () => {
     const out = join("tests", ".generated", "js-build");
     const ir = compileFile(SEED).ir!;
-    expect(compileGenerated(out, [...typescriptFiles(ir).keys()], false)).toEqual([]);
+    expect(compileGenerated(out, [...buildFiles(ir).keys()], false)).toEqual([]);
   });
 
   it("exits 1 without writing anything when the protocol has errors", async () => {

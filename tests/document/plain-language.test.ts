@@ -3,7 +3,7 @@
  * names, the author's units, "× ULN", windows in words, quantifiers as "at least one …".
  */
 import { describe, expect, it } from "vitest";
-import { compileFile } from "../../src/compile.js";
+import { compileFile } from "../../src/cli/source.js";
 import { plainContext, plainRule } from "../../src/emit/document/plain-language.js";
 import { durationText, quantityText, relativeTimeText, unitText } from "../../src/emit/document/format.js";
 import type { IrCriterion, IrProtocol } from "../../src/ir/types.js";
@@ -13,7 +13,7 @@ const seed = compileFile("protocols/lu177-octreotate.trial").ir!;
 
 /** The plain rule of a (possibly nested) criterion of a protocol, by id. */
 function ruleOf(ir: IrProtocol, id: string): string {
-  const find = (cs: IrCriterion[]): IrCriterion | undefined => {
+  const find = (cs: readonly IrCriterion[]): IrCriterion | undefined => {
     for (const c of cs) {
       if (c.id === id) return c;
       const inner = c.body.kind === "group" ? find(c.body.children) : undefined;

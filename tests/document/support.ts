@@ -3,7 +3,7 @@
  * `trialc doc` renders them, and a real HTML parser (parse5) to read them back.
  */
 import { parse, type DefaultTreeAdapterTypes as T, type ParserError } from "parse5";
-import { compileFile } from "../../src/compile.js";
+import { compileFile } from "../../src/cli/source.js";
 import { GENERATOR } from "../../src/cli/doc.js";
 import { renderDocument, type DocumentFormat } from "../../src/emit/document/render.js";
 import type { IrCriterion, IrProtocol } from "../../src/ir/types.js";
@@ -65,7 +65,7 @@ export function attr(el: T.Element, name: string): string | undefined {
 
 /** Every criterion id of a protocol, nested parts included. */
 export function criterionIds(ir: IrProtocol): string[] {
-  const walk = (cs: IrCriterion[]): string[] =>
+  const walk = (cs: readonly IrCriterion[]): string[] =>
     cs.flatMap((c) => [c.id, ...(c.body.kind === "group" ? walk(c.body.children) : [])]);
   return walk([...ir.eligibility.inclusion, ...ir.eligibility.exclusion]);
 }

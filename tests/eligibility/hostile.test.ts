@@ -6,7 +6,7 @@
 import { readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { compileText } from "../../src/compile.js";
-import { compileGenerated, typescriptFiles } from "../../src/emit/typescript/build.js";
+import { compileGenerated, buildFiles } from "../../src/build.js";
 import { evaluateEligibility } from "../../src/interpret/eligibility.js";
 import { importEligibility, writeGenerated } from "../generated.js";
 
@@ -39,7 +39,7 @@ describe("hostile protocol strings", () => {
     const ir = r.ir!;
     expect(ir.eligibility.inclusion[0]!.text).toBe(TEXT);
     const dir = writeGenerated(ir, "hostile");
-    expect(compileGenerated(dir, [...typescriptFiles(ir).keys()], false)).toEqual([]);
+    expect(compileGenerated(dir, [...buildFiles(ir).keys()], false)).toEqual([]);
     const mod = await importEligibility(dir);
     const patient = { anchors: { inclusion: "2027-01-04" }, note: NASTY, kind: "a" };
     const out = mod.evaluateEligibility(patient) as {

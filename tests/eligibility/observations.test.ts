@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { compileFile } from "../../src/compile.js";
+import { compileFile } from "../../src/cli/source.js";
 import { evaluateEligibility } from "../../src/interpret/eligibility.js";
 import type { CriterionResult, EligibilityResult } from "../../src/runtime/eligibility.js";
 import type { IrProtocol } from "../../src/ir/types.js";

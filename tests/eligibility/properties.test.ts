@@ -9,7 +9,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { compileFile } from "../../src/compile.js";
+import { compileFile } from "../../src/cli/source.js";
 import { evaluateEligibility } from "../../src/interpret/eligibility.js";
 import type { CriterionResult, EligibilityResult } from "../../src/runtime/eligibility.js";
 import type { IrCriterion, IrExpr, IrProtocol } from "../../src/ir/types.js";

@@ -1,7 +1,7 @@
 /**
  * Golden files: every export of a small protocol, byte for byte, in tests/forms/golden/.
  * They show reviewers exactly what a data manager receives; a change to an emitter
- * shows up as a diff to read, not as a silent change. (Update with `vitest -u` only
+ * shows up as a diff to read, not as a silent change. (Update with UPDATE_GOLDEN=1 only
  * after reading the diff.)
  */
 import { describe, expect, it } from "vitest";
@@ -9,6 +9,7 @@ import { compileText } from "../../src/compile.js";
 import { jsonSchemaFiles } from "../../src/emit/forms/jsonschema.js";
 import { emitOdm } from "../../src/emit/forms/odm.js";
 import { redcapFiles } from "../../src/emit/forms/redcap.js";
+import { expectGolden } from "../support/golden.js";
 
 const TINY = `trial "TINY-1" { title "A tiny trial" }
 source seed "The tiny protocol" protocol
@@ -38,9 +39,7 @@ describe("golden exports of a tiny protocol", () => {
   const r = compileText(TINY, "tiny.trial");
   it("compiles cleanly", () => expect(r.diagnostics).toEqual([]));
   const ir = r.ir!;
-  for (const [name, text] of jsonSchemaFiles(ir))
-    it(name, async () => expect(text).toMatchFileSnapshot(`golden/tiny/${name}`));
-  it("odm.xml", async () => expect(emitOdm(ir)).toMatchFileSnapshot("golden/tiny/odm.xml"));
-  for (const [name, text] of redcapFiles(ir))
-    it(name, async () => expect(text).toMatchFileSnapshot(`golden/tiny/${name}`));
+  for (const [name, text] of jsonSchemaFiles(ir)) it(name, () => expectGolden(text, `tests/forms/golden/tiny/${name}`));
+  it("odm.xml", () => expectGolden(emitOdm(ir), "tests/forms/golden/tiny/odm.xml"));
+  for (const [name, text] of redcapFiles(ir)) it(name, () => expectGolden(text, `tests/forms/golden/tiny/${name}`));
 });

@@ -8,7 +8,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { compileFile } from "../../src/compile.js";
+import { compileFile } from "../../src/cli/source.js";
 import type { IrProtocol } from "../../src/ir/types.js";
 import {
   COMMON_FILE,
@@ -20,7 +20,7 @@ import {
   PATIENT_FILE,
   POSITIVE_DECIMAL_PATTERN,
 } from "../../src/emit/forms/jsonschema.js";
-import { typescriptFiles } from "../../src/emit/typescript/build.js";
+import { buildFiles } from "../../src/build.js";
 import { parseDate, parseDateTime } from "../../src/runtime/time.js";
 import { parseDecimal } from "../../src/runtime/decimal.js";
 import { formValidators, splitByForm, strictAjv } from "./support.js";
@@ -141,7 +141,7 @@ describe("JSON Schema forms of the seed protocol", () => {
   }
 
   it("trialc build writes the same schemas under forms/", () => {
-    const built = typescriptFiles(ir);
+    const built = buildFiles(ir);
     for (const [name, text] of v.files) expect(built.get(`forms/${name}`)).toBe(text);
   });
 });

@@ -4,7 +4,7 @@
  * used), and the metadata says what the data dictionary says.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { compileFile } from "../../src/compile.js";
+import { compileFile } from "../../src/cli/source.js";
 import type { IrProtocol } from "../../src/ir/types.js";
 import { emitOdm, ODM_NAMESPACE } from "../../src/emit/forms/odm.js";
 import { creationDateTime } from "../../src/cli/crf.js";

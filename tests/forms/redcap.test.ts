@@ -5,7 +5,7 @@
  * fields, and the repeating instruments to enable.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { compileFile } from "../../src/compile.js";
+import { compileFile } from "../../src/cli/source.js";
 import type { IrElement, IrProtocol } from "../../src/ir/types.js";
 import { DICTIONARY_FILE, redcapFiles, REPEATING_FILE } from "../../src/emit/forms/redcap.js";
 import { decodeHtml, parseCsv } from "./support.js";

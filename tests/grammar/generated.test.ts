@@ -3,13 +3,11 @@
  * railroad page is standalone, and the editor grammar knows every keyword.
  * On failure, run `npm run grammar` and review the diff.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { generateAll } from "../../grammar/generate.js";
 import { keywords } from "../../grammar/tokens.js";
+import { expectGolden } from "../support/golden.js";
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const generated = generateAll();
 
 describe("generated grammar files", () => {
@@ -22,9 +20,7 @@ describe("generated grammar files", () => {
   });
 
   it.each(Object.keys(generated))("%s on disk matches the grammar (run `npm run grammar` if not)", (path) => {
-    const onDisk = ROOT + path;
-    expect(existsSync(onDisk), `${path} is missing`).toBe(true);
-    expect(readFileSync(onDisk, "utf8") === generated[path], `${path} is out of date`).toBe(true);
+    expectGolden(generated[path]!, path, "`npm run grammar`");
   });
 
   it("is pure: generating twice gives the same files", () => {

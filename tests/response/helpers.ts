@@ -6,7 +6,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "vitest";
-import { compileFile, compileText } from "../../src/compile.js";
+import { compileText } from "../../src/compile.js";
+import { compileFile } from "../../src/cli/source.js";
 import type { IrProtocol } from "../../src/ir/types.js";
 import { evaluateResponse } from "../../src/interpret/response.js";
 import type { ResponseOutcome, ResponseResult } from "../../src/runtime/response.js";

@@ -6,14 +6,14 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { compileText } from "../../src/compile.js";
-import { compileGenerated, typescriptFiles } from "../../src/emit/typescript/build.js";
+import { compileGenerated, buildFiles } from "../../src/build.js";
 import { emitResponseModule } from "../../src/emit/typescript/response.js";
 import { writeGenerated } from "../generated.js";
 import { at, both, compiledResponse, day, lesion, ok, SEED, seedIr, series, variantIr } from "./helpers.js";
 
 /** response.ts and the run time: the files it needs, not the other targets' modules. */
-const ownFiles = (ir: Parameters<typeof typescriptFiles>[0]) =>
-  [...typescriptFiles(ir).keys()].filter((k) => k === "response.ts" || k.startsWith("runtime/"));
+const ownFiles = (ir: Parameters<typeof buildFiles>[0]) =>
+  [...buildFiles(ir).keys()].filter((k) => k === "response.ts" || k.startsWith("runtime/"));
 
 const PR = series([lesion("L1", "liver", 30, true), lesion("L2", "lung", 20, true)], [at(day(56), { L1: 20, L2: 10 })]);
 
@@ -77,7 +77,7 @@ describe("the generated response module", () => {
     const r = compileText(text.slice(0, text.indexOf("response {")), SEED);
     expect(r.ir?.response).toBeNull();
     expect(emitResponseModule(r.ir!)).toBeNull();
-    expect(typescriptFiles(r.ir!).has("response.ts")).toBe(false);
-    expect(typescriptFiles(seedIr()).has("response.ts")).toBe(true);
+    expect(buildFiles(r.ir!).has("response.ts")).toBe(false);
+    expect(buildFiles(seedIr()).has("response.ts")).toBe(true);
   });
 });

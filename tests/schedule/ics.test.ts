@@ -8,7 +8,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { compileText } from "../../src/compile.js";
-import { compileGenerated, typescriptFiles } from "../../src/emit/typescript/build.js";
+import { compileGenerated, buildFiles } from "../../src/build.js";
 import { planSchedule } from "../../src/interpret/schedule.js";
 import { escapeText, fold, formatIcs } from "../../src/cli/schedule-ics.js";
 import { writeGenerated } from "../generated.js";
@@ -109,7 +109,7 @@ describe("hostile protocol strings in the schedule", () => {
     expect(r.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
     const ir = r.ir!;
     const dir = writeGenerated(ir, "schedule-hostile");
-    expect(compileGenerated(dir, [...typescriptFiles(ir).keys()], false)).toEqual([]);
+    expect(compileGenerated(dir, [...buildFiles(ir).keys()], false)).toEqual([]);
     const mod = (await import(`${dir}/schedule.ts`)) as {
       planSchedule: (s: string, e?: unknown, o?: object) => unknown;
     };

@@ -8,7 +8,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { compileFile } from "../../src/compile.js";
+import { compileFile } from "../../src/cli/source.js";
 import { planSchedule } from "../../src/interpret/schedule.js";
 import type { IrProtocol } from "../../src/ir/types.js";
 import type { ScheduleOutcome, ScheduleResult } from "../../src/runtime/schedule.js";

@@ -2,12 +2,13 @@
  * What the front end reports instead of throwing: reading problems, lexing errors and
  * syntax errors, in the author's terms, all of them in one run.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type * as A from "../../src/ast/nodes.js";
-import { MAX_BYTES, firstInvalidUtf8, parseTrial, parseTrialFile } from "../../src/syntax/parse.js";
+import { MAX_BYTES, firstInvalidUtf8, parseTrial, parseTrialBytes } from "../../src/syntax/parse.js";
+import { compileFile } from "../../src/cli/source.js";
 import { parseBad } from "./helpers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "trialc-syntax-"));
@@ -17,6 +18,8 @@ const file = (name: string, content: string | Uint8Array): string => {
   writeFileSync(path, content);
   return path;
 };
+/** The bytes of a file, parsed (the syntax stage does no I/O). */
+const parseTrialFile = (path: string) => parseTrialBytes(readFileSync(path), path);
 
 describe("reading", () => {
   it("reports an empty or whitespace-only protocol (TRC1004)", () => {
@@ -72,13 +75,14 @@ describe("reading", () => {
       ["TRC1003", "the file is 5.1 MB; a protocol may be at most 2.0 MB"],
     ]);
     expect(parseTrialFile(file("big.trial", big)).diagnostics.map((d) => d.code)).toEqual(["TRC1003"]);
+    expect(compileFile(join(dir, "big.trial")).diagnostics.map((d) => d.code)).toEqual(["TRC1003"]);
     expect(Date.now() - started).toBeLessThan(2000);
     expect(MAX_BYTES).toBe(2 * 1024 * 1024);
   });
 
   it("reports a file that cannot be read (TRC1001)", () => {
-    expect(parseTrialFile(join(dir, "missing.trial")).diagnostics.map((d) => d.code)).toEqual(["TRC1001"]);
-    expect(parseTrialFile(dir).diagnostics[0]!.message).toMatch(/not a file/);
+    expect(compileFile(join(dir, "missing.trial")).diagnostics.map((d) => d.code)).toEqual(["TRC1001"]);
+    expect(compileFile(dir).diagnostics[0]!.message).toMatch(/not a file/);
   });
 
   it("reads a file with a byte-order mark and CRLF line ends", () => {

@@ -6,12 +6,12 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import type * as A from "../../src/ast/nodes.js";
-import { parseTrialFile } from "../../src/syntax/parse.js";
+import { parseTrialBytes } from "../../src/syntax/parse.js";
 import { checkSpans } from "./helpers.js";
 
 const SEED = fileURLToPath(new URL("../../protocols/lu177-octreotate.trial", import.meta.url));
 const text = readFileSync(SEED, "utf8");
-const result = parseTrialFile(SEED);
+const result = parseTrialBytes(readFileSync(SEED), SEED);
 const ast = result.ast!;
 const slice = (span: A.Span): string => text.slice(span.start, span.end);
 const byKind = <K extends A.Decl["kind"]>(kind: K) =>

@@ -4,7 +4,7 @@
  * `tsc --strict` with the copied run time, even when every protocol string is hostile.
  */
 import { describe, expect, it } from "vitest";
-import { compileGenerated, typescriptFiles } from "../../src/emit/typescript/build.js";
+import { compileGenerated, buildFiles } from "../../src/build.js";
 import { decideCycle } from "../../src/interpret/toxicity.js";
 import { compile, expectClean, protocol } from "../helpers.js";
 import { writeGenerated } from "../generated.js";
@@ -39,18 +39,18 @@ toxicity {
 
 describe("the generated toxicity.ts", () => {
   it("is written for a protocol with a toxicity section, and only then", () => {
-    expect(typescriptFiles(seedIr()).has("toxicity.ts")).toBe(true);
+    expect(buildFiles(seedIr()).has("toxicity.ts")).toBe(true);
     const none = compile(
       protocol('ecog: integer range 0 to 5 "ECOG" form f', 'inclusion I1 "ECOG <= 1" { rule ecog <= 1 }'),
     );
     expectClean(none);
-    expect(typescriptFiles(none.ir!).has("toxicity.ts")).toBe(false);
+    expect(buildFiles(none.ir!).has("toxicity.ts")).toBe(false);
   });
 
   it("is deterministic and keeps every number a decimal string", () => {
     const ir = seedIr();
-    const a = typescriptFiles(ir).get("toxicity.ts")!;
-    expect(typescriptFiles(seedIr()).get("toxicity.ts")).toBe(a);
+    const a = buildFiles(ir).get("toxicity.ts")!;
+    expect(buildFiles(seedIr()).get("toxicity.ts")).toBe(a);
     expect(a).toContain(
       'rt.compare(ctx, ">=", tx.organDose(ctx, st, "cumulative", "kidneys", "cumulative kidneys"), rt.qty("23", "Gy"), "cumulative kidneys >= kidney_dose_limit")',
     );
@@ -63,7 +63,7 @@ describe("the generated toxicity.ts", () => {
   it("compiles under tsc --strict with the run time (seed protocol)", () => {
     const ir = seedIr();
     const dir = writeGenerated(ir, "toxicity-build-seed");
-    expect(compileGenerated(dir, [...typescriptFiles(ir).keys()], false)).toEqual([]);
+    expect(compileGenerated(dir, [...buildFiles(ir).keys()], false)).toEqual([]);
   });
 
   it("escapes every protocol string: a hostile protocol compiles and runs, its strings intact", async () => {
@@ -71,7 +71,7 @@ describe("the generated toxicity.ts", () => {
     expectClean(r);
     const ir = r.ir!;
     const dir = writeGenerated(ir, "toxicity-build-hostile");
-    expect(compileGenerated(dir, [...typescriptFiles(ir).keys()], false)).toEqual([]);
+    expect(compileGenerated(dir, [...buildFiles(ir).keys()], false)).toEqual([]);
     const mod = await importToxicity(ir, "toxicity-build-hostile-run");
     const history = {
       cycles: [{ cycle: 1, dosimetry: { kidney_dose: { value: 23, unit: "Gy" } } }],

@@ -4,7 +4,8 @@
  * around them. A small protocol written for the purpose, run through both targets.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { decideCycle, lowerGradeTests } from "../../src/interpret/toxicity.js";
+import { decideCycle } from "../../src/interpret/toxicity.js";
+import { lowerGradeTests } from "../../src/lower/grade-tests.js";
 import type { IrProtocol } from "../../src/ir/types.js";
 import type { CycleDecision } from "../../src/runtime/toxicity.js";
 import { compile, expectClean } from "../helpers.js";

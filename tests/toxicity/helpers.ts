@@ -5,7 +5,7 @@
  */
 import { join } from "node:path";
 import { expect } from "vitest";
-import { compileFile } from "../../src/compile.js";
+import { compileFile } from "../../src/cli/source.js";
 import type { IrProtocol } from "../../src/ir/types.js";
 import type { CycleDecision, DecisionOutcome } from "../../src/runtime/toxicity.js";
 import { writeGenerated } from "../generated.js";

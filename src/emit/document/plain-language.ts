@@ -10,6 +10,7 @@
  * The result is plain text: escaping is the renderer's job, done once.
  */
 import type { IrElement, IrExpr, IrProtocol } from "../../ir/types.js";
+import { assertNever } from "../../ir/walk.js";
 import { durationText, inSentence, quantityText, singularNoun } from "./format.js";
 
 /** The labels a sentence needs, looked up by name. Build it once per protocol. */
@@ -121,6 +122,8 @@ function phrase(e: IrExpr, ctx: PlainContext, parent: IrExpr["kind"] | null): st
       return `CTCAE grade of ${inSentence(ctx.grades.get(e.term) ?? e.term)}`;
     case "var":
       return e.name;
+    default:
+      return assertNever(e);
   }
 }
 

@@ -21,6 +21,7 @@ import { escapeStrings, markdownEscape } from "./escape.js";
 /** The text formats a document is rendered to (PDF is HTML printed by a browser). */
 export type DocumentFormat = "md" | "html";
 
+/** The templates, kept as files beside this source (`npm run build` copies them beside the bundle). */
 const TEMPLATES = fileURLToPath(new URL("./templates/", import.meta.url));
 
 /** The helpers the templates may call, and nothing else. */

@@ -23,6 +23,7 @@ import {
   conditionText,
   elementNotes,
   exactRanges,
+  elementsByName,
   formCondition,
   type FormCondition,
 } from "./model.js";
@@ -231,7 +232,7 @@ function describe(ir: IrProtocol, el: IrElement): string {
   return bits.join(" ");
 }
 
-function propertiesOf(ir: IrProtocol, elements: IrElement[], top = true): Schema {
+function propertiesOf(ir: IrProtocol, elements: readonly IrElement[], top = true): Schema {
   const out: Schema = {};
   for (const el of elements) {
     const description = describe(ir, el);
@@ -273,8 +274,9 @@ function requirements(ir: IrProtocol, elements: IrElement[]): Schema[] {
 /** Does the condition of `el` only read elements of the same form (so the form schema can state it)? */
 function sameForm(ir: IrProtocol, el: IrElement): boolean {
   const c = el.requiredWhen ? formCondition(ir, el.requiredWhen) : null;
-  const byName = new Map(ir.elements.map((x) => [x.name, x]));
-  return c !== null && el.form !== null && conditionElements(c).every((n) => byName.get(n)?.form === el.form);
+  if (c === null || el.form === null) return false;
+  const byName = elementsByName(ir);
+  return conditionElements(c).every((n) => byName.get(n)?.form === el.form);
 }
 
 const provenance = (ir: IrProtocol) =>
@@ -332,27 +334,33 @@ export function patientSchema(ir: IrProtocol): Schema {
 }
 
 /** One line of JSON with a space after `,` and `:` (strings escaped by JSON.stringify). */
-function inline(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(inline).join(", ")}]`;
-  if (v && typeof v === "object") {
-    const entries = Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}: ${inline(x)}`);
-    return entries.length ? `{ ${entries.join(", ")} }` : "{}";
+function inline(v: unknown, memo?: Map<object, string>): string {
+  if (!v || typeof v !== "object") return JSON.stringify(v);
+  const known = memo?.get(v);
+  if (known !== undefined) return known;
+  let out: string;
+  if (Array.isArray(v)) out = `[${v.map((x) => inline(x, memo)).join(", ")}]`;
+  else {
+    const entries = Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}: ${inline(x, memo)}`);
+    out = entries.length ? `{ ${entries.join(", ")} }` : "{}";
   }
-  return JSON.stringify(v);
+  memo?.set(v, out);
+  return out;
 }
 
 /**
  * JSON indented by two spaces, with any value that fits in 100 columns kept on one
  * line, for people reading the schema. `prefix` is the width already used on the line.
  */
-export function prettyJson(v: unknown, indent = "", prefix = 0): string {
-  const one = inline(v);
+export function prettyJson(v: unknown, indent = "", prefix = 0, memo = new Map<object, string>()): string {
+  // Each subtree's one-line form is computed once (memo), not again at every depth above it.
+  const one = inline(v, memo);
   if (!v || typeof v !== "object" || indent.length + prefix + one.length <= 100) return one;
   const inner = indent + "  ";
-  if (Array.isArray(v)) return `[\n${v.map((x) => inner + prettyJson(x, inner)).join(",\n")}\n${indent}]`;
+  if (Array.isArray(v)) return `[\n${v.map((x) => inner + prettyJson(x, inner, 0, memo)).join(",\n")}\n${indent}]`;
   const lines = Object.entries(v).map(([k, x]) => {
     const key = `${JSON.stringify(k)}: `;
-    return inner + key + prettyJson(x, inner, key.length);
+    return inner + key + prettyJson(x, inner, key.length, memo);
   });
   return `{\n${lines.join(",\n")}\n${indent}}`;
 }

@@ -147,14 +147,22 @@ function domainOf(el: IrElement | undefined): (string | boolean)[] | null {
   return null;
 }
 
+/** The elements of a protocol by name, built once per IR (once per element was quadratic in the protocol's size). */
+const byNameCache = new WeakMap<IrProtocol, Map<string, IrElement>>();
+export function elementsByName(ir: IrProtocol): Map<string, IrElement> {
+  let m = byNameCache.get(ir);
+  if (!m) byNameCache.set(ir, (m = new Map(ir.elements.map((x) => [x.name, x]))));
+  return m;
+}
+
 /**
  * Reduce `e` to a {@link FormCondition}, or null when it is not a simple test on
  * top-level boolean or code elements (comparisons of numbers, dates, definitions…):
  * exports then state the condition in words instead.
  */
 export function formCondition(ir: IrProtocol, e: IrExpr): FormCondition | null {
-  const byName = new Map(ir.elements.map((x) => [x.name, x]));
-  const leaf = (name: string, values: (string | boolean)[], negate: boolean): FormCondition | null => {
+  const byName = elementsByName(ir);
+  const leaf = (name: string, values: readonly (string | boolean)[], negate: boolean): FormCondition | null => {
     const domain = domainOf(byName.get(name));
     if (!domain) return null;
     const chosen = negate ? domain.filter((v) => !values.includes(v)) : domain.filter((v) => values.includes(v));
@@ -198,7 +206,7 @@ export function conditionElements(c: FormCondition): string[] {
 
 /** The condition in words, with element labels: `Woman of childbearing potential (childbearing_potential) is yes`. */
 export function conditionText(ir: IrProtocol, c: FormCondition): string {
-  const byName = new Map(ir.elements.map((x) => [x.name, x]));
+  const byName = elementsByName(ir);
   const show = (v: string | boolean, el: IrElement | undefined) =>
     typeof v === "boolean" ? (v ? "yes" : "no") : `${el?.codes?.find((k) => k.code === v)?.label ?? v} (${v})`;
   const go = (x: FormCondition, top: boolean): string => {

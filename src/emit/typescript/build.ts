@@ -1,63 +1,59 @@
 /**
- * Everything `trialc build` writes for the TypeScript target: the generated modules
- * and a copy of the run time they import (so the output compiles on its own), and,
- * with `--js`, the same compiled to JavaScript with `.d.ts` files.
+ * The files of the TypeScript target: the generated modules, the copy of the run time
+ * they import (so the output compiles on its own), a `tsconfig.json` and a
+ * `package.json`. No I/O: the run-time sources and the dependency versions come in as
+ * `RuntimeAssets`, which the build writer (`src/build.ts`) reads from disk.
  */
-import { readdirSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { join } from "node:path";
-import ts from "typescript";
 import type { IrProtocol } from "../../ir/types.js";
 import { emitDefinitionsModule, emitEligibilityModule, emitPatientModule } from "./modules.js";
 import { emitScheduleModule } from "./schedule.js";
+import { emitDecideModule } from "./decide.js";
 import { emitToxicityModule } from "./toxicity.js";
 import { emitResponseModule } from "./response.js";
-import { jsonSchemaFiles } from "../forms/jsonschema.js";
 
-const RUNTIME_DIR = fileURLToPath(new URL("../../runtime/", import.meta.url));
-
-/** The run-time sources, by file name (sorted, for deterministic output). */
-export function runtimeFiles(): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const f of readdirSync(RUNTIME_DIR).sort())
-    if (f.endsWith(".ts")) out.set(`runtime/${f}`, readFileSync(join(RUNTIME_DIR, f), "utf8"));
-  return out;
+/** What the generated modules need from this trialc beside the IR. */
+export interface RuntimeAssets {
+  /** The run-time sources by path in the output (`runtime/ops.ts`), sorted for deterministic output. */
+  readonly files: ReadonlyMap<string, string>;
+  /** The packages the run time imports, at the versions this trialc was built with. */
+  readonly dependencies: Readonly<Record<string, string>>;
 }
 
-/** Generated modules by relative path. Later targets add theirs through `extra`. */
-export function typescriptFiles(ir: IrProtocol, extra: Map<string, string> = new Map()): Map<string, string> {
-  const files = new Map<string, string>(runtimeFiles());
+/** The packages the copied run time imports (`src/runtime/README.md`). */
+export const RUNTIME_PACKAGES = ["@lhncbc/ucum-lhc", "decimal.js", "temporal-polyfill", "zod"] as const;
+
+/** The TypeScript target's files by relative path: run time first, then the modules, then the configs. */
+export function typescriptFiles(ir: IrProtocol, runtime: RuntimeAssets): Map<string, string> {
+  const files = new Map<string, string>(runtime.files);
   files.set("patient.ts", emitPatientModule(ir));
   files.set("definitions.ts", emitDefinitionsModule(ir));
   files.set("eligibility.ts", emitEligibilityModule(ir));
+  files.set("decide.ts", emitDecideModule(ir));
   const schedule = emitScheduleModule(ir);
   if (schedule) files.set("schedule.ts", schedule);
   const toxicity = emitToxicityModule(ir);
   if (toxicity) files.set("toxicity.ts", toxicity);
   const response = emitResponseModule(ir);
   if (response) files.set("response.ts", response);
-  for (const [name, text] of jsonSchemaFiles(ir)) files.set(`forms/${name}`, text); // the case report forms, same source
-  for (const [k, v] of extra) files.set(k, v);
-  // So that `tsc --strict --noEmit` in the output folder checks it with the right
-  // settings, and Node treats emitted `.js` as ES modules wherever the folder goes.
-  files.set("tsconfig.json", JSON.stringify({ compilerOptions: TSCONFIG, include: ["**/*.ts"] }, null, 2) + "\n");
-  files.set(
-    "package.json",
-    JSON.stringify({ type: "module", private: true, dependencies: RUNTIME_DEPENDENCIES }, null, 2) + "\n",
-  );
   return files;
 }
 
-/** The packages the copied runtime imports, at the versions this trialc was built with. */
-const RUNTIME_DEPENDENCIES = (() => {
-  const pkg = JSON.parse(readFileSync(fileURLToPath(new URL("../../../package.json", import.meta.url)), "utf8")) as {
-    dependencies: Record<string, string>;
-  };
-  const names = ["@lhncbc/ucum-lhc", "decimal.js", "temporal-polyfill", "zod"];
-  return Object.fromEntries(names.map((n) => [n, pkg.dependencies[n]!]));
-})();
+/**
+ * The output folder's `tsconfig.json` and `package.json`: so that `tsc --strict --noEmit`
+ * in the output folder checks it with the right settings, and Node treats emitted `.js`
+ * as ES modules wherever the folder goes.
+ */
+export function projectFiles(runtime: RuntimeAssets): Map<string, string> {
+  return new Map([
+    ["tsconfig.json", JSON.stringify({ compilerOptions: TSCONFIG, include: ["**/*.ts"] }, null, 2) + "\n"],
+    [
+      "package.json",
+      JSON.stringify({ type: "module", private: true, dependencies: runtime.dependencies }, null, 2) + "\n",
+    ],
+  ]);
+}
 
-/** The generated tsconfig.json's options (the same as STRICT_OPTIONS, as JSON). */
+/** The generated tsconfig.json's options (the same as the build writer's STRICT_OPTIONS, as JSON). */
 const TSCONFIG = {
   target: "ES2022",
   module: "NodeNext",
@@ -69,44 +65,3 @@ const TSCONFIG = {
   types: [],
   declaration: true,
 };
-
-/** Compiler options generated code must pass. */
-export const STRICT_OPTIONS: ts.CompilerOptions = {
-  target: ts.ScriptTarget.ES2022,
-  module: ts.ModuleKind.NodeNext,
-  moduleResolution: ts.ModuleResolutionKind.NodeNext,
-  strict: true,
-  noUncheckedIndexedAccess: true,
-  skipLibCheck: true,
-  esModuleInterop: true,
-  types: [],
-};
-
-/**
- * Type-check (and with `emit`, compile to JS + .d.ts) a set of generated files that
- * are already on disk in `dir`. Returns the compiler's messages; empty means clean.
- */
-export function compileGenerated(dir: string, files: string[], emit: boolean): string[] {
-  const options: ts.CompilerOptions = {
-    ...STRICT_OPTIONS,
-    noEmit: !emit,
-    declaration: emit,
-    outDir: dir,
-    rootDir: dir,
-  };
-  // The generated files themselves (the runtime's ambient `.d.ts` included), never
-  // declaration files a previous `--js` build emitted beside them.
-  const program = ts.createProgram(
-    files.filter((f) => f.endsWith(".ts")).map((f) => join(dir, f)),
-    options,
-  );
-  const result = program.emit();
-  const diags = [...ts.getPreEmitDiagnostics(program), ...result.diagnostics];
-  return diags.map(
-    (d) =>
-      ts.flattenDiagnosticMessageText(d.messageText, "\n") +
-      (d.file && d.start !== undefined
-        ? ` (${d.file.fileName}:${d.file.getLineAndCharacterOfPosition(d.start).line + 1})`
-        : ""),
-  );
-}

@@ -1,11 +1,12 @@
 /**
  * IR expressions to TypeScript: each node becomes the call of the run-time operation
- * the interpreter uses for it (`src/interpret/expr.ts`), so the two agree by
+ * the interpreter uses for it, so the two agree by
  * construction and the differential tests check the translation.
  */
 import type { IrExpr } from "../../ir/types.js";
 import { ident, lit } from "./code.js";
-import { dataPath, fieldNames, moreGroupNames } from "../../interpret/expr.js";
+import { dataPath, fieldNames, moreGroupNames } from "../../lower/builtins.js";
+import { assertNever } from "../../ir/walk.js";
 
 /** Hook for section-specific terms (organ doses, grades …), given by the section's emitter. */
 export type ExtraEmitter = (e: IrExpr, emit: (x: IrExpr) => string) => string;
@@ -71,5 +72,7 @@ export function emitExpr(e: IrExpr, extra?: ExtraEmitter): string {
     case "var":
       if (extra) return extra(e, ex);
       throw new Error(`"${e.text}" cannot be compiled here`);
+    default:
+      return assertNever(e);
   }
 }

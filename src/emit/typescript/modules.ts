@@ -5,7 +5,7 @@
  * file and its hash; output is deterministic (same IR, same bytes).
  */
 import type { IrCriterion, IrElement, IrProtocol } from "../../ir/types.js";
-import { dictionaryOf } from "../../interpret/eligibility.js";
+import { lower } from "../../lower/index.js";
 import { commentText, ident, Lines, lit } from "./code.js";
 import { emitExpr } from "./expr.js";
 
@@ -87,7 +87,7 @@ export function emitPatientModule(ir: IrProtocol): string {
   L.line("}");
   L.line();
   L.line("/** The data dictionary, as the run time checks data against it. */");
-  L.line(`export const DICTIONARY: DictElement[] = ${JSON.stringify(dictionaryOf(ir), null, 2)};`);
+  L.line(`export const DICTIONARY: DictElement[] = ${JSON.stringify(lower(ir).dictionary, null, 2)};`);
   L.line();
   L.line(`export const ANCHORS: string[] = ${JSON.stringify(ir.anchors.map((a) => a.name))};`);
   L.line();

@@ -1,11 +1,11 @@
 /**
  * The generated `response.ts`: `evaluateResponse(assessments, options)` for one protocol.
- * Its spec is the interpreter's (`responseSettings`) written as a constant, with each
+ * Its spec is the lowered one (`src/lower/response.ts`) written as a constant, with each
  * lesion category's condition compiled to the run-time calls the interpreter makes, so
  * the module and the interpreter agree by construction; the differential tests check it.
  */
 import type { IrExpr, IrProtocol, IrTrace } from "../../ir/types.js";
-import { responseSettings } from "../../interpret/response.js";
+import { lower } from "../../lower/index.js";
 import { commentText, definitionsUsed, ident, json, Lines, lit } from "./code.js";
 import { emitExpr } from "./expr.js";
 import { header } from "./modules.js";
@@ -21,7 +21,7 @@ function emitCondition(e: IrExpr): string {
 
 /** The text of `response.ts`, or null when the protocol has no response section. */
 export function emitResponseModule(ir: IrProtocol): string | null {
-  const settings = responseSettings(ir);
+  const settings = lower(ir).response;
   if (!settings || !ir.response) return null;
   const conditions = ir.response.lesion?.categories ?? [];
   const L = new Lines();

@@ -1,13 +1,13 @@
 /**
  * The generated `schedule.ts`: `planSchedule(start, events?, options?)` with typed
  * inputs (the protocol's visit names and cycle numbers), the schedule as data
- * (`SCHEDULE`, the same spec the interpreter builds) and the requirements before
+ * (`SCHEDULE`, the lowered spec the interpreter plans with) and the requirements before
  * treatment compiled to run-time calls. Planning itself is `runtime/schedule.ts`,
  * shared with the interpreter, so the two agree by construction; the differential
  * tests check the requirement translation.
  */
 import type { IrExpr, IrProtocol } from "../../ir/types.js";
-import { scheduleSpec } from "../../interpret/schedule.js";
+import { lower } from "../../lower/index.js";
 import { commentText, definitionsUsed, ident, json, Lines, lit } from "./code.js";
 import { emitExpr } from "./expr.js";
 import { header } from "./modules.js";
@@ -16,7 +16,7 @@ const union = (xs: string[]) => (xs.length ? xs.map(lit).join(" | ") : "never");
 
 /** The module, or null when the protocol has no schedule. */
 export function emitScheduleModule(ir: IrProtocol): string | null {
-  const spec = scheduleSpec(ir);
+  const spec = lower(ir).schedule;
   if (!spec || !ir.schedule) return null;
   const reqs = ir.schedule.requirements;
   const defs = definitionsUsed(reqs.map((r) => r.expr));

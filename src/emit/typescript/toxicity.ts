@@ -4,12 +4,13 @@
  *
  * The module embeds the section as data (`SPEC`: organs and limits with their sources,
  * the CTCAE entries it grades with, the rules' texts) and compiles each rule's condition
- * to calls of the same run-time operations the interpreter uses
- * (`src/interpret/toxicity.ts`), so the two agree by construction and the differential
- * tests check the translation.
+ * (lowered by `src/lower/toxicity.ts`) to calls of the same run-time operations the
+ * interpreter uses, so the two agree by construction and the differential tests check
+ * the translation.
  */
 import type { IrExpr, IrProtocol } from "../../ir/types.js";
-import { isGradeTest, lowerGradeTests, toxicitySpec } from "../../interpret/toxicity.js";
+import { lower } from "../../lower/index.js";
+import { isGradeTest } from "../../lower/grade-tests.js";
 import { commentText, definitionsUsed, ident, json, Lines, lit } from "./code.js";
 import { emitExpr, type ExtraEmitter } from "./expr.js";
 import { header } from "./modules.js";
@@ -28,9 +29,10 @@ const extra: ExtraEmitter = (e) => {
 
 /** `toxicity.ts` for the protocol, or null when it has no toxicity section. */
 export function emitToxicityModule(ir: IrProtocol): string | null {
-  const spec = toxicitySpec(ir);
-  if (!spec || !ir.toxicity) return null;
-  const rules = ir.toxicity.rules.map((r) => ({ r, when: lowerGradeTests(r.when) }));
+  const tox = lower(ir).toxicity;
+  if (!tox) return null;
+  const spec = tox.spec;
+  const rules = tox.rules.map(({ rule: r, when }) => ({ r, when }));
   const defs = definitionsUsed(rules.map(({ when }) => when));
   const labKeys = spec.labs.map((e) => lit(e.name)).join(" | ") || "never";
   const L = new Lines();

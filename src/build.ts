@@ -1,0 +1,84 @@
+/**
+ * The build writer's side of `trialc build`: every file the command writes, assembled
+ * from the targets (the TypeScript modules, the JSON Schema forms, optionally the
+ * generated tests), and the type check of what was written. With the CLI, the only
+ * place the pipeline touches the disk: it reads the run-time sources and
+ * `package.json` (once, when a build first needs them) and runs `tsc` over the output.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import ts from "typescript";
+import type { IrProtocol } from "./ir/types.js";
+import { packagePath } from "./package-root.js";
+import { projectFiles, RUNTIME_PACKAGES, typescriptFiles, type RuntimeAssets } from "./emit/typescript/build.js";
+import { emitEligibilityTests } from "./emit/typescript/tests.js";
+import { jsonSchemaFiles } from "./emit/forms/jsonschema.js";
+
+let assets: RuntimeAssets | null = null;
+
+/** The run-time sources and dependency versions of this trialc, read from disk on first use. */
+export function runtimeAssets(): RuntimeAssets {
+  if (assets) return assets;
+  // Found from the package root, so that the bundled command (dist/) reads the same sources.
+  const dir = packagePath("src", "runtime");
+  const files = new Map<string, string>();
+  for (const f of readdirSync(dir).sort())
+    if (f.endsWith(".ts")) files.set(`runtime/${f}`, readFileSync(join(dir, f), "utf8"));
+  const pkg = JSON.parse(readFileSync(packagePath("package.json"), "utf8")) as {
+    dependencies: Record<string, string>;
+  };
+  const dependencies = Object.fromEntries(RUNTIME_PACKAGES.map((n) => [n, pkg.dependencies[n]!]));
+  return (assets = { files, dependencies });
+}
+
+/** What `trialc build` writes, by relative path. */
+export function buildFiles(ir: IrProtocol, opts: { tests?: boolean } = {}): Map<string, string> {
+  const runtime = runtimeAssets();
+  const files = typescriptFiles(ir, runtime);
+  // The case report forms, from the same IR, beside the modules.
+  for (const [name, text] of jsonSchemaFiles(ir)) files.set(`forms/${name}`, text);
+  for (const [name, text] of projectFiles(runtime)) files.set(name, text);
+  if (opts.tests) files.set("eligibility.test.ts", emitEligibilityTests(ir));
+  return files;
+}
+
+/** Compiler options generated code must pass. */
+export const STRICT_OPTIONS: ts.CompilerOptions = {
+  target: ts.ScriptTarget.ES2022,
+  module: ts.ModuleKind.NodeNext,
+  moduleResolution: ts.ModuleResolutionKind.NodeNext,
+  strict: true,
+  noUncheckedIndexedAccess: true,
+  skipLibCheck: true,
+  esModuleInterop: true,
+  types: [],
+};
+
+/**
+ * Type-check (and with `emit`, compile to JS + .d.ts) a set of generated files that
+ * are already on disk in `dir`. Returns the compiler's messages; empty means clean.
+ */
+export function compileGenerated(dir: string, files: string[], emit: boolean): string[] {
+  const options: ts.CompilerOptions = {
+    ...STRICT_OPTIONS,
+    noEmit: !emit,
+    declaration: emit,
+    outDir: dir,
+    rootDir: dir,
+  };
+  // The generated files themselves (the runtime's ambient `.d.ts` included), never
+  // declaration files a previous `--js` build emitted beside them.
+  const program = ts.createProgram(
+    files.filter((f) => f.endsWith(".ts")).map((f) => join(dir, f)),
+    options,
+  );
+  const result = program.emit();
+  const diags = [...ts.getPreEmitDiagnostics(program), ...result.diagnostics];
+  return diags.map(
+    (d) =>
+      ts.flattenDiagnosticMessageText(d.messageText, "\n") +
+      (d.file && d.start !== undefined
+        ? ` (${d.file.fileName}:${d.file.getLineAndCharacterOfPosition(d.start).line + 1})`
+        : ""),
+  );
+}

@@ -1,0 +1,434 @@
+/**
+ * The run time of the generated decision-only evaluator (`decide.ts`: `isEligible`,
+ * `screen`). It decides exactly what `evaluateEligibility` decides, without building an
+ * explanation, and takes the exact path (`evaluateEligibility` itself) for any record it
+ * cannot read plainly: the fast path is an optimisation of the common case, never a
+ * second semantics.
+ *
+ * Representation, chosen so that a rule is a few number comparisons:
+ * - three-valued logic as small integers, F = 0 < U = 1 < T = 2, so Kleene `and` is
+ *   `min`, `or` is `max` and `not` is `2 - x`;
+ * - a quantity is a JS number in its element's unit. This is exact, not approximate:
+ *   every value kept is the shortest decimal that reads back as the same double (a JSON
+ *   number is; a converted value is kept only when it is, otherwise the exact path
+ *   decides), and so is every threshold (checked when the module is generated). For two
+ *   such numbers, a < b as doubles if and only if a < b as decimals, because rounding
+ *   to the nearest double is monotone and two different shortest decimals never share
+ *   a double (see `tests/eligibility/decide.test.ts`);
+ * - a date is its 00:00 and a date-time its own second, both as seconds since
+ *   1970-01-01 (calendar arithmetic on the proleptic Gregorian calendar, no zones), so
+ *   a date compares with a date-time as `compareTime` does;
+ * - a missing value is `undefined`.
+ *
+ * Patient data are checked and normalised once per patient by a plan compiled once per
+ * module from the data dictionary; no zod, Decimal, Temporal or UCUM call is made for a
+ * value already in its element's unit.
+ */
+import { Decimal, dec, fromJsonNumber } from "./decimal.js";
+import { commensurability, convert, unitAlias, validateUnit } from "./units.js";
+import type { DictElement } from "./patient.js";
+
+/** F, U or T (a plain number, so that `Math.min` and `Math.max` combine them). */
+export type Tri = number;
+export const F = 0;
+export const U = 1;
+export const T = 2;
+
+/** Thrown (never returned) to take the exact path for this patient. */
+export const FALLBACK: unique symbol = Symbol("take the exact path");
+export function fallback(): never {
+  throw FALLBACK;
+}
+
+// --------------------------------------------------------------------------- exact numbers
+
+/** True when `text`'s decimal value is the shortest decimal of a double, so doubles compare it exactly. */
+export function exactAsDouble(text: string): boolean {
+  const n = Number(text);
+  return Number.isFinite(n) && fromJsonNumber(n).eq(dec(text));
+}
+
+/**
+ * The sign of `v - factor × ref`, exactly (`v <op> factor x ULN`). The product of two
+ * doubles is rounded, so the doubles decide only when clearly apart (relative margin
+ * 1e-9, far above the rounding error of about 1e-16); near the threshold the exact
+ * decimals decide.
+ */
+export function cmpRef(v: number, factor: number, factorText: string, ref: number): number {
+  const p = factor * ref;
+  const d = v - p;
+  if (Math.abs(d) > 1e-9 * Math.max(Math.abs(v), Math.abs(p))) return d < 0 ? -1 : 1;
+  return fromJsonNumber(v).comparedTo(dec(factorText).times(fromJsonNumber(ref)));
+}
+
+// --------------------------------------------------------------------------- calendar
+
+const DAY = 86400;
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
+export function daysFromCivil(y: number, m: number, d: number): number {
+  y -= m <= 2 ? 1 : 0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+/** The date of a day number: [year, month, day]. */
+export function civilFromDays(z: number): [number, number, number] {
+  z += 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp + (mp < 10 ? 3 : -9);
+  return [yoe + era * 400 + (m <= 2 ? 1 : 0), m, d];
+}
+
+function leap(y: number): boolean {
+  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+}
+
+function monthDays(y: number, m: number): number {
+  return m === 2 ? (leap(y) ? 29 : 28) : m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
+}
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/;
+
+/** `YYYY-MM-DD` as seconds at 00:00; anything else (or an impossible date) takes the exact path. */
+export function parseDate(text: unknown): number {
+  const m = typeof text === "string" ? DATE.exec(text) : null;
+  if (!m) return fallback();
+  const y = +m[1]!;
+  const mo = +m[2]!;
+  const d = +m[3]!;
+  if (mo < 1 || mo > 12 || d < 1 || d > monthDays(y, mo)) return fallback();
+  return daysFromCivil(y, mo, d) * DAY;
+}
+
+/** `YYYY-MM-DDTHH:MM[:SS]` as seconds; anything else takes the exact path. */
+export function parseDateTime(text: unknown): number {
+  const m = typeof text === "string" ? DATE_TIME.exec(text) : null;
+  if (!m) return fallback();
+  const y = +m[1]!;
+  const mo = +m[2]!;
+  const d = +m[3]!;
+  const h = +m[4]!;
+  const mi = +m[5]!;
+  const s = m[6] === undefined ? 0 : +m[6];
+  if (mo < 1 || mo > 12 || d < 1 || d > monthDays(y, mo) || h > 23 || mi > 59 || s > 59) return fallback();
+  return daysFromCivil(y, mo, d) * DAY + h * 3600 + mi * 60 + s;
+}
+
+/** `t + months` in calendar months, the day constrained to the month's length (31 Jan + 1 mo = 28/29 Feb), the time kept. */
+export function addMonths(t: number | undefined, months: number): number | undefined {
+  if (t === undefined) return undefined;
+  const days = Math.floor(t / DAY);
+  const [y, m, d] = civilFromDays(days);
+  const total = y * 12 + (m - 1) + months;
+  const ny = Math.floor(total / 12);
+  const nm = total - ny * 12 + 1;
+  return daysFromCivil(ny, nm, Math.min(d, monthDays(ny, nm))) * DAY + (t - days * DAY);
+}
+
+/** `t + seconds` (whole days, weeks, hours, minutes, seconds). */
+export function addSeconds(t: number | undefined, seconds: number): number | undefined {
+  return t === undefined ? undefined : t + seconds;
+}
+
+/** Completed years from `birth` to `at` (dates); a 29 February birthday is reached on 1 March in other years. */
+export function age(birth: number | undefined, at: number | undefined): number | undefined {
+  if (birth === undefined || at === undefined) return undefined;
+  if (birth > at) return fallback(); // a data error: the exact path reports it
+  const [by, bm0, bd0] = civilFromDays(Math.floor(birth / DAY));
+  const [ay, am, ad] = civilFromDays(Math.floor(at / DAY));
+  const [bm, bd] = bm0 === 2 && bd0 === 29 && !leap(ay) ? [3, 1] : [bm0, bd0];
+  return ay - by - (am > bm || (am === bm && ad >= bd) ? 0 : 1);
+}
+
+/** The data error `age` reports, checked up front: early exit must not skip a record the exact path rejects. */
+export function ageGuard(birth: number | undefined, at: number | undefined): void {
+  if (birth !== undefined && at !== undefined && birth > at) fallback();
+}
+
+// --------------------------------------------------------------------------- logic
+
+/** `if c then a else b` with an unknown condition: decided only when both branches agree. */
+export function ifUnknown(a: Tri, b: Tri): Tri {
+  return a === b && a !== U ? a : U;
+}
+
+/** `at least needed of parts` (or `all of`), stopping as soon as the verdict cannot change. */
+export function group(needed: number, parts: readonly (() => Tri)[]): Tri {
+  let met = 0;
+  let open = 0;
+  for (let i = 0; i < parts.length; i++) {
+    const t = parts[i]!();
+    if (t === T) {
+      if (++met >= needed) return T;
+    } else if (t === U) open++;
+    if (met + open + (parts.length - i - 1) < needed) return F;
+  }
+  return met >= needed ? T : U;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Row = Record<string, any>;
+
+/**
+ * `successive_rises(records, value, group, date)`: the longest run of strictly rising
+ * values of one group in date order (as `rt.successiveRises`); unknown when any row
+ * lacks a value, group or date.
+ */
+export function successiveRises(rows: Row[] | undefined, valueF: string, groupF: string, dateF: string) {
+  if (rows === undefined) return undefined;
+  const groups = new Map<string, { v: number; t: number }[]>();
+  for (const row of rows) {
+    const v = row[valueF] as number | undefined;
+    const g = row[groupF] as string | undefined;
+    const t = row[dateF] as number | undefined;
+    if (v === undefined || g === undefined || t === undefined) return undefined;
+    const list = groups.get(g);
+    if (list) list.push({ v, t });
+    else groups.set(g, [{ v, t }]);
+  }
+  let best = 0;
+  for (const list of groups.values()) {
+    const sorted = list.length > 1 ? [...list].sort((a, b) => a.t - b.t) : list;
+    let run = 0;
+    for (let i = 1; i < sorted.length; i++) {
+      run = sorted[i]!.v > sorted[i - 1]!.v && sorted[i - 1]!.t < sorted[i]!.t ? run + 1 : 0;
+      if (run > best) best = run;
+    }
+  }
+  return best;
+}
+
+// --------------------------------------------------------------------------- patient data
+
+const enum Kind {
+  Number,
+  Integer,
+  Quantity,
+  Boolean,
+  Text,
+  Code,
+  Date,
+  DateTime,
+  Records,
+}
+
+/** One element of the data dictionary, compiled for reading a record plainly. */
+interface PlanElement {
+  name: string;
+  kind: Kind;
+  /** Plausible range as doubles (exact: checked by `exactAsDouble`), or the exact bounds. */
+  low: number;
+  high: number;
+  exactRange: { low: Decimal; high: Decimal } | null;
+  unit: string;
+  molarMass: string | undefined;
+  uln: boolean;
+  lln: boolean;
+  codes: ReadonlySet<string> | null;
+  fields: PlanElement[];
+  /** For a unit other than the element's: the unit UCUM reads it as, or null when it cannot express the element. */
+  otherUnits: Map<string, string | null>;
+}
+
+export interface Plan {
+  elements: PlanElement[];
+  anchors: string[];
+}
+
+function planElement(el: DictElement): PlanElement {
+  const kind =
+    el.type === "decimal"
+      ? el.unit
+        ? Kind.Quantity
+        : Kind.Number
+      : el.type === "integer"
+        ? Kind.Integer
+        : el.type === "boolean" || el.type === "attestation"
+          ? Kind.Boolean
+          : el.type === "text"
+            ? Kind.Text
+            : el.type === "code"
+              ? Kind.Code
+              : el.type === "date"
+                ? Kind.Date
+                : el.type === "datetime"
+                  ? Kind.DateTime
+                  : Kind.Records;
+  const r = el.range;
+  const doubles = r !== undefined && exactAsDouble(r.low) && exactAsDouble(r.high);
+  return {
+    name: el.name,
+    kind,
+    low: r && doubles ? Number(r.low) : -Infinity,
+    high: r && doubles ? Number(r.high) : Infinity,
+    exactRange: r && !doubles ? { low: dec(r.low), high: dec(r.high) } : null,
+    unit: el.unit ?? "",
+    molarMass: el.molarMass,
+    uln: el.reference?.uln ?? false,
+    lln: el.reference?.lln ?? false,
+    codes: el.codes ? new Set(el.codes) : null,
+    fields: (el.fields ?? []).map(planElement),
+    otherUnits: new Map(),
+  };
+}
+
+/** Compile the data dictionary once per module. */
+export function compilePlan(dict: DictElement[], anchors: string[]): Plan {
+  return { elements: dict.map(planElement), anchors };
+}
+
+function inRange(el: PlanElement, v: number): boolean {
+  if (el.exactRange) {
+    const d = fromJsonNumber(v);
+    return !d.lessThan(el.exactRange.low) && !d.greaterThan(el.exactRange.high);
+  }
+  return v >= el.low && v <= el.high;
+}
+
+/** A JSON number in `unit`, in the element's unit, kept only when exactly a shortest double. */
+function toElementUnit(el: PlanElement, v: number, unit: string): number {
+  if (unit === el.unit) return v;
+  let as = el.otherUnits.get(unit);
+  if (as === undefined) {
+    const alias = unitAlias(unit);
+    as = validateUnit(alias).ok && commensurability(alias, el.unit, el.molarMass) === "same" ? alias : null;
+    el.otherUnits.set(unit, as);
+  }
+  if (as === null) return fallback();
+  const exact = convert(fromJsonNumber(v), as, el.unit, el.molarMass);
+  const n = exact.toNumber();
+  return fromJsonNumber(n).eq(exact) ? n : fallback();
+}
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === "object" && x !== null && !Array.isArray(x);
+}
+
+/** The reference limits of the last quantity `value` read (in its element's unit), for the caller to store. */
+export const refs: { uln: number | undefined; lln: number | undefined } = { uln: undefined, lln: undefined };
+
+/** One value read plainly and normalised (undefined when missing; limits of a quantity in `refs`), or take the exact path. */
+export function value(el: PlanElement, raw: unknown): unknown {
+  if (raw === null || raw === undefined) {
+    refs.uln = refs.lln = undefined;
+    return undefined;
+  }
+  switch (el.kind) {
+    case Kind.Number:
+      if (typeof raw !== "number" || !Number.isFinite(raw) || !inRange(el, raw)) fallback();
+      return raw;
+    case Kind.Integer:
+      if (typeof raw !== "number" || !Number.isSafeInteger(raw) || !inRange(el, raw)) fallback();
+      return raw;
+    case Kind.Quantity: {
+      if (!isRecord(raw) || typeof raw.value !== "number" || typeof raw.unit !== "string") return fallback();
+      const v = toElementUnit(el, raw.value, raw.unit);
+      if (!inRange(el, v)) fallback();
+      refs.uln = limit(el, el.uln, raw.uln, raw.unit);
+      refs.lln = limit(el, el.lln, raw.lln, raw.unit);
+      return v;
+    }
+    case Kind.Boolean:
+      if (typeof raw !== "boolean") fallback();
+      return raw ? T : F;
+    case Kind.Text:
+      if (typeof raw !== "string") fallback();
+      return raw;
+    case Kind.Code:
+      if (typeof raw !== "string" || !el.codes!.has(raw)) fallback();
+      return raw;
+    case Kind.Date:
+      return parseDate(raw);
+    case Kind.DateTime:
+      return parseDateTime(raw);
+    case Kind.Records: {
+      if (!Array.isArray(raw)) return fallback();
+      const rows: Row[] = new Array(raw.length);
+      for (let i = 0; i < raw.length; i++) {
+        const r: unknown = raw[i];
+        if (!isRecord(r)) return fallback();
+        const row: Row = {};
+        for (const f of el.fields) {
+          row[f.name] = value(f, r[f.name]);
+          if (f.uln) row[f.name + ".uln"] = refs.uln;
+          if (f.lln) row[f.name + ".lln"] = refs.lln;
+        }
+        rows[i] = row;
+      }
+      return rows;
+    }
+  }
+}
+
+/** A reference limit (ULN/LLN) of a quantity: positive, allowed by the protocol, converted like its value. */
+function limit(el: PlanElement, allowed: boolean, x: unknown, unit: string): number | undefined {
+  if (x === undefined) return undefined;
+  if (!allowed || typeof x !== "number" || !(x > 0)) return fallback();
+  return toElementUnit(el, x, unit);
+}
+
+/** The compiled elements by name, for a generated loader that reads each element by its own property. */
+export function planElements(plan: Plan): Record<string, PlanElement> {
+  return Object.fromEntries(plan.elements.map((e) => [e.name, e]));
+}
+
+/** The start of a generated loader: the record must be an object. */
+export function record(raw: unknown): Record<string, unknown> {
+  return isRecord(raw) ? raw : fallback();
+}
+
+/** The reference dates, from the data or from `options` (the same date in both, or the exact path reports the conflict). */
+export function loadAnchors(
+  plan: Plan,
+  raw: Record<string, unknown>,
+  options: { readonly [anchor: string]: string | undefined } | object,
+  anchors: Record<string, number | undefined>,
+): void {
+  const fromData = raw.anchors;
+  if (fromData !== undefined && !isRecord(fromData)) return fallback();
+  for (const a of plan.anchors) {
+    const d = fromData?.[a];
+    const t = d === null || d === undefined ? undefined : parseDate(d);
+    const opt = (options as Record<string, string | undefined>)[a];
+    if (opt === undefined) anchors[a] = t;
+    else {
+      const o = parseDate(opt);
+      if (t !== undefined && t !== o) fallback();
+      anchors[a] = o;
+    }
+  }
+}
+
+/**
+ * Check and normalise a patient record into `out` (every element's key is written, so
+ * `out` keeps one shape from patient to patient), with the reference dates (from the
+ * data, or from `options` when the data lack them) under `anchors`. Throws
+ * {@link FALLBACK} for anything it cannot read plainly: invalid data, decimal strings,
+ * a unit whose conversion is not exactly a double, conflicting reference dates. (The
+ * generated modules inline this per element, so that each property read is monomorphic.)
+ */
+export function load(
+  plan: Plan,
+  raw: unknown,
+  options: { readonly [anchor: string]: string | undefined } | object,
+  out: Record<string, unknown>,
+  anchors: Record<string, number | undefined>,
+): void {
+  const rec = record(raw);
+  for (const el of plan.elements) {
+    out[el.name] = value(el, rec[el.name]);
+    if (el.uln) out[el.name + ".uln"] = refs.uln;
+    if (el.lln) out[el.name + ".lln"] = refs.lln;
+  }
+  loadAnchors(plan, rec, options, anchors);
+}

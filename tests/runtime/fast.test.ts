@@ -1,0 +1,136 @@
+/**
+ * The fast path's arithmetic equals the exact one: calendar dates as day numbers
+ * against Temporal, calendar months and ages against `time.ts`, and the claim that two
+ * numbers that are each exactly a shortest double compare as doubles exactly as they
+ * compare as decimals (the reason thresholds and values can be plain numbers).
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { Temporal } from "temporal-polyfill";
+import { dec } from "../../src/runtime/decimal.js";
+import { addMonths, age, cmpRef, exactAsDouble, FALLBACK, parseDate, parseDateTime } from "../../src/runtime/fast.js";
+import { ageInYears, parseDate as exactDate, parseDateTime as exactDateTime } from "../../src/runtime/time.js";
+
+const EPOCH = Temporal.PlainDate.from("1970-01-01");
+const seconds = (d: Temporal.PlainDate) => EPOCH.until(d, { largestUnit: "days" }).days * 86400;
+const date = fc
+  .record({
+    y: fc.integer({ min: 1, max: 9999 }),
+    m: fc.integer({ min: 1, max: 12 }),
+    d: fc.integer({ min: 1, max: 31 }),
+  })
+  .map(({ y, m, d }) => `${String(y).padStart(4, "0")}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`);
+const fastOrNull = (f: () => number) => {
+  try {
+    return f();
+  } catch (e) {
+    if (e === FALLBACK) return null;
+    throw e;
+  }
+};
+
+describe("fast calendar = Temporal", () => {
+  it("parses exactly the dates time.ts parses, to the same day", () => {
+    fc.assert(
+      fc.property(date, (s) => {
+        const d = exactDate(s);
+        expect(fastOrNull(() => parseDate(s))).toBe(d ? seconds(d) : null);
+      }),
+      { numRuns: 3000 },
+    );
+    for (const bad of ["2023-02-29", "2024-13-01", "2024-1-01", " 2024-01-01", "2024-01-01T00:00"])
+      expect(fastOrNull(() => parseDate(bad))).toBe(null);
+  });
+
+  it("parses date-times to the same second", () => {
+    fc.assert(
+      fc.property(
+        date,
+        fc.integer({ min: 0, max: 25 }),
+        fc.integer({ min: 0, max: 61 }),
+        fc.boolean(),
+        (d, h, m, sec) => {
+          const s = `${d}T${String(h).padStart(2, "0")}:${String(m).padStart(2, "0")}${sec ? ":" + String(m).padStart(2, "0") : ""}`;
+          const x = exactDateTime(s);
+          const expected = x ? seconds(x.toPlainDate()) + x.hour * 3600 + x.minute * 60 + x.second : null;
+          expect(fastOrNull(() => parseDateTime(s))).toBe(expected);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("adds calendar months as Temporal does (the day constrained to the month)", () => {
+    fc.assert(
+      fc.property(date, fc.integer({ min: -40, max: 40 }), (s, n) => {
+        const d = exactDate(s);
+        if (!d) return;
+        const exact = d.add({ months: n }, { overflow: "constrain" });
+        expect(addMonths(seconds(d) + 3600, n)).toBe(seconds(exact) + 3600);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("counts completed years as ageInYears does (29 February included)", () => {
+    fc.assert(
+      fc.property(date, date, (a, b) => {
+        const [x, y] = [exactDate(a), exactDate(b)];
+        if (!x || !y || Temporal.PlainDate.compare(x, y) > 0) return;
+        expect(age(seconds(x), seconds(y))).toBe(ageInYears(x, y));
+      }),
+      { numRuns: 3000 },
+    );
+    expect(age(seconds(exactDate("2000-02-29")!), seconds(exactDate("2023-02-28")!))).toBe(22);
+    expect(age(seconds(exactDate("2000-02-29")!), seconds(exactDate("2023-03-01")!))).toBe(23);
+  });
+});
+
+describe("numbers: doubles decide exactly", () => {
+  // Decimals of few digits near each other: the cases where binary rounding could flip a comparison.
+  const near = fc
+    .tuple(fc.integer({ min: -100000, max: 100000 }), fc.integer({ min: 0, max: 6 }), fc.integer({ min: -3, max: 3 }))
+    .map(([n, scale, delta]) => [
+      dec(n)
+        .dividedBy(10 ** scale)
+        .toString(),
+      dec(n + delta)
+        .dividedBy(10 ** scale)
+        .toString(),
+    ]);
+
+  it("two exactly-double decimals compare as doubles as they compare as decimals", () => {
+    fc.assert(
+      fc.property(near, ([a, b]) => {
+        if (!exactAsDouble(a!) || !exactAsDouble(b!)) return;
+        expect(Math.sign(Number(a) - Number(b))).toBe(dec(a!).comparedTo(dec(b!)));
+      }),
+      { numRuns: 5000 },
+    );
+    expect(exactAsDouble("0.1")).toBe(true);
+    expect(exactAsDouble("0.10000000000000000001")).toBe(false);
+  });
+
+  it("v against factor x ULN: the same sign as the exact product, at and next to the boundary", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom("1", "1.5", "2", "2.5", "3", "5", "0.3"),
+        fc.integer({ min: 1, max: 100000 }),
+        fc.integer({ min: 0, max: 4 }),
+        fc.integer({ min: -2, max: 2 }),
+        (factor, refN, scale, delta) => {
+          const ref = dec(refN).dividedBy(10 ** scale);
+          const exactV = dec(factor)
+            .times(ref)
+            .plus(dec(delta).dividedBy(10 ** (scale + 2)));
+          if (!exactAsDouble(exactV.toString()) || !exactAsDouble(ref.toString())) return;
+          const got = cmpRef(exactV.toNumber(), Number(factor), factor, ref.toNumber());
+          expect(Math.sign(got)).toBe(exactV.comparedTo(dec(factor).times(ref)));
+        },
+      ),
+      { numRuns: 5000 },
+    );
+    // 3 x 1.2 is 3.5999999999999996 in doubles: the exact decimals decide.
+    expect(cmpRef(3.6, 3, "3", 1.2)).toBe(0);
+  });
+});
