@@ -280,6 +280,23 @@ export abstract class DeclarationRules extends ExpressionRules {
           this.CONSUME(T.KwOnly);
         },
       },
+      {
+        // `select latest [by "method"] [between D0 - 4 wk and D0 - 1 d]`
+        ALT: () => {
+          this.CONSUME(T.KwSelect);
+          this.CONSUME(T.KwLatest);
+          this.OPTION1(() => {
+            this.CONSUME(T.KwBy);
+            this.CONSUME2(T.StringLiteral);
+          });
+          this.OPTION2(() => {
+            this.CONSUME(T.KwBetween);
+            this.SUBRULE1(this.additive);
+            this.CONSUME(T.KwAnd);
+            this.SUBRULE2(this.additive);
+          });
+        },
+      },
     ]);
   });
 

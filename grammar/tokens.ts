@@ -282,6 +282,8 @@ function kw(word: string, role: KeywordRole, reserved = false): TokenType {
 /** `when` */ export const KwWhen = kw("when", "clause");
 /** `capture` */ export const KwCapture = kw("capture", "clause");
 /** `only` */ export const KwOnly = kw("only", "clause");
+/** `select` (which result of a measured element rules read) */ export const KwSelect = kw("select", "clause");
+/** `latest` */ export const KwLatest = kw("latest", "clause");
 // Soft: criteria and expressions.
 /** `rule` */ export const KwRule = kw("rule", "clause");
 /** `of` */ export const KwOf = kw("of", "clause");

@@ -462,7 +462,7 @@ export interface ElementAttributeCstNode extends CstNode {
 }
 
 export type ElementAttributeCstChildren = {
-  StringLiteral?: IToken[];
+  StringLiteral?: (IToken)[];
   KwForm?: IToken[];
   Name?: IToken[];
   KwRange?: IToken[];
@@ -480,6 +480,12 @@ export type ElementAttributeCstChildren = {
   expression?: ExpressionCstNode[];
   KwCapture?: IToken[];
   KwOnly?: IToken[];
+  KwSelect?: IToken[];
+  KwLatest?: IToken[];
+  KwBy?: IToken[];
+  KwBetween?: IToken[];
+  additive?: (AdditiveCstNode)[];
+  KwAnd?: IToken[];
 };
 
 export interface CriterionDeclCstNode extends CstNode {

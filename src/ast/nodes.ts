@@ -343,6 +343,8 @@ export interface ElementDecl {
   /** `required when <expr>`: a conditional requirement on the form. */
   requiredWhen: Expr | null;
   captureOnly: boolean;
+  /** `select latest [by "method"] [between LOW and HIGH]`: which result of a measured element rules read. */
+  select: { method: string | null; low: Expr | null; high: Expr | null; span: Span } | null;
   /** Record fields, for `records`. */
   fields: ElementDecl[];
   span: Span;

@@ -17,8 +17,8 @@ export const BUILTINS: Record<string, { signature: string; doc: string }> = {
     doc: "completed years between two dates; a 29 February birthday is reached on 1 March",
   },
   successive_rises: {
-    signature: "successive_rises(records, value field, group field, date field)",
-    doc: "the longest run of strictly increasing values within one group, in date order, counted in rises",
+    signature: "successive_rises(records, value field, group field, date field[, more group fields…])",
+    doc: "the longest run of strictly increasing values within one group (every group field equal: marker, name, unit), in date order, counted in rises",
   },
 };
 
@@ -57,8 +57,8 @@ function arity(ctx: CheckContext, e: A.Call, n: number, signature: string): IrEx
 /** `successive_rises(marker_measurements, value, marker, date)`: fields named inside the records. */
 function checkSuccessiveRises(ctx: CheckContext, e: A.Call, scope: Scope): IrExpr {
   const sig = BUILTINS.successive_rises!.signature;
-  if (e.args.length !== 4) return arity(ctx, e, 4, sig);
-  const [recArg, ...fieldArgs] = e.args as [A.Expr, A.Expr, A.Expr, A.Expr];
+  if (e.args.length < 4) return arity(ctx, e, 4, sig);
+  const [recArg, ...fieldArgs] = e.args as [A.Expr, ...A.Expr[]];
   if (recArg.kind !== "NameRef") return arity(ctx, e, 4, sig);
   const rec = ctx.elements.get(recArg.name);
   if (!rec || rec.ir.type !== "records") {
@@ -82,11 +82,12 @@ function checkSuccessiveRises(ctx: CheckContext, e: A.Call, scope: Scope): IrExp
       ctx.report("TRC2001", "notField", { arg: ctx.textOf(a.span), records: rec.ir.name }, a.span, { hint });
       return errorExpr(ctx, e.span, "integer");
     }
-    if (!(wanted[i] as readonly string[]).includes(f.type)) {
+    const want: readonly string[] = wanted[i] ?? ["code", "text"];
+    if (!want.includes(f.type)) {
       ctx.report(
         "TRC3001",
         "argumentSuccessiveRisesMust",
-        { position: i + 2, types: wanted[i]!.join(" or "), field: f.name, type: f.type },
+        { position: i + 2, types: want.join(" or "), field: f.name, type: f.type },
         a.span,
       );
       return errorExpr(ctx, e.span, "integer");

@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import type * as A from "../ast/nodes.js";
-import type { IrExpr, IrProtocol } from "../ir/types.js";
+import type { IrElement, IrExpr, IrProtocol } from "../ir/types.js";
 import { sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { CheckContext, lowerTrace, NO_TRACE } from "./context.js";
 import { collectDeclarations } from "./declarations.js";
@@ -16,6 +16,7 @@ import { checkCondition } from "./expressions.js";
 import { checkSchedule } from "./schedule.js";
 import { checkToxicity } from "./toxicity.js";
 import { checkResponse } from "./response.js";
+import { checkSelection } from "./selection.js";
 import { checkUsage, finishElement, formsOf, readsOf } from "./usage.js";
 import { checkConsistency, consistencySpans } from "./consistency.js";
 import { checkObjectives } from "./objectives.js";
@@ -26,6 +27,17 @@ export interface CheckResult {
 }
 
 /** Check a parsed file. `text` is its source (for hashing and quoting). */
+/** An IANA time zone name this platform knows (`Europe/Brussels`), not an offset or abbreviation. */
+function isTimeZone(zone: string): boolean {
+  if (!/^[A-Za-z_]+(?:\/[A-Za-z0-9_+-]+)+$|^UTC$/.test(zone)) return false;
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function checkProtocol(file: A.TrialFile, text: string): CheckResult {
   const ctx = new CheckContext(text);
   const of = <K extends A.Decl["kind"]>(kind: K) =>
@@ -72,11 +84,32 @@ export function checkProtocol(file: A.TrialFile, text: string): CheckResult {
   const requiredWhen = new Map<string, IrExpr>();
   for (const { ir, ast } of ctx.elements.values())
     if (ast.requiredWhen) requiredWhen.set(ir.name, checkCondition(ctx, ast.requiredWhen, { section: "data" }));
+  // 5. Result selections of measured elements (added to the element when it is finished below).
+  const selections = new Map<string, NonNullable<IrElement["select"]>>();
+  for (const { ir, ast } of ctx.elements.values()) {
+    const sel = ast.select ? checkSelection(ctx, ir, ast.select) : undefined;
+    if (sel) selections.set(ir.name, sel);
+  }
 
-  // 5. Who reads what: the last thing the data dictionary needs before the IR is assembled.
+  // 6. The trial's time zone: date-times with an offset, and hours across DST, are read in it.
+  const tz = trialDecl?.props.find((p) => p.key === "timezone");
+  let timeZone: string | undefined;
+  if (tz) {
+    const zone = tz.values[0] ?? "";
+    if (tz.values.length !== 1 || !isTimeZone(zone))
+      ctx.report("TRC4006", "unknownTimeZone", { zone: tz.values.join(" ") }, tz.span, {
+        hint: 'e.g. timezone "Europe/Brussels"',
+      });
+    else timeZone = zone;
+  }
+
+  // 7. Who reads what: the last thing the data dictionary needs before the IR is assembled.
   const definitions = [...ctx.defines.values()].flatMap((d) => (d.ir ? [d.ir] : []));
   const reads = readsOf({ definitions, eligibility, schedule, toxicity, response, objectives }, requiredWhen);
-  const elements = [...ctx.elements.values()].map((e) => finishElement(e.ir, requiredWhen.get(e.ir.name), reads));
+  const elements = [...ctx.elements.values()].map((e) => {
+    const select = selections.get(e.ir.name);
+    return finishElement(select ? { ...e.ir, select } : e.ir, requiredWhen.get(e.ir.name), reads);
+  });
 
   // The IR, built once and never changed after.
   const ir: IrProtocol = {
@@ -93,6 +126,7 @@ export function checkProtocol(file: A.TrialFile, text: string): CheckResult {
       trace: lowerTrace(ctx, trialDecl?.trace ?? NO_TRACE),
     },
     libraries: [...ctx.libraries.values()].map((u) => ({ name: u.library.text, version: u.version })),
+    ...(timeZone ? { timeZone } : {}),
     sources: [...ctx.sources.values()].map((s) => ({ name: s.name.text, citation: s.citation, kind: s.sourceKind })),
     anchors: [...ctx.anchors.values()].map((a) => ({ name: a.name.text, label: a.label, repeating: a.repeating })),
     forms: formsOf(of("FormDecl"), elements),

@@ -294,6 +294,8 @@ export const CODES = {
     messages: {
       visitPlannedFromTime: 'a visit is planned from a time anchor, e.g. "D0 - 4 wk"; "{name}" depends on patient data',
       expectedDateDateTime: 'expected a date, a date-time or a time anchor, but "{name}" is {type}',
+      selectionWindowFixed:
+        'a selection window hangs off a time anchor by fixed durations, e.g. "D0 - 4 wk"; "{text}" does not',
     },
   },
   TRC4004: {
@@ -310,6 +312,11 @@ export const CODES = {
       canEmptyMayAs:
         '"{min} to {max}" can be empty: {max} may be as short as {longest} days, less than {shortest} days',
     },
+  },
+  TRC4006: {
+    severity: "error",
+    title: "unknown time zone",
+    messages: { unknownTimeZone: '"{zone}" is not an IANA time zone' },
   },
   // Structure
   TRC5001: {
@@ -348,6 +355,8 @@ export const CODES = {
       namesFieldEveryRecord: '"{field}" names a field of every record: use "any {records} where …" to test it',
       canOnlyUsed: "{what} can only be used in {where}",
       eachCycleVisitsAre: '"each cycle" visits are planned from a repeating anchor such as "cycle"',
+      selectNeedsMeasured: "`select` applies to measured elements (a decimal with a unit), which hold results",
+      selectMethodEmpty: "the method of a selection cannot be empty",
       stopRuleNoMaxDelay: "a stop rule has no maximum delay: only delay rules take 'max … then …'",
     },
   },

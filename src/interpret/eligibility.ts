@@ -13,6 +13,7 @@ import {
   type EligibilityResult,
 } from "../runtime/eligibility.js";
 import { normalizePatient, type DataProblem } from "../runtime/patient.js";
+import { selectResults } from "../runtime/observations.js";
 import { resolveAnchors, type AnchorOptions } from "../runtime/anchors.js";
 import { lower } from "../lower/index.js";
 import { evalExpr, type Env } from "./expr.js";
@@ -21,11 +22,13 @@ export type EvaluationOutcome = { ok: true; result: EligibilityResult } | { ok: 
 
 export function evaluateEligibility(ir: IrProtocol, raw: unknown, options: AnchorOptions = {}): EvaluationOutcome {
   const anchorNames = ir.anchors.map((a) => a.name);
-  const norm = normalizePatient(lower(ir).dictionary, anchorNames, raw);
+  const zone = ir.timeZone ? { timeZone: ir.timeZone } : {};
+  const { dictionary } = lower(ir);
+  const norm = normalizePatient(dictionary, anchorNames, raw, zone);
   if (!norm.ok) return norm;
-  const anchors = resolveAnchors(anchorNames, norm.anchors, options);
+  const anchors = resolveAnchors(anchorNames, norm.anchors, options, ir.timeZone);
   if (!anchors.ok) return anchors;
-  const ctx = newCtx(norm.data, anchors.anchors);
+  const ctx = newCtx(selectResults(dictionary, norm.results, anchors.anchors, norm.data), anchors.anchors);
   const env: Env = { defs: new Map(ir.definitions.map((d) => [d.name, d])) };
   const run = (c: IrCriterion): CriterionResult => evalCriterion(ctx, c, env);
   return catchDataErrors(() => {

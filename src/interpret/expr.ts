@@ -7,7 +7,7 @@ import type { IrDefinition, IrExpr } from "../ir/types.js";
 import * as rt from "../runtime/ops.js";
 import { and, or, not, ifThen, type Val } from "../runtime/values.js";
 import { useDefinition } from "../runtime/eligibility.js";
-import { dataPath, fieldNames } from "../lower/builtins.js";
+import { dataPath, fieldNames, moreGroupNames } from "../lower/builtins.js";
 import { assertNever } from "../ir/walk.js";
 
 /** Hooks for section-specific terms (organ doses, grades, response variables). */
@@ -91,7 +91,13 @@ export function evalExpr(ctx: rt.EvalCtx, e: IrExpr, env: Env): Val {
     }
     case "builtin":
       if (e.fn === "age") return rt.age(ctx, ev(e.args[0]!), ev(e.args[1]!), e.text, dataPath(e.args[0]!));
-      return rt.successiveRises(ctx, rt.elem(ctx, (e.args[0] as { name: string }).name), ...fieldNames(e.args), e.text);
+      return rt.successiveRises(
+        ctx,
+        rt.elem(ctx, (e.args[0] as { name: string }).name),
+        ...fieldNames(e.args),
+        e.text,
+        moreGroupNames(e.args),
+      );
     case "refMultiple":
     case "organDose":
     case "grade":

@@ -460,6 +460,16 @@ export interface IrElement {
   readonly requiredWhen?: IrExpr;
   /** Declared `capture only`: collected, read by no rule, and that is intended. */
   readonly captureOnly: boolean;
+  /**
+   * For a measured element (a top-level decimal with a unit): which of its results
+   * rules read. The latest one, optionally only of a method, optionally in a closed
+   * window of anchor-relative times.
+   */
+  readonly select?: {
+    readonly method?: string;
+    readonly window?: { readonly low: IrRelativeTime; readonly high: IrRelativeTime };
+    readonly text: string;
+  };
   /** Record fields, for `records`. */
   readonly fields?: readonly IrElement[];
   /** Which rules read this element (criterion ids, definitions, toxicity rules ...), sorted. */
@@ -866,6 +876,8 @@ export interface IrProtocol {
   readonly trial: IrTrial;
   /** Standard libraries used, with versions (`ctcae 4.03`, `recist 1.1`). */
   readonly libraries: readonly { readonly name: string; readonly version: string }[];
+  /** The trial's IANA time zone (`timezone "Europe/Brussels"`): date-times are read in it. */
+  readonly timeZone?: string;
   /** Declared sources, in source order. */
   readonly sources: readonly IrSource[];
   /** Reference dates, in source order. */

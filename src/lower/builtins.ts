@@ -10,6 +10,11 @@ export function dataPath(e: IrExpr): string {
   return e.kind === "element" ? `$.${e.name}` : e.text;
 }
 
+/** The further group fields of `successive_rises` (a marker's name, its unit). */
+export function moreGroupNames(args: readonly IrExpr[]): string[] {
+  return args.slice(4).map((x) => (x.kind === "field" ? x.name : ""));
+}
+
 /** The value, group and date field names of `successive_rises`. */
 export function fieldNames(args: readonly IrExpr[]): [string, string, string] {
   const name = (x: IrExpr | undefined) => (x && x.kind === "field" ? x.name : "");

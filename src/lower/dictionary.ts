@@ -1,7 +1,7 @@
 /**
  * Lowering of the data dictionary: the IR's elements as the run time checks patient data
  * against them (`DictElement`: type, unit, plausible range, reference limits, molar
- * mass, codes, record fields). Labels, forms and traceability stay in the IR.
+ * mass, codes, record fields, a measured element's result selection). Labels, forms and traceability stay in the IR.
  */
 import type { IrElement, IrProtocol } from "../ir/types.js";
 import type { DictElement } from "../runtime/patient.js";
@@ -17,6 +17,7 @@ export function dictionaryOf(ir: IrProtocol): DictElement[] {
     ...(e.molarMass ? { molarMass: e.molarMass } : {}),
     ...(e.codes ? { codes: e.codes.map((c) => c.code) } : {}),
     ...(e.fields ? { fields: e.fields.map(conv) } : {}),
+    ...(e.select ? { select: e.select } : {}),
   });
   return ir.elements.map(conv);
 }

@@ -3,10 +3,10 @@
  * otherwise from the caller's options. A conflict between the two is an error: a
  * decision must not silently depend on which date won.
  */
-import { parseDate, REAL_DATE, formatTimePoint, type TimePoint } from "./time.js";
+import { compareTime, parseTimeStamp, formatTimePoint, type TimePoint } from "./time.js";
 import type { DataProblem } from "./patient.js";
 
-/** Reference dates given by the caller, ISO `YYYY-MM-DD`. */
+/** Reference dates given by the caller: `YYYY-MM-DD`, or a date-time (local, or with a UTC offset). */
 export type AnchorOptions = Record<string, string | undefined>;
 
 export type ResolvedAnchors =
@@ -17,6 +17,7 @@ export function resolveAnchors(
   names: string[],
   fromData: Record<string, TimePoint>,
   options: AnchorOptions,
+  timeZone?: string,
 ): ResolvedAnchors {
   const anchors: Record<string, TimePoint> = {};
   const errors: DataProblem[] = [];
@@ -25,14 +26,21 @@ export function resolveAnchors(
     const data = fromData[name];
     let tp: TimePoint | undefined = data;
     if (opt !== undefined) {
-      const d = parseDate(opt);
-      if (!d) errors.push({ path: `options.${name}`, message: `"${opt}" is not ${REAL_DATE}` });
-      else if (data && formatTimePoint(data) !== opt)
+      const d = parseTimeStamp(opt, timeZone);
+      if (!d.ok)
+        errors.push({
+          path: `options.${name}`,
+          message:
+            d.reason === "no-zone"
+              ? `"${opt}" has a UTC offset, but the protocol declares no time zone to read it in`
+              : `"${opt}" is not a real date (YYYY-MM-DD) or date-time (YYYY-MM-DDTHH:MM)`,
+        });
+      else if (data && (data.kind !== d.tp.kind || compareTime(data, d.tp) !== 0))
         errors.push({
           path: `$.anchors.${name}`,
           message: `the data say ${name} is ${formatTimePoint(data)} but the options say ${opt}`,
         });
-      else tp = { kind: "date", date: d };
+      else tp = d.tp;
     }
     if (tp) anchors[name] = tp;
   }

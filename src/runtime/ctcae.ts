@@ -56,6 +56,12 @@ export interface CtcaeGradeRule {
    * "life-threatening"). Domain README §3.2: never assigned from a laboratory value.
    */
   clinical: readonly string[];
+  /**
+   * Alternatives measured by something other than this analyte (CKD grade 1: proteinuria
+   * 2+, urine protein/creatinine > 0.5). Not seen by the grading of this value, so they
+   * keep this grade possible: the grade is a range that names them.
+   */
+  otherMeasurements?: readonly string[];
 }
 
 /** One CTCAE term of the grading table (JSON-serialisable plain data). */
@@ -110,6 +116,8 @@ export interface CtcaeResult {
   atMost?: CtcaeGrade;
   explanation: string;
   criterion?: string;
+  /** Other measurements that would decide an undecided grade (see `otherMeasurements`). */
+  needs?: string[];
 }
 
 type Truth = true | false | "unknown";
@@ -221,6 +229,23 @@ export function gradeCtcae(entry: CtcaeTermEntry, input: CtcaeInput): CtcaeResul
       atLeast: known,
       atMost: u.grade,
       explanation: `${head}: ${why} → grade unknown, at least ${known}, at most ${u.grade}`,
+    };
+  }
+  // A higher grade reachable through another measurement keeps the grade open.
+  const other = entry.grades
+    .filter((r) => r.grade > known && r.otherMeasurements?.length)
+    .sort((a, b) => b.grade - a.grade)[0];
+  if (other) {
+    const needs = [...other.otherMeasurements!];
+    const why = met
+      ? `${describeCriterion(met.criterion)} → grade ${known}`
+      : `no grade 1–4 criterion of ${entry.analyte} met`;
+    return {
+      grade: null,
+      atLeast: known,
+      atMost: other.grade,
+      needs,
+      explanation: `${head}: ${why}; grade ${other.grade} is also met by ${needs.join(" or ")}, not given → grade unknown, at least ${known}, at most ${other.grade}`,
     };
   }
   if (met === undefined) {

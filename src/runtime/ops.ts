@@ -8,8 +8,15 @@
  */
 import type { Decimal } from "decimal.js";
 import { dec } from "./decimal.js";
-import { convert } from "./units.js";
-import { shift as shiftTime, compareTime, ageInYears, formatTimePoint, type TimePoint } from "./time.js";
+import { compareQuantities, convert } from "./units.js";
+import {
+  shift as shiftTime,
+  compareTime,
+  ageInYears,
+  formatTimePoint,
+  inClosedWindow,
+  type TimePoint,
+} from "./time.js";
 import { bool, DataError, FALSE, missingOf, TRUE, unknown, tri, type Row, type Tri, type Val } from "./values.js";
 
 /** One line of an explanation. */
@@ -100,7 +107,7 @@ export function show(v: Val): string {
     case "num":
       return v.v.toString();
     case "qty":
-      return `${v.v.toString()} ${v.unit}`;
+      return `${v.v.toString()} ${v.unit}${v.at ? ` on ${formatTimePoint(v.at)}` : ""}`;
     case "code":
     case "text":
       return JSON.stringify(v.v);
@@ -176,13 +183,16 @@ export function compareRef(
 ): Val {
   const threshold = refMultiple(l, factor, limit, name);
   if (l.t !== "qty" || threshold.t !== "qty") return compare(ctx, op, l, threshold, rule);
-  const ref = limit === "ULN" ? l.uln : l.lln;
-  const v = compare({ ...ctx, quiet: 1 }, op, l, threshold, rule);
+  const ref = (limit === "ULN" ? l.uln : l.lln)!;
+  // Exact comparison across the value's and the limit's units (cross-multiplied rationals).
+  const c = compareQuantities(l.v, l.unit, threshold.v, threshold.unit, l.molarMass);
+  const conv =
+    l.unit === ref.unit ? "" : ` (= ${convert(threshold.v, threshold.unit, l.unit, l.molarMass).toString()} ${l.unit})`;
   return note(
     ctx,
     rule,
-    v,
-    `${show(l)} ${op} ${factor} x ${limit} (${limit} ${ref!.toString()} ${l.unit}, so ${threshold.v.toString()} ${l.unit})`,
+    bool(holds(op, c)),
+    `${show(l)} ${op} ${factor} x ${limit} (${limit} ${ref.v.toString()} ${ref.unit}, so ${threshold.v.toString()} ${threshold.unit}${conv})`,
   );
 }
 
@@ -198,7 +208,7 @@ export function refMultiple(v: Val, factor: string, limit: "ULN" | "LLN", name: 
   if (v.t !== "qty") return unknown(`${name}.${limit.toLowerCase()}`);
   const ref = limit === "ULN" ? v.uln : v.lln;
   if (!ref) return unknown(`${name}.${limit.toLowerCase()}`);
-  return { t: "qty", v: dec(factor).times(ref), unit: v.unit };
+  return { t: "qty", v: dec(factor).times(ref.v), unit: ref.unit };
 }
 
 export function inSet(ctx: EvalCtx, v: Val, values: readonly string[], rule: string): Val {
@@ -238,8 +248,7 @@ export function within(
     );
   const edge = shift(at, direction === "before" ? -1 : 1, amount);
   const [low, high] = direction === "before" ? [timeOf(edge), timeOf(at)] : [timeOf(at), timeOf(edge)];
-  const s = timeOf(subject);
-  const ok = compareTime(low, s) <= 0 && compareTime(s, high) <= 0;
+  const ok = inClosedWindow(timeOf(subject), low, high);
   return note(ctx, rule, bool(ok), `${show(subject)} in [${formatTimePoint(low)}, ${formatTimePoint(high)}]`);
 }
 
@@ -274,8 +283,7 @@ export function atLeast(
 export function between(ctx: EvalCtx, subject: Val, low: Val, high: Val, rule: string): Val {
   if (subject.t === "unknown" || low.t === "unknown" || high.t === "unknown")
     return note(ctx, rule, unknown(...missingOf(subject, low, high)), `between ${show(low)} and ${show(high)}`);
-  const s = timeOf(subject);
-  const ok = compareTime(timeOf(low), s) <= 0 && compareTime(s, timeOf(high)) <= 0;
+  const ok = inClosedWindow(timeOf(subject), timeOf(low), timeOf(high));
   return note(ctx, rule, bool(ok), `${show(subject)} in [${show(low)}, ${show(high)}]`);
 }
 
@@ -372,6 +380,7 @@ export function successiveRises(
   groupF: string,
   dateF: string,
   rule: string,
+  moreGroups: string[] = [],
 ): Val {
   if (records.t === "unknown") return records;
   if (records.t !== "rows") throw new TypeError("successive_rises needs records");
@@ -379,18 +388,19 @@ export function successiveRises(
   const groups = new Map<string, { v: Decimal; tp: TimePoint }[]>();
   records.rows.forEach((row, i) => {
     const v = row[valueF];
-    const g = row[groupF];
     const d = row[dateF];
-    for (const [name, x] of [
-      [valueF, v],
-      [groupF, g],
-      [dateF, d],
-    ] as const)
+    // A series is one group: every group field equal (a marker, its name, its unit), so two
+    // different "other" markers, or one marker in two units, are never compared raw.
+    const keyFields = [groupF, ...moreGroups];
+    const keys = keyFields.map((f) => row[f]);
+    for (const [name, x] of [[valueF, v], ...keyFields.map((f, k) => [f, keys[k]] as const), [dateF, d]] as const)
       if (!x || x.t === "unknown") missing.push(`${records.path}[${i}].${name}`);
-    if (v && (v.t === "num" || v.t === "qty") && g && (g.t === "code" || g.t === "text") && d?.t === "time") {
-      const list = groups.get(g.v) ?? [];
+    const texts = keys.map((g) => (g && (g.t === "code" || g.t === "text") ? g.v : null));
+    if (v && (v.t === "num" || v.t === "qty") && texts.every((t) => t !== null) && d?.t === "time") {
+      const key = texts.join(" / ") + (v.t === "qty" ? ` (${v.unit})` : "");
+      const list = groups.get(key) ?? [];
       list.push({ v: v.v, tp: d.tp });
-      groups.set(g.v, list);
+      groups.set(key, list);
     }
   });
   if (missing.length) return unknown(...missing);

@@ -10,8 +10,9 @@
 import { z } from "zod";
 import { dec, readDecimal } from "./decimal.js";
 import { commensurability, convert, validateUnit, unitAlias } from "./units.js";
-import { parseDate, parseDateTime, REAL_DATE, REAL_DATE_TIME, type TimePoint } from "./time.js";
-import type { Row, Val } from "./values.js";
+import { parseDate, parseDateTime, parseTimeStamp, REAL_DATE, REAL_DATE_TIME, type TimePoint } from "./time.js";
+import type { Limit, Row, Val } from "./values.js";
+import { pickResult, type Selection } from "./observations.js";
 
 /** What the run time needs to know of a data element (a subset of the IR's element). */
 export interface DictElement {
@@ -23,6 +24,13 @@ export interface DictElement {
   molarMass?: string;
   codes?: string[];
   fields?: DictElement[];
+  /** Which result a rule reads, for a measured element (see `observations.ts`). */
+  select?: Selection;
+}
+
+/** A measured element: a top-level decimal with a unit, holding one or more timed results. */
+export function isMeasured(el: DictElement): boolean {
+  return el.type === "decimal" && el.unit !== undefined;
 }
 
 export interface DataProblem {
@@ -31,23 +39,69 @@ export interface DataProblem {
   message: string;
 }
 
+/** A measured element's results, each a quantity with its time, limits, method and specimen. */
+export type Results = Extract<Val, { t: "qty" }>[];
+
 export type Normalized =
-  | { ok: true; data: Record<string, Val>; anchors: Record<string, TimePoint>; warnings: DataProblem[] }
+  | {
+      ok: true;
+      /** Every element's value; a measured element's is the result its selection picks without anchors. */
+      data: Record<string, Val>;
+      /** Every result of each measured element, in the order given. */
+      results: Record<string, Results>;
+      anchors: Record<string, TimePoint>;
+      warnings: DataProblem[];
+    }
   | { ok: false; errors: DataProblem[] };
 
+/** Options of {@link normalizePatient}. */
+export interface NormalizeOptions {
+  /** The trial's IANA time zone: date-times with a UTC offset are read in it. */
+  timeZone?: string;
+}
+
 const decimalInput = z.union([z.number(), z.string()]);
+/** A reference limit: `{"value", "unit"}`; a bare number passes here and is refused, with a hint, in `normalize`. */
+const limitInput = z.union([decimalInput, z.looseObject({ value: decimalInput, unit: z.string() })]);
+/** A quantity in a record's field: `{"value", "unit"}`. */
 const quantityInput = z.object({
   value: decimalInput,
   unit: z.string(),
-  uln: decimalInput.optional(),
-  lln: decimalInput.optional(),
+  uln: limitInput.optional(),
+  lln: limitInput.optional(),
 });
+/** One result of a measured element. Limits are checked by hand, for clearer messages. */
+const resultShape = {
+  value: decimalInput,
+  unit: z.string(),
+  at: z.string().optional(),
+  uln: limitInput.optional(),
+  lln: limitInput.optional(),
+  method: z.string().optional(),
+  specimen: z.string().optional(),
+};
+const resultInput = z.looseObject(resultShape);
+/**
+ * A measured element: `{"results": [result, …]}`, or one result object as shorthand.
+ * Which of the two, and unknown keys, are checked in `normalize` (with JSON paths).
+ */
+const measuredInput = z
+  .looseObject({
+    results: z.array(resultInput).optional(),
+    ...Object.fromEntries(Object.entries(resultShape).map(([k, t]) => [k, t.optional()])),
+  })
+  .superRefine((m, ctx) => {
+    if (m.results !== undefined) return;
+    for (const k of ["value", "unit"])
+      if (m[k] === undefined) ctx.addIssue({ code: "custom", path: [k], message: `required: the result's ${k}` });
+  });
+const RESULT_KEYS = new Set(Object.keys(resultShape));
 
 /** The zod schema of one element's JSON form (types only; units and ranges are checked in `normalize`). */
-export function elementSchema(el: DictElement): z.ZodType {
+export function elementSchema(el: DictElement, top = true): z.ZodType {
   switch (el.type) {
     case "decimal":
-      return (el.unit ? quantityInput : decimalInput).nullable().optional();
+      return (el.unit ? (top ? measuredInput : quantityInput) : decimalInput).nullable().optional();
     case "integer":
       return z.number().int().nullable().optional();
     case "boolean":
@@ -64,7 +118,7 @@ export function elementSchema(el: DictElement): z.ZodType {
         .optional();
     case "records":
       return z
-        .array(z.looseObject(Object.fromEntries((el.fields ?? []).map((f) => [f.name, elementSchema(f)]))))
+        .array(z.looseObject(Object.fromEntries((el.fields ?? []).map((f) => [f.name, elementSchema(f, false)]))))
         .nullable()
         .optional();
   }
@@ -153,8 +207,167 @@ function toDecimal(x: number | string, path: string, errors: DataProblem[]) {
   return typeof d === "string" ? null : d;
 }
 
+/** A unit as given, if UCUM knows it and it can express `el` (else an error at `path`). */
+function readUnit(el: DictElement, given: string, path: string, errors: DataProblem[]): string | undefined {
+  const unit = unitAlias(given);
+  const valid = validateUnit(unit);
+  if (!valid.ok) {
+    errors.push({ path, message: `unknown unit "${given}": ${valid.message}` });
+    return undefined;
+  }
+  const c = commensurability(unit, el.unit!, el.molarMass);
+  if (c !== "same") {
+    errors.push({
+      path,
+      message: `"${given}" cannot express ${el.name}, which is measured in ${el.unit}${c === "needs-molar-mass" ? " (no molar mass is declared for it)" : ""}`,
+    });
+    return undefined;
+  }
+  return unit;
+}
+
+/** A reference limit: `{"value", "unit"}` in any unit that can express the element; never a bare number. */
+function readLimit(el: DictElement, raw: unknown, path: string, errors: DataProblem[]): Limit | undefined {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw) || !("unit" in raw) || !("value" in raw)) {
+    errors.push({
+      path,
+      message: `a reference limit needs its own value and unit, e.g. {"value": ${typeof raw === "number" || typeof raw === "string" ? JSON.stringify(raw) : "…"}, "unit": "${el.unit}"}`,
+    });
+    return undefined;
+  }
+  for (const k of Object.keys(raw).sort())
+    if (k !== "value" && k !== "unit")
+      errors.push({
+        path: `${path}${jsonPath([k]).slice(1)}`,
+        message: `"${k}" is not a field of a limit (value, unit)`,
+      });
+  const { value, unit: given } = raw as { value: unknown; unit: unknown };
+  if (typeof given !== "string") {
+    errors.push({ path: `${path}.unit`, message: "the unit must be a UCUM text" });
+    return undefined;
+  }
+  if (typeof value !== "number" && typeof value !== "string") {
+    errors.push({ path: `${path}.value`, message: "the value must be a number or a decimal string" });
+    return undefined;
+  }
+  const unit = readUnit(el, given, `${path}.unit`, errors);
+  const d = toDecimal(value, `${path}.value`, errors);
+  if (!unit || !d) return undefined;
+  if (d.lessThanOrEqualTo(0)) {
+    errors.push({ path: `${path}.value`, message: "a reference limit must be positive" });
+    return undefined;
+  }
+  // A limit is a value of the same measurement: it gets the same plausible range.
+  if (el.range) {
+    const inUnit = convert(d, unit, el.unit!, el.molarMass);
+    if (inUnit.lessThan(el.range.low) || inUnit.greaterThan(el.range.high)) {
+      errors.push({
+        path: `${path}.value`,
+        message: `${d.toString()} ${given} is outside the plausible range ${el.range.low} to ${el.range.high} ${el.unit}`,
+      });
+      return undefined;
+    }
+  }
+  return { v: d, unit };
+}
+
+/**
+ * One quantity: value, unit, reference limits; for a result of a measured element also
+ * its time (`at`), method and specimen.
+ */
+function readQuantity(
+  el: DictElement,
+  q: Record<string, unknown>,
+  path: string,
+  errors: DataProblem[],
+  timeZone: string | undefined,
+  result = false,
+): Extract<Val, { t: "qty" }> | undefined {
+  const unit = readUnit(el, q.unit as string, `${path}.unit`, errors);
+  if (!unit) return undefined;
+  const v = toDecimal(q.value as number | string, `${path}.value`, errors);
+  if (!v) return undefined;
+  const written = `${v.toString()} ${q.unit as string}`;
+  if (el.range) {
+    const inUnit = convert(v, unit, el.unit!, el.molarMass);
+    if (inUnit.lessThan(el.range.low) || inUnit.greaterThan(el.range.high))
+      errors.push({
+        path,
+        message: `${written} is outside the plausible range ${el.range.low} to ${el.range.high} ${el.unit}`,
+      });
+  }
+  const out: Extract<Val, { t: "qty" }> = { t: "qty", v, unit, ...(el.molarMass ? { molarMass: el.molarMass } : {}) };
+  for (const lim of ["uln", "lln"] as const) {
+    if (q[lim] === undefined || q[lim] === null) continue;
+    if (!el.reference?.[lim]) {
+      errors.push({ path: `${path}.${lim}`, message: `${el.name} has no ${lim.toUpperCase()} in the protocol` });
+      continue;
+    }
+    const l = readLimit(el, q[lim], `${path}.${lim}`, errors);
+    if (l) out[lim] = l;
+  }
+  if (!result) return out;
+  if (typeof q.at === "string") {
+    const t = parseTimeStamp(q.at, timeZone);
+    if (t.ok) out.at = t.tp;
+    else
+      errors.push({
+        path: `${path}.at`,
+        message:
+          t.reason === "no-zone"
+            ? `"${q.at}" has a UTC offset, but the protocol declares no time zone to read it in: give the local date-time (YYYY-MM-DDTHH:MM)`
+            : `"${q.at}" is not a real date (YYYY-MM-DD) or date-time (YYYY-MM-DDTHH:MM[:SS], optionally with a UTC offset)`,
+      });
+  }
+  if (typeof q.method === "string" && q.method.trim()) out.method = q.method.trim();
+  if (typeof q.specimen === "string" && q.specimen.trim()) out.specimen = q.specimen.trim();
+  return out;
+}
+
+/** Every result of a measured element (`{"results": […]}` or one result object), in the order given. */
+function readResults(
+  el: DictElement,
+  raw: Record<string, unknown>,
+  path: string,
+  errors: DataProblem[],
+  timeZone: string | undefined,
+): Results {
+  const hasResults = raw.results !== undefined;
+  const single = Object.keys(raw).filter((k) => k !== "results");
+  if (hasResults && single.length) {
+    errors.push({
+      path: `${path}.${single.sort()[0]}`,
+      message: `give either "results" (a list) or one result's fields, not both`,
+    });
+    return [];
+  }
+  const list = hasResults ? (raw.results as Record<string, unknown>[]) : [raw];
+  const out: Results = [];
+  list.forEach((r, i) => {
+    const at = hasResults ? `${path}.results[${i}]` : path;
+    for (const k of Object.keys(r).sort())
+      if (!RESULT_KEYS.has(k))
+        errors.push({
+          path: `${at}${jsonPath([k]).slice(1)}`,
+          message: `"${k}" is not a field of a result (value, unit, at, uln, lln, method, specimen)`,
+        });
+    for (const k of ["value", "unit"])
+      if (r[k] === undefined) errors.push({ path: `${at}.${k}`, message: `required: the result's ${k}` });
+    if (r.value === undefined || r.unit === undefined) return;
+    const q = readQuantity(el, r, at, errors, timeZone, true);
+    if (q) out.push(q);
+  });
+  return out;
+}
+
 /** Validate and normalise one element's JSON value. Returns undefined when missing. */
-function normalizeValue(el: DictElement, raw: unknown, path: string, errors: DataProblem[]): Val | undefined {
+function normalizeValue(
+  el: DictElement,
+  raw: unknown,
+  path: string,
+  errors: DataProblem[],
+  timeZone?: string,
+): Val | undefined {
   if (raw === null || raw === undefined) return undefined;
   const plausible = (v: ReturnType<typeof dec>) =>
     !el.range || !(v.lessThan(el.range.low) || v.greaterThan(el.range.high));
@@ -172,41 +385,7 @@ function normalizeValue(el: DictElement, raw: unknown, path: string, errors: Dat
         if (d) range(d, d.toString());
         return d ? { t: "num", v: d } : undefined;
       }
-      const q = raw as { value: number | string; unit: string; uln?: number | string; lln?: number | string };
-      const unit = unitAlias(q.unit);
-      const valid = validateUnit(unit);
-      if (!valid.ok) {
-        errors.push({ path: `${path}.unit`, message: `unknown unit "${q.unit}": ${valid.message}` });
-        return undefined;
-      }
-      const c = commensurability(unit, el.unit, el.molarMass);
-      if (c !== "same") {
-        errors.push({
-          path: `${path}.unit`,
-          message: `"${q.unit}" cannot express ${el.name}, which is measured in ${el.unit}${c === "needs-molar-mass" ? " (no molar mass is declared for it)" : ""}`,
-        });
-        return undefined;
-      }
-      const v = toDecimal(q.value, `${path}.value`, errors);
-      if (!v) return undefined;
-      range(convert(v, unit, el.unit, el.molarMass), `${v.toString()} ${q.unit}`);
-      const out: Val = { t: "qty", v, unit, ...(el.molarMass ? { molarMass: el.molarMass } : {}) };
-      for (const lim of ["uln", "lln"] as const) {
-        if (q[lim] === undefined) continue;
-        if (!el.reference?.[lim])
-          errors.push({ path: `${path}.${lim}`, message: `${el.name} has no ${lim.toUpperCase()} in the protocol` });
-        const d = toDecimal(q[lim]!, `${path}.${lim}`, errors);
-        if (d && d.lessThanOrEqualTo(0))
-          errors.push({ path: `${path}.${lim}`, message: `a reference limit must be positive` });
-        else if (d && !plausible(convert(d, unit, el.unit, el.molarMass)))
-          // A limit is a value of the same measurement: it gets the same plausible range.
-          errors.push({
-            path: `${path}.${lim}`,
-            message: `${lim.toUpperCase()} ${d.toString()} ${q.unit} is outside the plausible range ${el.range!.low} to ${el.range!.high} ${el.unit}`,
-          });
-        else if (d) (out as { uln?: typeof d; lln?: typeof d })[lim] = d;
-      }
-      return out;
+      return readQuantity(el, raw as Record<string, unknown>, path, errors, undefined);
     }
     case "integer": {
       const d = dec(raw as number);
@@ -227,6 +406,7 @@ function normalizeValue(el: DictElement, raw: unknown, path: string, errors: Dat
     }
     case "datetime": {
       const d = parseDateTime(raw as string);
+      if (d && timeZone) return { t: "time", tp: { kind: "datetime", dateTime: d, zone: timeZone } };
       if (!d)
         errors.push({
           path,
@@ -238,7 +418,7 @@ function normalizeValue(el: DictElement, raw: unknown, path: string, errors: Dat
       const rows: Row[] = (raw as Record<string, unknown>[]).map((r, i) => {
         const row: Row = {};
         for (const f of el.fields ?? []) {
-          const v = normalizeValue(f, r[f.name], `${path}[${i}].${f.name}`, errors);
+          const v = normalizeValue(f, r[f.name], `${path}[${i}].${f.name}`, errors, timeZone);
           if (v) row[f.name] = v;
         }
         return row;
@@ -252,7 +432,12 @@ function normalizeValue(el: DictElement, raw: unknown, path: string, errors: Dat
 const schemas = new WeakMap<DictElement[], z.ZodType>();
 
 /** Validate `raw` against the dictionary and normalise it; every problem is reported with its JSON path. */
-export function normalizePatient(dict: DictElement[], anchorNames: string[], raw: unknown): Normalized {
+export function normalizePatient(
+  dict: DictElement[],
+  anchorNames: string[],
+  raw: unknown,
+  options: NormalizeOptions = {},
+): Normalized {
   let schema = schemas.get(dict);
   if (!schema) schemas.set(dict, (schema = patientSchema(dict, anchorNames)));
   const parsed = schema.safeParse(raw);
@@ -266,6 +451,7 @@ export function normalizePatient(dict: DictElement[], anchorNames: string[], raw
   const errors: DataProblem[] = [];
   const warnings: DataProblem[] = [];
   const data: Record<string, Val> = {};
+  const results: Record<string, Results> = {};
   const known = new Set(dict.map((d) => d.name));
   for (const key of Object.keys(obj).sort())
     if (!known.has(key) && key !== "anchors")
@@ -274,7 +460,16 @@ export function normalizePatient(dict: DictElement[], anchorNames: string[], raw
         message: `"${key}" is not in the protocol's data dictionary and was ignored`,
       });
   for (const el of dict) {
-    const v = normalizeValue(el, obj[el.name], jsonPath([el.name]), errors);
+    const raw = obj[el.name];
+    if (isMeasured(el)) {
+      if (raw === null || raw === undefined) continue;
+      const list = readResults(el, raw as Record<string, unknown>, jsonPath([el.name]), errors, options.timeZone);
+      if (!list.length) continue;
+      results[el.name] = list;
+      data[el.name] = pickResult(el.name, list, el.select, null);
+      continue;
+    }
+    const v = normalizeValue(el, raw, jsonPath([el.name]), errors, options.timeZone);
     if (v) data[el.name] = v;
   }
   const anchors: Record<string, TimePoint> = {};
@@ -282,13 +477,17 @@ export function normalizePatient(dict: DictElement[], anchorNames: string[], raw
   for (const a of anchorNames) {
     const text = rawAnchors[a];
     if (text === null || text === undefined) continue;
-    const d = parseDate(text as string);
-    if (!d)
+    // A reference date, or a date-time (an injection at a time of day).
+    const t = parseTimeStamp(text as string, options.timeZone);
+    if (!t.ok)
       errors.push({
         path: jsonPath(["anchors", a]),
-        message: `"${String(text)}" is not ${REAL_DATE}`,
+        message:
+          t.reason === "no-zone"
+            ? `"${String(text)}" has a UTC offset, but the protocol declares no time zone to read it in`
+            : `"${String(text)}" is not a real date (YYYY-MM-DD) or date-time (YYYY-MM-DDTHH:MM)`,
       });
-    else anchors[a] = { kind: "date", date: d };
+    else anchors[a] = t.tp;
   }
-  return errors.length ? { ok: false, errors } : { ok: true, data, anchors, warnings };
+  return errors.length ? { ok: false, errors } : { ok: true, data, results, anchors, warnings };
 }

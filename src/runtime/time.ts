@@ -2,18 +2,23 @@
  * Calendar time for trialc: strict parsing, calendar-correct shifting, ages
  * and CLOSED time windows, on top of Temporal (temporal-polyfill).
  *
- * All times are local "plain" dates and date-times: a protocol speaks of the
- * site's calendar, and eligibility data never carries reliable offsets, so
- * there is no time zone and no DST arithmetic here (a day is 24 h).
+ * Times are local "plain" dates and date-times: a protocol speaks of the site's
+ * calendar. When the trial declares a time zone, date-times read in it carry it,
+ * and hours and minutes added to them are real elapsed time (DST-correct); days,
+ * weeks, months and years stay calendar arithmetic.
  *
  * Imported by the compiler and by generated evaluator modules.
  */
 import { Temporal } from "temporal-polyfill";
 import { Decimal } from "./decimal.js";
 
-/** A point in time: a calendar date, or a local date-time (no zone, no offset). */
+/**
+ * A point in time: a calendar date, or a local (wall-clock) date-time. A date-time read
+ * in the trial's declared time zone carries it (`zone`, IANA), so that adding hours or
+ * minutes counts real elapsed time across daylight-saving changes.
+ */
 export type TimePoint =
-  { kind: "date"; date: Temporal.PlainDate } | { kind: "datetime"; dateTime: Temporal.PlainDateTime };
+  { kind: "date"; date: Temporal.PlainDate } | { kind: "datetime"; dateTime: Temporal.PlainDateTime; zone?: string };
 
 /** The UCUM duration units a protocol may use (after aliases: years → a, months → mo…). */
 export type DurationUnit = "min" | "h" | "d" | "wk" | "mo" | "a";
@@ -81,6 +86,39 @@ export function parseDateTime(text: string): Temporal.PlainDateTime | null {
   }
 }
 
+const OFFSET_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * A time stamp as patient records give one: a date (`2027-01-10`), a local date-time
+ * (`2027-01-10T08:30`, read in the trial's time zone), or a date-time with a UTC offset
+ * (`2027-01-10T08:30:00+01:00`, `…Z`; fractional seconds allowed), which is converted
+ * to the wall-clock time of `timeZone`. An offset without a time zone to read it in is
+ * refused ("no-zone"): the local time it stands for would be a guess.
+ */
+export function parseTimeStamp(
+  text: string,
+  timeZone?: string,
+): { ok: true; tp: TimePoint } | { ok: false; reason: "syntax" | "no-zone" } {
+  const date = parseDate(text);
+  if (date) return { ok: true, tp: { kind: "date", date } };
+  const local = parseDateTime(text);
+  if (local) return { ok: true, tp: { kind: "datetime", dateTime: local, ...(timeZone ? { zone: timeZone } : {}) } };
+  const m = OFFSET_DATE_TIME.exec(text);
+  if (!m) return { ok: false, reason: "syntax" };
+  // The written fields must be a real date-time (no 24:00, no 30 February).
+  if (!parseDateTime(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}${m[6] === undefined ? "" : `:${m[6]}`}`))
+    return { ok: false, reason: "syntax" };
+  const offset = m[8]!;
+  if (offset !== "Z" && (+offset.slice(1, 3) > 23 || +offset.slice(4) > 59)) return { ok: false, reason: "syntax" };
+  if (!timeZone) return { ok: false, reason: "no-zone" };
+  try {
+    const dateTime = Temporal.Instant.from(text).toZonedDateTimeISO(timeZone).toPlainDateTime();
+    return { ok: true, tp: { kind: "datetime", dateTime, zone: timeZone } };
+  } catch {
+    return { ok: false, reason: "syntax" };
+  }
+}
+
 /**
  * A time point as a date-time. A date counts from the START of its day
  * (00:00): "48 h before D0", with D0 a date, is 00:00 two days earlier, and a
@@ -122,13 +160,21 @@ export function shift(tp: TimePoint, duration: Duration, sign: 1 | -1): TimePoin
     const d = unit === "mo" ? { months: n } : unit === "a" ? { years: n } : { days: unit === "wk" ? 7 * n : n };
     return tp.kind === "date"
       ? { kind: "date", date: tp.date.add(d, { overflow: "constrain" }) }
-      : { kind: "datetime", dateTime: tp.dateTime.add(d, { overflow: "constrain" }) };
+      : { ...tp, dateTime: tp.dateTime.add(d, { overflow: "constrain" }) };
   }
   const minutes = amount.times(MINUTES[unit]).times(sign);
   const wholeMinutes = minutes.trunc();
   const nanos = minutes.minus(wholeMinutes).times(60e9);
   if (!nanos.isInteger()) throw new RangeError(`duration ${amount.toString()} ${unit} is finer than a nanosecond`);
-  const dateTime = toDateTime(tp).add({ minutes: whole(wholeMinutes, "min"), nanoseconds: nanos.toNumber() });
+  const step = { minutes: whole(wholeMinutes, "min"), nanoseconds: nanos.toNumber() };
+  if (tp.kind === "datetime" && tp.zone) {
+    // Elapsed time in the trial's zone: 48 h before 09:00 on the Monday after the spring
+    // change is 08:00 on the Saturday, wall clock. An ambiguous or skipped wall time is
+    // read as Temporal's "compatible" (the earlier offset; forward over a gap).
+    const zoned = tp.dateTime.toZonedDateTime(tp.zone, { disambiguation: "compatible" }).add(step);
+    return { kind: "datetime", dateTime: zoned.toPlainDateTime(), zone: tp.zone };
+  }
+  const dateTime = toDateTime(tp).add(step);
   return { kind: "datetime", dateTime };
 }
 
@@ -140,6 +186,17 @@ export function compareTime(a: TimePoint, b: TimePoint): -1 | 0 | 1 {
   const kb = timeKey(b);
   for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return ka[i]! < kb[i]! ? -1 : 1;
   return 0;
+}
+
+/**
+ * `low ≤ subject ≤ high` for a closed window. A subject that is only a date is placed by
+ * its calendar day: a bound at a time of day (D0 at 09:00 − 4 wk) counts as its whole
+ * day, so a baseline test dated on the window's first day is inside it.
+ */
+export function inClosedWindow(subject: TimePoint, low: TimePoint | undefined, high: TimePoint | undefined): boolean {
+  const day = (b: TimePoint): TimePoint =>
+    subject.kind === "date" && b.kind === "datetime" ? { kind: "date", date: b.dateTime.toPlainDate() } : b;
+  return (!low || compareTime(day(low), subject) <= 0) && (!high || compareTime(subject, day(high)) <= 0);
 }
 
 /** Calendar fields of a time point, most significant first. */

@@ -57,7 +57,7 @@ export type HistoryOutcome = { ok: true; state: HistoryState } | { ok: false; er
 
 type Obj = Record<string, unknown>;
 const isObject = (x: unknown): x is Obj => typeof x === "object" && x !== null && !Array.isArray(x);
-const QUANTITY_KEYS = new Set(["value", "unit", "uln", "lln"]);
+const QUANTITY_KEYS = new Set(["value", "unit", "uln", "lln", "at", "method", "specimen", "results"]);
 
 interface Problems {
   errors: DataProblem[];
@@ -96,7 +96,7 @@ function readElements(
     const v = raw[el.name];
     if (v === null || v === undefined || el.type !== "decimal" || !el.unit) continue;
     const path = `${at}${jsonPath([el.name]).slice(1)}`;
-    if (!isObject(v) || typeof v.unit !== "string") {
+    if (!isObject(v) || (typeof v.unit !== "string" && !Array.isArray(v.results))) {
       p.errors.push({
         path,
         message: `${el.name} is a quantity: give its unit, e.g. {"value": ${isObject(v) ? "…" : JSON.stringify(v)}, "unit": "${el.unit}"}`,
@@ -110,6 +110,9 @@ function readElements(
       delete copy[el.name];
       continue;
     }
+    const kept: Obj = {};
+    for (const k of Object.keys(v)) if (QUANTITY_KEYS.has(k)) kept[k] = v[k];
+    copy[el.name] = kept;
     for (const k of Object.keys(v).sort())
       if (!QUANTITY_KEYS.has(k))
         p.warnings.push({
@@ -286,7 +289,7 @@ function gradeTerm(
     ["LLN", v.lln],
   ] as const) {
     if (!uses.has(ref)) continue;
-    if (given) input[ref === "ULN" ? "uln" : "lln"] = conv(given, v.unit);
+    if (given) input[ref === "ULN" ? "uln" : "lln"] = conv(given.v, given.unit);
     else absent.push(`labs.${g.element}.${ref.toLowerCase()}`);
   }
   if (uses.has("baseline")) {
@@ -309,7 +312,7 @@ function gradeTerm(
         : "";
   const explanation = `${how}${r.explanation}`;
   if (r.grade !== null) return { range: [r.grade, r.grade], explanation, missing: [] };
-  return { range: [r.atLeast ?? 0, r.atMost ?? 4], explanation, missing: absent };
+  return { range: [r.atLeast ?? 0, r.atMost ?? 4], explanation, missing: [...absent, ...(r.needs ?? [])] };
 }
 
 /** Sum the organ's doses exactly; project the next cycle as the mean of those delivered. */

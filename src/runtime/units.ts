@@ -174,8 +174,14 @@ function evalExpr(expr: string, depth: number): Term {
 
 function evalComponent(c: string, depth: number): Term {
   let body = c;
-  if (body.endsWith("}")) body = body.slice(0, body.lastIndexOf("{")); // annotations are unity
-  if (body === "" && c !== "") return { mag: ONE, arb: new Map() };
+  if (body.endsWith("}")) {
+    // An annotation is unity in magnitude but names a kind of its own ({1.73_m2}, {BSA}): it is
+    // counted like an arbitrary atom, so mL/min/{1.73_m2} never silently equals mL/min.
+    const note = body.slice(body.lastIndexOf("{"));
+    body = body.slice(0, body.lastIndexOf("{"));
+    const inner = body === "" ? { mag: ONE, arb: new Map<string, number>() } : evalComponent(body, depth);
+    return { mag: inner.mag, arb: new Map([...inner.arb, [note, (inner.arb.get(note) ?? 0) + 1]]) };
+  }
   if (body.startsWith("(") && body.endsWith(")")) return evalExpr(body.slice(1, -1), depth + 1);
   if (/^\d+$/.test(body)) return { mag: ratio(BigInt(body)), arb: new Map() };
   const m = /^(.*[^\d+-])([+-]?\d+)?$/.exec(body); // atom, then an optional integer exponent
@@ -233,6 +239,8 @@ interface UnitInfo {
   /** Exact magnitude in UCUM base units (mol counted as Avogadro's number); null for non-ratio units. */
   mag: Ratio | null;
   arbKey: string;
+  /** Annotations with their exponents ("{1.73_m2}-1"): units that differ in them are different kinds. */
+  annKey: string;
   key: string;
 }
 type Analysis = { ok: true; info: UnitInfo } | { ok: false; message: string };
@@ -279,12 +287,18 @@ function analyzeUncached(unit: string, code: string): Analysis {
     eq = u.equivalentExp_ + 0;
   let mag: Ratio | null = null;
   let arbKey = "";
+  let annKey = "";
   if (!u.isSpecial_) {
     try {
       const t = evalExpr(code, 0);
       if (!agrees(t.mag, u.magnitude_)) throw new Error(`exact ${toNumber(t.mag)} vs ucum-lhc ${u.magnitude_}`);
+      annKey = [...t.arb]
+        .filter(([k, e]) => e !== 0 && k.startsWith("{"))
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([k, e]) => power(k, e))
+        .join(".");
       arbKey = [...t.arb]
-        .filter(([, e]) => e !== 0)
+        .filter(([k, e]) => e !== 0 && !k.startsWith("{"))
         .sort(([a], [b]) => (a < b ? -1 : 1))
         .map(([k, e]) => power(k, e))
         .join(".");
@@ -298,9 +312,10 @@ function analyzeUncached(unit: string, code: string): Analysis {
   if (mole) parts.push(power("mol", mole));
   if (eq) parts.push(power("eq", eq));
   if (arbKey) parts.push(arbKey);
+  if (annKey) parts.push(annKey);
   const base = parts.join(".") || "1";
   const key = u.isSpecial_ ? `${base}|nonratio=${code}` : base;
-  return { ok: true, info: { code, dim, mole, eq, special: u.isSpecial_, mag, arbKey, key } };
+  return { ok: true, info: { code, dim, mole, eq, special: u.isSpecial_, mag, arbKey, annKey, key } };
 }
 
 /**
@@ -346,7 +361,7 @@ function molarMassRatio(molarMass: string | undefined): Ratio | null {
 }
 
 function molMassLinked(a: UnitInfo, b: UnitInfo): boolean {
-  if (a.mole === b.mole || a.eq !== b.eq || a.arbKey !== b.arbKey) return false;
+  if (a.mole === b.mole || a.eq !== b.eq || a.arbKey !== b.arbKey || a.annKey !== b.annKey) return false;
   const g = ucumLib().tables.getMassDimensionIndex();
   return a.dim.every((x, i) => x + (i === g ? a.mole : 0) === (b.dim[i] as number) + (i === g ? b.mole : 0));
 }

@@ -23,6 +23,12 @@ export class DataError extends Error {
   }
 }
 
+/** A reference limit (ULN, LLN) as the laboratory gave it: its own value and unit. */
+export interface Limit {
+  v: Decimal;
+  unit: string;
+}
+
 /** A data row of a repeating record (one lesion, one prior therapy …). */
 export type Row = Record<string, Val>;
 
@@ -30,8 +36,21 @@ export type Val =
   | { t: "unknown"; missing: string[] }
   | { t: "bool"; v: boolean }
   | { t: "num"; v: Decimal }
-  /** A quantity with its unit; laboratory values may carry their reference limits (same unit). */
-  | { t: "qty"; v: Decimal; unit: string; uln?: Decimal; lln?: Decimal; molarMass?: string }
+  /**
+   * A quantity with its unit. A measured result may carry its reference limits (each in
+   * its own unit), the time it was collected, and its method and specimen.
+   */
+  | {
+      t: "qty";
+      v: Decimal;
+      unit: string;
+      uln?: Limit;
+      lln?: Limit;
+      molarMass?: string;
+      at?: TimePoint;
+      method?: string;
+      specimen?: string;
+    }
   | { t: "code"; v: string }
   | { t: "text"; v: string }
   | { t: "time"; tp: TimePoint }

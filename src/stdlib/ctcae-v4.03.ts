@@ -42,10 +42,16 @@ const above = (lowerExclusive: CtcaeBound, upperInclusive?: CtcaeBound): CtcaeCr
     ? { low: lowerExclusive, lowInclusive: false }
     : { low: lowerExclusive, lowInclusive: false, high: upperInclusive, highInclusive: true };
 
-const rule = (grade: 1 | 2 | 3 | 4, criteria: CtcaeCriterion[], clinical: string[] = []): CtcaeGradeRule => ({
+const rule = (
+  grade: 1 | 2 | 3 | 4,
+  criteria: CtcaeCriterion[],
+  clinical: string[] = [],
+  otherMeasurements: string[] = [],
+): CtcaeGradeRule => ({
   grade,
   criteria,
   clinical,
+  ...(otherMeasurements.length ? { otherMeasurements } : {}),
 });
 
 /** Decreasing count/concentration: grade 1 [g1, LLN), 2 [g2, g1), 3 [g3, g2), 4 < g3. */
@@ -289,7 +295,12 @@ const TERMS: CtcaeTermEntry[] = [
       "5": "Death",
     },
     grades: [
-      rule(1, [below(times("1", "LLN"), abs("60"))], ["proteinuria 2+ present", "urine protein/creatinine >0.5"]),
+      rule(
+        1,
+        [below(times("1", "LLN"), abs("60"))],
+        [],
+        ["proteinuria 2+ present (dipstick)", "urine protein/creatinine ratio > 0.5"],
+      ),
       rule(2, [below(abs("60"), abs("30"))]),
       rule(3, [below(abs("30"), abs("15"))]),
       rule(4, [below(abs("15"))], ["dialysis or renal transplant indicated"]),
@@ -297,7 +308,7 @@ const TERMS: CtcaeTermEntry[] = [
     source: CTCAE_V403_SOURCE,
     notes: [
       "The printed integer ranges 59 - 30 and 29 - 15 are read as continuous intervals [30, 60) and [15, 30), so 59.5 is grade 2 and 29.5 grade 3 (README §3.2, an ambiguity of the standard).",
-      "Proteinuria and urine protein/creatinine are other measurements; they are not graded from eGFR.",
+      "Proteinuria 2+ and a urine protein/creatinine ratio > 0.5 are grade 1 alternatives measured otherwise: an eGFR that is not grade 1 or more leaves the grade at 0 to 1 and names them (issue 10, defect 5).",
     ],
   },
 ];

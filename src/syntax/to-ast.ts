@@ -209,13 +209,14 @@ function element(node: ElementCstNode, cx: BuildContext): A.ElementDecl {
     molarMass: null,
     requiredWhen: null,
     captureOnly: false,
+    select: null,
     fields: cx.each(c.element, (f) => element(f, cx)),
     span: s.ofNode(node),
   };
   let labelSeen = false;
   cx.each(c.elementAttribute, (a) => {
     attribute(a, decl, cx, labelSeen);
-    labelSeen ||= a.children.StringLiteral !== undefined;
+    labelSeen ||= a.children.StringLiteral !== undefined && a.children.KwSelect === undefined;
   });
   return decl;
 }
@@ -248,7 +249,7 @@ function attribute(node: ElementAttributeCstNode, decl: A.ElementDecl, cx: Build
   const c = node.children;
   const span = cx.s.ofNode(node);
   const what = (attr: string): string => `the ${attr} of element "${decl.name.text}"`;
-  if (c.StringLiteral !== undefined) {
+  if (c.StringLiteral !== undefined && c.KwSelect === undefined) {
     const label = cx.str(c.StringLiteral, "label");
     if (labelSeen) cx.report("givenTwice", { what: what("label") }, span);
     else decl.label = label;
@@ -277,6 +278,15 @@ function attribute(node: ElementAttributeCstNode, decl: A.ElementDecl, cx: Build
     );
   } else if (c.KwCapture !== undefined) {
     decl.captureOnly = true;
+  } else if (c.KwSelect !== undefined) {
+    const bounds = c.additive ?? [];
+    const select = {
+      method: c.KwBy !== undefined ? cx.str(c.StringLiteral, "method") : null,
+      low: bounds.length ? cx.x.additive(child(bounds, "start of the window", 0)) : null,
+      high: bounds.length ? cx.x.additive(child(bounds, "end of the window", 1)) : null,
+      span,
+    };
+    decl.select = cx.once(decl.select, select, what("selection"), span);
   }
 }
 

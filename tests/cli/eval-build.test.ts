@@ -20,7 +20,7 @@ describe("trialc eval", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("Verdict: INELIGIBLE");
     expect(r.stdout).toContain("because inclusion I7 not met: Adequate bone marrow function.");
-    expect(r.stdout).toContain("platelets >= 100 10*3/uL: 99.9 10*3/uL >= 100 10*3/uL → no");
+    expect(r.stdout).toContain("platelets >= 100 10*3/uL: 99.9 10*3/uL on 2027-01-13 >= 100 10*3/uL → no");
   });
 
   it("says what to collect for an indeterminate patient", async () => {

@@ -139,7 +139,10 @@ export function valueFor(
       const units = unitsFor(el);
       const unit = units[g(fcm.nat, { max: units.length - 1 })]!;
       const q: Record<string, unknown> = { value: inUnit(el, v, unit), unit };
-      if (el.reference.uln) q.uln = ["1.2", "0.7", "35", "20.5"][g(fcm.nat, { max: 3 })];
+      if (el.reference.uln) q.uln = { value: ["1.2", "0.7", "35", "20.5"][g(fcm.nat, { max: 3 })], unit };
+      // A result the element's selection reads: by its method, inside the baseline window (D0 - 7 d).
+      if (el.select?.window) q.at = "2027-01-11";
+      if (el.select?.method) q.method = el.select.method;
       return q;
     }
     case "code":

@@ -93,7 +93,7 @@ describe("eligibility properties (seed protocol)", () => {
   it("expressing a value in another unit changes no verdict", () => {
     const quantities = ir.elements.filter((e) => e.type === "decimal" && e.unit && unitsFor(e).length > 1);
     fc.assert(
-      fc.property(patients(), fc.nat(), fc.nat(), (p, i, j) => {
+      fc.property(patients(), fc.nat(), fc.nat(), fc.nat(), (p, i, j, k) => {
         const el = quantities[i % quantities.length]!;
         const q = p[el.name] as { value: string; unit: string } | undefined;
         if (!q) return;
@@ -101,17 +101,22 @@ describe("eligibility properties (seed protocol)", () => {
         if (!before) return;
         const units = unitsFor(el);
         const target = units[j % units.length]!;
-        // Move the value and its reference limits together: a ULN is in the value's unit.
-        const move = (x: string) => inUnit(el, inUnit({ ...el, unit: q.unit }, x, el.unit!), target);
-        const r = q as { value: string; unit: string; uln?: string; lln?: string };
+        // A limit carries its unit: it stays in its own unit while the value moves, or moves with it.
+        // (Both moving into different units would round both sides of an exact boundary.)
+        const keep = k % 2 === 0;
+        const move = (x: string, from: string, to: string) =>
+          inUnit(el, inUnit({ ...el, unit: from }, x, el.unit!), to);
+        type Lim = { value: string; unit: string };
+        const r = q as { value: string; unit: string; uln?: Lim; lln?: Lim };
+        const lim = (l: Lim) => (keep ? l : { value: move(l.value, l.unit, target), unit: target });
         const moved = {
           ...p,
           [el.name]: {
             ...r,
-            value: move(r.value),
+            value: move(r.value, r.unit, target),
             unit: target,
-            ...(r.uln ? { uln: move(r.uln) } : {}),
-            ...(r.lln ? { lln: move(r.lln) } : {}),
+            ...(r.uln ? { uln: lim(r.uln) } : {}),
+            ...(r.lln ? { lln: lim(r.lln) } : {}),
           },
         };
         const after = evaluate(moved);

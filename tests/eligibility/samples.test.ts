@@ -73,8 +73,10 @@ describe("sample patients of the seed protocol", () => {
     if (!r.ok) throw new Error("invalid");
     const hb = flatten(r.result.inclusion).get("I7a")!;
     expect(hb.verdict).toBe("met");
-    expect(hb.steps).toEqual([{ rule: "hemoglobin >= 9 g/dL", result: "true", detail: "90 g/L (= 9 g/dL) >= 9 g/dL" }]);
+    expect(hb.steps).toEqual([
+      { rule: "hemoglobin >= 9 g/dL", result: "true", detail: "90 g/L on 2027-01-13 (= 9 g/dL) >= 9 g/dL" },
+    ]);
     const bili = flatten(r.result.inclusion).get("I8a")!;
-    expect(bili.steps[0]!.detail).toBe("2.4 mg/dL <= 2 x ULN (ULN 1.2 mg/dL, so 2.4 mg/dL)");
+    expect(bili.steps[0]!.detail).toBe("2.4 mg/dL on 2027-01-13 <= 2 x ULN (ULN 1.2 mg/dL, so 2.4 mg/dL)");
   });
 });

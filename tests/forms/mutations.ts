@@ -124,8 +124,16 @@ export function valueDefects(el: IrElement): Defect[] {
         ["uln", el.reference.uln],
         ["lln", el.reference.lln],
       ] as const)
-        if (!declared) out.push(d("shared", { value: mid, unit, [lim]: 1 }, `undeclared ${lim}`));
-        else out.push(d("shared", { value: mid, unit, [lim]: pick0([0, "-1", "0.00"], lim) }, `non-positive ${lim}`));
+        if (!declared) out.push(d("shared", { value: mid, unit, [lim]: { value: 1, unit } }, `undeclared ${lim}`));
+        else
+          out.push(
+            d(
+              "shared",
+              { value: mid, unit, [lim]: { value: pick0([0, "-1", "0.00"], lim), unit } },
+              `non-positive ${lim}`,
+            ),
+            d("shared", { value: mid, unit, [lim]: 1 }, `${lim} without its own unit`),
+          );
       const bad = COMMON_UNITS.find((u) => commensurability(u, unit, el.molarMass) !== "same");
       if (bad) out.push(d("runtime", { value: mid, unit: bad }, `incompatible unit ${bad}`));
       if (r) {

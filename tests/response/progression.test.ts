@@ -102,11 +102,18 @@ describe("clinical progression (I3c_a)", () => {
 });
 
 describe("biochemical progression (I3c_b)", () => {
-  const marker = (...values: [string, string, number][]) =>
+  /** [marker, date, value, name?, unit?]: the name and unit default to the marker's usual ones. */
+  const marker = (...values: [string, string, number, string?, string?][]) =>
     verdicts(
       {
         ...patient("eligible-clinical-biochemical.json"),
-        marker_measurements: values.map(([m, date, value]) => ({ marker: m, date, value })),
+        marker_measurements: values.map(([m, date, value, name, unit]) => ({
+          marker: m,
+          marker_name: name ?? m,
+          date,
+          value,
+          unit: unit ?? "ng/mL",
+        })),
       },
       "I3c_b",
     )[0];
@@ -123,6 +130,30 @@ describe("biochemical progression (I3c_b)", () => {
         ["chromogranin_a", "2026-11-20", 515],
         ["chromogranin_a", "2026-06-01", 310],
         ["chromogranin_a", "2026-08-30", 402],
+      ),
+    ).toBe("met");
+  });
+  it("defect 3: two different 'other' markers, or one marker in two units, are never one series", () => {
+    expect(
+      marker(
+        ["other", "2026-06-01", 50, "Pancreastatin", "pmol/L"],
+        ["other", "2026-08-30", 60, "Neurokinin A", "pmol/L"],
+        ["other", "2026-11-20", 70, "Pancreastatin", "pmol/L"],
+      ),
+    ).toBe("not_met");
+    expect(
+      marker(
+        ["chromogranin_a", "2026-06-01", 310, "CgA", "ng/mL"],
+        ["chromogranin_a", "2026-08-30", 402, "CgA", "ug/L"],
+        ["chromogranin_a", "2026-11-20", 515, "CgA", "ng/mL"],
+      ),
+    ).toBe("not_met");
+    // One named 'other' marker in one unit is a series like any other.
+    expect(
+      marker(
+        ["other", "2026-06-01", 50, "Pancreastatin", "pmol/L"],
+        ["other", "2026-08-30", 60, "Pancreastatin", "pmol/L"],
+        ["other", "2026-11-20", 70, "Pancreastatin", "pmol/L"],
       ),
     ).toBe("met");
   });

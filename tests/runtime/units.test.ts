@@ -95,6 +95,21 @@ describe("units: validation and aliases", () => {
   });
 });
 
+describe("units: annotations are kinds of their own (issue 10, defect 1)", () => {
+  it("never equates units that differ only by an annotation", () => {
+    expect(commensurability("mL/min/{1.73_m2}", "mL/min")).toBe("incompatible");
+    expect(commensurability("mL/min/{BSA}", "mL/min/{1.73_m2}")).toBe("incompatible");
+    expect(commensurability("mL/min/{BSA}", "mL/min")).toBe("incompatible");
+    expect(() => convert(dec(52), "mL/min", "mL/min/{1.73_m2}")).toThrow(UnitError);
+  });
+
+  it("converts between units with the same annotation exactly", () => {
+    expect(commensurability("L/h/{1.73_m2}", "mL/min/{1.73_m2}")).toBe("same");
+    expect(convert(dec(6), "L/h/{1.73_m2}", "mL/min/{1.73_m2}").toString()).toBe("100");
+    expect(commensurability("{cells}/uL", "{cells}/nL")).toBe("same");
+  });
+});
+
 describe("units: dimensions and commensurability", () => {
   it("keys dimensions, keeping the mole apart", () => {
     expect(dimensionKey("g/dL")).toBe(dimensionKey("mg/mL"));
@@ -102,12 +117,11 @@ describe("units: dimensions and commensurability", () => {
     expect(dimensionKey("mmol/L")).not.toBe(dimensionKey("10*9/L"));
     expect(dimensionKey("mol")).not.toBe(dimensionKey("1"));
     expect(dimensionKey("%")).toBe("1");
-    expect(dimensionKey("{1.73_m2}")).toBe("1");
+    expect(dimensionKey("{1.73_m2}")).toBe("{1.73_m2}");
     expect(dimensionKey("nonsense-unit")).toBeNull();
   });
 
   it("classifies pairs", () => {
-    expect(commensurability("mL/min/{1.73_m2}", "mL/min")).toBe("same");
     expect(commensurability("mg", "mL")).toBe("incompatible");
     expect(commensurability("g/dL", "mmol/L")).toBe("needs-molar-mass");
     expect(commensurability("g/dL", "mmol/L", "16114.5")).toBe("same");

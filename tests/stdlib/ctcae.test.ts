@@ -166,9 +166,16 @@ describe("chronic kidney disease: continuous intervals over the printed integers
     ["29.5", "90", 3],
     ["15", "90", 3],
     ["14.9", "90", 4],
-    ["90", "90", 0],
   ] as const)("eGFR %s with LLN %s → %i", (value, lln, grade) => {
     expect(g("chronic_kidney_disease", { value, lln })).toBe(grade);
+  });
+  it("eGFR 90 with LLN 90: 0 or 1, since proteinuria 2+ or a UPCR > 0.5 is grade 1 too (issue 10, defect 5)", () => {
+    expect(gradeCtcaeTerm("chronic_kidney_disease", { value: "90", lln: "90" })).toMatchObject({
+      grade: null,
+      atLeast: 0,
+      atMost: 1,
+      needs: ["proteinuria 2+ present (dipstick)", "urine protein/creatinine ratio > 0.5"],
+    });
   });
   it("eGFR 75 without LLN: 0 or 1", () => {
     expect(gradeCtcaeTerm("chronic_kidney_disease", { value: "75" })).toMatchObject({ grade: null, atMost: 1 });
@@ -234,7 +241,7 @@ describe("property: the grade never improves as the value worsens", () => {
       );
     });
   }
-  it("with every reference present the grade is always decided", () => {
+  it("with every reference present the grade is decided or names the other measurement", () => {
     fc.assert(
       fc.property(
         fc.constantFrom(...CTCAE_V403),
@@ -242,7 +249,9 @@ describe("property: the grade never improves as the value worsens", () => {
         positiveText(100),
         positiveText(100),
         (e, v, r1, r2) => {
-          expect(gradeCtcae(e, { value: v, uln: r1, lln: r2, baseline: r1 }).grade).not.toBeNull();
+          // Decided, unless a grade stays reachable through another measurement, which it then names.
+          const r = gradeCtcae(e, { value: v, uln: r1, lln: r2, baseline: r1 });
+          if (r.grade === null) expect(r.needs?.length).toBeGreaterThan(0);
         },
       ),
     );

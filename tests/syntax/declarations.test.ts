@@ -122,6 +122,7 @@ k: decimal 10*3/uL`).map((e) => shape(e.type));
       molarMass: { value: "584.66", unit: { text: "g/mol" } },
       requiredWhen: null,
       captureOnly: true,
+      select: null,
       fields: [],
     });
     const [f] = data(`x: decimal % form f with LLN "Label" range -100 to 1000 required when y and z`);

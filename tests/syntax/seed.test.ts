@@ -90,8 +90,8 @@ describe("the seed protocol", () => {
     const line = text.slice(0, text.indexOf("rule (if long_acting_ssa_used")).split("\n").length;
     expect(rule("I5").span).toMatchObject({ line, column: 8, endLine: line + 1 });
     expect(rule("I6")).toMatchObject({
-      kind: "Logical",
-      right: { kind: "Compare", right: { kind: "QuantityLit", value: "50", unit: "mL/min/{1.73_m2}" } },
+      kind: "Compare",
+      right: { kind: "QuantityLit", value: "50", unit: "mL/min/{1.73_m2}" },
     });
     expect(rule("E3")).toMatchObject({
       kind: "Quantifier",

@@ -122,8 +122,9 @@ function lab(spec: LabSpec) {
   return fc.option(
     fc.record({ value: spec.values, alt: fc.boolean(), withRef: fc.boolean() }).map(({ value, alt, withRef }) => {
       const [unit, f] = alt && spec.alt ? spec.alt : [spec.unit, "1"];
-      const out: Record<string, string> = { value: dec(value).times(f).toString(), unit };
-      if (spec.ref && (withRef || spec.ref.key === "uln")) out[spec.ref.key] = dec(spec.ref.value).times(f).toString();
+      const out: Record<string, unknown> = { value: dec(value).times(f).toString(), unit };
+      if (spec.ref && (withRef || spec.ref.key === "uln"))
+        out[spec.ref.key] = { value: dec(spec.ref.value).times(f).toString(), unit };
       return out;
     }),
     { freq: 20, nil: undefined },

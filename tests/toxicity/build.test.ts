@@ -75,7 +75,7 @@ describe("the generated toxicity.ts", () => {
     const mod = await importToxicity(ir, "toxicity-build-hostile-run");
     const history = {
       cycles: [{ cycle: 1, dosimetry: { kidney_dose: { value: 23, unit: "Gy" } } }],
-      labs: { platelets: { value: 60, unit: "10*9/L", lln: 150 } },
+      labs: { platelets: { value: 60, unit: "10*9/L", lln: { value: 150, unit: "10*9/L" } } },
     };
     const d = decided(mod.decideCycle(history));
     expect(d).toEqual(JSON.parse(JSON.stringify(decided(decideCycle(ir, history)))));

@@ -36,12 +36,17 @@ export function decided(o: DecisionOutcome): CycleDecision {
   return o.result;
 }
 
-/** A quantity as the history's JSON carries it. */
+/** A quantity as the history's JSON carries it; reference limits are given in the value's unit. */
 export const q = (
   value: number | string,
   unit: string,
   refs: { uln?: number | string; lln?: number | string } = {},
-) => ({ value, unit, ...refs });
+) => ({
+  value,
+  unit,
+  ...(refs.uln !== undefined ? { uln: { value: refs.uln, unit } } : {}),
+  ...(refs.lln !== undefined ? { lln: { value: refs.lln, unit } } : {}),
+});
 
 /** One cycle with its dosimetry (kidney, marrow), or without when `doses` is null. */
 export function cycle(n: number, doses: [ReturnType<typeof q>, ReturnType<typeof q>] | null, date?: string) {

@@ -136,7 +136,7 @@ describe("rejected histories", () => {
     [
       "a negative ULN",
       { cycles: [], labs: normalLabs({ ast: q(30, "U/L", { uln: -40 }) }) },
-      /^\$\.labs\.ast\.uln: a reference limit must be positive/,
+      /^\$\.labs\.ast\.uln\.value: a reference limit must be positive/,
     ],
     [
       "a ULN the protocol does not define",

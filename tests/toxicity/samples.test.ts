@@ -117,6 +117,28 @@ describe("explanations", () => {
     expect(d.reasons[0]).toMatch(/^delay renal: .*\(at most 6 wk from the due date, then stop\)$/);
   });
 
+  it("defect 5: an eGFR at or above its LLN is CKD grade 0 to 1, naming proteinuria and UPCR (grade 1 alternatives)", () => {
+    const h = load("normal-course.json") as { labs: Record<string, unknown> };
+    const labs = {
+      ...h.labs,
+      gfr: { value: 84, unit: "mL/min/{1.73_m2}", lln: { value: 60, unit: "mL/min/{1.73_m2}" } },
+    };
+    const history = { ...h, labs };
+    const interpreted = decideCycle(ir, history);
+    expect(compiled.decideCycle(history)).toEqual(JSON.parse(JSON.stringify(interpreted)));
+    const ckd = decided(interpreted).grades.find((g) => g.term === "chronic_kidney_disease")!;
+    expect(ckd).toMatchObject({
+      grade: null,
+      range: [0, 1],
+      missing: ["proteinuria 2+ present (dipstick)", "urine protein/creatinine ratio > 0.5"],
+    });
+    // Grade 2 and above are still decided by the eGFR: 45 is grade 2 whatever the proteinuria.
+    const low = { ...h, labs: { ...labs, gfr: { ...labs.gfr, value: 45 } } };
+    expect(decided(decideCycle(ir, low)).grades.find((g) => g.term === "chronic_kidney_disease")).toMatchObject({
+      grade: 2,
+    });
+  });
+
   it("missing dosimetry: unknown, naming the records to collect", () => {
     const d = decided(decideCycle(ir, load("unknown-missing-dosimetry.json")));
     expect(d.reasons[0]).toBe(

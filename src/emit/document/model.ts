@@ -129,6 +129,11 @@ function elementModel(ctx: DocContext, e: IrElement): ElementModel {
   if (e.reference.uln) details.push("recorded with the upper limit of normal (ULN)");
   if (e.reference.lln) details.push("recorded with the lower limit of normal (LLN)");
   if (e.molarMass) details.push(`molar mass ${e.molarMass} g/mol`);
+  if (e.select) {
+    const by = e.select.method ? ` measured by ${e.select.method}` : "";
+    const when = e.select.window ? ` from ${e.select.window.low.text} to ${e.select.window.high.text}` : "";
+    details.push(`rules read the latest result${by}${when}`);
+  }
   if (e.codes) details.push(`values: ${e.codes.map((c) => `${c.label} (${c.code})`).join(", ")}`);
   if (e.attestedBy) details.push(`attested by the ${e.attestedBy}`);
   if (e.requiredWhen) details.push(`required when: ${plainRule(e.requiredWhen, ctx.plain)}`);

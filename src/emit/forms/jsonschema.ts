@@ -59,6 +59,8 @@ export const DATETIME_PATTERN = `^${DATE}T(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-
 /** Decimal text as the evaluator parses it (surrounding white space is trimmed there). */
 export const DECIMAL_PATTERN = "^\\s*-?[0-9]+(?:\\.[0-9]+)?(?:[eE][+-]?[0-9]+)?\\s*$";
 /** Decimal text greater than zero: no sign, and a non-zero digit before any exponent. */
+/** A result's time: a date, a local date-time, or a date-time with a UTC offset. */
+export const TIMESTAMP_PATTERN = `^${DATE}(?:T(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\\.[0-9]{1,9})?)?(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])?)?$`;
 export const POSITIVE_DECIMAL_PATTERN = "^\\s*(?=[0-9.]*[1-9])[0-9]+(?:\\.[0-9]+)?(?:[eE][+-]?[0-9]+)?\\s*$";
 /** zod's `int()` accepts safe integers only; the schema says the same. */
 const MAX_SAFE = "9007199254740991";
@@ -95,9 +97,23 @@ export function commonSchema(ir: IrProtocol): Schema {
         properties: {
           value: { $ref: "#/$defs/decimal" },
           unit: { type: "string", description: "UCUM code, e.g. g/dL or 10*9/L." },
-          uln: { $ref: "#/$defs/positiveDecimal", description: "Upper limit of normal, in the value's unit." },
-          lln: { $ref: "#/$defs/positiveDecimal", description: "Lower limit of normal, in the value's unit." },
+          uln: { $ref: "#/$defs/limit", description: "Upper limit of normal, with its own unit." },
+          lln: { $ref: "#/$defs/limit", description: "Lower limit of normal, with its own unit." },
         },
+      },
+      limit: {
+        description:
+          "A reference limit (ULN, LLN) with its own UCUM unit, converted exactly by the evaluator; a bare number is refused.",
+        type: "object",
+        required: ["value", "unit"],
+        additionalProperties: false,
+        properties: { value: { $ref: "#/$defs/positiveDecimal" }, unit: { type: "string" } },
+      },
+      timestamp: {
+        type: "string",
+        pattern: TIMESTAMP_PATTERN,
+        description:
+          "When a result was collected: a date (YYYY-MM-DD), a local date-time (YYYY-MM-DDTHH:MM[:SS]) or a date-time with a UTC offset (…+01:00, …Z; read in the trial's time zone).",
       },
       date: { type: "string", format: "date", pattern: DATE_PATTERN, description: "A real calendar date, YYYY-MM-DD." },
       datetime: {
@@ -121,7 +137,7 @@ function integerBounds(el: IrElement): Schema {
 }
 
 /** The schema of one element's value (absent or null always allowed: missing data). */
-function valueSchema(ir: IrProtocol, el: IrElement): Schema {
+function valueSchema(ir: IrProtocol, el: IrElement, top: boolean): Schema {
   switch (el.type) {
     case "boolean":
     case "attestation":
@@ -138,7 +154,7 @@ function valueSchema(ir: IrProtocol, el: IrElement): Schema {
     case "records":
       return {
         type: ["array", "null"],
-        items: { type: "object", title: `${el.label} (one row)`, properties: propertiesOf(ir, el.fields ?? []) },
+        items: { type: "object", title: `${el.label} (one row)`, properties: propertiesOf(ir, el.fields ?? [], false) },
       };
     case "decimal": {
       const ranges = exactRanges(el);
@@ -167,7 +183,29 @@ function valueSchema(ir: IrProtocol, el: IrElement): Schema {
           if: { properties: { unit: { const: r.unit }, value: { type: "number" } }, required: ["unit", "value"] },
           then: { properties: { value: { type: "number", minimum: num(r.low), maximum: num(r.high) } } },
         }));
-      return nullable(q);
+      if (!top) return nullable(q);
+      // A measured element: one result (shorthand) or every result, each with its time.
+      const result: Schema = {
+        ...q,
+        properties: {
+          ...(q.properties as Schema),
+          at: ref("timestamp"),
+          method: { type: "string" },
+          specimen: { type: "string" },
+          results: false,
+        },
+      };
+      return nullable({
+        anyOf: [
+          result,
+          {
+            type: "object",
+            required: ["results"],
+            additionalProperties: false,
+            properties: { results: { type: "array", items: result } },
+          },
+        ],
+      });
     }
   }
 }
@@ -195,11 +233,11 @@ function describe(ir: IrProtocol, el: IrElement): string {
   return bits.join(" ");
 }
 
-function propertiesOf(ir: IrProtocol, elements: readonly IrElement[]): Schema {
+function propertiesOf(ir: IrProtocol, elements: readonly IrElement[], top = true): Schema {
   const out: Schema = {};
   for (const el of elements) {
     const description = describe(ir, el);
-    out[el.name] = { title: el.label, ...(description ? { description } : {}), ...valueSchema(ir, el) };
+    out[el.name] = { title: el.label, ...(description ? { description } : {}), ...valueSchema(ir, el, top) };
   }
   return out;
 }

@@ -227,8 +227,8 @@ export function conditionText(ir: IrProtocol, c: FormCondition): string {
 export function elementNotes(ir: IrProtocol, el: IrElement): string[] {
   const bits: string[] = [];
   if (el.molarMass) bits.push(`Molar mass ${el.molarMass} g/mol (mass and substance units convert).`);
-  if (el.reference.uln) bits.push('Carries the upper limit of normal ("uln"), in the same unit.');
-  if (el.reference.lln) bits.push('Carries the lower limit of normal ("lln"), in the same unit.');
+  if (el.reference.uln) bits.push('Carries the upper limit of normal ("uln"), with its own unit.');
+  if (el.reference.lln) bits.push('Carries the lower limit of normal ("lln"), with its own unit.');
   if (el.attestedBy) bits.push(`Attested by the ${el.attestedBy}.`);
   if (el.type === "records") bits.push("A repeating group: one row per record.");
   if (el.requiredWhen) {

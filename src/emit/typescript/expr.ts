@@ -5,7 +5,7 @@
  */
 import type { IrExpr } from "../../ir/types.js";
 import { ident, lit } from "./code.js";
-import { dataPath, fieldNames } from "../../lower/builtins.js";
+import { dataPath, fieldNames, moreGroupNames } from "../../lower/builtins.js";
 import { assertNever } from "../../ir/walk.js";
 
 /** Hook for section-specific terms (organ doses, grades …), given by the section's emitter. */
@@ -65,7 +65,7 @@ export function emitExpr(e: IrExpr, extra?: ExtraEmitter): string {
     case "builtin":
       if (e.fn === "age")
         return `rt.age(ctx, ${ex(e.args[0]!)}, ${ex(e.args[1]!)}, ${lit(e.text)}, ${lit(dataPath(e.args[0]!))})`;
-      return `rt.successiveRises(ctx, rt.elem(ctx, ${lit((e.args[0] as { name: string }).name)}), ${fieldNames(e.args).map(lit).join(", ")}, ${lit(e.text)})`;
+      return `rt.successiveRises(ctx, rt.elem(ctx, ${lit((e.args[0] as { name: string }).name)}), ${fieldNames(e.args).map(lit).join(", ")}, ${lit(e.text)}, [${moreGroupNames(e.args).map(lit).join(", ")}])`;
     case "refMultiple":
     case "organDose":
     case "grade":

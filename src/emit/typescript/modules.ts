@@ -21,10 +21,10 @@ export function header(ir: IrProtocol, what: string): string {
 }
 
 /** The TypeScript type of one element's JSON form. */
-function tsType(e: IrElement): string {
+function tsType(e: IrElement, top = true): string {
   switch (e.type) {
     case "decimal":
-      return e.unit ? "Quantity" : "number | string";
+      return e.unit ? (top ? "Measured" : "Quantity") : "number | string";
     case "integer":
       return "number";
     case "boolean":
@@ -37,7 +37,7 @@ function tsType(e: IrElement): string {
     case "code":
       return (e.codes ?? []).map((c) => lit(c.code)).join(" | ") || "never";
     case "records":
-      return `Array<{ ${(e.fields ?? []).map((f) => `${f.name}?: ${tsType(f)} | null`).join("; ")} }>`;
+      return `Array<{ ${(e.fields ?? []).map((f) => `${f.name}?: ${tsType(f, false)} | null`).join("; ")} }>`;
   }
 }
 
@@ -59,12 +59,18 @@ export function emitPatientModule(ir: IrProtocol): string {
   L.line('import type { DictElement } from "./runtime/patient.js";');
   L.line('import { patientSchema } from "./runtime/patient.js";');
   L.line();
+  L.line("/** A decimal value (a JSON number or a decimal string) and its UCUM unit. */");
+  L.line("export interface Quantity { value: number | string; unit: string; uln?: Quantity; lln?: Quantity }");
+  L.line();
   L.line(
-    "/** A quantity: a decimal value (a JSON number or a decimal string) and its UCUM unit; lab values may carry ULN/LLN in the same unit. */",
+    "/** One result of a measured element: its time (date, local date-time or date-time with UTC offset), reference limits (each with its own unit), method and specimen. */",
   );
   L.line(
-    "export interface Quantity { value: number | string; unit: string; uln?: number | string; lln?: number | string }",
+    "export interface Result extends Quantity { at?: string; uln?: Quantity; lln?: Quantity; method?: string; specimen?: string }",
   );
+  L.line();
+  L.line("/** A measured element: every result, or one result as shorthand. */");
+  L.line("export type Measured = { results: Result[] } | Result;");
   L.line();
   L.line("/** The reference dates, ISO YYYY-MM-DD. */");
   L.line(`export interface Anchors { ${ir.anchors.map((a) => `${a.name}?: string | null`).join("; ")} }`);
@@ -149,6 +155,7 @@ export function emitEligibilityModule(ir: IrProtocol): string {
   );
   L.line('import { normalizePatient, type DataProblem } from "./runtime/patient.js";');
   L.line('import { resolveAnchors } from "./runtime/anchors.js";');
+  L.line('import { selectResults } from "./runtime/observations.js";');
   L.line('import { ANCHORS, DICTIONARY, type Patient } from "./patient.js";');
   if (ir.definitions.length)
     L.line(`import { ${ir.definitions.map((d) => ident("def_", d.name)).join(", ")} } from "./definitions.js";`);
@@ -156,7 +163,7 @@ export function emitEligibilityModule(ir: IrProtocol): string {
   L.line('export type { Patient } from "./patient.js";');
   L.line('export type { CriterionResult, EligibilityResult } from "./runtime/eligibility.js";');
   L.line();
-  L.line("/** Reference dates for when the data do not carry them, ISO YYYY-MM-DD. */");
+  L.line("/** Reference dates for when the data do not carry them: YYYY-MM-DD, or a date-time. */");
   L.line(`export interface EligibilityOptions { ${ir.anchors.map((a) => `${a.name}?: string`).join("; ")} }`);
   L.line();
   L.line("/** Either the result, or the problems in the data (with JSON paths): never a decision on bad data. */");
@@ -169,11 +176,17 @@ export function emitEligibilityModule(ir: IrProtocol): string {
   L.line(
     "export function evaluateEligibility(patient: Patient | unknown, options: EligibilityOptions = {}): EvaluationOutcome {",
   ).indent(() => {
-    L.line("const norm = normalizePatient(DICTIONARY, ANCHORS, patient);");
+    L.line(
+      `const norm = normalizePatient(DICTIONARY, ANCHORS, patient${ir.timeZone ? `, { timeZone: ${lit(ir.timeZone)} }` : ""});`,
+    );
     L.line("if (!norm.ok) return norm;");
-    L.line("const anchors = resolveAnchors(ANCHORS, norm.anchors, { ...options });");
+    L.line(
+      `const anchors = resolveAnchors(ANCHORS, norm.anchors, { ...options }${ir.timeZone ? `, ${lit(ir.timeZone)}` : ""});`,
+    );
     L.line("if (!anchors.ok) return anchors;");
-    L.line("const ctx = rt.newCtx(norm.data, anchors.anchors);");
+    L.line(
+      "const ctx = rt.newCtx(selectResults(DICTIONARY, norm.results, anchors.anchors, norm.data), anchors.anchors);",
+    );
     L.line("return catchDataErrors(() => {").indent(() => {
       L.line("const result = overall(").indent(() => {
         L.line(`{ id: ${lit(ir.trial.id)}, source: ${lit(ir.source.file)}, sha256: ${lit(ir.source.sha256)} },`);

@@ -6,7 +6,7 @@
  * closed, `before`/`after` are strict). The edges are worked out here with calendar
  * arithmetic from fixed reference dates; the compiled rules must agree.
  */
-import type { IrCriterion, IrExpr, IrProtocol } from "../../ir/types.js";
+import type { IrCriterion, IrExpr, IrProtocol, IrRelativeTime } from "../../ir/types.js";
 import { children } from "../../ir/walk.js";
 import { dec } from "../../runtime/decimal.js";
 import { formatTimePoint, parseDate, shift, type TimePoint } from "../../runtime/time.js";
@@ -26,7 +26,11 @@ export interface WindowCase {
 /** The time point an anchor-relative expression denotes when every anchor is TEST_ANCHOR_DATE. */
 function pointOf(e: IrExpr): TimePoint | null {
   const rel = relativeTime(e);
-  if (!rel) return null;
+  return rel ? pointOfRelative(rel) : null;
+}
+
+/** The time point an anchor-relative time denotes when every anchor is TEST_ANCHOR_DATE. */
+export function pointOfRelative(rel: IrRelativeTime): TimePoint {
   let tp: TimePoint = { kind: "date", date: parseDate(TEST_ANCHOR_DATE)! };
   for (const o of rel.offsets) tp = shift(tp, { amount: dec(o.duration.amount), unit: o.duration.unit }, o.sign);
   return tp;

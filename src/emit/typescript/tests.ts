@@ -11,7 +11,8 @@ import { children } from "../../ir/walk.js";
 import { commensurability, convert } from "../../runtime/units.js";
 import { dec } from "../../runtime/decimal.js";
 import { header } from "./modules.js";
-import { TEST_ANCHOR_DATE, windowCases } from "./test-windows.js";
+import { pointOfRelative, TEST_ANCHOR_DATE, windowCases } from "./test-windows.js";
+import { formatTimePoint } from "../../runtime/time.js";
 import { Lines, lit } from "./code.js";
 
 /** Units tried for unit invariance (filtered to those of the element's kind). */
@@ -87,7 +88,7 @@ function jsonValue(el: IrElement, value: string, unit = el.unit): string {
   if (el.type === "integer") return value;
   if (!el.unit) return lit(value);
   const v = unit === el.unit ? value : convert(dec(value), el.unit, unit!, el.molarMass).toString();
-  return `{ value: ${lit(v)}, unit: ${lit(unit!)}${refs(el, '"1"')} }`;
+  return `{ value: ${lit(v)}, unit: ${lit(unit!)}${refs(el, `{ value: "1", unit: ${lit(unit!)} }`)} }`;
 }
 
 /** Whether converting to `unit` and back is exact in short decimals (mmol/L of hemoglobin is not). */
@@ -97,9 +98,13 @@ function terminating(el: IrElement, unit: string): boolean {
   return there.precision(true) <= 20 && back.precision(true) <= 20;
 }
 
-/** The reference limits the test data carry (a ULN and LLN of 1, in the value's unit). */
+/** The reference limits the test data carry (a ULN and LLN of 1, in the unit the value is written in). */
 function refs(el: IrElement, value: string): string {
-  return (el.reference.uln ? `, uln: ${value}` : "") + (el.reference.lln ? `, lln: ${value}` : "");
+  const sel = el.select;
+  // A result the element's selection picks: by its method, at the end of its window.
+  const at = sel?.window ? `, at: ${lit(formatTimePoint(pointOfRelative(sel.window.high)))}` : "";
+  const method = sel?.method ? `, method: ${lit(sel.method)}` : "";
+  return (el.reference.uln ? `, uln: ${value}` : "") + (el.reference.lln ? `, lln: ${value}` : "") + at + method;
 }
 
 function inRange(el: IrElement, v: string): boolean {
@@ -176,14 +181,14 @@ export function emitEligibilityTests(ir: IrProtocol): string {
             L.line("if (range && (v < Number(range[0]) || v > Number(range[1]))) return;");
             L.line("const text = v.toFixed(3);");
             L.line(
-              `const base = step({ ${b.element.name}: { value: text, unit: ${lit(b.element.unit!)}${refs(b.element, '"1"')} } }, ${lit(b.criterion)}, ${lit(b.rule)});`,
+              `const base = step({ ${b.element.name}: { value: text, unit: ${lit(b.element.unit!)}${refs(b.element, `{ value: "1", unit: ${lit(b.element.unit!)} }`)} } }, ${lit(b.criterion)}, ${lit(b.rule)});`,
             );
             L.line(
               `const factors: Record<string, string> = ${JSON.stringify(Object.fromEntries(units.map((u) => [u, convert(dec(1), b.element.unit!, u, b.element.molarMass).toString()])))};`,
             );
             L.line("const moved = scale(text, factors[unit]!);");
             L.line(
-              `expect(step({ ${b.element.name}: { value: moved, unit${refs(b.element, 'scale("1", factors[unit]!)')} } }, ${lit(b.criterion)}, ${lit(b.rule)})).toBe(base);`,
+              `expect(step({ ${b.element.name}: { value: moved, unit${refs(b.element, '{ value: scale("1", factors[unit]!), unit }')} } }, ${lit(b.criterion)}, ${lit(b.rule)})).toBe(base);`,
             );
           });
           L.line("}),");

@@ -1,0 +1,123 @@
+/**
+ * Which result of a measured element a rule reads.
+ *
+ * A measured element (a laboratory value, a vital sign, a score) holds one or more
+ * results, each with its value, unit, time, reference limits, method and specimen. The
+ * protocol says once per element which result counts (`select latest within 4 wk before
+ * D0`); this module applies it, once per evaluation, before any rule runs.
+ *
+ * The choice never depends on the order of the results, and a result outside the
+ * window is ignored: adding one can change nothing except towards unknown (when it has
+ * no date, it might be in the window). When no result qualifies the value is unknown
+ * and names what to collect: "a new hemoglobin (on or after 2026-12-21)".
+ */
+import { compareTime, formatTimePoint, inClosedWindow, shift, type DurationUnit, type TimePoint } from "./time.js";
+import { compareQuantities } from "./units.js";
+import { dec } from "./decimal.js";
+import { unknown, type Val } from "./values.js";
+
+/** A time relative to an anchor, as the IR states it (`D0 - 4 wk`). */
+export interface RelTime {
+  readonly anchor: string;
+  readonly offsets: readonly { readonly sign: 1 | -1; readonly duration: { amount: string; unit: DurationUnit } }[];
+  readonly text: string;
+}
+
+/** How a measured element's result is chosen: the latest one, of a method, in a window. */
+export interface Selection {
+  /** Only results by this method count (compared ignoring case and spaces at the ends). */
+  readonly method?: string;
+  /** Closed window; either bound may be absent. */
+  readonly window?: { readonly low?: RelTime; readonly high?: RelTime };
+  /** The selection as written, for explanations. */
+  readonly text: string;
+}
+
+type Qty = Extract<Val, { t: "qty" }>;
+
+/** The time point of a relative time, or the name of the anchor that is missing. */
+function resolve(rt: RelTime, anchors: Record<string, TimePoint | undefined>): TimePoint | string {
+  let tp = anchors[rt.anchor];
+  if (!tp) return `anchor ${rt.anchor}`;
+  for (const o of rt.offsets) tp = shift(tp, { amount: dec(o.duration.amount), unit: o.duration.unit }, o.sign);
+  return tp;
+}
+
+const sameMethod = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+
+/**
+ * The result `sel` picks among `results`. `anchors` null is a context without reference
+ * dates (a cycle's labs for the toxicity rules): there the latest result is read, with
+ * neither the window nor the method, which belong to the eligibility rules.
+ */
+export function pickResult(
+  name: string,
+  results: Qty[],
+  sel: Selection | undefined,
+  anchors: Record<string, TimePoint | undefined> | null,
+): Val {
+  const method = anchors ? sel?.method : undefined;
+  const by = method ? ` by ${method}` : "";
+  let candidates = method ? results.filter((r) => r.method && sameMethod(r.method, method)) : results;
+  let low: TimePoint | undefined;
+  let high: TimePoint | undefined;
+  if (sel?.window && anchors) {
+    const missing: string[] = [];
+    for (const [side, rt] of [
+      ["low", sel.window.low],
+      ["high", sel.window.high],
+    ] as const) {
+      if (!rt) continue;
+      const tp = resolve(rt, anchors);
+      if (typeof tp === "string") missing.push(tp);
+      else if (side === "low") low = tp;
+      else high = tp;
+    }
+    if (missing.length) return unknown(...missing);
+  }
+  const windowed = low !== undefined || high !== undefined;
+  if (candidates.length > 1 || windowed) {
+    const undated = candidates.findIndex((r) => !r.at);
+    if (undated >= 0) return unknown(`the date of every ${name} result`);
+    candidates = candidates.filter((r) => inClosedWindow(r.at!, low, high));
+  }
+  if (!candidates.length) {
+    const when =
+      low && high
+        ? ` (from ${formatTimePoint(low)} to ${formatTimePoint(high)})`
+        : low
+          ? ` (on or after ${formatTimePoint(low)})`
+          : high
+            ? ` (on or before ${formatTimePoint(high)})`
+            : "";
+    return unknown(`a new ${name}${by}${when}`);
+  }
+  // The latest; results at the same time must agree, or the choice would depend on their order.
+  let best = candidates[0]!;
+  for (const r of candidates.slice(1)) if (r.at && best.at && compareTime(r.at, best.at) > 0) best = r;
+  const ties = candidates.filter((r) => r !== best && r.at && best.at && compareTime(r.at, best.at) === 0);
+  for (const t of ties)
+    if (compareQuantities(t.v, t.unit, best.v, best.unit, best.molarMass) !== 0)
+      return unknown(`one ${name} result at ${formatTimePoint(best.at!)} (two disagree)`);
+  // Equal values: the same result whichever is listed first (the smaller unit text wins).
+  for (const t of ties) if (t.unit < best.unit) best = t;
+  return best;
+}
+
+/**
+ * The values rules read: `data` with each measured element's result chosen by its
+ * selection, windows measured from `anchors`. Called once per evaluation.
+ */
+export function selectResults(
+  dict: { name: string; select?: Selection }[],
+  results: Record<string, Qty[]>,
+  anchors: Record<string, TimePoint | undefined>,
+  data: Record<string, Val>,
+): Record<string, Val> {
+  const out: Record<string, Val> = { ...data };
+  for (const el of dict) {
+    const list = results[el.name];
+    if (list && (el.select?.window || el.select?.method)) out[el.name] = pickResult(el.name, list, el.select, anchors);
+  }
+  return out;
+}
