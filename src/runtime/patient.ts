@@ -180,6 +180,9 @@ export function issueMessage(i: z.core.$ZodIssue, raw: unknown): string {
       return `must be at most ${String(i.maximum)}`;
     case "unrecognized_keys":
       return `unknown field${i.keys.length === 1 ? "" : "s"} ${i.keys.map((k) => `"${k}"`).join(", ")}`;
+    case "custom":
+      // Our own refinements word their message for the user already.
+      return i.message;
     default:
       return `${describe(value)} is not valid here`;
   }

@@ -113,6 +113,9 @@ class Fn {
         return this.call(e);
       case "builtin":
         if (e.fn === "age") return `K.age(${this.val(e.args[0]!)}, ${this.val(e.args[1]!)})`;
+        // Grouping by more fields than the marker (issue 10: a series is one named marker in
+        // one unit) is left to the exact path.
+        if (e.args.length > 4) throw new Unsupported(`"${e.text}" (series grouped by several fields)`);
         return `K.successiveRises(${prop("p", (e.args[0] as { name: string }).name)}, ${e.args
           .slice(1)
           .map((a) => lit((a as { name: string }).name))
