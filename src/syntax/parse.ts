@@ -16,7 +16,6 @@ import { report, sortDiagnostics, type Diagnostic } from "../diagnostics/diagnos
 import type { TrialFileCstNode } from "../../grammar/generated/cst.js";
 import { trialParser } from "../../grammar/parser.js";
 import * as T from "../../grammar/tokens.js";
-import { MAX_INPUT_DIGITS } from "../runtime/decimal.js";
 import { BuildContext } from "./build-context.js";
 import { lexDiagnostics, pointAt } from "./lex-diagnostics.js";
 import { declarations, wholeFile } from "./to-ast.js";
@@ -138,6 +137,12 @@ function parseText(text: string, file: string): ParseResult {
  * code recurse once per level, and stay far within the stack at this depth.
  */
 export const MAX_NESTING = 100;
+
+/**
+ * The most digits a number literal may have: as many as a data value may have
+ * (`MAX_INPUT_DIGITS` in src/runtime/decimal.ts, which the front end may not import).
+ */
+const MAX_INPUT_DIGITS = 50;
 
 /** A TRC1022 at the token that goes past {@link MAX_NESTING}, or null. Linear in the tokens. */
 function nestingLimit(tokens: IToken[], file: string, text: string): Diagnostic | null {
