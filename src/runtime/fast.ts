@@ -27,6 +27,7 @@
 import { Decimal, dec, fromJsonNumber } from "./decimal.js";
 import { commensurability, convert, unitAlias, validateUnit } from "./units.js";
 import type { DictElement } from "./patient.js";
+import { PLAUSIBLE_YEARS } from "./time.js";
 
 /** F, U or T (a plain number, so that `Math.min` and `Math.max` combine them). */
 export type Tri = number;
@@ -99,6 +100,11 @@ function monthDays(y: number, m: number): number {
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/;
 
+/** A year the exact path accepts (its plausible range); any other takes the exact path, which reports it. */
+function plausibleYear(y: number): boolean {
+  return y >= PLAUSIBLE_YEARS.low && y <= PLAUSIBLE_YEARS.high;
+}
+
 /** `YYYY-MM-DD` as seconds at 00:00; anything else (or an impossible date) takes the exact path. */
 export function parseDate(text: unknown): number {
   const m = typeof text === "string" ? DATE.exec(text) : null;
@@ -106,7 +112,7 @@ export function parseDate(text: unknown): number {
   const y = +m[1]!;
   const mo = +m[2]!;
   const d = +m[3]!;
-  if (mo < 1 || mo > 12 || d < 1 || d > monthDays(y, mo)) return fallback();
+  if (!plausibleYear(y) || mo < 1 || mo > 12 || d < 1 || d > monthDays(y, mo)) return fallback();
   return daysFromCivil(y, mo, d) * DAY;
 }
 
@@ -120,7 +126,8 @@ export function parseDateTime(text: unknown): number {
   const h = +m[4]!;
   const mi = +m[5]!;
   const s = m[6] === undefined ? 0 : +m[6];
-  if (mo < 1 || mo > 12 || d < 1 || d > monthDays(y, mo) || h > 23 || mi > 59 || s > 59) return fallback();
+  if (!plausibleYear(y) || mo < 1 || mo > 12 || d < 1 || d > monthDays(y, mo) || h > 23 || mi > 59 || s > 59)
+    return fallback();
   return daysFromCivil(y, mo, d) * DAY + h * 3600 + mi * 60 + s;
 }
 
