@@ -30,7 +30,7 @@ describe("trialc toxicity", () => {
       "Trial NCT01842165 (protocols/lu177-octreotate.trial)",
       "Cycles given: 2 of 4; deciding cycle 3",
       "Decision: DELAY",
-      "  because delay haematological: Haematological toxicity grade 2 or more: delay until recovery",
+      "  because delay haematological: Haematological toxicity grade 2 or more: delay until recovery (at most 6 wk from the due date, then stop)",
     ]);
     expect(r.stdout).toContain(
       "    cumulative 8 Gy, projected after the next cycle 12 Gy; limit 23 Gy (kidney_dose_limit)",
