@@ -190,8 +190,9 @@ export function omopToPatient(
       return undefined;
     }
     const q: Record<string, unknown> = { value: numText(e.num), unit: ucum.get(e.unit!) };
-    if (el.reference.uln && e.high !== null) q.uln = numText(e.high);
-    if (el.reference.lln && e.low !== null) q.lln = numText(e.low);
+    // Reference limits carry their own unit (issue 10's patient format).
+    if (el.reference.uln && e.high !== null) q.uln = { value: numText(e.high), unit: q.unit };
+    if (el.reference.lln && e.low !== null) q.lln = { value: numText(e.low), unit: q.unit };
     return q;
   };
 
