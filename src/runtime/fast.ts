@@ -18,7 +18,11 @@
  * - a date is its 00:00 and a date-time its own second, both as seconds since
  *   1970-01-01 (calendar arithmetic on the proleptic Gregorian calendar, no zones), so
  *   a date compares with a date-time as `compareTime` does;
- * - a missing value is `undefined`.
+ * - a missing value is `undefined`;
+ * - a measured element (a lab value) is the value of the result its selection picks
+ *   (`select latest [by M] [between A and B]`, as `observations.ts` picks it): only
+ *   dates and local date-times, window bounds of whole days, weeks, months and years;
+ *   results at the same time that agree take the exact path (it says whose limits count).
  *
  * Patient data are checked and normalised once per patient by a plan compiled once per
  * module from the data dictionary; no zod, Decimal, Temporal or UCUM call is made for a
@@ -28,6 +32,7 @@ import { Decimal, dec, fromJsonNumber } from "./decimal.js";
 import { commensurability, convert, unitAlias, validateUnit } from "./units.js";
 import type { DictElement } from "./patient.js";
 import { PLAUSIBLE_YEARS } from "./time.js";
+import type { RelTime } from "./observations.js";
 
 /** F, U or T (a plain number, so that `Math.min` and `Math.max` combine them). */
 export type Tri = number;
@@ -187,18 +192,32 @@ export function group(needed: number, parts: readonly (() => Tri)[]): Tri {
 export type Row = Record<string, any>;
 
 /**
- * `successive_rises(records, value, group, date)`: the longest run of strictly rising
- * values of one group in date order (as `rt.successiveRises`); unknown when any row
- * lacks a value, group or date.
+ * `successive_rises(records, value, group, date, ...moreGroups)`: the longest run of
+ * strictly rising values of one series in date order (as `rt.successiveRises`). A series
+ * is one value of every group field and, for a quantity, one unit as written; unknown
+ * when any row lacks a value, group field or date.
  */
-export function successiveRises(rows: Row[] | undefined, valueF: string, groupF: string, dateF: string) {
+export function successiveRises(
+  rows: Row[] | undefined,
+  valueF: string,
+  groupF: string,
+  dateF: string,
+  ...moreGroups: string[]
+) {
   if (rows === undefined) return undefined;
   const groups = new Map<string, { v: number; t: number }[]>();
   for (const row of rows) {
     const v = row[valueF] as number | undefined;
-    const g = row[groupF] as string | undefined;
     const t = row[dateF] as number | undefined;
+    let g = row[groupF] as string | undefined;
     if (v === undefined || g === undefined || t === undefined) return undefined;
+    for (const f of moreGroups) {
+      const x = row[f] as string | undefined;
+      if (x === undefined) return undefined;
+      g += "\u0000" + x;
+    }
+    const unit = row[valueF + ".unit"] as string | undefined;
+    if (unit !== undefined) g += "\u0000" + unit;
     const list = groups.get(g);
     if (list) list.push({ v, t });
     else groups.set(g, [{ v, t }]);
@@ -245,6 +264,33 @@ interface PlanElement {
   fields: PlanElement[];
   /** For a unit other than the element's: the unit UCUM reads it as, or null when it cannot express the element. */
   otherUnits: Map<string, string | null>;
+  /** A measured element (a top-level decimal with a unit): its results, and which one counts. */
+  measured: boolean;
+  /** Only results by this method count (trimmed, lower case). */
+  method: string | undefined;
+  /** The window's bounds, or null for a bound the fast path cannot compute (the exact path decides). */
+  window: { low: Bound | undefined | null; high: Bound | undefined | null } | undefined;
+}
+
+/** A window bound: an anchor shifted by whole calendar months and whole days. */
+interface Bound {
+  anchor: string;
+  steps: { months: number; days: number }[];
+}
+
+/** A bound of a selection window as month and day steps, or null when it is not a whole number of them. */
+function boundOf(rt: RelTime | undefined): Bound | undefined | null {
+  if (!rt) return undefined;
+  const steps: Bound["steps"] = [];
+  for (const o of rt.offsets) {
+    const n = Number(o.duration.amount);
+    if (!Number.isSafeInteger(n) || String(n) !== o.duration.amount) return null;
+    const u = o.duration.unit;
+    if (u === "mo" || u === "a") steps.push({ months: o.sign * n * (u === "a" ? 12 : 1), days: 0 });
+    else if (u === "d" || u === "wk") steps.push({ months: 0, days: o.sign * n * (u === "wk" ? 7 : 1) });
+    else return null;
+  }
+  return { anchor: rt.anchor, steps };
 }
 
 export interface Plan {
@@ -286,12 +332,28 @@ function planElement(el: DictElement): PlanElement {
     codes: el.codes ? new Set(el.codes) : null,
     fields: (el.fields ?? []).map(planElement),
     otherUnits: new Map(),
+    measured: false,
+    method: undefined,
+    window: undefined,
   };
+}
+
+/** A top-level element: a decimal with a unit is measured, with its selection compiled. */
+function planTopElement(el: DictElement): PlanElement {
+  const out = planElement(el);
+  if (out.kind !== Kind.Quantity) return out;
+  out.measured = true;
+  const sel = el.select;
+  if (sel?.window || sel?.method) {
+    out.method = sel.method?.trim().toLowerCase();
+    if (sel.window) out.window = { low: boundOf(sel.window.low), high: boundOf(sel.window.high) };
+  }
+  return out;
 }
 
 /** Compile the data dictionary once per module. */
 export function compilePlan(dict: DictElement[], anchors: string[]): Plan {
-  return { elements: dict.map(planElement), anchors };
+  return { elements: dict.map(planTopElement), anchors };
 }
 
 function inRange(el: PlanElement, v: number): boolean {
@@ -322,12 +384,16 @@ function isRecord(x: unknown): x is Record<string, unknown> {
 }
 
 /** The reference limits of the last quantity `value` read (in its element's unit), for the caller to store. */
-export const refs: { uln: number | undefined; lln: number | undefined } = { uln: undefined, lln: undefined };
+export const refs: { uln: number | undefined; lln: number | undefined; unit: string | undefined } = {
+  uln: undefined,
+  lln: undefined,
+  unit: undefined,
+};
 
 /** One value read plainly and normalised (undefined when missing; limits of a quantity in `refs`), or take the exact path. */
 export function value(el: PlanElement, raw: unknown): unknown {
   if (raw === null || raw === undefined) {
-    refs.uln = refs.lln = undefined;
+    refs.uln = refs.lln = refs.unit = undefined;
     return undefined;
   }
   switch (el.kind) {
@@ -341,8 +407,11 @@ export function value(el: PlanElement, raw: unknown): unknown {
       if (!isRecord(raw) || typeof raw.value !== "number" || typeof raw.unit !== "string") return fallback();
       const v = toElementUnit(el, raw.value, raw.unit);
       if (!inRange(el, v)) fallback();
-      refs.uln = limit(el, el.uln, raw.uln, raw.unit);
-      refs.lln = limit(el, el.lln, raw.lln, raw.unit);
+      for (const k in raw) if (k !== "value" && k !== "unit" && k !== "uln" && k !== "lln") fallback();
+      refs.uln = limit(el, el.uln, raw.uln);
+      refs.lln = limit(el, el.lln, raw.lln);
+      // The unit as written: a series (successive_rises) is one unit, never two units converted.
+      refs.unit = unitAlias(raw.unit);
       return v;
     }
     case Kind.Boolean:
@@ -369,6 +438,7 @@ export function value(el: PlanElement, raw: unknown): unknown {
           row[f.name] = value(f, r[f.name]);
           if (f.uln) row[f.name + ".uln"] = refs.uln;
           if (f.lln) row[f.name + ".lln"] = refs.lln;
+          if (f.kind === Kind.Quantity) row[f.name + ".unit"] = refs.unit;
         }
         rows[i] = row;
       }
@@ -377,11 +447,109 @@ export function value(el: PlanElement, raw: unknown): unknown {
   }
 }
 
-/** A reference limit (ULN/LLN) of a quantity: positive, allowed by the protocol, converted like its value. */
-function limit(el: PlanElement, allowed: boolean, x: unknown, unit: string): number | undefined {
+/**
+ * A reference limit (ULN/LLN) of a quantity: `{"value", "unit"}` with nothing else, allowed
+ * by the protocol, positive, converted like a value and inside the element's plausible range.
+ */
+function limit(el: PlanElement, allowed: boolean, x: unknown): number | undefined {
   if (x === undefined) return undefined;
-  if (!allowed || typeof x !== "number" || !(x > 0)) return fallback();
-  return toElementUnit(el, x, unit);
+  if (!allowed || !isRecord(x) || typeof x.value !== "number" || typeof x.unit !== "string" || !(x.value > 0))
+    return fallback();
+  for (const k in x) if (k !== "value" && k !== "unit") fallback();
+  const v = toElementUnit(el, x.value, x.unit);
+  return inRange(el, v) ? v : fallback();
+}
+
+// --------------------------------------------------------------------------- measured elements
+
+/** One result of a measured element, read plainly: value in the element's unit, time in seconds. */
+interface Result {
+  v: number;
+  t: number | undefined;
+  uln: number | undefined;
+  lln: number | undefined;
+  method: string | undefined;
+}
+
+/** A result's time: a date (its 00:00) or a local date-time; anything else takes the exact path. */
+function stamp(x: unknown): number {
+  return typeof x === "string" && x.length > 10 ? parseDateTime(x) : parseDate(x);
+}
+
+function optionalText(x: unknown): string | undefined {
+  if (x === undefined) return undefined;
+  if (typeof x !== "string") return fallback();
+  const t = x.trim();
+  return t ? t.toLowerCase() : undefined;
+}
+
+/** One result object: only a result's fields, each of its type, the value and limits plausible. */
+function result(el: PlanElement, r: unknown): Result {
+  if (!isRecord(r) || typeof r.value !== "number" || typeof r.unit !== "string") return fallback();
+  for (const k in r)
+    if (k !== "value" && k !== "unit" && k !== "at" && k !== "uln" && k !== "lln" && k !== "method" && k !== "specimen")
+      fallback();
+  const v = toElementUnit(el, r.value, r.unit);
+  if (!inRange(el, v)) fallback();
+  optionalText(r.specimen);
+  return {
+    v,
+    t: r.at === undefined ? undefined : stamp(r.at),
+    uln: limit(el, el.uln, r.uln),
+    lln: limit(el, el.lln, r.lln),
+    method: optionalText(r.method),
+  };
+}
+
+/** A window bound in seconds, or undefined when its anchor is missing. */
+function boundTime(b: Bound, anchors: Record<string, number | undefined>): number | undefined {
+  let t = anchors[b.anchor];
+  for (const s of b.steps) t = s.months ? addMonths(t, s.months) : addSeconds(t, s.days * DAY);
+  return t;
+}
+
+/**
+ * A measured element (`{"results": […]}` or one result object): the value of the result
+ * its selection picks, as `pickResult` picks it (limits in `refs`), undefined when none
+ * qualifies; the anchors must be loaded first. Results at the same time take the exact path.
+ */
+export function measured(el: PlanElement, raw: unknown, anchors: Record<string, number | undefined>): unknown {
+  refs.uln = refs.lln = refs.unit = undefined;
+  if (raw === null || raw === undefined) return undefined;
+  if (!isRecord(raw)) return fallback();
+  let list: Result[];
+  if (raw.results !== undefined) {
+    const rs = raw.results;
+    if (!Array.isArray(rs)) return fallback();
+    for (const k in raw) if (k !== "results") fallback();
+    list = new Array(rs.length);
+    for (let i = 0; i < rs.length; i++) list[i] = result(el, rs[i]);
+  } else list = [result(el, raw)];
+  let candidates = list;
+  if (el.method !== undefined) candidates = candidates.filter((r) => r.method === el.method);
+  let low: number | undefined;
+  let high: number | undefined;
+  const w = el.window;
+  if (w) {
+    if (w.low === null || w.high === null) return fallback();
+    if (w.low && (low = boundTime(w.low, anchors)) === undefined) return undefined;
+    if (w.high && (high = boundTime(w.high, anchors)) === undefined) return undefined;
+  }
+  if (candidates.length > 1 || w) {
+    for (const r of candidates) if (r.t === undefined) return undefined;
+    candidates = candidates.filter((r) => (low === undefined || low <= r.t!) && (high === undefined || r.t! <= high));
+  }
+  if (!candidates.length) return undefined;
+  let best = candidates[0]!;
+  for (let i = 1; i < candidates.length; i++) if (candidates[i]!.t! > best.t!) best = candidates[i]!;
+  for (const r of candidates)
+    if (r !== best && r.t === best.t) {
+      if (r.v !== best.v) return undefined; // two results at one time disagree: unknown
+      return fallback(); // agreeing ties: the exact path says which one's limits count
+    }
+  refs.uln = best.uln;
+  refs.lln = best.lln;
+  return best.v;
 }
 
 /** The compiled elements by name, for a generated loader that reads each element by its own property. */
@@ -432,10 +600,10 @@ export function load(
   anchors: Record<string, number | undefined>,
 ): void {
   const rec = record(raw);
+  loadAnchors(plan, rec, options, anchors);
   for (const el of plan.elements) {
-    out[el.name] = value(el, rec[el.name]);
+    out[el.name] = el.measured ? measured(el, rec[el.name], anchors) : value(el, rec[el.name]);
     if (el.uln) out[el.name + ".uln"] = refs.uln;
     if (el.lln) out[el.name + ".lln"] = refs.lln;
   }
-  loadAnchors(plan, rec, options, anchors);
 }

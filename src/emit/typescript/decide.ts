@@ -113,9 +113,6 @@ class Fn {
         return this.call(e);
       case "builtin":
         if (e.fn === "age") return `K.age(${this.val(e.args[0]!)}, ${this.val(e.args[1]!)})`;
-        // Grouping by more fields than the marker (issue 10: a series is one named marker in
-        // one unit) is left to the exact path.
-        if (e.args.length > 4) throw new Unsupported(`"${e.text}" (series grouped by several fields)`);
         return `K.successiveRises(${prop("p", (e.args[0] as { name: string }).name)}, ${e.args
           .slice(1)
           .map((a) => lit((a as { name: string }).name))
@@ -498,12 +495,14 @@ export function emitDecideModule(ir: IrProtocol): string {
     );
     L.line("function load(raw: unknown, options: EligibilityOptions): void {").indent(() => {
       L.line("const r: any = K.record(raw);");
+      L.line("K.loadAnchors(PLAN, r, options, anchor);");
       for (const el of ir.elements) {
-        L.line(`${prop("p", el.name)} = K.value(${prop("E", el.name)}!, ${prop("r", el.name)});`);
+        const read = el.type === "decimal" && el.unit ? "K.measured" : "K.value";
+        const extra = read === "K.measured" ? ", anchor" : "";
+        L.line(`${prop("p", el.name)} = ${read}(${prop("E", el.name)}!, ${prop("r", el.name)}${extra});`);
         for (const lim of ["uln", "lln"] as const)
           if (el.unit && el.reference[lim]) L.line(`${prop("p", `${el.name}.${lim}`)} = K.refs.${lim};`);
       }
-      L.line("K.loadAnchors(PLAN, r, options, anchor);");
     });
     L.line("}");
     L.line();
@@ -526,7 +525,7 @@ export function emitDecideModule(ir: IrProtocol): string {
       "export function isEligible(patient: unknown, options: EligibilityOptions = {}): EligibilityVerdict {",
     ).indent(() => {
       L.line("try {").indent(() => {
-        L.line("K.load(PLAN, patient, options, p, anchor);");
+        L.line("load(patient, options);");
         L.line("const verdict = decide();");
         L.line("paths.fast++;");
         L.line("return verdict;");

@@ -28,8 +28,574 @@ function exact(patient: unknown, options: EligibilityOptions): EligibilityVerdic
   return out.result.verdict;
 }
 
-// No fast path for this protocol: "successive_rises(marker_measurements, value, marker, date, marker_name, unit)" (series grouped by several fields) is not compiled; every patient takes the exact path.
+/** The patient being decided: every element in its element's unit, dates as seconds (see runtime/fast.ts). */
+const p: Record<string, any> = {};
+/** Its reference dates, in seconds. */
+const anchor: Record<string, number | undefined> = {};
+/** The data dictionary compiled once: what `load` checks and normalises each patient with. */
+const PLAN = K.compilePlan(DICTIONARY, ANCHORS);
+const E = K.planElements(PLAN);
+// Shifts of the reference dates, computed once per patient.
+let inclusion_minus_12_mo: number | undefined;
+let D0_minus_4_wk: number | undefined;
+let D0_minus_48_h: number | undefined;
+let inclusion_minus_4_wk: number | undefined;
+let D0_minus_1_d: number | undefined;
+let inclusion_minus_6_wk: number | undefined;
+let inclusion_minus_12_wk: number | undefined;
+
+/** any radiology_assessments where modality in (mri, ct) and recist_response = PD and date within 12 mo before inclusion */
+function any_radiology_assessments_0(rows: any[] | undefined): Tri {
+  if (rows === undefined) return U;
+  let t0: any;
+  let open = false;
+  for (const r_radiology_assessments of rows) {
+    const v: Tri = ((t0 = (r_radiology_assessments.modality === undefined ? U : r_radiology_assessments.modality === "mri" || r_radiology_assessments.modality === "ct" ? T : F)) === F ||
+      (t0 = Math.min(t0, (r_radiology_assessments.recist_response === undefined ? U : r_radiology_assessments.recist_response === "PD" ? T : F))) === F
+      ? F
+      : Math.min(t0, (r_radiology_assessments.date === undefined || anchor.inclusion === undefined || inclusion_minus_12_mo === undefined ? U : inclusion_minus_12_mo <= r_radiology_assessments.date && r_radiology_assessments.date <= anchor.inclusion ? T : F)));
+    if (v === T) return T;
+    if (v === U) open = true;
+  }
+  return open ? U : F;
+}
+/** Radiological disease progression (RECIST 1.1) on an MRI or CT over the last 12 months: any radiology_assessments where modality in (mri, ct) and recist_response = PD and date within 12 mo before inclusion */
+function def_recist_progression(): Tri {
+  return any_radiology_assessments_0(p.radiology_assessments);
+}
+/** any ssr_scans where modality in (pet_ct, spect_ct) and same_modality_as_reference and (new_lesions or diameter_increase > 30 %) and date within 12 mo before inclusion */
+function any_ssr_scans_1(rows: any[] | undefined): Tri {
+  if (rows === undefined) return U;
+  let t0: any, t1: any;
+  let open = false;
+  for (const r_ssr_scans of rows) {
+    const v: Tri = ((t0 = (r_ssr_scans.modality === undefined ? U : r_ssr_scans.modality === "pet_ct" || r_ssr_scans.modality === "spect_ct" ? T : F)) === F ||
+      (t0 = Math.min(t0, (r_ssr_scans.same_modality_as_reference ?? U))) === F ||
+      (t0 = Math.min(t0, ((t1 = (r_ssr_scans.new_lesions ?? U)) === T
+      ? T
+      : Math.max(t1, (r_ssr_scans.diameter_increase === undefined ? U : r_ssr_scans.diameter_increase > 30 ? T : F))))) === F
+      ? F
+      : Math.min(t0, (r_ssr_scans.date === undefined || anchor.inclusion === undefined || inclusion_minus_12_mo === undefined ? U : inclusion_minus_12_mo <= r_ssr_scans.date && r_ssr_scans.date <= anchor.inclusion ? T : F)));
+    if (v === T) return T;
+    if (v === U) open = true;
+  }
+  return open ? U : F;
+}
+/** Progression on somatostatin receptor imaging over the last 12 months: any ssr_scans where modality in (pet_ct, spect_ct) and same_modality_as_reference and (new_lesions or diameter_increase > 30 %) and date within 12 mo before inclusion */
+function def_ssr_progression(): Tri {
+  return any_ssr_scans_1(p.ssr_scans);
+}
+/** any symptom_changes where sustained_for > 2 wk and (frequency_increase >= 50 % or severity_grade_increase >= 1) */
+function any_symptom_changes_2(rows: any[] | undefined): Tri {
+  if (rows === undefined) return U;
+  let t0: any, t1: any;
+  let open = false;
+  for (const r_symptom_changes of rows) {
+    const v: Tri = ((t0 = (r_symptom_changes.sustained_for === undefined ? U : r_symptom_changes.sustained_for > 14 ? T : F)) === F
+      ? F
+      : Math.min(t0, ((t1 = (r_symptom_changes.frequency_increase === undefined ? U : r_symptom_changes.frequency_increase >= 50 ? T : F)) === T
+      ? T
+      : Math.max(t1, (r_symptom_changes.severity_grade_increase === undefined ? U : r_symptom_changes.severity_grade_increase >= 1 ? T : F)))));
+    if (v === T) return T;
+    if (v === U) open = true;
+  }
+  return open ? U : F;
+}
+/** Clinical progression: any symptom_changes where sustained_for > 2 wk and (frequency_increase >= 50 % or severity_grade_increase >= 1) */
+function def_clinical_progression(): Tri {
+  return any_symptom_changes_2(p.symptom_changes);
+}
+/** Biochemical progression: successive_rises(marker_measurements, value, marker, date, marker_name, unit) >= 2 */
+function def_biochemical_progression(): Tri {
+  let t0: any;
+  return ((t0 = K.successiveRises(p.marker_measurements, "value", "marker", "date", "marker_name", "unit")) === undefined ? U : t0 >= 2 ? T : F);
+}
+/** any baseline_procedures where procedure = which and date between D0 - 4 wk and D0 - 1 d */
+function any_baseline_procedures_3(rows: any[] | undefined, a_which: any): Tri {
+  if (rows === undefined) return U;
+  let t0: any;
+  let open = false;
+  for (const r_baseline_procedures of rows) {
+    const v: Tri = ((t0 = (r_baseline_procedures.procedure === undefined || a_which === undefined ? U : r_baseline_procedures.procedure === a_which ? T : F)) === F
+      ? F
+      : Math.min(t0, (r_baseline_procedures.date === undefined || D0_minus_4_wk === undefined || D0_minus_1_d === undefined ? U : D0_minus_4_wk <= r_baseline_procedures.date && r_baseline_procedures.date <= D0_minus_1_d ? T : F)));
+    if (v === T) return T;
+    if (v === U) open = true;
+  }
+  return open ? U : F;
+}
+/** A baseline procedure done within 4 weeks before D0: any baseline_procedures where procedure = which and date between D0 - 4 wk and D0 - 1 d */
+function def_baseline_done(a_which: any): Tri {
+  return any_baseline_procedures_3(p.baseline_procedures, a_which);
+}
+/** any lesions where krenning_score >= 3 and longest_diameter >= 20 mm and recist_measurable and progressive_on_mri and not previously_irradiated */
+function any_lesions_4(rows: any[] | undefined): Tri {
+  if (rows === undefined) return U;
+  let t0: any;
+  let open = false;
+  for (const r_lesions of rows) {
+    const v: Tri = ((t0 = (r_lesions.krenning_score === undefined ? U : r_lesions.krenning_score >= 3 ? T : F)) === F ||
+      (t0 = Math.min(t0, (r_lesions.longest_diameter === undefined ? U : r_lesions.longest_diameter >= 20 ? T : F))) === F ||
+      (t0 = Math.min(t0, (r_lesions.recist_measurable ?? U))) === F ||
+      (t0 = Math.min(t0, (r_lesions.progressive_on_mri ?? U))) === F
+      ? F
+      : Math.min(t0, (T - (r_lesions.previously_irradiated ?? U))));
+    if (v === T) return T;
+    if (v === U) open = true;
+  }
+  return open ? U : F;
+}
+/** any surgeries where major and date within 6 wk before inclusion */
+function any_surgeries_5(rows: any[] | undefined): Tri {
+  if (rows === undefined) return U;
+  let t0: any;
+  let open = false;
+  for (const r_surgeries of rows) {
+    const v: Tri = ((t0 = (r_surgeries.major ?? U)) === F
+      ? F
+      : Math.min(t0, (r_surgeries.date === undefined || anchor.inclusion === undefined || inclusion_minus_6_wk === undefined ? U : inclusion_minus_6_wk <= r_surgeries.date && r_surgeries.date <= anchor.inclusion ? T : F)));
+    if (v === T) return T;
+    if (v === U) open = true;
+  }
+  return open ? U : F;
+}
+/** any prior_therapies where therapy in (radiotherapy, chemotherapy, embolization, mtor_inhibitor, rtk_inhibitor, interferon, investigational) and (ongoing or last_administration within 12 wk before inclusion) */
+function any_prior_therapies_6(rows: any[] | undefined): Tri {
+  if (rows === undefined) return U;
+  let t0: any, t1: any;
+  let open = false;
+  for (const r_prior_therapies of rows) {
+    const v: Tri = ((t0 = (r_prior_therapies.therapy === undefined ? U : r_prior_therapies.therapy === "radiotherapy" || r_prior_therapies.therapy === "chemotherapy" || r_prior_therapies.therapy === "embolization" || r_prior_therapies.therapy === "mtor_inhibitor" || r_prior_therapies.therapy === "rtk_inhibitor" || r_prior_therapies.therapy === "interferon" || r_prior_therapies.therapy === "investigational" ? T : F)) === F
+      ? F
+      : Math.min(t0, ((t1 = (r_prior_therapies.ongoing ?? U)) === T
+      ? T
+      : Math.max(t1, (r_prior_therapies.last_administration === undefined || anchor.inclusion === undefined || inclusion_minus_12_wk === undefined ? U : inclusion_minus_12_wk <= r_prior_therapies.last_administration && r_prior_therapies.last_administration <= anchor.inclusion ? T : F)))));
+    if (v === T) return T;
+    if (v === U) open = true;
+  }
+  return open ? U : F;
+}
+
+/** I1: Age above or equal to 18 years. */
+// age(birth_date, inclusion) >= 18 a
+function c_I1(): Tri {
+  let t0: any;
+  return ((t0 = K.age(p.birth_date, anchor.inclusion)) === undefined ? U : t0 >= 18 ? T : F);
+}
+
+/** I2: Histology-proven advanced GEP-NETs. */
+// histology_proven_net and advanced_disease and primary_site in (pancreas, stomach, duodenum, jejunum_ileum, appendix, colon, rectum)
+function c_I2(): Tri {
+  let t0: any;
+  return ((t0 = (p.histology_proven_net ?? U)) === F ||
+    (t0 = Math.min(t0, (p.advanced_disease ?? U))) === F
+    ? F
+    : Math.min(t0, (p.primary_site === undefined ? U : p.primary_site === "pancreas" || p.primary_site === "stomach" || p.primary_site === "duodenum" || p.primary_site === "jejunum_ileum" || p.primary_site === "appendix" || p.primary_site === "colon" || p.primary_site === "rectum" ? T : F)));
+}
+
+/** I3a: Radiological disease progression (according to RECIST 1.1) on an MRI or CT over the last 12 months */
+// recist_progression
+function c_I3a(): Tri {
+  return def_recist_progression();
+}
+
+/** I3b: Disease progression on somatostatin receptor imaging, PET/CT or SPECT/CT, over the last 12 months */
+// ssr_progression
+function c_I3b(): Tri {
+  return def_ssr_progression();
+}
+
+/** I3c_a: Clinical progression */
+// clinical_progression
+function c_I3c_a(): Tri {
+  return def_clinical_progression();
+}
+
+/** I3c_b: Biochemical progression */
+// biochemical_progression
+function c_I3c_b(): Tri {
+  return def_biochemical_progression();
+}
+
+/** I3c: Both clinical progression (a) and biochemical progression (b) */
+const c_I3c_parts = [c_I3c_a, c_I3c_b];
+function c_I3c(): Tri {
+  return K.group(2, c_I3c_parts);
+}
+
+/** I3: Disease progression defined as follows (at least one of the following). */
+const c_I3_parts = [c_I3a, c_I3b, c_I3c];
+function c_I3(): Tri {
+  return K.group(1, c_I3_parts);
+}
+
+/** I4: Disease refractory to SSA's and/or standard systemic therapy available in Belgium at the time of inclusion. */
+// refractory_disease
+function c_I4(): Tri {
+  return (p.refractory_disease ?? U);
+}
+
+/** I5: Long-acting SSAs discontinued at least 4 weeks before study treatment start; short-acting analogues stopped 48h before the treatment date. */
+// (if long_acting_ssa_used then last_long_acting_ssa at least 4 wk before D0) and (if short_acting_ssa_used then last_short_acting_ssa at least 48 h before D0)
+function c_I5(): Tri {
+  let t0: any, t1: any, t2: any;
+  return ((t0 = ((t1 = (p.long_acting_ssa_used ?? U)) === T
+    ? (p.last_long_acting_ssa === undefined || anchor.D0 === undefined || D0_minus_4_wk === undefined ? U : p.last_long_acting_ssa <= D0_minus_4_wk ? T : F)
+    : t1 === F
+      ? T
+      : K.ifUnknown((p.last_long_acting_ssa === undefined || anchor.D0 === undefined || D0_minus_4_wk === undefined ? U : p.last_long_acting_ssa <= D0_minus_4_wk ? T : F), T))) === F
+    ? F
+    : Math.min(t0, ((t2 = (p.short_acting_ssa_used ?? U)) === T
+    ? (p.last_short_acting_ssa === undefined || anchor.D0 === undefined || D0_minus_48_h === undefined ? U : p.last_short_acting_ssa <= D0_minus_48_h ? T : F)
+    : t2 === F
+      ? T
+      : K.ifUnknown((p.last_short_acting_ssa === undefined || anchor.D0 === undefined || D0_minus_48_h === undefined ? U : p.last_short_acting_ssa <= D0_minus_48_h ? T : F), T))));
+}
+
+/** I6: Adequate renal function with GFR >= 50 mL/min/1.73m2 (evaluated by 51Cr-EDTA test). */
+// gfr >= 50 mL/min/{1.73_m2}
+function c_I6(): Tri {
+  return (p.gfr === undefined ? U : p.gfr >= 50 ? T : F);
+}
+
+/** I7a: Hemoglobin >= 9 g/dL */
+// hemoglobin >= 9 g/dL
+function c_I7a(): Tri {
+  return (p.hemoglobin === undefined ? U : p.hemoglobin >= 9 ? T : F);
+}
+
+/** I7b: Neutrophils >= 1.5 x 10^3/uL */
+// neutrophils >= 1.5 10*3/uL
+function c_I7b(): Tri {
+  return (p.neutrophils === undefined ? U : p.neutrophils >= 1.5 ? T : F);
+}
+
+/** I7c: Platelet count >= 100 x 10^3/uL */
+// platelets >= 100 10*3/uL
+function c_I7c(): Tri {
+  return (p.platelets === undefined ? U : p.platelets >= 100 ? T : F);
+}
+
+/** I7: Adequate bone marrow function. */
+const c_I7_parts = [c_I7a, c_I7b, c_I7c];
+function c_I7(): Tri {
+  return K.group(3, c_I7_parts);
+}
+
+/** I8a: Total bilirubin <= 2 x ULN */
+// total_bilirubin <= 2 x ULN
+function c_I8a(): Tri {
+  return (p.total_bilirubin === undefined || p["total_bilirubin.uln"] === undefined ? U : K.cmpRef(p.total_bilirubin, 2, "2", p["total_bilirubin.uln"]) <= 0 ? T : F);
+}
+
+/** I8b: Transaminases (AST and ALT) <= 5 x ULN */
+// ast <= 5 x ULN and alt <= 5 x ULN
+function c_I8b(): Tri {
+  let t0: any;
+  return ((t0 = (p.ast === undefined || p["ast.uln"] === undefined ? U : K.cmpRef(p.ast, 5, "5", p["ast.uln"]) <= 0 ? T : F)) === F
+    ? F
+    : Math.min(t0, (p.alt === undefined || p["alt.uln"] === undefined ? U : K.cmpRef(p.alt, 5, "5", p["alt.uln"]) <= 0 ? T : F)));
+}
+
+/** I8c: Serum albumin > 3 g/dL */
+// albumin > 3 g/dL
+function c_I8c(): Tri {
+  return (p.albumin === undefined ? U : p.albumin > 3 ? T : F);
+}
+
+/** I8d: Normal prothrombin time (> 70%) */
+// prothrombin_activity > 70 %
+function c_I8d(): Tri {
+  return (p.prothrombin_activity === undefined ? U : p.prothrombin_activity > 70 ? T : F);
+}
+
+/** I8: Adequate liver function. */
+const c_I8_parts = [c_I8a, c_I8b, c_I8c, c_I8d];
+function c_I8(): Tri {
+  return K.group(4, c_I8_parts);
+}
+
+/** I9: ECOG Performance Status <= 1. */
+// ecog <= 1
+function c_I9(): Tri {
+  return (p.ecog === undefined ? U : p.ecog <= 1 ? T : F);
+}
+
+/** I10a: Agreement to highly effective contraception */
+// if childbearing_potential or partner_childbearing_potential then contraception_agreed
+function c_I10a(): Tri {
+  let t0: any, t1: any;
+  return ((t0 = ((t1 = (p.childbearing_potential ?? U)) === T
+    ? T
+    : Math.max(t1, (p.partner_childbearing_potential ?? U)))) === T
+    ? (p.contraception_agreed ?? U)
+    : t0 === F
+      ? T
+      : K.ifUnknown((p.contraception_agreed ?? U), T));
+}
+
+/** I10b: Negative serum pregnancy test within 4 weeks before inclusion */
+// if sex = female and childbearing_potential then (pregnancy_test_type = serum and pregnancy_test_result = negative and pregnancy_test_date within 4 wk before inclusion)
+function c_I10b(): Tri {
+  let t0: any, t1: any, t2: any;
+  return ((t0 = ((t2 = (p.sex === undefined ? U : p.sex === "female" ? T : F)) === F
+    ? F
+    : Math.min(t2, (p.childbearing_potential ?? U)))) === T
+    ? ((t1 = (p.pregnancy_test_type === undefined ? U : p.pregnancy_test_type === "serum" ? T : F)) === F ||
+    (t1 = Math.min(t1, (p.pregnancy_test_result === undefined ? U : p.pregnancy_test_result === "negative" ? T : F))) === F
+    ? F
+    : Math.min(t1, (p.pregnancy_test_date === undefined || anchor.inclusion === undefined || inclusion_minus_4_wk === undefined ? U : inclusion_minus_4_wk <= p.pregnancy_test_date && p.pregnancy_test_date <= anchor.inclusion ? T : F)))
+    : t0 === F
+      ? T
+      : K.ifUnknown(((t1 = (p.pregnancy_test_type === undefined ? U : p.pregnancy_test_type === "serum" ? T : F)) === F ||
+    (t1 = Math.min(t1, (p.pregnancy_test_result === undefined ? U : p.pregnancy_test_result === "negative" ? T : F))) === F
+    ? F
+    : Math.min(t1, (p.pregnancy_test_date === undefined || anchor.inclusion === undefined || inclusion_minus_4_wk === undefined ? U : inclusion_minus_4_wk <= p.pregnancy_test_date && p.pregnancy_test_date <= anchor.inclusion ? T : F))), T));
+}
+
+/** I10: Contraception and negative serum pregnancy test. */
+const c_I10_parts = [c_I10a, c_I10b];
+function c_I10(): Tri {
+  return K.group(2, c_I10_parts);
+}
+
+/** I11: Patient's written informed consent obtained prior to any study procedure. */
+// informed_consent and consent_at before first_study_procedure_at
+function c_I11(): Tri {
+  let t0: any;
+  return ((t0 = (p.informed_consent ?? U)) === F
+    ? F
+    : Math.min(t0, (p.consent_at === undefined || p.first_study_procedure_at === undefined ? U : p.consent_at < p.first_study_procedure_at ? T : F)));
+}
+
+/** I12: All necessary baseline procedures performed within 4 weeks prior to the first 177Lu-octreotate injection (D0). */
+// baseline_done(ga68_pet_ct) and baseline_done(fdg_pet_ct) and baseline_done(mri) and baseline_done(gfr_test) and baseline_done(laboratory)
+function c_I12(): Tri {
+  let t0: any;
+  return ((t0 = def_baseline_done("ga68_pet_ct")) === F ||
+    (t0 = Math.min(t0, def_baseline_done("fdg_pet_ct"))) === F ||
+    (t0 = Math.min(t0, def_baseline_done("mri"))) === F ||
+    (t0 = Math.min(t0, def_baseline_done("gfr_test"))) === F
+    ? F
+    : Math.min(t0, def_baseline_done("laboratory")));
+}
+
+/** I13: At least one target lesion fulfilling all of the lesion-based criteria. */
+// any lesions where krenning_score >= 3 and longest_diameter >= 20 mm and recist_measurable and progressive_on_mri and not previously_irradiated
+function c_I13(): Tri {
+  return any_lesions_4(p.lesions);
+}
+
+/** E1: Resectable tumor with curative intent. */
+// resectable_with_curative_intent
+function c_E1(): Tri {
+  return (p.resectable_with_curative_intent ?? U);
+}
+
+/** E2: Any major surgery within the last 6 weeks prior to inclusion in the study. */
+// any surgeries where major and date within 6 wk before inclusion
+function c_E2(): Tri {
+  return any_surgeries_5(p.surgeries);
+}
+
+/** E3: Radiotherapy, chemotherapy, embolization, mTOR-inhibitors, receptor tyrosine-kinase inhibitors, interferon, or other investigational therapy within the last 12 weeks prior to inclusion. */
+// any prior_therapies where therapy in (radiotherapy, chemotherapy, embolization, mtor_inhibitor, rtk_inhibitor, interferon, investigational) and (ongoing or last_administration within 12 wk before inclusion)
+function c_E3(): Tri {
+  return any_prior_therapies_6(p.prior_therapies);
+}
+
+/** E4: Diffuse bone marrow infiltration on the baseline 68Ga-octreotate PET/CT confirmed by MRI. */
+// diffuse_marrow_infiltration_pet and diffuse_marrow_infiltration_mri
+function c_E4(): Tri {
+  let t0: any;
+  return ((t0 = (p.diffuse_marrow_infiltration_pet ?? U)) === F
+    ? F
+    : Math.min(t0, (p.diffuse_marrow_infiltration_mri ?? U)));
+}
+
+/** E5: Prior external beam radiotherapy on kidneys or on more than 25% of bone marrow. */
+// prior_ebrt_kidneys or prior_ebrt_marrow_fraction > 25 %
+function c_E5(): Tri {
+  let t0: any;
+  return ((t0 = (p.prior_ebrt_kidneys ?? U)) === T
+    ? T
+    : Math.max(t0, (p.prior_ebrt_marrow_fraction === undefined ? U : p.prior_ebrt_marrow_fraction > 25 ? T : F)));
+}
+
+/** E6: Patients with known uncontrolled brain metastases. */
+// uncontrolled_brain_metastases
+function c_E6(): Tri {
+  return (p.uncontrolled_brain_metastases ?? U);
+}
+
+/** E7: Significant medical, neuro-psychiatric, or surgical condition, currently uncontrolled by treatment, which may interfere with completion of the study. */
+// uncontrolled_condition
+function c_E7(): Tri {
+  return (p.uncontrolled_condition ?? U);
+}
+
+/** E8: Pregnant or lactating patients. */
+// pregnant or lactating
+function c_E8(): Tri {
+  let t0: any;
+  return ((t0 = (p.pregnant ?? U)) === T
+    ? T
+    : Math.max(t0, (p.lactating ?? U)));
+}
+
+/** E9: Women of childbearing potential and men with partners of child-bearing potential refusing an adequate contraception. */
+// (childbearing_potential or partner_childbearing_potential) and contraception_refused
+function c_E9(): Tri {
+  let t0: any, t1: any;
+  return ((t0 = ((t1 = (p.childbearing_potential ?? U)) === T
+    ? T
+    : Math.max(t1, (p.partner_childbearing_potential ?? U)))) === F
+    ? F
+    : Math.min(t0, (p.contraception_refused ?? U)));
+}
+
+/** Check and normalise a patient into `p` and `anchor`, element by element; anything unusual takes the exact path. */
+function load(raw: unknown, options: EligibilityOptions): void {
+  const r: any = K.record(raw);
+  K.loadAnchors(PLAN, r, options, anchor);
+  p.birth_date = K.value(E.birth_date!, r.birth_date);
+  p.sex = K.value(E.sex!, r.sex);
+  p.informed_consent = K.value(E.informed_consent!, r.informed_consent);
+  p.consent_at = K.value(E.consent_at!, r.consent_at);
+  p.first_study_procedure_at = K.value(E.first_study_procedure_at!, r.first_study_procedure_at);
+  p.histology_proven_net = K.value(E.histology_proven_net!, r.histology_proven_net);
+  p.primary_site = K.value(E.primary_site!, r.primary_site);
+  p.advanced_disease = K.value(E.advanced_disease!, r.advanced_disease);
+  p.refractory_disease = K.value(E.refractory_disease!, r.refractory_disease);
+  p.resectable_with_curative_intent = K.value(E.resectable_with_curative_intent!, r.resectable_with_curative_intent);
+  p.uncontrolled_brain_metastases = K.value(E.uncontrolled_brain_metastases!, r.uncontrolled_brain_metastases);
+  p.uncontrolled_condition = K.value(E.uncontrolled_condition!, r.uncontrolled_condition);
+  p.ecog = K.value(E.ecog!, r.ecog);
+  p.radiology_assessments = K.value(E.radiology_assessments!, r.radiology_assessments);
+  p.ssr_scans = K.value(E.ssr_scans!, r.ssr_scans);
+  p.symptom_changes = K.value(E.symptom_changes!, r.symptom_changes);
+  p.marker_measurements = K.value(E.marker_measurements!, r.marker_measurements);
+  p.long_acting_ssa_used = K.value(E.long_acting_ssa_used!, r.long_acting_ssa_used);
+  p.last_long_acting_ssa = K.value(E.last_long_acting_ssa!, r.last_long_acting_ssa);
+  p.short_acting_ssa_used = K.value(E.short_acting_ssa_used!, r.short_acting_ssa_used);
+  p.last_short_acting_ssa = K.value(E.last_short_acting_ssa!, r.last_short_acting_ssa);
+  p.prior_therapies = K.value(E.prior_therapies!, r.prior_therapies);
+  p.surgeries = K.value(E.surgeries!, r.surgeries);
+  p.prior_ebrt_kidneys = K.value(E.prior_ebrt_kidneys!, r.prior_ebrt_kidneys);
+  p.prior_ebrt_marrow_fraction = K.measured(E.prior_ebrt_marrow_fraction!, r.prior_ebrt_marrow_fraction, anchor);
+  p.gfr = K.measured(E.gfr!, r.gfr, anchor);
+  p["gfr.lln"] = K.refs.lln;
+  p.hemoglobin = K.measured(E.hemoglobin!, r.hemoglobin, anchor);
+  p["hemoglobin.lln"] = K.refs.lln;
+  p.neutrophils = K.measured(E.neutrophils!, r.neutrophils, anchor);
+  p["neutrophils.lln"] = K.refs.lln;
+  p.platelets = K.measured(E.platelets!, r.platelets, anchor);
+  p["platelets.lln"] = K.refs.lln;
+  p.lymphocytes = K.measured(E.lymphocytes!, r.lymphocytes, anchor);
+  p["lymphocytes.lln"] = K.refs.lln;
+  p.white_cells = K.measured(E.white_cells!, r.white_cells, anchor);
+  p["white_cells.lln"] = K.refs.lln;
+  p.total_bilirubin = K.measured(E.total_bilirubin!, r.total_bilirubin, anchor);
+  p["total_bilirubin.uln"] = K.refs.uln;
+  p.ast = K.measured(E.ast!, r.ast, anchor);
+  p["ast.uln"] = K.refs.uln;
+  p.alt = K.measured(E.alt!, r.alt, anchor);
+  p["alt.uln"] = K.refs.uln;
+  p.albumin = K.measured(E.albumin!, r.albumin, anchor);
+  p["albumin.lln"] = K.refs.lln;
+  p.prothrombin_activity = K.measured(E.prothrombin_activity!, r.prothrombin_activity, anchor);
+  p.creatinine = K.measured(E.creatinine!, r.creatinine, anchor);
+  p["creatinine.uln"] = K.refs.uln;
+  p.childbearing_potential = K.value(E.childbearing_potential!, r.childbearing_potential);
+  p.partner_childbearing_potential = K.value(E.partner_childbearing_potential!, r.partner_childbearing_potential);
+  p.contraception_agreed = K.value(E.contraception_agreed!, r.contraception_agreed);
+  p.contraception_refused = K.value(E.contraception_refused!, r.contraception_refused);
+  p.pregnancy_test_type = K.value(E.pregnancy_test_type!, r.pregnancy_test_type);
+  p.pregnancy_test_result = K.value(E.pregnancy_test_result!, r.pregnancy_test_result);
+  p.pregnancy_test_date = K.value(E.pregnancy_test_date!, r.pregnancy_test_date);
+  p.pregnant = K.value(E.pregnant!, r.pregnant);
+  p.lactating = K.value(E.lactating!, r.lactating);
+  p.baseline_procedures = K.value(E.baseline_procedures!, r.baseline_procedures);
+  p.lesions = K.value(E.lesions!, r.lesions);
+  p.diffuse_marrow_infiltration_pet = K.value(E.diffuse_marrow_infiltration_pet!, r.diffuse_marrow_infiltration_pet);
+  p.diffuse_marrow_infiltration_mri = K.value(E.diffuse_marrow_infiltration_mri!, r.diffuse_marrow_infiltration_mri);
+  p.administrations = K.value(E.administrations!, r.administrations);
+  p.tumour_assessments = K.value(E.tumour_assessments!, r.tumour_assessments);
+  p.adverse_event_reports = K.value(E.adverse_event_reports!, r.adverse_event_reports);
+  p.dosimetry = K.value(E.dosimetry!, r.dosimetry);
+  p.lesion_imaging = K.value(E.lesion_imaging!, r.lesion_imaging);
+  p.lesion_dosimetry = K.value(E.lesion_dosimetry!, r.lesion_dosimetry);
+}
+
+/** The verdict of the patient loaded in `p`: stops at the first criterion that excludes. */
+function decide(): EligibilityVerdict {
+  inclusion_minus_12_mo = K.addMonths(anchor.inclusion, -12);
+  D0_minus_4_wk = K.addSeconds(anchor.D0, -2419200);
+  D0_minus_48_h = K.addSeconds(anchor.D0, -172800);
+  inclusion_minus_4_wk = K.addSeconds(anchor.inclusion, -2419200);
+  D0_minus_1_d = K.addSeconds(anchor.D0, -86400);
+  inclusion_minus_6_wk = K.addSeconds(anchor.inclusion, -3628800);
+  inclusion_minus_12_wk = K.addSeconds(anchor.inclusion, -7257600);
+  K.ageGuard(p.birth_date, anchor.inclusion);
+  let t: Tri;
+  let open = false;
+  if ((t = c_I1()) === F) return "ineligible";
+  if (t === U) open = true;
+  if ((t = c_I2()) === F) return "ineligible";
+  if (t === U) open = true;
+  if ((t = c_I3()) === F) return "ineligible";
+  if (t === U) open = true;
+  if ((t = c_I4()) === F) return "ineligible";
+  if (t === U) open = true;
+  if ((t = c_I5()) === F) return "ineligible";
+  if (t === U) open = true;
+  if ((t = c_I6()) === F) return "ineligible";
+  if (t === U) open = true;
+  if ((t = c_I7()) === F) return "ineligible";
+  if (t === U) open = true;
+  if ((t = c_I8()) === F) return "ineligible";
+  if (t === U) open = true;
+  if ((t = c_I9()) === F) return "ineligible";
+  if (t === U) open = true;
+  if ((t = c_I10()) === F) return "ineligible";
+  if (t === U) open = true;
+  if ((t = c_I11()) === F) return "ineligible";
+  if (t === U) open = true;
+  if ((t = c_I12()) === F) return "ineligible";
+  if (t === U) open = true;
+  if ((t = c_I13()) === F) return "ineligible";
+  if (t === U) open = true;
+  if ((t = c_E1()) === T) return "ineligible";
+  if (t === U) open = true;
+  if ((t = c_E2()) === T) return "ineligible";
+  if (t === U) open = true;
+  if ((t = c_E3()) === T) return "ineligible";
+  if (t === U) open = true;
+  if ((t = c_E4()) === T) return "ineligible";
+  if (t === U) open = true;
+  if ((t = c_E5()) === T) return "ineligible";
+  if (t === U) open = true;
+  if ((t = c_E6()) === T) return "ineligible";
+  if (t === U) open = true;
+  if ((t = c_E7()) === T) return "ineligible";
+  if (t === U) open = true;
+  if ((t = c_E8()) === T) return "ineligible";
+  if (t === U) open = true;
+  if ((t = c_E9()) === T) return "ineligible";
+  if (t === U) open = true;
+  return open ? "indeterminate" : "eligible";
+}
+
+/** The verdict `evaluateEligibility` gives this patient; throws PatientDataError for invalid data. */
 export function isEligible(patient: unknown, options: EligibilityOptions = {}): EligibilityVerdict {
+  try {
+    load(patient, options);
+    const verdict = decide();
+    paths.fast++;
+    return verdict;
+  } catch (e) {
+    if (e !== K.FALLBACK) throw e;
+  }
   paths.exact++;
   return exact(patient, options);
 }
