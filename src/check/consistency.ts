@@ -89,7 +89,6 @@ export function analyseConsistency(ir: IrProtocol): { findings: Finding[]; build
         : { k: "atLeast", n: c.body.count, args: c.body.children.map(formula) };
   const span = (criterion: string): FindingPlace => ({ criterion });
   const nums = (f: Formula) => variablesOf(f, b).num;
-  const shares = (f: Formula, g: Formula) => [...nums(f)].some((k) => nums(g).has(k));
   const warn = (
     code: Finding["code"],
     message: string,
@@ -127,10 +126,29 @@ export function analyseConsistency(ir: IrProtocol): { findings: Finding[]; build
   ir.eligibility.inclusion.forEach(collect);
   const incl = conj.filter((c) => !unmeetable.has(c.id)).map((c) => ({ c, f: formula(c) }));
   const excl = ir.eligibility.exclusion.filter((c) => !unmeetable.has(c.id)).map((c) => ({ c, f: formula(c) }));
+  // Only criteria that read a common value can contradict or imply each other: an index
+  // from each value to its readers keeps this linear for protocols whose criteria do not.
+  const inclNums = incl.map((x) => nums(x.f));
+  const exclNums = excl.map((x) => nums(x.f));
+  const readers = (of: Set<string>[]) => {
+    const index = new Map<string, number[]>();
+    of.forEach((vars, k) =>
+      vars.forEach((v) => {
+        const list = index.get(v);
+        if (list) list.push(k);
+        else index.set(v, [k]);
+      }),
+    );
+    return index;
+  };
+  const inclReaders = readers(inclNums);
+  const exclReaders = readers(exclNums);
+  const sharing = (vars: Set<string>, index: Map<string, number[]>) =>
+    [...new Set([...vars].flatMap((v) => index.get(v) ?? []))].sort((a, b) => a - b);
   for (let i = 0; i < incl.length; i++) {
-    for (let j = 0; j < incl.length; j++) {
+    for (const j of sharing(inclNums[i]!, inclReaders)) {
       const [x, y] = [incl[i]!, incl[j]!];
-      if (i === j || !shares(x.f, y.f)) continue;
+      if (i === j) continue;
       if (i < j && solve({ k: "and", args: [x.f, y.f] }, b) === null) {
         const w = solve(x.f, b);
         warn(
@@ -151,9 +169,9 @@ export function analyseConsistency(ir: IrProtocol): { findings: Finding[]; build
         );
       }
     }
-    for (const x of excl) {
-      const y = incl[i]!;
-      if (!shares(x.f, y.f) || solve({ k: "and", args: [y.f, { k: "not", arg: x.f }] }, b) !== null) continue;
+    for (const k of sharing(inclNums[i]!, exclReaders)) {
+      const [x, y] = [excl[k]!, incl[i]!];
+      if (solve({ k: "and", args: [y.f, { k: "not", arg: x.f }] }, b) !== null) continue;
       const w = solve({ k: "and", args: [y.f, x.f] }, b);
       if (w === null || w === "budget") continue;
       warn(

@@ -335,33 +335,48 @@ export function patientSchema(ir: IrProtocol): Schema {
 }
 
 /** One line of JSON with a space after `,` and `:` (strings escaped by JSON.stringify). */
-function inline(v: unknown, memo?: Map<object, string>): string {
-  if (!v || typeof v !== "object") return JSON.stringify(v);
-  const known = memo?.get(v);
-  if (known !== undefined) return known;
-  let out: string;
-  if (Array.isArray(v)) out = `[${v.map((x) => inline(x, memo)).join(", ")}]`;
-  else {
-    const entries = Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}: ${inline(x, memo)}`);
-    out = entries.length ? `{ ${entries.join(", ")} }` : "{}";
+/**
+ * `v` on one line (`{ "a": 1, "b": [2, 3] }`) when that takes at most `width`
+ * characters, else null. It stops as soon as the width is exceeded, so asking at every
+ * depth costs at most `width` characters per node: pretty-printing stays linear in the
+ * document's size.
+ */
+function inline(v: unknown, width: number): string | null {
+  if (!v || typeof v !== "object") {
+    const t = JSON.stringify(v);
+    return t.length <= width ? t : null;
   }
-  memo?.set(v, out);
-  return out;
+  const open = Array.isArray(v) ? "[" : "{ ";
+  const close = Array.isArray(v) ? "]" : " }";
+  const entries: [string, unknown][] = Array.isArray(v)
+    ? v.map((x) => ["", x])
+    : Object.entries(v).map(([k, x]) => [`${JSON.stringify(k)}: `, x]);
+  if (!entries.length) return Array.isArray(v) ? "[]" : "{}";
+  let out = open;
+  for (let i = 0; i < entries.length; i++) {
+    const [key, x] = entries[i]!;
+    const sep = i ? ", " : "";
+    const part = inline(x, width - out.length - sep.length - key.length - close.length);
+    if (part === null) return null;
+    out += sep + key + part;
+  }
+  out += close;
+  return out.length <= width ? out : null;
 }
 
 /**
  * JSON indented by two spaces, with any value that fits in 100 columns kept on one
  * line, for people reading the schema. `prefix` is the width already used on the line.
  */
-export function prettyJson(v: unknown, indent = "", prefix = 0, memo = new Map<object, string>()): string {
-  // Each subtree's one-line form is computed once (memo), not again at every depth above it.
-  const one = inline(v, memo);
-  if (!v || typeof v !== "object" || indent.length + prefix + one.length <= 100) return one;
+export function prettyJson(v: unknown, indent = "", prefix = 0): string {
+  const one = inline(v, Math.max(0, 100 - indent.length - prefix));
+  if (one !== null) return one;
+  if (!v || typeof v !== "object") return JSON.stringify(v);
   const inner = indent + "  ";
-  if (Array.isArray(v)) return `[\n${v.map((x) => inner + prettyJson(x, inner, 0, memo)).join(",\n")}\n${indent}]`;
+  if (Array.isArray(v)) return `[\n${v.map((x) => inner + prettyJson(x, inner, 0)).join(",\n")}\n${indent}]`;
   const lines = Object.entries(v).map(([k, x]) => {
     const key = `${JSON.stringify(k)}: `;
-    return inner + key + prettyJson(x, inner, key.length, memo);
+    return inner + key + prettyJson(x, inner, key.length);
   });
   return `{\n${lines.join(",\n")}\n${indent}}`;
 }
