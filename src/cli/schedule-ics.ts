@@ -60,6 +60,7 @@ const EVENT_STATUS = {
   early: "CONFIRMED",
   late: "CONFIRMED",
   missed: "CANCELLED",
+  not_applicable: "CANCELLED",
   upcoming: "TENTATIVE",
 } as const;
 

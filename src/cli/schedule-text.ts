@@ -18,6 +18,8 @@ export function statusText(v: PlannedVisit): string {
       return `${v.status} by ${days(v.deviationDays!)} (${v.date})`;
     case "missed":
       return v.note ? `missed: ${v.note}` : "missed";
+    case "not_applicable":
+      return `not applicable: ${v.note ?? ""}`;
     case "upcoming":
       return "upcoming";
   }

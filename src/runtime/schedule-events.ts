@@ -18,7 +18,7 @@ export interface RecordedEvent {
   visit: string;
   cycle: number | null;
   date: Temporal.PlainDate | null;
-  status: "done" | "not_done" | "stopped";
+  status: "done" | "not_done" | "not_applicable" | "stopped";
   reason: string | null;
   /** Normalised patient data recorded with an injection. */
   data: Record<string, Val> | null;
@@ -37,7 +37,7 @@ export interface Events {
 export const keyOf = (visit: string, cycle: number | null): string => `${visit}#${cycle ?? ""}`;
 
 const FIELDS = ["visit", "cycle", "date", "status", "reason", "data"];
-const STATUSES = ["done", "not_done", "stopped"];
+const STATUSES = ["done", "not_done", "not_applicable", "stopped"];
 
 /** Phase 1: the events one by one, then the injections and the stop against each other. */
 export function readEvents(
@@ -70,12 +70,19 @@ export function readEvents(
       err(`${at}.visit`, `unknown visit "${e.visit}"; the protocol's visits are ${[...visits.keys()].join(", ")}`);
     const status = e.status ?? "done";
     if (!STATUSES.includes(status))
-      err(`${at}.status`, `status must be "done", "not_done" or "stopped", not ${JSON.stringify(e.status)}`);
+      err(
+        `${at}.status`,
+        `status must be "done", "not_done", "not_applicable" or "stopped", not ${JSON.stringify(e.status)}`,
+      );
     const injection = visit !== undefined && visit.name === spec.injectionVisit;
     if (visit && status === "stopped" && !injection)
       err(`${at}.status`, `only the injection visit "${spec.injectionVisit}" can be "stopped"`);
-    if (visit && status === "not_done" && injection)
+    if (visit && (status === "not_done" || status === "not_applicable") && injection)
       err(`${at}.status`, `an injection that will not be given stops the treatment: write "stopped"`);
+    if (status === "not_applicable" && (typeof e.reason !== "string" || !e.reason.trim()))
+      err(`${at}.reason`, `say why the visit does not apply to this patient (e.g. "male patient")`);
+    if (status === "not_applicable" && e.date !== undefined)
+      err(`${at}.date`, "a visit that does not apply has no date");
     let cycle: number | null = null;
     if (visit?.eachCycle) {
       if (e.cycle === undefined) err(`${at}.cycle`, `"${visit.name}" is planned each cycle: give its cycle number`);

@@ -77,7 +77,9 @@ export interface RequirementRule {
 
 /**
  * One recorded event. `status` is `done` (the default: the visit took place on `date`),
- * `not_done` (it will not take place: it counts as missed) or, for the injection visit
+ * `not_done` (it will not take place: it counts as missed), `not_applicable` (the
+ * visit's procedures do not apply to this patient, with the reason: a pregnancy test for
+ * a man; never a deviation) or, for the injection visit
  * only, `stopped` (treatment stopped: this cycle and every later one are not given).
  * `data` on an injection holds the patient data recorded for that cycle (the
  * requirements of that cycle read it).
@@ -86,7 +88,7 @@ export interface EventInput {
   visit: string;
   cycle?: number;
   date?: string;
-  status?: "done" | "not_done" | "stopped";
+  status?: "done" | "not_done" | "not_applicable" | "stopped";
   reason?: string;
   data?: Record<string, unknown>;
 }
@@ -110,7 +112,7 @@ export interface ScheduleProblem {
 }
 
 /** `done` in window; `early` / `late` outside it (a protocol deviation); `missed`; `upcoming`. */
-export type VisitStatus = "done" | "early" | "late" | "missed" | "upcoming";
+export type VisitStatus = "done" | "early" | "late" | "missed" | "not_applicable" | "upcoming";
 
 /** A closed window of calendar days, ISO dates. */
 export interface DayWindow {

@@ -107,6 +107,7 @@ function statusOf(
   asOf: Day | null,
 ): { status: S.VisitStatus; date: string | null; deviationDays: number | null } {
   if (ev?.status === "not_done") return { status: "missed", date: null, deviationDays: null };
+  if (ev?.status === "not_applicable") return { status: "not_applicable", date: null, deviationDays: null };
   if (ev?.date) {
     const d = iso(ev.date);
     if (d < window.low)
@@ -119,16 +120,33 @@ function statusOf(
   return { status: "upcoming", date: null, deviationDays: null };
 }
 
-/** Every visit occurrence of the plan, in calendar order. */
+/**
+ * Every visit occurrence of the plan, in calendar order. A one-off visit counted from a
+ * reference date that was not given (a pregnancy test before inclusion, when only D0 is
+ * known) is left out of the plan with a warning that asks for the date, never placed by a guess.
+ */
 function planVisits(
   spec: S.ScheduleSpec,
   cycles: S.PlannedCycle[],
   anchors: Record<string, Day>,
   events: Events,
   asOf: Day | null,
+  unplanned: S.ScheduleProblem[],
 ): S.PlannedVisit[] {
   const rows: (S.PlannedVisit & { order: number })[] = [];
   spec.visits.forEach((v, order) => {
+    if (!v.eachCycle && v.name !== spec.injectionVisit) {
+      const times = v.timing.kind === "at" ? [v.timing.at] : [v.timing.low, v.timing.high];
+      const absent = times.map((t) => t.anchor).find((a) => a !== spec.cycleAnchor && !anchors[a]);
+      if (absent) {
+        unplanned.push({
+          input: "options",
+          path: `anchors.${absent}`,
+          message: `visit ${v.name} (${v.label}) is not planned: it is counted from ${absent}; give that date (YYYY-MM-DD) to plan it`,
+        });
+        return;
+      }
+    }
     const occurrences = v.eachCycle ? cycles.map((c) => c.cycle) : [null];
     for (const cycle of occurrences) {
       const c = cycle === null ? undefined : cycles[cycle - 1]!;
@@ -192,7 +210,12 @@ function planVisits(
         window,
         procedures: v.procedures,
         ...s,
-        note: ev?.status === "not_done" ? (ev.reason ?? "recorded as not done") : null,
+        note:
+          ev?.status === "not_done"
+            ? (ev.reason ?? "recorded as not done")
+            : ev?.status === "not_applicable"
+              ? ev.reason
+              : null,
         order,
       });
     }
@@ -330,7 +353,8 @@ export function planWithSpec(
   const asOf = asOfOpt ?? events.lastDate;
   try {
     const cycles = planCycles(spec, startDay, events, asOf);
-    const visits = planVisits(spec, cycles, anchors, events, asOf);
+    const unplanned: S.ScheduleProblem[] = [];
+    const visits = planVisits(spec, cycles, anchors, events, asOf, unplanned);
     for (const v of visits)
       for (const d of [v.window.low, v.window.high])
         if (!/^\d{4}-/.test(d) || d < "0001")
@@ -393,7 +417,7 @@ export function planWithSpec(
         day: spec.day ? treatmentDay(spec.day) : null,
         requirements,
         notes: spec.notes,
-        warnings: [...warnings, ...read.warnings],
+        warnings: [...unplanned, ...warnings, ...read.warnings],
       };
       return { ok: true as const, result };
     });

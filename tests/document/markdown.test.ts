@@ -28,7 +28,7 @@ describe("the seed's Markdown document, rendered", () => {
     const soa = tables.find((t) => textOf(elements(t).find((c) => c.tagName === "th")!).trim() === "Procedure")!;
     const header = elements(soa).filter((c) => c.tagName === "th");
     expect(header).toHaveLength(1 + expectedVisitColumns(ir));
-    expect(textOf(header[2]!).trim()).toBe("C1 177Lu-octreotate injection");
+    expect(textOf(header[3]!).trim()).toBe("Each cycle: 177Lu-octreotate injection");
   });
 
   it("keeps every section: one level-2 heading each, in order", () => {

@@ -15,9 +15,10 @@ const seed = seedIr();
 describe("the seed's schedule of activities", () => {
   const plan = planSchedule(seed.schedule!, seed.toxicity?.maxCycles ?? null);
 
-  it("expands each-cycle visits per cycle, after the one-off visits before D0", () => {
+  it("expands each-cycle visits per cycle, after the one-off visits before inclusion and before D0", () => {
     expect(plan.cycles).toBe(4);
     expect(plan.occurrences.map((o) => `${o.visit.name}${o.cycle ?? ""}`)).toEqual([
+      "pregnancy",
       "screening",
       "treatment1",
       "dosimetry1",
@@ -46,27 +47,34 @@ describe("the seed's schedule of activities", () => {
     expect(days.evaluation4).toBe("Day 301 to 350");
   });
 
-  it("builds the table: cycle groups spanning their visits, procedures marked where they are done", () => {
+  it("builds the table: a cycle's visits once, each in days from its own anchor, never summed across cycles", () => {
     const soa = buildDocumentModel(seed, "test").schedule!.soa;
     expect(soa.groups).toEqual([
-      { label: "Before treatment", span: 1 },
-      { label: "Cycle 1 (D0)", span: 3 },
-      { label: "Cycle 2 (C1 + 11 to 13 weeks)", span: 3 },
-      { label: "Cycle 3 (C2 + 11 to 13 weeks)", span: 3 },
-      { label: "Cycle 4 (C3 + 11 to 13 weeks)", span: 3 },
+      { label: "Before treatment", span: 2 },
+      { label: "Each cycle: C1 to C4, 11 to 13 weeks apart", span: 3 },
     ]);
-    expect(soa.columns[2]).toEqual({
-      heading: "Post-treatment SPECT/CT dosimetry",
-      cycle: "C1",
-      visit: "dosimetry",
-      window: "cycle + 1 to 7 days",
-      days: "Day 1 to 7",
-    });
-    expect(soa.columns[0]!.window).toBe("D0 − 4 weeks to D0 − 1 day");
+    expect(soa.columns.map((c) => [c.heading, c.window, c.days])).toEqual([
+      ["Before inclusion", "inclusion − 4 weeks to inclusion", "Day −28 to 0 from inclusion"],
+      ["Screening and baseline", "D0 − 4 weeks to D0 − 1 day", "Day −28 to −1"],
+      ["177Lu-octreotate injection", "cycle", "Cycle day 0"],
+      ["Post-treatment SPECT/CT dosimetry", "cycle + 1 to 7 days", "Cycle day 1 to 7"],
+      ["Imaging and response evaluation", "cycle + 10 to 11 weeks", "Cycle day 70 to 77"],
+    ]);
+    // Windows that are adopted readings are flagged in the table itself, with their reference.
+    expect(soa.columns.map((c) => c.flags.map((f) => `${f.kind}: ${f.source}`))).toEqual([
+      [],
+      ["interpretation: domain §7.14"],
+      [],
+      ["interpretation: domain §6"],
+      ["interpretation: domain §7.22"],
+    ]);
     const row = (p: string) => soa.rows.find((r) => r.procedure === p)!.cells.map((c) => (c.mark ? "X" : "."));
-    expect(row("51Cr-EDTA GFR").join("")).toBe("X............");
-    expect(row("68Ga-octreotate PET/CT").join("")).toBe("X..X..X..X..X");
-    expect(row("177Lu-octreotate 7.4 GBq IV").join("")).toBe(".X..X..X..X..");
+    // The serum pregnancy test belongs to the 4 weeks before inclusion (I10), not before D0.
+    expect(row("Serum pregnancy test (women of childbearing potential)").join("")).toBe("X....");
+    expect(row("51Cr-EDTA GFR").join("")).toBe(".X...");
+    expect(row("68Ga-octreotate PET/CT").join("")).toBe(".X..X");
+    expect(row("177Lu-octreotate 7.4 GBq IV").join("")).toBe("..X..");
+    expect(soa.caption).toContain("The protocol defines no end-of-treatment or follow-up visit.");
   });
 
   it("draws every window inside the plot, in date order along each lane", () => {

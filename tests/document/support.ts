@@ -71,8 +71,7 @@ export function criterionIds(ir: IrProtocol): string[] {
 }
 
 /** How many schedule-of-activities columns a protocol should have: one-off visits, plus each-cycle visits per cycle. */
+/** The schedule of activities has one column per visit: a cycle's visits once, however many cycles. */
 export function expectedVisitColumns(ir: IrProtocol): number {
-  const s = ir.schedule!;
-  const cycles = s.treatments.find((t) => t.cycles !== null)?.cycles ?? ir.toxicity?.maxCycles ?? 1;
-  return s.visits.filter((v) => !v.eachCycle).length + cycles * s.visits.filter((v) => v.eachCycle).length;
+  return ir.schedule!.visits.length;
 }

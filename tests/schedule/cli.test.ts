@@ -4,6 +4,7 @@
  * deterministic output, and bad input reported with the file and JSON path, exit 1.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { expectGolden } from "../support/golden.js";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -17,14 +18,13 @@ const file = (name: string, content: string) => {
   writeFileSync(p, content);
   return p;
 };
-const golden = (name: string) => readFileSync(`tests/schedule/golden/${name}`, "utf8");
 
 describe("trialc schedule: text and JSON", () => {
   it("prints the full 4-cycle calendar with windows (the issue's command, as a real process)", () => {
     const r = trialcProcess("schedule", SEED, "--start", "2027-01-04");
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe(golden("seed-2027-01-04.txt"));
+    expectGolden(r.stdout, "tests/schedule/golden/seed-2027-01-04.txt");
     for (const cycle of ["1  ", "2  ", "3  ", "4  "])
       expect(r.stdout).toContain(`\n${cycle}    177Lu-octreotate injection`);
   });
@@ -41,7 +41,7 @@ describe("trialc schedule: text and JSON", () => {
       "protocols/patients/eligible.json",
     );
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe(golden("normal-course.txt"));
+    expectGolden(r.stdout, "tests/schedule/golden/normal-course.txt");
   });
 
   it("marks what is due now and what was missed as of a date", async () => {
@@ -141,7 +141,7 @@ describe("trialc schedule: bad input", () => {
     expect(r.stdout).toBe("");
     expect(r.stderr.split("\n").filter(Boolean)).toEqual([
       "protocols/schedules/invalid-events.json: $[1].cycle: cycle 3 is recorded but cycle 2's injection is not",
-      `protocols/schedules/invalid-events.json: $[2].visit: unknown visit "dosimetyr"; the protocol's visits are screening, treatment, dosimetry, evaluation`,
+      `protocols/schedules/invalid-events.json: $[2].visit: unknown visit "dosimetyr"; the protocol's visits are pregnancy, screening, treatment, dosimetry, evaluation`,
       "protocols/schedules/invalid-events.json: $[3].cycle: cycle 5 is beyond the plan: the protocol plans 4 cycles",
       `protocols/schedules/invalid-events.json: $[4].date: "2026-02-30" is not a real date in the form YYYY-MM-DD (years 1900 to 2200)`,
       `protocols/schedules/invalid-events.json: $[5].dat: unknown field "dat"; an event has visit, cycle, date, status, reason, data`,

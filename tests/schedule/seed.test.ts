@@ -97,11 +97,31 @@ describe("the seed schedule from 2027-01-04", () => {
 });
 
 describe("sample event files", () => {
+  it("a visit that does not apply to the patient says why, has no date, and is never a deviation", () => {
+    const pregnancy = (e: object) =>
+      plan("2027-01-18", [{ visit: "pregnancy", ...e }], { anchors: { inclusion: "2027-01-04" } });
+    const na = ok(pregnancy({ status: "not_applicable", reason: "male patient" }));
+    expect(na.visits[0]).toMatchObject({ visit: "pregnancy", status: "not_applicable", note: "male patient" });
+    expect(na.deviations).toEqual([]);
+    // Without a record it is missed once its window has passed: a deviation.
+    expect(
+      ok(plan("2027-01-18", [], { anchors: { inclusion: "2027-01-04" }, asOf: "2027-01-10" })).deviations[0],
+    ).toMatch(/^pregnancy \(Before inclusion\): missed, nothing recorded, window 2026-12-07 to 2027-01-04$/);
+    const bad = pregnancy({ status: "not_applicable", date: "2027-01-01" });
+    expect(bad.ok ? [] : bad.errors.map((e) => [e.path, e.message])).toEqual([
+      ["$[0].reason", 'say why the visit does not apply to this patient (e.g. "male patient")'],
+      ["$[0].date", "a visit that does not apply has no date"],
+    ]);
+  });
+
   it("normal course with one late visit: everything done, one deviation, nothing left", () => {
     const r = ok(plan("2027-01-18", events("normal-course"), { patient: patient("eligible") }));
     expect(
       r.visits.filter((v) => v.status !== "done").map((v) => [v.visit, v.cycle, v.status, v.deviationDays]),
-    ).toEqual([["dosimetry", 2, "late", 2]]);
+    ).toEqual([
+      ["pregnancy", null, "not_applicable", null],
+      ["dosimetry", 2, "late", 2],
+    ]);
     expect(r.deviations).toEqual([
       "dosimetry cycle 2 (Post-treatment SPECT/CT dosimetry): late by 2 days, done 2027-04-21, window 2027-04-13 to 2027-04-19",
     ]);
@@ -174,7 +194,7 @@ describe("sample event files", () => {
     ]);
     expect(bad.errors[0]!.message).toBe("cycle 3 is recorded but cycle 2's injection is not");
     expect(bad.errors[1]!.message).toContain(
-      'unknown visit "dosimetyr"; the protocol\'s visits are screening, treatment, dosimetry, evaluation',
+      'unknown visit "dosimetyr"; the protocol\'s visits are pregnancy, screening, treatment, dosimetry, evaluation',
     );
     expect(bad.errors[2]!.message).toBe("cycle 5 is beyond the plan: the protocol plans 4 cycles");
   });

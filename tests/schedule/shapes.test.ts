@@ -80,19 +80,19 @@ describe("schedules of other shapes", () => {
     expect(plan("2027-03-31").ok).toBe(true);
   });
 
-  it("plans visits only, and asks for a reference date a visit needs", async () => {
+  it("plans visits only, and asks for a reference date a visit needs instead of placing it", async () => {
     const plan = await planner(`  visit base "Baseline" between inclusion and inclusion + 2 wk { procedures "a" }
   visit late "Follow-up" between D0 + 6 mo and D0 + 7 mo { procedures "b" }`);
-    expect(plan("2027-01-31")).toEqual({
-      ok: false,
-      errors: [
-        {
-          input: "options",
-          path: "anchors.inclusion",
-          message: "visit base is planned from inclusion: give its date (YYYY-MM-DD)",
-        },
-      ],
-    });
+    const without = plan("2027-01-31");
+    expect(windows(without)).toEqual(["late 2027-07-31..2027-08-31 2027-08-15"]);
+    expect(without.ok && without.result.warnings).toEqual([
+      {
+        input: "options",
+        path: "anchors.inclusion",
+        message:
+          "visit base (Baseline) is not planned: it is counted from inclusion; give that date (YYYY-MM-DD) to plan it",
+      },
+    ]);
     const o = plan("2027-01-31", [], { anchors: { inclusion: "2027-01-10" } });
     expect(windows(o)).toEqual(["base 2027-01-10..2027-01-24 2027-01-17", "late 2027-07-31..2027-08-31 2027-08-15"]);
     expect(o.ok && [o.result.treatment, o.result.cycles, o.result.requirements]).toEqual([null, [], []]);

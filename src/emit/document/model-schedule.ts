@@ -7,8 +7,16 @@ import type { IrDay, IrRelativeTime, IrSchedule, IrTreatment, IrVisit } from "..
 import { durationRangeText, durationText, inSentence, quantityText, relativeTimeText } from "./format.js";
 import { plainRule } from "./plain-language.js";
 import { parameterFlags, traceModel, type DocContext } from "./model-common.js";
-import { dayRangeText, planSchedule, type SchedulePlan } from "./schedule-plan.js";
-import type { DayModel, MetaModel, RuleModel, ScheduleModel, SoaModel, TreatmentModel } from "./model-types.js";
+import { dayRangeText, dayText, ownDays, planSchedule, type SchedulePlan } from "./schedule-plan.js";
+import type {
+  DayModel,
+  FlagModel,
+  MetaModel,
+  RuleModel,
+  ScheduleModel,
+  SoaModel,
+  TreatmentModel,
+} from "./model-types.js";
 
 /** The schedule section; `plan` is shared with the timeline. */
 export function scheduleModel(ctx: DocContext, s: IrSchedule, plan: SchedulePlan): ScheduleModel {
@@ -30,7 +38,11 @@ export function scheduleModel(ctx: DocContext, s: IrSchedule, plan: SchedulePlan
 
 /** The plan for a protocol's schedule (cycle count from the treatment, else from toxicity). */
 export function schedulePlan(ctx: DocContext, s: IrSchedule): SchedulePlan {
-  return planSchedule(s, ctx.ir.toxicity?.maxCycles ?? null);
+  return planSchedule(
+    s,
+    ctx.ir.toxicity?.maxCycles ?? null,
+    ctx.ir.anchors.map((a) => a.name),
+  );
 }
 
 function treatmentModel(ctx: DocContext, t: IrTreatment): TreatmentModel {
@@ -98,14 +110,20 @@ function sameShape(a: IrRelativeTime, b: IrRelativeTime) {
   return { sign: x[0]!.sign, low: x[0]!.duration.amount, high: durationText(y[0]!.duration) };
 }
 
+/**
+ * The table a site works from: one column per visit, a cycle's visits once (they repeat in
+ * every cycle), each placed in days from its own anchor so that windows never add up
+ * across cycles; the days from D0 of every occurrence are in the treatment timeline.
+ */
 function soaModel(ctx: DocContext, s: IrSchedule, plan: SchedulePlan): SoaModel {
-  const occ = plan.occurrences;
+  const occ = plan.occurrences.filter((o) => o.cycle === null || o.cycle === 1);
   const columns = occ.map((o) => ({
     heading: o.visit.label,
-    cycle: o.cycle === null ? "" : `C${o.cycle}`,
+    eachCycle: o.visit.eachCycle,
     visit: o.visit.name,
     window: visitWindowText(o.visit),
-    days: dayRangeText(o),
+    days: o.phase === "cycles" ? ownDayText(o.visit, "Cycle day") : placedDayText(o, plan),
+    flags: visitFlags(o.visit),
   }));
   const groups: { label: string; span: number }[] = [];
   const spacing = plan.treatment?.spacing ?? null;
@@ -115,9 +133,9 @@ function soaModel(ctx: DocContext, s: IrSchedule, plan: SchedulePlan): SoaModel 
         ? "Before treatment"
         : o.phase === "after"
           ? "After treatment"
-          : o.cycle === null
+          : plan.cycles === null
             ? "Each cycle"
-            : cycleLabel(o.cycle, plan.firstAt, spacing);
+            : `Each cycle: C1 to C${plan.cycles}${spacing ? `, ${durationRangeText(spacing)} apart` : ""}`;
     const last = groups[groups.length - 1];
     if (last && last.label === label) last.span++;
     else groups.push({ label, span: 1 });
@@ -136,21 +154,45 @@ function soaModel(ctx: DocContext, s: IrSchedule, plan: SchedulePlan): SoaModel 
   return { groups, columns, rows, notes, caption: caption(plan) };
 }
 
-function cycleLabel(k: number, firstAt: string | null, spacing: IrTreatment["spacing"]): string {
-  if (k === 1) return firstAt ? `Cycle 1 (${firstAt})` : "Cycle 1";
-  return spacing ? `Cycle ${k} (C${k - 1} + ${durationRangeText(spacing)})` : `Cycle ${k}`;
+/** A visit's window in days from its own anchor: "Cycle day 1 to 7". */
+function ownDayText(v: IrVisit, prefix: string): string {
+  const d = ownDays(v);
+  const low = dayText(d.low, d.approx);
+  return d.low === d.high ? `${prefix} ${low}` : `${prefix} ${low} to ${dayText(d.high, d.approx)}`;
+}
+
+/** A one-off visit: days from the first treatment, or from its own anchor ("Day −28 to 0 from inclusion"). */
+function placedDayText(o: SchedulePlan["occurrences"][number], plan: SchedulePlan): string {
+  const placed = dayRangeText(o);
+  if (placed) return placed;
+  const anchor = ownDays(o.visit).anchor;
+  return anchor === plan.firstAt ? "" : `${ownDayText(o.visit, "Day")} from ${anchor}`;
+}
+
+/** A visit whose window or procedures are an adopted reading is flagged in the table itself. */
+function visitFlags(v: IrVisit): FlagModel[] {
+  return v.trace.interpretations.map((i) => ({
+    kind: "interpretation",
+    source: i.ref ?? "see Visit windows",
+    citation: i.text,
+  }));
 }
 
 function caption(plan: SchedulePlan): string {
+  const cycleVisits = plan.occurrences.some((o) => o.phase === "cycles");
   const parts = [
     plan.cycles === null
-      ? "The protocol gives no number of cycles: cycle visits are shown once."
-      : `${plan.cycles} cycles.`,
+      ? "The protocol gives no number of cycles."
+      : cycleVisits
+        ? `${plan.cycles} cycles: a cycle's visits are shown once and repeat in every cycle, counted in cycle days from that cycle's treatment (cycle day 0).`
+        : `${plan.cycles} cycles.`,
   ];
   if (plan.firstAt)
     parts.push(
-      `Days are counted from ${plan.firstAt} (day 0); a cycle's earliest day uses the shortest spacing between cycles, its latest the longest.`,
+      `Other days are counted from ${plan.firstAt} (day 0); the earliest and latest day of every cycle's visits from ${plan.firstAt} are in the treatment timeline.`,
     );
+  if (!plan.occurrences.some((o) => o.phase === "after"))
+    parts.push("The protocol defines no end-of-treatment or follow-up visit.");
   if (plan.occurrences.some((o) => o.approx))
     parts.push("≈ marks days placed approximately, because a window is in calendar months or years.");
   return parts.join(" ");

@@ -131,19 +131,24 @@ export interface DayModel {
 
 /** One column of the schedule of activities: one visit (in one cycle). */
 export interface SoaColumnModel {
-  /** Short heading, e.g. "C2 dosimetry" or "Screening and baseline". */
+  /** The visit's label, e.g. "Post-treatment SPECT/CT dosimetry". */
   heading: string;
-  /** "C2" for a cycle visit, "" for a one-off visit. */
-  cycle: string;
+  /** A visit of every cycle (shown once). */
+  eachCycle: boolean;
   visit: string;
-  /** The visit's window as the protocol states it ("cycle + 1 day to cycle + 7 days"). */
+  /** The visit's window as the protocol states it ("cycle + 1 to 7 days"). */
   window: string;
-  /** Days from D0, earliest to latest ("Day 78 to 98"), or "" when it cannot be placed. */
+  /**
+   * Its days: from D0 for a one-off visit ("Day −28 to −1"), from the cycle's treatment for
+   * a cycle visit ("Cycle day 1 to 7"), from its own anchor otherwise; "" when unplaced.
+   */
   days: string;
+  /** The window or procedures are an adopted reading, not the protocol's words. */
+  flags: FlagModel[];
 }
 
 export interface SoaModel {
-  /** Header groups: "Before treatment", "Cycle 1 (D0)", …, each spanning its columns. */
+  /** Header groups: "Before treatment", "Each cycle: C1 to C4, 11 to 13 weeks apart", …, each spanning its columns. */
   groups: { label: string; span: number }[];
   columns: SoaColumnModel[];
   /** Procedures as rows; `cells[i]` is true when column i performs the procedure. */

@@ -36,8 +36,16 @@ export interface SchedulePlan {
 
 const EXACT_UNITS = new Set(["min", "h", "d", "wk"]);
 
-/** Expand the visits of a schedule. `maxCycles` (from toxicity) is used when no treatment gives a count. */
-export function planSchedule(s: IrSchedule, maxCycles: number | null): SchedulePlan {
+/**
+ * Expand the visits of a schedule. `maxCycles` (from toxicity) is used when no treatment
+ * gives a count; `anchorOrder` (the protocol's anchors, in order) orders one-off visits
+ * that hang off different anchors (before inclusion, then before D0).
+ */
+export function planSchedule(
+  s: IrSchedule,
+  maxCycles: number | null,
+  anchorOrder: readonly string[] = [],
+): SchedulePlan {
   const treatment = s.treatments.find((t) => t.cycles !== null) ?? s.treatments[0] ?? null;
   const cycles = treatment?.cycles ?? maxCycles;
   const firstAt = treatment?.firstAt ?? null;
@@ -61,7 +69,8 @@ export function planSchedule(s: IrSchedule, maxCycles: number | null): ScheduleP
       phase,
     };
   };
-  const byStart = (a: IrVisit, b: IrVisit) => offsets(a)[0] - offsets(b)[0];
+  const anchorRank = (v: IrVisit) => anchorOrder.indexOf(window(v)[0]!.anchor);
+  const byStart = (a: IrVisit, b: IrVisit) => anchorRank(a) - anchorRank(b) || offsets(a)[0] - offsets(b)[0];
   const before = oneOff
     .filter((v) => offsets(v)[0] < 0)
     .sort(byStart)
@@ -97,6 +106,17 @@ export function dayText(days: number, approx: boolean): string {
   const n = approx ? Math.round(days) : Math.round(days * 100) / 100;
   const s = Number.isInteger(n) ? String(Math.abs(n)) : Math.abs(n).toFixed(2).replace(/0+$/, "");
   return `${approx ? "≈" : ""}${n < 0 ? "−" : ""}${s}`;
+}
+
+/** A visit's window in days from its own anchor (the cycle's injection for a cycle visit). */
+export function ownDays(v: IrVisit): { low: number; high: number; approx: boolean; anchor: string } {
+  const [a, b] = v.timing.kind === "at" ? [v.timing.at, v.timing.at] : [v.timing.low, v.timing.high];
+  return {
+    low: approxOffsetDays(a),
+    high: approxOffsetDays(b),
+    approx: [a, b].some((t) => t.offsets.some((o) => !EXACT_UNITS.has(o.duration.unit))),
+    anchor: a.anchor,
+  };
 }
 
 /** "Day 77 to 91", "Day 0", or "" when the occurrence cannot be placed. */

@@ -43,20 +43,23 @@ export function emitScheduleModule(ir: IrProtocol): string | null {
   L.line(`export type CycleNumber = ${cycles.length ? cycles.join(" | ") : "never"};`);
   L.line();
   L.line(
-    "/** What an event says happened: the visit took place (`done`, the default), will not (`not_done`), or treatment stopped. */",
+    "/** What an event says happened: the visit took place (`done`, the default), will not (`not_done`), does not apply to this patient (`not_applicable`, with the reason), or treatment stopped. */",
   );
   L.line("interface EventBase { date?: string; reason?: string }");
   L.line();
   L.line("/** One recorded event; events may come in any order. */");
   L.line("export type ScheduleEvent =").indent(() => {
     const alts: string[] = [];
-    if (oneOff.length) alts.push(`(EventBase & { visit: ${union(oneOff)}; status?: "done" | "not_done" })`);
+    if (oneOff.length)
+      alts.push(`(EventBase & { visit: ${union(oneOff)}; status?: "done" | "not_done" | "not_applicable" })`);
     if (spec.injectionVisit)
       alts.push(
         `(EventBase & { visit: ${lit(spec.injectionVisit)}; cycle: CycleNumber; status?: "done" | "stopped"; /** Patient data recorded for this cycle (its requirements read it). */ data?: Patient })`,
       );
     if (perCycle.length)
-      alts.push(`(EventBase & { visit: ${union(perCycle)}; cycle: CycleNumber; status?: "done" | "not_done" })`);
+      alts.push(
+        `(EventBase & { visit: ${union(perCycle)}; cycle: CycleNumber; status?: "done" | "not_done" | "not_applicable" })`,
+      );
     if (!alts.length) alts.push("never");
     alts.forEach((a, i) => L.line(`| ${a}${i === alts.length - 1 ? ";" : ""}`));
   });
