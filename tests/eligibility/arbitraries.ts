@@ -117,7 +117,69 @@ function numberNear(g: Gen, fcm: typeof fc, el: IrElement, thresholds: string[])
   return v.toString();
 }
 
-/** A random value for one element, or undefined for "missing". */
+/** Reference limits as laboratories print them, in the element's unit; those inside its plausible range are used. */
+const TYPICAL_LIMITS = ["1.2", "0.7", "35", "20.5", "40", "3.5", "90", "1.5", "150", "12"];
+
+/**
+ * A reference limit `{value, unit}` of `el`: a positive value inside the plausible range
+ * (a limit is a value of the same measurement), in `unit` (the result's) or the element's own.
+ */
+function limitFor(g: Gen, fcm: typeof fc, el: IrElement, unit: string): { value: string; unit: string } {
+  const low = dec(el.range?.low ?? "0");
+  const high = dec(el.range?.high ?? "1000");
+  const fits = TYPICAL_LIMITS.filter((x) => dec(x).gt(0) && dec(x).gt(low) && dec(x).lt(high));
+  let v: string;
+  if (fits.length && g(fcm.nat, { max: 3 }) > 0) v = fits[g(fcm.nat, { max: fits.length - 1 })]!;
+  else {
+    // Strictly inside the range, so that a conversion's rounding cannot push it out.
+    const span = high.minus(low);
+    v = low
+      .plus(span.times(1 + g(fcm.nat, { max: 997 })).dividedBy(1000))
+      .toDecimalPlaces(2)
+      .toString();
+    if (!dec(v).gt(0) || !dec(v).gt(low) || !dec(v).lt(high)) v = low.plus(span.dividedBy(2)).toString();
+  }
+  const own = g(fcm.nat, { max: 3 }) === 0 ? el.unit! : unit;
+  return { value: inUnit(el, v, own), unit: own };
+}
+
+/** Result dates: mostly inside the usual baseline window (D0 - 4 wk to D0 - 1 d), some just outside it. */
+const RESULT_DAYS = [-7, -7, -1, -2, -14, -27, -28, -29, 0, -35];
+
+/**
+ * One result of a quantity, in a unit the element accepts, with its declared reference
+ * limits; for a measured element (`top`) also its time, method and specimen.
+ */
+function resultFor(
+  g: Gen,
+  fcm: typeof fc,
+  el: IrElement,
+  thresholds: Map<string, string[]>,
+  key: string,
+  top: boolean,
+): Record<string, unknown> {
+  const v = numberNear(g, fcm, el, thresholds.get(key) ?? []);
+  const units = unitsFor(el);
+  const unit = units[g(fcm.nat, { max: units.length - 1 })]!;
+  const q: Record<string, unknown> = { value: inUnit(el, v, unit), unit };
+  for (const lim of ["uln", "lln"] as const)
+    if (el.reference[lim] && g(fcm.nat, { max: 4 }) > 0) q[lim] = limitFor(g, fcm, el, unit);
+  if (!top) return q;
+  // A result the element's selection reads, most often: by its method, inside the baseline window.
+  if (el.select?.window || g(fcm.nat, { max: 3 }) === 0) {
+    const day = shiftDays(ANCHORS.D0, RESULT_DAYS[g(fcm.nat, { max: RESULT_DAYS.length - 1 })]!);
+    q.at = g(fcm.nat, { max: 3 }) === 0 ? `${day}T0${g(fcm.nat, { max: 9 })}:15` : day;
+  }
+  if (el.select?.method) q.method = g(fcm.nat, { max: 4 }) > 0 ? el.select.method : "MDRD";
+  else if (g(fcm.nat, { max: 5 }) === 0) q.method = "automated analyser";
+  if (g(fcm.nat, { max: 5 }) === 0) q.specimen = "serum";
+  return q;
+}
+
+/**
+ * A random value for one element, or undefined for "missing". `top` is false for a field
+ * of a row, where a quantity is a plain `{value, unit}` rather than a measured element.
+ */
 export function valueFor(
   g: Gen,
   fcm: typeof fc,
@@ -125,6 +187,7 @@ export function valueFor(
   thresholds: Map<string, string[]>,
   key: string,
   missingRate = 8,
+  top = true,
 ): unknown {
   if (g(fcm.nat, { max: 99 }) < missingRate) return g(fcm.boolean) ? null : undefined;
   switch (el.type) {
@@ -134,16 +197,18 @@ export function valueFor(
     case "integer":
       return Number(numberNear(g, fcm, el, thresholds.get(key) ?? []));
     case "decimal": {
-      const v = numberNear(g, fcm, el, thresholds.get(key) ?? []);
-      if (!el.unit) return Number(v);
-      const units = unitsFor(el);
-      const unit = units[g(fcm.nat, { max: units.length - 1 })]!;
-      const q: Record<string, unknown> = { value: inUnit(el, v, unit), unit };
-      if (el.reference.uln) q.uln = { value: ["1.2", "0.7", "35", "20.5"][g(fcm.nat, { max: 3 })], unit };
-      // A result the element's selection reads: by its method, inside the baseline window (D0 - 7 d).
-      if (el.select?.window) q.at = "2027-01-11";
-      if (el.select?.method) q.method = el.select.method;
-      return q;
+      if (!el.unit) return Number(numberNear(g, fcm, el, thresholds.get(key) ?? []));
+      // A top-level quantity is a measured element: one result, or a list of timed results.
+      if (!top || g(fcm.nat, { max: 2 }) > 0) return resultFor(g, fcm, el, thresholds, key, top);
+      const n = 1 + g(fcm.nat, { max: 2 });
+      // Each listed result dated: of several, an undated one would make any selection unknown.
+      return {
+        results: Array.from({ length: n }, () => {
+          const r = resultFor(g, fcm, el, thresholds, key, top);
+          r.at ??= shiftDays(ANCHORS.D0, RESULT_DAYS[g(fcm.nat, { max: RESULT_DAYS.length - 1 })]!);
+          return r;
+        }),
+      };
     }
     case "code":
       return el.codes![g(fcm.nat, { max: el.codes!.length - 1 })]!.code;
@@ -167,7 +232,7 @@ export function valueFor(
       return Array.from({ length: n }, () => {
         const row: Record<string, unknown> = {};
         for (const f of el.fields ?? []) {
-          const v = valueFor(g, fcm, f, thresholds, `${el.name}.${f.name}`, 5);
+          const v = valueFor(g, fcm, f, thresholds, `${el.name}.${f.name}`, 5, false);
           if (v !== undefined) row[f.name] = v;
         }
         return row;

@@ -59,6 +59,14 @@ const patients = () =>
         : mutantOf(g, fc, ir, thresholds, SEEDS[g(fc.nat, { max: SEEDS.length - 1 })]!),
     );
 
+type Lim = { value: string; unit: string };
+type Result = { value: string; unit: string; uln?: Lim; lln?: Lim };
+/** A measured element as the generators give it: one result, or `{"results": [...]}`. */
+type Measured = Result | { results: Result[] };
+/** `m` with `f` applied to each of its results, in the same shape. */
+const eachResult = (m: Measured, f: (r: Result) => Result): Measured =>
+  "results" in m ? { results: m.results.map(f) } : f(m);
+
 describe("eligibility properties (seed protocol)", () => {
   it("the compiled module agrees with the interpreter on every criterion and explanation", () => {
     fc.assert(
@@ -95,7 +103,7 @@ describe("eligibility properties (seed protocol)", () => {
     fc.assert(
       fc.property(patients(), fc.nat(), fc.nat(), fc.nat(), (p, i, j, k) => {
         const el = quantities[i % quantities.length]!;
-        const q = p[el.name] as { value: string; unit: string } | undefined;
+        const q = p[el.name] as Measured | undefined;
         if (!q) return;
         const before = evaluate(p);
         if (!before) return;
@@ -106,18 +114,17 @@ describe("eligibility properties (seed protocol)", () => {
         const keep = k % 2 === 0;
         const move = (x: string, from: string, to: string) =>
           inUnit(el, inUnit({ ...el, unit: from }, x, el.unit!), to);
-        type Lim = { value: string; unit: string };
-        const r = q as { value: string; unit: string; uln?: Lim; lln?: Lim };
         const lim = (l: Lim) => (keep ? l : { value: move(l.value, l.unit, target), unit: target });
+        // Every result moves (a measured element may list several).
         const moved = {
           ...p,
-          [el.name]: {
+          [el.name]: eachResult(q, (r) => ({
             ...r,
             value: move(r.value, r.unit, target),
             unit: target,
             ...(r.uln ? { uln: lim(r.uln) } : {}),
             ...(r.lln ? { lln: lim(r.lln) } : {}),
-          },
+          })),
         };
         const after = evaluate(moved);
         expect(after && verdicts(after)).toEqual(verdicts(before));
@@ -149,14 +156,14 @@ describe("eligibility properties (seed protocol)", () => {
       fc.property(patients(), fc.nat(), fc.constantFrom("0.01", "1", "10"), (p, i, delta) => {
         const { criterion, element } = cases[i % cases.length]!;
         const el = ir.elements.find((e) => e.name === element)!;
-        const raw = p[element] as { value: string; unit: string } | number | undefined;
+        const raw = p[element] as Measured | number | undefined;
         if (raw === undefined || raw === null) return;
         const before = evaluate(p);
         if (!before) return;
         const raised =
           typeof raw === "number"
             ? raw + Number(el.type === "integer" ? 1 : delta)
-            : { ...raw, value: dec(raw.value).plus(delta).toString() };
+            : eachResult(raw, (r) => ({ ...r, value: dec(r.value).plus(delta).toString() })); // every result raised
         const after = evaluate({ ...p, [element]: raised });
         if (!after) return; // raised past the plausible range: rejected, not decided
         if (verdicts(before)[criterion] === "met") expect(verdicts(after)[criterion]).toBe("met");

@@ -6,8 +6,8 @@
  * | class   | example                                   | zod | JSON Schema | evaluator |
  * |---------|-------------------------------------------|-----|-------------|-----------|
  * | type    | `"yes"` for a boolean, 1.5 for an integer | ✗   | ✗           | ✗         |
- * | shared  | 2027-02-30, 9 in a 0–4 range, uln undeclared, "1,5" | ✓ | ✗    | ✗         |
- * | runtime | unit "furlongs" or "Gy" for hemoglobin, a range broken in mmol/L or as decimal text | ✓ | ✓ | ✗ |
+ * | shared  | 2027-02-30, 9 in a 0–4 range, uln undeclared, "1,5", a bare-number limit, a limit above range, an unknown result field, both `results` and one result's fields | ✓ | ✗ | ✗ |
+ * | runtime | unit "furlongs" or "Gy" for hemoglobin (of a value or a limit), a range broken in mmol/L or as decimal text | ✓ | ✓ | ✗ |
  * | form    | childbearing potential yes, pregnancy test missing | ✓ | ✗        | ✓ (unknown) |
  * | neutral | an unknown extra field, a value set to null | ✓ | ✓          | ✓         |
  */
@@ -42,8 +42,15 @@ const d = (cls: DefectClass, value: unknown, what: string): Defect => ({ cls, va
 const beyond = (r: { low: string; high: string }, up: boolean) =>
   up ? dec(r.high).plus(dec(r.high).abs()).plus(1) : dec(r.low).minus(dec(r.low).abs()).minus(1);
 
+/** Where a value sits: a top-level quantity is a measured element (one result, or `{"results": […]}`). */
+export interface Place {
+  top?: boolean;
+  /** The protocol's time zone: a time with a UTC offset is read in it, and refused without one. */
+  timeZone?: string;
+}
+
 /** Defects for one element's value (also used for a field inside a row). */
-export function valueDefects(el: IrElement): Defect[] {
+export function valueDefects(el: IrElement, place: Place = {}): Defect[] {
   const out: Defect[] = [];
   const r = el.range;
   switch (el.type) {
@@ -136,6 +143,39 @@ export function valueDefects(el: IrElement): Defect[] {
           );
       const bad = COMMON_UNITS.find((u) => commensurability(u, unit, el.molarMass) !== "same");
       if (bad) out.push(d("runtime", { value: mid, unit: bad }, `incompatible unit ${bad}`));
+      // A declared limit: its own value and unit, positive, inside the element's plausible range.
+      for (const lim of ["uln", "lln"] as const) {
+        if (!el.reference[lim]) continue;
+        const ok = { value: mid, unit };
+        const q = (l: unknown) => ({ value: mid, unit, [lim]: l });
+        out.push(
+          d("type", q({ value: mid }), `${lim} without a unit`),
+          d("type", q({ unit }), `${lim} without a value`),
+          d("type", q({ value: mid, unit: 5 }), `${lim} with a number as unit`),
+          d("shared", q({ ...ok, note: "fasting" }), `${lim} with an unknown field`),
+          d("shared", q({ value: "1,5", unit }), `${lim} with a decimal comma`),
+          d("shared", q(String(mid)), `${lim} as bare decimal text`),
+          d("runtime", q({ value: mid, unit: "furlongs" }), `${lim} in an unknown unit`),
+        );
+        if (bad) out.push(d("runtime", q({ value: mid, unit: bad }), `${lim} in the incompatible unit ${bad}`));
+        if (r) {
+          for (const x of exactRanges(el))
+            out.push(
+              d("shared", q({ value: beyond(x, true).toNumber(), unit: x.unit }), `${lim} above range in ${x.unit}`),
+            );
+          out.push(d("runtime", q({ value: beyond(r, true).toString(), unit }), `${lim} as decimal text above range`));
+          const exact = new Set(exactRanges(el).map((x) => x.unit));
+          for (const u of acceptedUnits(el).filter((u) => !exact.has(u)))
+            out.push(
+              d(
+                "runtime",
+                q({ value: convert(beyond(r, true), unit, u, el.molarMass).toNumber(), unit: u }),
+                `${lim} above range in ${u} (no exact bound)`,
+              ),
+            );
+        }
+      }
+      if (place.top) out.push(...measuredDefects(el, mid, place));
       if (r) {
         for (const x of exactRanges(el))
           out.push(
@@ -158,11 +198,68 @@ export function valueDefects(el: IrElement): Defect[] {
   }
   return out;
 }
+/**
+ * Defects of a measured element's shape: one result object or `{"results": [...]}`,
+ * never both, with only a result's own fields (value, unit, at, uln, lln, method, specimen).
+ */
+function measuredDefects(el: IrElement, mid: number, place: Place): Defect[] {
+  const unit = el.unit!;
+  const good = { value: mid, unit, at: "2027-01-11" };
+  const list = (bad: unknown) => ({ results: [good, bad] });
+  const out = [
+    d("type", { results: "2027-01-11" }, "text for the results"),
+    d("type", { results: good }, "one result object as the results"),
+    d("type", { results: [5] }, "number as a result"),
+    d("type", { results: [null] }, "null result"),
+    d("type", list({ unit, at: "2027-01-11" }), "listed result without a value"),
+    d("type", list({ value: mid, at: "2027-01-11" }), "listed result without a unit"),
+    d("type", { ...good, at: 20270111 }, "number as a result's time"),
+    d("type", { ...good, method: 5 }, "number as a result's method"),
+    d("type", list({ ...good, specimen: true }), "boolean as a listed result's specimen"),
+    d("shared", { ...good, note: "fasting" }, "unknown field of a result"),
+    d("shared", list({ ...good, flag: "H" }), "unknown field of a listed result"),
+    d("shared", { results: [good], value: mid, unit }, "both results and one result's fields"),
+    d("shared", { results: [good], at: "2027-01-11" }, "results and a time beside them"),
+    d("shared", { ...good, at: "2027-02-30" }, "impossible result date"),
+    d("shared", { ...good, at: "1899-12-31" }, "result date before 1900"),
+    d("shared", list({ ...good, at: "2201-01-01" }), "listed result date after 2200"),
+    d("shared", { ...good, at: "2027-01-11T24:00" }, "result time 24:00"),
+    d("shared", { ...good, at: "2027-01-11T10:00:00.5" }, "fractional seconds without an offset"),
+    d("shared", list({ ...good, value: "1,5" }), "decimal comma in a listed result"),
+    d("runtime", list({ ...good, unit: "furlongs" }), "listed result in an unknown unit"),
+    d("neutral", { results: [] }, "no results"),
+    d(
+      "neutral",
+      { ...good, at: "2027-01-11T10:30", method: "automated", specimen: "serum" },
+      "a result's time of day, method and specimen",
+    ),
+  ];
+  // A UTC offset is read in the trial's time zone; without one the evaluator refuses to guess.
+  out.push(
+    d(
+      place.timeZone ? "neutral" : "shared",
+      { ...good, at: "2027-01-11T10:30:00.25+01:00" },
+      "result time with an offset",
+    ),
+  );
+  for (const x of el.range ? exactRanges(el) : [])
+    out.push(
+      d("shared", list({ value: beyond(x, true).toNumber(), unit: x.unit }), `listed result above range in ${x.unit}`),
+    );
+  return out;
+}
+
 /** A fixed choice per limit, so the catalogue is deterministic (the generator picks among defects). */
 const pick0 = (xs: readonly (number | string)[], lim: string) => xs[lim.length % xs.length]!;
 
 /** A mutation of a top-level element, of a field inside an existing row, or a neutral change. */
-export function elementMutation(g: Gen, fcm: typeof fc, el: IrElement, p: Record<string, unknown>): Mutation {
+export function elementMutation(
+  g: Gen,
+  fcm: typeof fc,
+  el: IrElement,
+  p: Record<string, unknown>,
+  timeZone?: string,
+): Mutation {
   const rows = p[el.name];
   if (el.type === "records" && Array.isArray(rows) && rows.length && g(fcm.boolean)) {
     const i = g(fcm.nat, { max: rows.length - 1 });
@@ -188,7 +285,7 @@ export function elementMutation(g: Gen, fcm: typeof fc, el: IrElement, p: Record
         q[el.name] = null;
       },
     };
-  const defect = pick(g, fcm, valueDefects(el));
+  const defect = pick(g, fcm, valueDefects(el, { top: true, timeZone }));
   return {
     cls: defect.cls,
     key: el.name,
@@ -201,7 +298,7 @@ export function elementMutation(g: Gen, fcm: typeof fc, el: IrElement, p: Record
 }
 
 /** Defects of the reference dates. */
-export function anchorMutation(g: Gen, fcm: typeof fc): Mutation {
+export function anchorMutation(g: Gen, fcm: typeof fc, timeZone?: string): Mutation {
   const options: [DefectClass, string, (q: Record<string, unknown>) => void][] = [
     [
       "type",
@@ -229,6 +326,28 @@ export function anchorMutation(g: Gen, fcm: typeof fc): Mutation {
       "impossible anchor date",
       (q) => {
         q.anchors = { ...(q.anchors as object), D0: "2027-02-30" };
+      },
+    ],
+    [
+      "shared",
+      "anchor date before 1900",
+      (q) => {
+        q.anchors = { ...(q.anchors as object), inclusion: "1899-12-31" };
+      },
+    ],
+    [
+      "neutral",
+      "D0 with the injection's time of day",
+      (q) => {
+        q.anchors = { ...(q.anchors as object), D0: "2027-01-18T09:30" };
+      },
+    ],
+    [
+      // Read in the trial's time zone; without one the evaluator refuses to guess.
+      timeZone ? "neutral" : "shared",
+      "D0 with a UTC offset",
+      (q) => {
+        q.anchors = { ...(q.anchors as object), D0: "2027-01-18T08:30:00Z" };
       },
     ],
   ];

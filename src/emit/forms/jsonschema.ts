@@ -9,10 +9,13 @@
  * (`common-defs`, `patient-record`), which no form name can contain.
  *
  * What a schema checks, and what only the evaluator can (the honest split is tested
- * in tests/forms/agreement.test.ts): types, codes, integers, real calendar dates,
- * decimal text, ULN/LLN only where declared and positive, plausible ranges for values
- * given in a unit whose bounds are exact short decimals, and `required when`. UCUM
- * validity and conversion, and ranges in other units, are the evaluator's alone.
+ * in tests/forms/agreement.test.ts): types, codes, integers, real calendar dates and
+ * times (an offset only when the protocol has a time zone), decimal text, a measured
+ * element's shape (one result or a `results` list, with only a result's own fields),
+ * ULN/LLN only where declared, positive and with their own unit, plausible ranges for
+ * values and limits given in a unit whose bounds are exact short decimals, and
+ * `required when`. UCUM validity and conversion, and ranges in other units, are the
+ * evaluator's alone.
  */
 import { basename } from "node:path";
 import type { IrElement, IrProtocol } from "../../ir/types.js";
@@ -58,9 +61,19 @@ export const DATE_PATTERN = `^${DATE}$`;
 export const DATETIME_PATTERN = `^${DATE}T(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9])?$`;
 /** Decimal text as the evaluator parses it (surrounding white space is trimmed there). */
 export const DECIMAL_PATTERN = "^\\s*-?[0-9]+(?:\\.[0-9]+)?(?:[eE][+-]?[0-9]+)?\\s*$";
+// Local times have whole seconds (parseDateTime); fractions come only with a UTC offset (parseTimeStamp).
+const HOUR_MINUTE = "T(?:[01][0-9]|2[0-3]):[0-5][0-9]";
+const LOCAL_TIME = `${HOUR_MINUTE}(?::[0-5][0-9])?`;
+const OFFSET_TIME = `${HOUR_MINUTE}(?::[0-5][0-9](?:\\.[0-9]{1,9})?)?(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])`;
+/**
+ * A result's time or a reference date: a date, a local date-time, or (only when the
+ * protocol declares a time zone to read it in, as the evaluator requires) a date-time
+ * with a UTC offset.
+ */
+export const TIMESTAMP_PATTERN = `^${DATE}(?:${LOCAL_TIME}|${OFFSET_TIME})?$`;
+/** {@link TIMESTAMP_PATTERN} without UTC offsets, for a protocol without a time zone. */
+export const LOCAL_TIMESTAMP_PATTERN = `^${DATE}(?:${LOCAL_TIME})?$`;
 /** Decimal text greater than zero: no sign, and a non-zero digit before any exponent. */
-/** A result's time: a date, a local date-time, or a date-time with a UTC offset. */
-export const TIMESTAMP_PATTERN = `^${DATE}(?:T(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\\.[0-9]{1,9})?)?(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])?)?$`;
 export const POSITIVE_DECIMAL_PATTERN = "^\\s*(?=[0-9.]*[1-9])[0-9]+(?:\\.[0-9]+)?(?:[eE][+-]?[0-9]+)?\\s*$";
 /** zod's `int()` accepts safe integers only; the schema says the same. */
 const MAX_SAFE = "9007199254740991";
@@ -109,12 +122,18 @@ export function commonSchema(ir: IrProtocol): Schema {
         additionalProperties: false,
         properties: { value: { $ref: "#/$defs/positiveDecimal" }, unit: { type: "string" } },
       },
-      timestamp: {
-        type: "string",
-        pattern: TIMESTAMP_PATTERN,
-        description:
-          "When a result was collected: a date (YYYY-MM-DD), a local date-time (YYYY-MM-DDTHH:MM[:SS]) or a date-time with a UTC offset (…+01:00, …Z; read in the trial's time zone).",
-      },
+      timestamp: ir.timeZone
+        ? {
+            type: "string",
+            pattern: TIMESTAMP_PATTERN,
+            description: `A date (YYYY-MM-DD), a local date-time (YYYY-MM-DDTHH:MM[:SS]) or a date-time with a UTC offset (…+01:00, …Z; read in the trial's time zone ${ir.timeZone}).`,
+          }
+        : {
+            type: "string",
+            pattern: LOCAL_TIMESTAMP_PATTERN,
+            description:
+              "A date (YYYY-MM-DD) or a local date-time (YYYY-MM-DDTHH:MM[:SS]). No UTC offset: the protocol declares no time zone to read it in.",
+          },
       date: { type: "string", format: "date", pattern: DATE_PATTERN, description: "A real calendar date, YYYY-MM-DD." },
       datetime: {
         type: "string",
@@ -168,23 +187,23 @@ function valueSchema(ir: IrProtocol, el: IrElement, top: boolean): Schema {
           ],
         };
       }
+      // Per unit, only for numbers: decimal text and unlisted units are ranged by the evaluator.
+      const ranged = ranges.map((r) => ({
+        if: { properties: { unit: { const: r.unit }, value: { type: "number" } }, required: ["unit", "value"] },
+        then: { properties: { value: { type: "number", minimum: num(r.low), maximum: num(r.high) } } },
+      }));
+      // A reference limit is a value of the same measurement: the same plausible range.
+      const limit = (name: "uln" | "lln"): Schema =>
+        !el.reference[name] ? { [name]: false } : ranged.length ? { [name]: { type: "object", allOf: ranged } } : {};
       const q: Schema = {
         ...ref("quantity"),
         type: "object",
-        properties: {
-          unit: { type: "string", examples: acceptedUnits(el) },
-          ...(el.reference.uln ? {} : { uln: false }),
-          ...(el.reference.lln ? {} : { lln: false }),
-        },
+        properties: { unit: { type: "string", examples: acceptedUnits(el) }, ...limit("uln"), ...limit("lln") },
       };
-      // Per unit, only for numbers: decimal text and unlisted units are ranged by the evaluator.
-      if (ranges.length)
-        q.allOf = ranges.map((r) => ({
-          if: { properties: { unit: { const: r.unit }, value: { type: "number" } }, required: ["unit", "value"] },
-          then: { properties: { value: { type: "number", minimum: num(r.low), maximum: num(r.high) } } },
-        }));
+      if (ranged.length) q.allOf = ranged;
       if (!top) return nullable(q);
       // A measured element: one result (shorthand) or every result, each with its time.
+      // Its fields are exactly those the evaluator reads (it refuses any other).
       const result: Schema = {
         ...q,
         properties: {
@@ -194,6 +213,7 @@ function valueSchema(ir: IrProtocol, el: IrElement, top: boolean): Schema {
           specimen: { type: "string" },
           results: false,
         },
+        unevaluatedProperties: false,
       };
       return nullable({
         anyOf: [
@@ -312,7 +332,8 @@ export function patientSchema(ir: IrProtocol): Schema {
   const loose = ir.elements.filter((e) => e.form === null);
   const across = ir.elements.filter((e) => e.requiredWhen && !sameForm(ir, e));
   const anchors: Schema = {};
-  for (const a of ir.anchors) anchors[a.name] = { title: a.label, ...nullable(ref("date")) };
+  // A reference date, or a date-time (an injection at a time of day), as the evaluator reads it.
+  for (const a of ir.anchors) anchors[a.name] = { title: a.label, ...nullable(ref("timestamp")) };
   const allOf = [...ir.forms.map((f) => ({ $ref: formFile(f.name) })), ...requirements(ir, across)];
   return {
     $schema: DIALECT,
