@@ -158,8 +158,10 @@ export function buildQuery(ir: IrProtocol, bindings: Bindings, opts: SqlOptions)
     for (const b of [el.select?.window?.low, el.select?.window?.high]) if (b) anchorSet.add(b.anchor);
   const anchors = [...anchorSet].sort();
   const ctes: string[] = [];
-  const cte = (name: string, text: string, note?: string) =>
-    ctes.push(`${note ? comment(note) + "\n" : ""}${name} AS (\n${text}\n)`);
+  const cte = (name: string, text: string, note?: string, materialized = false) =>
+    ctes.push(
+      `${note ? comment(note) + "\n" : ""}${name} AS ${materialized && d !== "spark" ? "MATERIALIZED " : ""}(\n${text}\n)`,
+    );
 
   // --- parameters
   const asOf = opts.asOf ? dateLit(opts.asOf) : "CURRENT_DATE";
@@ -337,6 +339,8 @@ export function buildQuery(ir: IrProtocol, bindings: Bindings, opts: SqlOptions)
     LEFT JOIN sel_${n}_tied p ON p.person_id = g.person_id AND p.pick = 1
   ) z`,
       `"${el.name}": the chosen result per person with results (st 0), or why none is (st > 0). Equal results compare exactly across units.`,
+      // Computed once: inlined into every criterion, the selections make the plan too large to optimise quickly.
+      true,
     );
   };
   if (measured.length) {
@@ -510,6 +514,7 @@ export function buildQuery(ir: IrProtocol, bindings: Bindings, opts: SqlOptions)
     )
     .join("")}${opts.anchorsTable ? `\n  LEFT JOIN ${opts.anchorsTable} ta ON ta.person_id = p.person_id` : ""}`,
     "One row per person with every data element the rules read (NULL: unknown). Records are known for a person observed on the as-of date (observation_period).",
+    true,
   );
 
   // --- criteria
