@@ -87,7 +87,9 @@ try {
     let s = performance.now();
     const rows = synthCohort(1, from, Math.min(TS, from + SLICE - 1));
     const perPerson = splitByPerson(rows);
-    const patients = [...perPerson.entries()].map(([pid, r]) => omopToPatient(ir, bindings, map, r, pid, RUN.asOf));
+    const patients = [...perPerson.entries()].map(([pid, r]) =>
+      omopToPatient(ir, bindings, map, r, pid, RUN.asOf, { inclusion: RUN.inclusion, D0: RUN.D0 }),
+    );
     convert += performance.now() - s;
     s = performance.now();
     for (const p of patients) if (mod.evaluateEligibility(p, anchors).ok) verdicts++;

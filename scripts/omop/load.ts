@@ -30,6 +30,11 @@ export async function createCdm(db: ExecDb): Promise<void> {
     await db.exec(stmt);
 }
 
+/** A tuple with every column of its table (trailing optional columns NULL). */
+function full(table: keyof OmopRows, t: (string | number | null | undefined)[]): (string | number | null)[] {
+  return COLUMNS[table].map((_, i) => t[i] ?? null);
+}
+
 function lit(v: string | number | null): string {
   if (v === null) return "NULL";
   if (typeof v === "number") return String(v);
@@ -58,7 +63,7 @@ export async function insertRows(db: ExecDb, rows: OmopRows, batch = 2000): Prom
     for (let i = 0; i < tuples.length; i += batch) {
       const values = tuples
         .slice(i, i + batch)
-        .map((t) => `(${[...t.map(lit), ...Object.values(fill)].join(", ")})`)
+        .map((t) => `(${[...full(table, t).map(lit), ...Object.values(fill)].join(", ")})`)
         .join(",\n");
       await db.exec(`INSERT INTO ${table} (${cols.join(", ")}) VALUES\n${values}`);
     }
@@ -79,7 +84,7 @@ export class CsvCohort {
     for (const table of Object.keys(COLUMNS) as (keyof OmopRows)[]) {
       const fill = Object.values(FILLERS[table]);
       const lines = (rows[table] as (string | number | null)[][])
-        .map((t) => [...t.map((v) => (v === null ? "" : String(v))), ...fill].join(","))
+        .map((t) => [...full(table, t).map((v) => (v === null ? "" : String(v))), ...fill].join(","))
         .join("\n");
       if (!lines) continue;
       const s = this.streams.get(table)!;

@@ -14,17 +14,19 @@ export const RUN = { inclusion: "2027-01-04", D0: "2027-01-18", asOf: "2027-01-1
 export interface OmopRows {
   person: [number, number, number, number | null, number | null][];
   observation_period: [number, number, string, string][];
+  /** measurement_date is NULL only in the undated results `synthPerson` makes on request (see `undated`). */
   measurement: [
     number,
     number,
     number,
-    string,
+    string | null,
     string | null,
     string | null,
     number | null,
     number | null,
     string | null,
     string | null,
+    (string | null)?,
   ][];
   observation: [number, number, number, string, string | null, string | null, number | null, number | null][];
   condition_occurrence: [number, number, number, string][];
@@ -52,6 +54,7 @@ export const COLUMNS: Record<keyof OmopRows, string[]> = {
     "unit_concept_id",
     "range_low",
     "range_high",
+    "measurement_source_value",
   ],
   observation: [
     "observation_id",
@@ -270,7 +273,7 @@ function fixed(x: number, dp: number): string {
  * The rows of person `pid` (1-based). `ids` numbers the event rows; the caller passes
  * a fresh counter per slice (event ids are `pid * 100 + k`, unique without coordination).
  */
-export function synthPerson(seed: number, pid: number, out: OmopRows, boundary = 0): void {
+export function synthPerson(seed: number, pid: number, out: OmopRows, boundary = 0, undated = 0): void {
   const r = rng((seed * 0x9e3779b1) ^ (pid * 0x85ebca6b));
   /** With probability `boundary`, a value or date is drawn at a rule's edge instead. */
   const edge = <T>(xs: readonly T[] | undefined, otherwise: () => T): T =>
@@ -345,60 +348,51 @@ export function synthPerson(seed: number, pid: number, out: OmopRows, boundary =
     out.drug_exposure.push([id(), pid, 2000000021, dayStr(d), dt, dayStr(d)]);
   }
 
-  // Laboratory: most tests present, some twice (the latest counts), a few in an unconvertible unit.
+  // Laboratory: the baseline window is [D0 - 4 wk, D0 - 1 d] (days -28 to -1): results inside
+  // and outside it, on its edges (-28, -1) and just beyond (-29, 0), some at a time of day,
+  // some twice (the latest counts), some tied at the same time (equal or disagreeing), a
+  // few in an unconvertible unit and, on request, a few without a date.
+  const labDay = () => edge([-28, -29, -1, 0], () => -between(1, 40));
+  const when = (day: number): [string | null, string | null] =>
+    r() < undated
+      ? [null, null]
+      : [
+          dayStr(day),
+          p(0.1) ? `${dayStr(day)} ${String(between(6, 20)).padStart(2, "0")}:${pick(["00", "30"])}:00` : null,
+        ];
   for (const lab of LABS) {
     if (p(0.12)) continue;
-    const times = p(0.2) ? 2 : 1;
+    const times = p(0.3) ? 2 : 1;
+    let first: { date: string | null; dt: string | null; value: string; unit: number; entry: number } | null = null;
     for (let t = 0; t < times; t++) {
-      const [unit, factor, dp] = pick(lab.units);
+      // A second result at the same time as the first: the same value, or one that disagrees.
+      const tie: boolean = first !== null && p(0.4);
+      const copy: boolean = tie && p(0.5);
+      const entry: number = copy ? first!.entry : Math.floor(r() * lab.units.length);
+      const [unit, factor, dp]: [number, number, number] = lab.units[entry]!;
       const v = Math.min(lab.max, Math.max(lab.min, lab.mean + lab.sd * normal()));
       const ref = (x: number | undefined) => (x === undefined || p(0.1) ? null : fixed(x * factor, Math.max(dp, 1)));
       const at = lab.edges?.[unit];
-      if (t === 0 && at && r() < boundary) {
-        const [value, uln] = pick(at);
-        out.measurement.push([
-          id(),
-          pid,
-          lab.concept,
-          dayStr(-between(20, 35)),
-          null,
-          value,
-          null,
-          unit,
-          null,
-          uln ?? ref(lab.uln),
-        ]);
-        continue;
-      }
-      out.measurement.push([
-        id(),
-        pid,
-        lab.concept,
-        dayStr(-between(t === 0 ? 20 : 40, t === 0 ? 35 : 90)),
-        null,
-        fixed(v * factor, dp),
-        null,
-        p(0.01) ? 8795 : unit,
-        ref(lab.lln),
-        ref(lab.uln),
-      ]);
+      let [date, dt] = when(labDay());
+      if (tie) [date, dt] = [first!.date, first!.dt];
+      let value = fixed(v * factor, dp);
+      let u: number = p(0.01) ? 8795 : unit;
+      let uln = ref(lab.uln);
+      if (t === 0 && at && r() < boundary) [value, uln] = (([x, y]) => [x, y ?? uln])(pick(at));
+      else if (copy) [value, u] = [first!.value, first!.unit];
+      out.measurement.push([id(), pid, lab.concept, date, dt, value, null, u, ref(lab.lln), uln]);
+      first ??= { date, dt, value, unit: u, entry };
     }
   }
+  // GFR by 51Cr-EDTA, by another method (MDRD), or with no method recorded; sometimes two.
   if (!p(0.15)) {
-    const measured = p(0.75);
-    const gfr = edge(["50", "49.999"], () => fixed(Math.max(5, 75 + 25 * normal()), 0));
-    out.measurement.push([
-      id(),
-      pid,
-      measured ? 2000000040 : 3049187,
-      dayStr(-between(5, 25)),
-      null,
-      gfr,
-      null,
-      p(0.03) ? 8795 : 9117,
-      null,
-      null,
-    ]);
+    const n = p(0.25) ? 2 : 1;
+    for (let j = 0; j < n; j++) {
+      const concept = p(0.6) ? 2000000040 : p(0.6) ? 3049187 : 2000000042;
+      const gfr = edge(["50", "49.999"], () => fixed(Math.max(5, 75 + 25 * normal()), 0));
+      const [date, dt] = when(labDay());
+      out.measurement.push([id(), pid, concept, date, dt, gfr, null, p(0.03) ? 8795 : 9117, null, null]);
+    }
   }
   // Pregnancy test (women): serum or urine hCG, negative or positive.
   if (female && p(0.5)) {
@@ -427,12 +421,18 @@ export function synthPerson(seed: number, pid: number, out: OmopRows, boundary =
         dayStr(edge([-28, -29, -1, 0], () => -between(1, 34))),
         null,
       ]);
-  // Tumour markers: a series of 2 to 4 values per marker, rising for some.
-  for (const marker of [2000000090, 2000000091]) {
+  // Tumour markers: a series of 2 to 4 values per marker, rising for some, each with the
+  // laboratory's name for the marker and a unit (a few without either, a few in another unit).
+  for (const [marker, names] of [
+    [2000000090, ["CgA", "Chromogranin A"]],
+    [2000000091, ["NSE"]],
+  ] as const) {
     if (p(0.4)) continue;
     const n = between(2, 4);
     const rising = p(0.4);
     const step = between(20, 60);
+    const name = pick(names);
+    const unit = pick([8842, 8748]);
     let v = 50 + r() * 400;
     for (let j = 0; j < n; j++) {
       out.measurement.push([
@@ -443,18 +443,23 @@ export function synthPerson(seed: number, pid: number, out: OmopRows, boundary =
         null,
         fixed(v, 1),
         null,
+        p(0.03) ? null : p(0.05) ? (unit === 8842 ? 8748 : 8842) : unit,
         null,
         null,
-        null,
+        p(0.03) ? null : name,
       ]);
       v = rising ? v * (1.05 + r() * 0.3) : v * (0.8 + r() * 0.4);
     }
   }
 }
 
-/** Persons `from..to` (inclusive, 1-based). */
-export function synthCohort(seed: number, from: number, to: number, boundary = 0): OmopRows {
+/**
+ * Persons `from..to` (inclusive, 1-based). `undated`: the probability that a laboratory
+ * result has no date (NULL measurement_date, which the CDM's DDL forbids but an extract
+ * may hold); the default 0 keeps the cohort loadable into the DDL as it is.
+ */
+export function synthCohort(seed: number, from: number, to: number, boundary = 0, undated = 0): OmopRows {
   const out = emptyRows();
-  for (let pid = from; pid <= to; pid++) synthPerson(seed, pid, out, boundary);
+  for (let pid = from; pid <= to; pid++) synthPerson(seed, pid, out, boundary, undated);
   return out;
 }

@@ -3,13 +3,15 @@
  * native patient record (the JSON that `trialc eval` and the compiled modules read),
  * following the same reading rules as the SQL target (src/emit/sql/binding.ts), written
  * independently here in plain TypeScript: the latest event on or before the as-of date,
- * yes/no answers, the person's birth fields, records for an observed person.
+ * yes/no answers, the person's birth fields, records for an observed person, and every
+ * result of a measured element with its date, method, unit and reference limits (the
+ * interpreter applies the element's selection).
  *
  * What OMOP cannot say (attestations, unbound elements, a record field with no OMOP
  * column) is left out of the record, so the evaluators see it as missing, exactly as
  * the SQL does.
  */
-import type { IrElement, IrProtocol } from "../../src/ir/types.js";
+import type { IrElement, IrProtocol, IrRelativeTime } from "../../src/ir/types.js";
 import type { Bindings, EventTable } from "../../src/emit/sql/binding.js";
 import { NO_CONCEPT, YES_CONCEPT } from "../../src/emit/sql/binding.js";
 import type { ConceptMap } from "../../src/emit/sql/concept-map.js";
@@ -18,7 +20,9 @@ import type { OmopRows } from "./synth.js";
 interface Event {
   table: EventTable;
   concept: number;
-  date: string;
+  /** Null only for an undated laboratory result. */
+  date: string | null;
+  source: string | null;
   datetime: string | null;
   num: string | null;
   valueConcept: number | null;
@@ -73,6 +77,7 @@ function eventsOf(rows: OmopRows, pid: number): Event[] {
         unit: m[7],
         low: m[8],
         high: m[9],
+        source: m[10] ?? null,
         id: m[0],
       });
   for (const o of rows.observation)
@@ -87,6 +92,7 @@ function eventsOf(rows: OmopRows, pid: number): Event[] {
         unit: o[7],
         low: null,
         high: null,
+        source: null,
         id: o[0],
       });
   for (const c of rows.condition_occurrence)
@@ -101,6 +107,7 @@ function eventsOf(rows: OmopRows, pid: number): Event[] {
         unit: null,
         low: null,
         high: null,
+        source: null,
         id: c[0],
       });
   for (const p of rows.procedure_occurrence)
@@ -115,6 +122,7 @@ function eventsOf(rows: OmopRows, pid: number): Event[] {
         unit: null,
         low: null,
         high: null,
+        source: null,
         id: p[0],
       });
   for (const d of rows.drug_exposure)
@@ -129,6 +137,7 @@ function eventsOf(rows: OmopRows, pid: number): Event[] {
         unit: null,
         low: null,
         high: null,
+        source: null,
         id: d[0],
       });
   return out;
@@ -138,7 +147,7 @@ function eventsOf(rows: OmopRows, pid: number): Event[] {
 function latest(events: Event[]): Event | undefined {
   return [...events].sort(
     (a, b) =>
-      b.date.localeCompare(a.date) ||
+      b.date!.localeCompare(a.date!) ||
       (a.datetime === null
         ? b.datetime === null
           ? 0
@@ -148,6 +157,29 @@ function latest(events: Event[]): Event | undefined {
           : b.datetime.localeCompare(a.datetime)) ||
       b.id - a.id,
   )[0];
+}
+
+/**
+ * A selection window's bound as `YYYY-MM-DD 00:00:00` (the reference dates are dates), or
+ * null when its anchor is not given. Days and weeks move by days; months and years by
+ * calendar months, clamped to the month's end.
+ */
+function boundOf(rt: IrRelativeTime, anchors: Record<string, string>): string | null {
+  const a = anchors[rt.anchor];
+  if (!a) return null;
+  let [y, m, d] = a.split("-").map(Number) as [number, number, number];
+  for (const o of rt.offsets) {
+    const n = Number(o.duration.amount) * o.sign;
+    if (o.duration.unit === "d" || o.duration.unit === "wk") {
+      const t = new Date(Date.UTC(y, m - 1, d + n * (o.duration.unit === "wk" ? 7 : 1)));
+      [y, m, d] = [t.getUTCFullYear(), t.getUTCMonth() + 1, t.getUTCDate()];
+    } else if (o.duration.unit === "mo" || o.duration.unit === "a") {
+      const months = y * 12 + (m - 1) + n * (o.duration.unit === "a" ? 12 : 1);
+      [y, m] = [Math.floor(months / 12), (months % 12) + 1];
+      d = Math.min(d, new Date(Date.UTC(y, m, 0)).getUTCDate());
+    } else throw new Error(`the oracle does not shift a window by ${o.duration.unit}`);
+  }
+  return `${String(y).padStart(4, "0")}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")} 00:00:00`;
 }
 
 /** `2027-01-16 20:00:00` → `2027-01-16T20:00`. */
@@ -163,17 +195,30 @@ export function omopToPatient(
   rows: OmopRows,
   pid: number,
   asOf: string,
+  /** The reference dates (`YYYY-MM-DD`) selection windows are measured from. */
+  anchors: Record<string, string>,
   /** Filled with the elements left out because their unit is not in the conversion table. */
   unusableUnits: string[] = [],
 ): Record<string, unknown> {
   const ucum = new Map(map.rows.filter((r) => r.domain === "Unit").map((r) => [r.conceptId, r.code!]));
-  const events = eventsOf(rows, pid).filter((e) => e.date <= asOf);
+  // Undated results are kept for measured elements (one might be in the window), and only there.
+  const all = eventsOf(rows, pid).filter((e) => e.date === null || e.date <= asOf);
+  const events = all.filter((e) => e.date !== null);
   const person = rows.person.find((p) => p[0] === pid)!;
   const observed = rows.observation_period.some((o) => o[1] === pid && o[2] <= asOf && asOf <= o[3]);
   const of = (element: string) =>
     events.filter((e) =>
       bindings.events.some((b) => b.element === element && b.conceptId === e.concept && b.table === e.table),
     );
+  const resultsOf = (element: string) =>
+    all
+      .filter((e) =>
+        bindings.events.some((b) => b.element === element && b.conceptId === e.concept && b.table === e.table),
+      )
+      .sort((a, b) => a.id - b.id);
+  const methodOf = (element: string, e: Event) =>
+    bindings.events.find((b) => b.element === element && b.conceptId === e.concept && b.table === e.table)?.method ??
+    null;
   const valueOf = (element: string, e: Event) =>
     bindings.events.find((b) => b.element === element && b.conceptId === e.concept && b.table === e.table)?.value ??
     null;
@@ -196,6 +241,56 @@ export function omopToPatient(
     return q;
   };
 
+  /**
+   * A measured element's results, every one of them in the record (dated or not, of any
+   * method): the interpreter chooses. The record cannot hold a result whose value cannot
+   * be read (no value, or a unit the conversion table does not know), so such a result is
+   * written with a placeholder value where the choice never reads it; where it would (it
+   * is, or ties with, the latest result in play: this reading of the selection is the
+   * oracle's own), the element is left out, named as `<element>.unit` for a unit.
+   */
+  const measuredResults = (el: IrElement): unknown => {
+    const list = resultsOf(el.name);
+    if (!list.length) return undefined;
+    const readable = (e: Event) => e.num !== null && unitOk(el.name, e.unit);
+    const at = (e: Event) => e.datetime ?? (e.date === null ? null : `${e.date} 00:00:00`);
+    const sel = el.select;
+    const lo = sel?.window?.low ? boundOf(sel.window.low, anchors) : undefined;
+    const hi = sel?.window?.high ? boundOf(sel.window.high, anchors) : undefined;
+    const windowed = !!sel?.window;
+    const same = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+    const cands = sel?.method
+      ? list.filter((e) => {
+          const m = methodOf(el.name, e);
+          return m !== null && same(m, sel.method!);
+        })
+      : list;
+    const reached = (): Event[] => {
+      if (lo === null || hi === null) return [];
+      if ((cands.length > 1 || windowed) && cands.some((e) => at(e) === null)) return [];
+      const inWin = windowed
+        ? cands.filter((e) => at(e) !== null && (!lo || lo <= at(e)!) && (!hi || at(e)! <= hi))
+        : cands;
+      const latest = inWin.map(at).reduce<string | null>((m, t) => (m === null || (t !== null && t > m) ? t : m), null);
+      return inWin.filter((e) => at(e) === latest);
+    };
+    const tied = reached();
+    if (tied.some((e) => !readable(e))) {
+      if (!tied.some((e) => e.num === null)) unusableUnits.push(el.name);
+      return undefined;
+    }
+    return {
+      results: list.map((e) => {
+        const r = readable(e)
+          ? (number(el, el.name, e) as Record<string, unknown>)
+          : { value: el.range?.low ?? "0", unit: el.unit };
+        const when = e.datetime ? localDateTime(e.datetime) : e.date;
+        const method = methodOf(el.name, e);
+        return { ...r, ...(when ? { at: when } : {}), ...(method ? { method } : {}) };
+      }),
+    };
+  };
+
   for (const el of ir.elements) {
     const src = bindings.sources.get(el.name);
     if (!src) continue;
@@ -211,6 +306,10 @@ export function omopToPatient(
           v = `${String(person[2]).padStart(4, "0")}-${String(person[3]).padStart(2, "0")}-${String(person[4]).padStart(2, "0")}`;
         break;
       case "number": {
+        if (src.measured) {
+          v = measuredResults(el);
+          break;
+        }
         const e = latest(of(el.name));
         if (e) v = number(el, el.name, e);
         break;
@@ -252,6 +351,10 @@ export function omopToPatient(
             else if (f.name === src.dateField)
               x = f.type === "datetime" ? (e.datetime ? localDateTime(e.datetime) : undefined) : e.date;
             else if (f.name === src.numField) x = number(f, `${el.name}.${f.name}`, e);
+            else {
+              const t = src.texts.find((t) => t.field === f.name);
+              if (t) x = (t.from === "unit" ? (e.unit === null ? undefined : ucum.get(e.unit)) : e.source) ?? undefined;
+            }
             if (x !== undefined) row[f.name] = x;
           }
           return row;

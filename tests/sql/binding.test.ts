@@ -24,7 +24,7 @@ describe("binding", () => {
     );
     const b = bind(withCodes, map);
     expect(b.events.filter((e) => e.element === "hemoglobin")).toEqual([
-      { conceptId: 3000963, table: "measurement", element: "hemoglobin", value: null },
+      { conceptId: 3000963, table: "measurement", element: "hemoglobin", value: null, method: null },
     ]);
     expect(b.sources.get("sex")).toEqual({ how: "gender", values: [{ conceptId: 8532, value: "female" }] });
     expect(b.sources.get("informed_consent")).toMatchObject({ how: "none" });

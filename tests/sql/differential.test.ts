@@ -73,7 +73,7 @@ async function agree(rows: ReturnType<typeof synthCohort>): Promise<number> {
     for (const row of result) {
       const pid = Number(row.person_id);
       const unusable: string[] = [];
-      const patient = omopToPatient(seed.ir, seed.bindings, seed.map, rows, pid, RUN.asOf, unusable);
+      const patient = omopToPatient(seed.ir, seed.bindings, seed.map, rows, pid, RUN.asOf, ANCHORS, unusable);
       const interp = evaluateEligibility(seed.ir, patient, ANCHORS);
       if (!interp.ok) throw new Error(`person ${pid}: the native record is invalid: ${JSON.stringify(interp.errors)}`);
       const expected = fromResult(interp.result, unusable);

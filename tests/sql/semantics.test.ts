@@ -105,3 +105,107 @@ describe.each(PG_URL ? ["duckdb", "postgres"] : ["duckdb"])("on %s", (name) => {
     expect(r.I1_missing).toBe("anchor inclusion");
   });
 });
+
+/** One person per list of hemoglobin results `[date, datetime, value, unit concept]`. */
+function results(concept: number, persons: [string | null, string | null, string, number][][]): OmopRows {
+  const rows = emptyRows();
+  persons.forEach((list, i) => {
+    const pid = i + 1;
+    rows.person.push([pid, 8507, 1960, 5, 5]);
+    rows.observation_period.push([pid, pid, "2020-01-01", "2030-01-01"]);
+    list.forEach(([date, dt, v, unit], k) =>
+      rows.measurement.push([pid * 10 + k, pid, concept, date, dt, v, null, unit, null, null]),
+    );
+  });
+  return rows;
+}
+
+describe.each(PG_URL ? ["duckdb", "postgres"] : ["duckdb"])("result selection on %s", (name) => {
+  const db = () => dbs.find((d) => d.name === name)!.db;
+  const WINDOW = "(from 2026-12-21 to 2027-01-17)";
+
+  it("the baseline window [D0 - 4 wk, D0 - 1 d] is closed; a time of day on its last day is after it", async () => {
+    const rows = await run(
+      db(),
+      name as "duckdb",
+      results(3000963, [
+        [["2026-12-21", null, "12", 8713]],
+        [["2026-12-20", null, "12", 8713]],
+        [["2027-01-17", null, "12", 8713]],
+        [["2027-01-18", null, "12", 8713]],
+        [["2027-01-17", "2027-01-17 10:00:00", "12", 8713]],
+        // The latest in the window counts, not a later one outside it.
+        [
+          ["2027-01-10", null, "8", 8713],
+          ["2027-01-18", null, "12", 8713],
+        ],
+      ]),
+    );
+    expect(rows.map((r) => r.I7a)).toEqual(["met", "unknown", "met", "unknown", "unknown", "not_met"]);
+    expect(rows.map((r) => r.I7a_missing)).toEqual([
+      "",
+      `a new hemoglobin ${WINDOW}`,
+      "",
+      `a new hemoglobin ${WINDOW}`,
+      `a new hemoglobin ${WINDOW}`,
+      "",
+    ]);
+  });
+
+  it("only a GFR by 51Cr-EDTA counts: another method or none leaves I6 unknown", async () => {
+    const gfr = (concept: number, v: string, date = "2027-01-10") => [concept, date, v] as const;
+    const persons = [
+      [gfr(2000000040, "60")],
+      [gfr(3049187, "60")],
+      [gfr(2000000042, "60")],
+      [gfr(2000000040, "40"), gfr(3049187, "60", "2027-01-12")],
+    ];
+    const rows = emptyRows();
+    persons.forEach((list, i) => {
+      rows.person.push([i + 1, 8507, 1960, 5, 5]);
+      list.forEach(([c, date, v], k) =>
+        rows.measurement.push([(i + 1) * 10 + k, i + 1, c, date, null, v, null, 9117, null, null]),
+      );
+    });
+    const out = await run(db(), name as "duckdb", rows);
+    expect(out.map((r) => r.I6)).toEqual(["met", "unknown", "unknown", "not_met"]);
+    expect(out.map((r) => r.I6_missing)).toEqual([
+      "",
+      `a new gfr by 51Cr-EDTA ${WINDOW}`,
+      `a new gfr by 51Cr-EDTA ${WINDOW}`,
+      "",
+    ]);
+  });
+
+  it("a result without a date leaves a windowed element unknown; results at one time must agree", async () => {
+    // An extract (Parquet, a view) may hold what the CDM's DDL forbids.
+    await db().exec("ALTER TABLE measurement ALTER COLUMN measurement_date DROP NOT NULL");
+    const rows = await run(
+      db(),
+      name as "duckdb",
+      results(3000963, [
+        [
+          ["2027-01-10", null, "12", 8713],
+          [null, null, "8", 8713],
+        ],
+        [[null, null, "12", 8713]],
+        // 12 g/dL and 120 g/L at the same time agree; 12 and 8 g/dL do not.
+        [
+          ["2027-01-10", null, "12", 8713],
+          ["2027-01-10", null, "120", 8636],
+        ],
+        [
+          ["2027-01-10", "2027-01-10 08:30:00", "12", 8713],
+          ["2027-01-10", "2027-01-10 08:30:00", "8", 8713],
+        ],
+      ]),
+    );
+    expect(rows.map((r) => r.I7a)).toEqual(["unknown", "unknown", "met", "unknown"]);
+    expect(rows.map((r) => r.I7a_missing)).toEqual([
+      "the date of every hemoglobin result",
+      "the date of every hemoglobin result",
+      "",
+      "one hemoglobin result at 2027-01-10T08:30 (two disagree)",
+    ]);
+  });
+});

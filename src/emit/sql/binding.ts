@@ -12,8 +12,11 @@
  *   with its answers in `value_as_concept_id`; or the latest event among the values'
  *   own concepts.
  * - A date or date-time: the latest event's date (or `person`'s birth fields).
+ * - A measured number (a decimal with a unit) is chosen among its results by the
+ *   element's selection (`select latest by "M" between …`): see query.ts.
  * - Records: one row per event of their concepts; the coded field names the concept,
- *   the first date field is the event date, a numeric field is `value_as_number`.
+ *   the first date field is the event date, a numeric field is `value_as_number`,
+ *   and text fields named by `Field` rows the source value or the unit's UCUM code.
  * - Attestations, free text and anything the concept map does not bind: never derived
  *   from OMOP, so always unknown (and named as missing).
  */
@@ -51,6 +54,8 @@ export interface EventConcept {
   element: string;
   /** The code value it means (`mri`, `pancreas`), if any. */
   value: string | null;
+  /** The method the concept implies (the concept map's `method` column), if any. */
+  method: string | null;
 }
 
 /** How one element is read. */
@@ -58,12 +63,22 @@ export type ElementSource =
   | { how: "none"; reason: string }
   | { how: "gender"; values: { conceptId: number; value: string }[] }
   | { how: "birth" }
-  | { how: "number" }
+  /** `measured`: a decimal with a unit, whose results the element's selection chooses among. */
+  | { how: "number"; measured: boolean }
   | { how: "yesno"; presence: boolean }
   | { how: "answer"; answers: { conceptId: number; value: string }[] }
   | { how: "value" }
   | { how: "time"; datetime: boolean }
-  | { how: "records"; codeField: string | null; dateField: string | null; numField: string | null };
+  | {
+      how: "records";
+      codeField: string | null;
+      dateField: string | null;
+      numField: string | null;
+      /** Text fields filled from the event (the concept map's `Field` rows). */
+      texts: { field: string; from: "source_value" | "unit" }[];
+      /** The UCUM code of each unit concept of the map, for a text field filled with the unit. */
+      unitCodes: { conceptId: number; code: string }[];
+    };
 
 /** A unit concept an element's values may come in, with the exact factor into the element's unit. */
 export interface UnitEntry {
@@ -112,6 +127,7 @@ export function bind(ir: IrProtocol, map: ConceptMap): Bindings {
   const sources = new Map<string, ElementSource>();
   const units: UnitEntry[] = [];
   const unitRows = map.rows.filter((r) => r.domain === "Unit" && r.code);
+  // Field rows bind no concept: they say which OMOP column fills a records text field.
 
   const addUnits = (path: string, unit: string | undefined, molarMass?: string) => {
     if (!unit) return;
@@ -131,7 +147,7 @@ export function bind(ir: IrProtocol, map: ConceptMap): Bindings {
           (e) => e.conceptId === r.conceptId && e.table === table && e.element === element && e.value === value,
         )
       )
-        events.push({ conceptId: r.conceptId, table, element, value });
+        events.push({ conceptId: r.conceptId, table, element, value, method: r.method });
     }
   };
 
@@ -164,7 +180,16 @@ export function bind(ir: IrProtocol, map: ConceptMap): Bindings {
         const nums = fields.filter((f) => f.type === "decimal" || f.type === "integer");
         const numField = nums.length === 1 ? nums[0]!.name : null;
         if (numField) addUnits(`${el.name}.${numField}`, nums[0]!.unit, nums[0]!.molarMass);
-        return { how: "records", codeField: used[0]?.field ?? null, dateField, numField };
+        const texts = fields
+          .filter((f) => f.type === "text" || f.type === "code")
+          .flatMap((f) => {
+            const row = map.rows.find((r) => r.domain === "Field" && r.element === `${el.name}.${f.name}`);
+            return row && f.name !== used[0]?.field
+              ? [{ field: f.name, from: row.code === "unit" ? ("unit" as const) : ("source_value" as const) }]
+              : [];
+          });
+        const unitCodes = unitRows.map((u) => ({ conceptId: u.conceptId, code: u.code! }));
+        return { how: "records", codeField: used[0]?.field ?? null, dateField, numField, texts, unitCodes };
       }
       if (el.type === "code" && valueRows.some((v) => v.rows.some((r) => r.domain === "Gender")))
         return {
@@ -187,7 +212,7 @@ export function bind(ir: IrProtocol, map: ConceptMap): Bindings {
             null,
           );
           addUnits(el.name, el.unit, el.molarMass);
-          return { how: "number" };
+          return { how: "number", measured: el.type === "decimal" && el.unit !== undefined };
         case "boolean": {
           if (!ev.length) return { how: "none", reason: "no concept in the concept map" };
           const asked = ev.filter((r) => r.domain === "Measurement" || r.domain === "Observation");

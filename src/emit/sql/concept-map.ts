@@ -13,7 +13,11 @@
  *
  * `domain_id` is the concept's OMOP domain (`Measurement`, `Observation`, `Condition`,
  * `Procedure`, `Drug`, `Visit`, `Gender`, `Person`, `Meas Value`, `Unit`); it says which
- * CDM table holds the data. Unit rows (`UCUM,g/dL,8713,Unit`) give the unit concepts
+ * CDM table holds the data. An optional `method` column names the method a measurement
+ * concept implies (`51Cr-EDTA`), which a protocol's `select latest by "…"` filters on.
+ * `Field` rows (`marker_measurements.marker_name,OMOP,source_value,0,Field`) fill a
+ * records text field from the event's `*_source_value` or its unit's UCUM code (`unit`).
+ * Unit rows (`UCUM,g/dL,8713,Unit`) give the unit concepts
  * the compiler builds its conversion table from. docs/sql.md shows the query a site
  * runs over its vocabulary tables (concept, concept_relationship) to produce this file.
  */
@@ -26,6 +30,12 @@ export interface ConceptRow {
   conceptId: number;
   domain: string;
   name: string | null;
+  /**
+   * The method a measurement concept implies (LOINC's method axis: a GFR "by 51Cr-EDTA
+   * clearance" is its own concept), from the optional `method` column; null when the
+   * concept says nothing of the method.
+   */
+  method: string | null;
   /** 1-based line in the CSV, for messages. */
   line: number;
 }
@@ -49,7 +59,11 @@ export const DOMAINS = [
   "Person",
   "Meas Value",
   "Unit",
+  "Field",
 ] as const;
+
+/** What a `Field` row reads into a records text field: the event's source value, or its unit's UCUM code. */
+export const FIELD_SOURCES = ["source_value", "unit"] as const;
 
 /** Split one CSV line (RFC 4180 quoting; fields never span lines here). */
 function splitCsv(line: string): string[] | null {
@@ -122,7 +136,24 @@ export function parseConceptMap(file: string, text: string): ConceptMap {
     const system = get("system");
     const code = get("code");
     if (!element && !(system && code)) fail(n, `a row needs an element or a system and a code`);
-    rows.push({ element, system, code, conceptId: Number(id), domain: domain!, name: get("concept_name"), line: n });
+    if (
+      domain === "Field" &&
+      (!element ||
+        !/^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$/.test(element) ||
+        system !== "OMOP" ||
+        !(FIELD_SOURCES as readonly string[]).includes(code ?? ""))
+    )
+      fail(n, `a Field row binds a records field (records.field) to OMOP,${FIELD_SOURCES.join(" or OMOP,")}`);
+    rows.push({
+      element,
+      system,
+      code,
+      conceptId: Number(id),
+      domain: domain!,
+      name: get("concept_name"),
+      method: get("method"),
+      line: n,
+    });
   });
   if (!header) throw new ConceptMapError(`${file}: empty concept map (no header line)`);
   return { file, rows };

@@ -13,7 +13,7 @@ import { dec as decimalOf, ratioDiv, ratioOf, type Ratio } from "../../runtime/d
 import { conversionRatio } from "../../runtime/units.js";
 import type { Bindings } from "./binding.js";
 import { maskIfNull, maskIfUnknown, orMasks, type MissingSpace } from "./missing.js";
-import { addInterval, DEC, dayOf, monthOf, str, yearOf, type Dialect } from "./sql-text.js";
+import { addInterval, DEC, dayOf, monthOf, str, timeText, yearOf, type Dialect } from "./sql-text.js";
 
 /** A condition: `t` is 0, 1 or 2; `m` the mask of what leaves it unknown. */
 export interface Tri {
@@ -57,6 +57,8 @@ export interface RisesCte {
   group: string;
   date: string;
   missing: { value: string; group: string; date: string };
+  /** Further group fields (a marker's name, its unit), each with its missing bit. */
+  more: { field: string; missing: string }[];
 }
 
 export interface Scope {
@@ -354,6 +356,8 @@ function column(s: Scope, alias: "b" | "r", name: string, path: string, el: IrEl
             ? "text"
             : "num";
   const out: Val = { v: base, m, kind };
+  const bound = s.bindings.sources.get(name);
+  if (alias === "b" && el && bound?.how === "number" && bound.measured) out.m = selectionMask(s, el);
   if (el?.type === "decimal" && el.unit) {
     out.unitCol = `${alias}.${alias === "b" ? "u" : "fu"}_${name.toLowerCase()}`;
     out.unitPath = path;
@@ -363,6 +367,41 @@ function column(s: Scope, alias: "b" | "r", name: string, path: string, el: IrEl
   }
   return out;
 }
+
+/**
+ * What leaves a measured element unknown, by why its selection chose no result
+ * (`st_<element>`, see query.ts): the messages are the runtime's (pickResult), with the
+ * window's dates and a tie's time spelled per person.
+ */
+function selectionMask(s: Scope, el: IrElement): string {
+  const n = el.name.toLowerCase();
+  const sel = el.select;
+  const lo = sel?.window?.low;
+  const hi = sel?.window?.high;
+  const by = sel?.method ? ` by ${sel.method}` : "";
+  const anchors = [...new Set([lo?.anchor, hi?.anchor].filter((a): a is string => !!a))];
+  const anchorMask = orMasks(
+    anchors.map((a) => `CASE WHEN b.a_${a.toLowerCase()} IS NULL THEN ${s.space.bit(`anchor ${a}`)} ELSE 0 END`),
+  );
+  const when = (l: string, h: string) =>
+    lo && hi ? [" (from ", l, " to ", h, ")"] : lo ? [" (on or after ", l, ")"] : hi ? [" (on or before ", h, ")"] : [];
+  const key = `a new ${el.name}${by}${when(lo?.text ?? "", hi?.text ?? "").join("")}`;
+  const lit = (x: string) => str(s.d, x);
+  const spelledNew = when(timeText(s.d, `b.lo_${n}`), timeText(s.d, `b.hi_${n}`));
+  const noneQualifies = spelledNew.length
+    ? s.space.spelled(
+        key,
+        `CONCAT(${[lit(`a new ${el.name}${by}`), ...spelledNew.map((x, i) => (i % 2 === 0 ? lit(x) : x))].join(", ")})`,
+      )
+    : s.space.bit(key);
+  const tie = s.space.spelled(
+    `one ${el.name} result at (the latest time) (two disagree)`,
+    `CONCAT(${lit(`one ${el.name} result at `)}, b.ta_${n}, ${lit(" (two disagree)")})`,
+  );
+  return `CASE b.st_${n} WHEN 2 THEN ${anchorMask === "0" ? bigintZero : anchorMask} WHEN 3 THEN ${s.space.bit(`the date of every ${el.name} result`)} WHEN 4 THEN ${noneQualifies} WHEN 5 THEN ${tie} WHEN 6 THEN ${s.space.bit(`${el.name}.unit`)} ELSE ${s.space.bit(el.name)} END`;
+}
+
+const bigintZero = "CAST(0 AS BIGINT)";
 
 /** An element by name, or a record field as `records.field`. */
 export function elementOf(s: Scope, path: string): IrElement | undefined {
@@ -401,6 +440,12 @@ function duration(s: Scope, e: IrExpr): IrDuration {
  * adds exact seconds from 00:00.
  */
 function shiftSql(s: Scope, ts: string, sign: 1 | -1, d: IrDuration): string {
+  return shiftTime(s.d, ts, sign, d);
+}
+
+/** `ts ± duration` in dialect `dialect` (see shiftSql). */
+export function shiftTime(dialect: Dialect, ts: string, sign: 1 | -1, d: IrDuration): string {
+  const s = { d: dialect };
   const n = decimalOf(d.amount);
   const whole = (x: ReturnType<typeof decimalOf>) => {
     if (!x.isInteger())
@@ -505,6 +550,7 @@ function rises(s: Scope, e: Extract<IrExpr, { kind: "builtin" }>): Val {
       group: s.space.bit(`${rec.name}.${group}`),
       date: s.space.bit(`${rec.name}.${date}`),
     },
+    more: e.args.slice(4).map((x) => ({ field: f(x), missing: s.space.bit(`${rec.name}.${f(x)}`) })),
   });
   return {
     v: `CASE WHEN NOT (${k}) THEN NULL WHEN ${name}.person_id IS NULL THEN ${dec("0")} ELSE ${name}.v END`,

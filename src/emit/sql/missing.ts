@@ -12,6 +12,12 @@ export const MAX_ITEMS = 62;
 
 export class MissingSpace {
   readonly items: string[] = [];
+  /**
+   * Items whose text depends on the person (`a new gfr by 51Cr-EDTA (from 2026-12-21 to
+   * 2027-01-17)`): the item keeps a fixed key (its place in the sorted list, its name in
+   * the attrition table) and is spelled by this SQL expression in the per-person result.
+   */
+  readonly names = new Map<string, string>();
   constructor(
     readonly d: Dialect,
     readonly owner: string,
@@ -28,6 +34,12 @@ export class MissingSpace {
         );
     }
     return bigint(this.d, 1n << BigInt(i));
+  }
+
+  /** The bit of an item spelled per person by the SQL text expression `name`. */
+  spelled(key: string, name: string): string {
+    this.names.set(key, name);
+    return this.bit(key);
   }
 
   /** The index of an item already numbered. */

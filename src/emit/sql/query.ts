@@ -4,12 +4,25 @@
  * (named after it and commented with its text), and the result: one row per person
  * with the verdict, each criterion's met / not_met / unknown and what is missing.
  */
-import type { IrCriterion, IrElement, IrProtocol } from "../../ir/types.js";
+import type { IrCriterion, IrElement, IrProtocol, IrRelativeTime } from "../../ir/types.js";
 import type { Bindings, ElementSource, EventTable } from "./binding.js";
 import { NO_CONCEPT, YES_CONCEPT } from "./binding.js";
-import { tri, type QuantCte, type RisesCte, type Scope, type Tri } from "./expr.js";
+import { shiftTime, tri, type QuantCte, type RisesCte, type Scope, type Tri } from "./expr.js";
 import { MissingSpace, orMasks } from "./missing.js";
-import { alias, bigint, comment, dateLit, DEC, ident, makeDate, str, textType, type Dialect } from "./sql-text.js";
+import {
+  alias,
+  bigint,
+  comment,
+  dateLit,
+  DEC,
+  ident,
+  joinComma,
+  makeDate,
+  str,
+  textType,
+  timeText,
+  type Dialect,
+} from "./sql-text.js";
 
 export interface SqlOptions {
   dialect: Dialect;
@@ -31,6 +44,8 @@ export interface CompiledCriterion {
   /** Column stems: `t_<id>` (0/1/2) and `m_<id>` (mask) in the last criterion CTE. */
   col: string;
   items: string[];
+  /** Items spelled per person: the SQL text expression of each (by item key). */
+  names: Map<string, string>;
   depth: number;
   topLevel: boolean;
 }
@@ -47,13 +62,17 @@ export interface CompiledQuery {
   anchors: string[];
 }
 
-const TABLES: Record<EventTable, { concept: string; date: string; datetime: string; id: string; value: boolean }> = {
+const TABLES: Record<
+  EventTable,
+  { concept: string; date: string; datetime: string; id: string; value: boolean; source: string }
+> = {
   measurement: {
     concept: "measurement_concept_id",
     date: "measurement_date",
     datetime: "measurement_datetime",
     id: "measurement_id",
     value: true,
+    source: "measurement_source_value",
   },
   observation: {
     concept: "observation_concept_id",
@@ -61,6 +80,7 @@ const TABLES: Record<EventTable, { concept: string; date: string; datetime: stri
     datetime: "observation_datetime",
     id: "observation_id",
     value: true,
+    source: "observation_source_value",
   },
   condition_occurrence: {
     concept: "condition_concept_id",
@@ -68,6 +88,7 @@ const TABLES: Record<EventTable, { concept: string; date: string; datetime: stri
     datetime: "condition_start_datetime",
     id: "condition_occurrence_id",
     value: false,
+    source: "condition_source_value",
   },
   procedure_occurrence: {
     concept: "procedure_concept_id",
@@ -75,6 +96,7 @@ const TABLES: Record<EventTable, { concept: string; date: string; datetime: stri
     datetime: "procedure_datetime",
     id: "procedure_occurrence_id",
     value: false,
+    source: "procedure_source_value",
   },
   drug_exposure: {
     concept: "drug_concept_id",
@@ -82,6 +104,7 @@ const TABLES: Record<EventTable, { concept: string; date: string; datetime: stri
     datetime: "drug_exposure_start_datetime",
     id: "drug_exposure_id",
     value: false,
+    source: "drug_source_value",
   },
   visit_occurrence: {
     concept: "visit_concept_id",
@@ -89,6 +112,7 @@ const TABLES: Record<EventTable, { concept: string; date: string; datetime: stri
     datetime: "visit_start_datetime",
     id: "visit_occurrence_id",
     value: false,
+    source: "visit_source_value",
   },
 };
 
@@ -123,11 +147,21 @@ export function buildQuery(ir: IrProtocol, bindings: Bindings, opts: SqlOptions)
   };
   top.forEach(walk);
   const used = ir.elements.filter((e) => reads.has(e.name));
-  const anchors = [...anchorSet].sort();
   const src = (name: string): ElementSource => bindings.sources.get(name) ?? { how: "none", reason: "not bound" };
+  /** Measured elements: their results are chosen by the element's selection (latest, by a method, in a window). */
+  const measured = used.filter((e) => {
+    const s = src(e.name);
+    return s.how === "number" && s.measured;
+  });
+  // A selection window's anchors are read too.
+  for (const el of measured)
+    for (const b of [el.select?.window?.low, el.select?.window?.high]) if (b) anchorSet.add(b.anchor);
+  const anchors = [...anchorSet].sort();
   const ctes: string[] = [];
-  const cte = (name: string, text: string, note?: string) =>
-    ctes.push(`${note ? comment(note) + "\n" : ""}${name} AS (\n${text}\n)`);
+  const cte = (name: string, text: string, note?: string, materialized = false) =>
+    ctes.push(
+      `${note ? comment(note) + "\n" : ""}${name} AS ${materialized && d !== "spark" ? "MATERIALIZED " : ""}(\n${text}\n)`,
+    );
 
   // --- parameters
   const asOf = opts.asOf ? dateLit(opts.asOf) : "CURRENT_DATE";
@@ -153,14 +187,14 @@ export function buildQuery(ir: IrProtocol, bindings: Bindings, opts: SqlOptions)
       events
         .map(
           (e, i) =>
-            `  SELECT ${e.conceptId} AS concept_id, ${str(d, e.table)} AS tbl, ${str(d, e.element)} AS element, ${e.value === null ? `CAST(NULL AS ${textType(d)})` : str(d, e.value)} AS code_value${i === 0 ? "" : ""}`,
+            `  SELECT ${e.conceptId} AS concept_id, ${str(d, e.table)} AS tbl, ${str(d, e.element)} AS element, ${e.value === null ? `CAST(NULL AS ${textType(d)})` : str(d, e.value)} AS code_value, ${e.method === null ? `CAST(NULL AS ${textType(d)})` : str(d, e.method)} AS method, ${measured.some((m) => m.name === e.element) ? 1 : 0} AS selected${i === 0 ? "" : ""}`,
         )
         .join("\n  UNION ALL\n"),
       "The OMOP concepts of each data element (from the concept map).",
     );
     const branches = tables.map((t) => {
       const c = TABLES[t];
-      return `  SELECT x.person_id, c.element, c.code_value, x.${c.date} AS event_date, x.${c.datetime} AS event_datetime, ${
+      return `  SELECT x.person_id, c.element, c.code_value, c.method, x.${c.source} AS source_value, x.${c.date} AS event_date, x.${c.datetime} AS event_datetime, ${
         c.value
           ? `x.value_as_number AS num, x.value_as_concept_id AS value_concept, x.unit_concept_id AS unit_concept_id, ${
               t === "measurement"
@@ -172,13 +206,167 @@ export function buildQuery(ir: IrProtocol, bindings: Bindings, opts: SqlOptions)
   FROM ${schema}${t} x
   JOIN trialc_concepts c ON c.concept_id = x.${c.concept} AND c.tbl = ${str(d, t)}
   CROSS JOIN trialc_params prm
-  WHERE x.${c.date} <= prm.as_of`;
+  WHERE x.${c.date} <= prm.as_of${c.value ? ` OR (x.${c.date} IS NULL AND c.selected = 1)` : ""}`;
     });
-    cte("trialc_events", branches.join("\n  UNION ALL\n"), "Every event of those concepts up to the as-of date.");
+    cte(
+      "trialc_events",
+      branches.join("\n  UNION ALL\n"),
+      "Every event of those concepts up to the as-of date (and, for measured elements, undated results: a result without a date might be in any window).",
+    );
   }
 
+  // --- reference dates per person
+  const anchorCols: string[] = ["p.person_id"];
+  for (const a of anchors) {
+    const n = a.toLowerCase();
+    anchorCols.push(
+      opts.anchorsTable ? `COALESCE(CAST(ta.${n} AS TIMESTAMP), prm.a_${n}) AS a_${n}` : `prm.a_${n} AS a_${n}`,
+    );
+  }
+  cte(
+    "trialc_anchors",
+    `  SELECT ${anchorCols.join(",\n    ")}
+  FROM ${schema}person p
+  CROSS JOIN trialc_params prm${opts.anchorsTable ? `\n  LEFT JOIN ${opts.anchorsTable} ta ON ta.person_id = p.person_id` : ""}`,
+    "The reference dates of each person (what selection windows and conditions over records read).",
+  );
+
+  // --- the result each measured element's selection chooses
+  /**
+   * A measured element's result, as the runtime's pickResult chooses it: of the method
+   * (`by "M"`, by the concept map's `method` of each concept, ignoring case and spaces at
+   * the ends), in the closed window between anchor-relative bounds (a result that is only
+   * a date is placed by its day), the latest; `st` says why there is none: 1 no result,
+   * 2 a window anchor is missing, 3 a result in play has no date, 4 none qualifies,
+   * 5 results at the same latest time disagree, 6 / 7 one of them has a unit the table
+   * cannot convert (its value and unit are passed on, so the rules name `<element>.unit`,
+   * as for a single such result) / no value.
+   */
+  const emitSelection = (el: IrElement) => {
+    const n = el.name.toLowerCase();
+    const sel = el.select;
+    const win = sel?.window;
+    const windowed = !!(win?.low || win?.high);
+    const bound = (rt: IrRelativeTime | undefined) =>
+      rt
+        ? rt.offsets.reduce((ts, o) => shiftTime(d, ts, o.sign, o.duration), `a.a_${rt.anchor.toLowerCase()}`)
+        : "CAST(NULL AS TIMESTAMP)";
+    const same = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+    const methods = sel?.method
+      ? [
+          ...new Set(
+            bindings.events
+              .filter((e) => e.element === el.name && e.method !== null && same(e.method, sel.method!))
+              .map((e) => e.method!),
+          ),
+        ]
+      : null;
+    const cand =
+      methods === null
+        ? "1"
+        : methods.length
+          ? `CASE WHEN x.method IN (${methods.map((m) => str(d, m)).join(", ")}) THEN 1 ELSE 0 END`
+          : "0";
+    const day = (b: string) => `CASE WHEN r.date_only = 1 THEN CAST(CAST(${b} AS DATE) AS TIMESTAMP) ELSE ${b} END`;
+    const inWin = windowed
+      ? `r.cand = 1 AND r.res_at IS NOT NULL${win?.low ? ` AND ${day("r.lo")} <= r.res_at` : ""}${win?.high ? ` AND r.res_at <= ${day("r.hi")}` : ""}`
+      : "r.cand = 1";
+    cte(
+      `sel_${n}_rows`,
+      `  SELECT r.*,
+    CASE WHEN ${inWin} THEN 1 ELSE 0 END AS inwin,
+    MAX(CASE WHEN ${inWin} THEN r.res_at END) OVER (PARTITION BY r.person_id) AS best_at
+  FROM (
+    SELECT x.person_id, x.event_id, CAST(x.num AS ${DEC}) AS num, x.unit_concept_id AS unit,
+      CAST(x.range_low AS ${DEC}) AS rl, CAST(x.range_high AS ${DEC}) AS rh,
+      COALESCE(x.event_datetime, CAST(x.event_date AS TIMESTAMP)) AS res_at,
+      CASE WHEN x.event_datetime IS NULL THEN 1 ELSE 0 END AS date_only,
+      ${cand} AS cand,
+      ${bound(win?.low)} AS lo,
+      ${bound(win?.high)} AS hi
+    FROM trialc_events x
+    JOIN trialc_anchors a ON a.person_id = x.person_id
+    WHERE x.element = ${str(d, el.name)}
+  ) r`,
+      `"${el.name}": every result, whether it is a candidate (${sel?.text ?? "select latest"}) and in the window.`,
+    );
+    cte(
+      `sel_${n}_tied`,
+      `  SELECT t.*, u.rn, u.rd,
+    ROW_NUMBER() OVER (PARTITION BY t.person_id ORDER BY t.event_id) AS first_listed,
+    ROW_NUMBER() OVER (PARTITION BY t.person_id ORDER BY CASE WHEN u.rnk IS NULL THEN 1 ELSE 0 END, u.rnk, t.event_id) AS pick
+  FROM sel_${n}_rows t
+  LEFT JOIN trialc_units u ON u.element = ${str(d, el.name)} AND u.unit_concept_id = t.unit
+  WHERE t.inwin = 1 AND (t.res_at = t.best_at OR t.best_at IS NULL)`,
+      `"${el.name}": the candidates at the latest time (equal ones: the first unit in text order, then the first event).`,
+    );
+    const st = `CASE
+      WHEN ${windowed ? [win?.low ? "g.lo IS NULL" : "", win?.high ? "g.hi IS NULL" : ""].filter(Boolean).join(" OR ") : "1 = 0"} THEN 2
+      WHEN ${windowed ? "g.n_undated > 0" : "g.n_cand > 1 AND g.n_undated > 0"} THEN 3
+      WHEN g.n_in = 0 THEN 4
+      WHEN k.n_tied > 1 AND k.n_null > 0 THEN 7
+      WHEN k.n_tied > 1 AND k.n_bad > 0 THEN 6
+      WHEN k.n_disagree > 0 THEN 5
+      ELSE 0 END`;
+    cte(
+      `sel_${n}`,
+      `  SELECT z.person_id, z.st, z.lo, z.hi, z.tie_at,
+    CASE z.st WHEN 0 THEN z.num WHEN 6 THEN z.bad_num END AS v,
+    CASE z.st WHEN 0 THEN z.unit WHEN 6 THEN z.bad_unit END AS u,
+    CASE WHEN z.st = 0 THEN z.rh END AS rh,
+    CASE WHEN z.st = 0 THEN z.rl END AS rl
+  FROM (
+    SELECT g.person_id, g.lo, g.hi, k.tie_at, k.bad_num, k.bad_unit, p.num, p.unit, p.rh, p.rl,
+      ${st} AS st
+    FROM (
+      SELECT person_id, SUM(cand) AS n_cand, SUM(CASE WHEN cand = 1 AND res_at IS NULL THEN 1 ELSE 0 END) AS n_undated,
+        SUM(inwin) AS n_in, MAX(lo) AS lo, MAX(hi) AS hi
+      FROM sel_${n}_rows GROUP BY person_id
+    ) g
+    LEFT JOIN (
+      SELECT t.person_id, COUNT(*) AS n_tied,
+        SUM(CASE WHEN t.num IS NULL THEN 1 ELSE 0 END) AS n_null,
+        SUM(CASE WHEN t.rn IS NULL THEN 1 ELSE 0 END) AS n_bad,
+        MAX(CASE WHEN t.rn IS NULL THEN t.num END) AS bad_num,
+        MAX(CASE WHEN t.rn IS NULL THEN COALESCE(t.unit, -1) END) AS bad_unit,
+        SUM(CASE WHEN t.num IS NOT NULL AND t.rn IS NOT NULL AND p.num IS NOT NULL AND p.rn IS NOT NULL
+          AND t.num * t.rn * p.rd <> p.num * p.rn * t.rd THEN 1 ELSE 0 END) AS n_disagree,
+        MAX(CASE WHEN t.first_listed = 1 THEN ${timeText(d, "t.res_at", "t.date_only = 1")} END) AS tie_at
+      FROM sel_${n}_tied t
+      JOIN sel_${n}_tied p ON p.person_id = t.person_id AND p.pick = 1
+      GROUP BY t.person_id
+    ) k ON k.person_id = g.person_id
+    LEFT JOIN sel_${n}_tied p ON p.person_id = g.person_id AND p.pick = 1
+  ) z`,
+      `"${el.name}": the chosen result per person with results (st 0), or why none is (st > 0). Equal results compare exactly across units.`,
+      // Computed once: inlined into every criterion, the selections make the plan too large to optimise quickly.
+      true,
+    );
+  };
+  if (measured.length) {
+    const unitRows = bindings.units.filter((u) => measured.some((m) => m.name === u.element));
+    // The runtime keeps, among equal results at the same time, the one whose unit text sorts first.
+    const rank = (ucum: string) =>
+      [...new Set(unitRows.map((u) => u.ucum))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).indexOf(ucum);
+    cte(
+      "trialc_units",
+      unitRows.length
+        ? unitRows
+            .map(
+              (u) =>
+                `  SELECT ${str(d, u.element)} AS element, ${u.conceptId} AS unit_concept_id, CAST(${u.ratio.num} AS DECIMAL(18,0)) AS rn, CAST(${u.ratio.den} AS DECIMAL(18,0)) AS rd, ${rank(u.ucum)} AS rnk`,
+            )
+            .join("\n  UNION ALL\n")
+        : `  SELECT CAST(NULL AS ${textType(d)}) AS element, 0 AS unit_concept_id, CAST(1 AS DECIMAL(18,0)) AS rn, CAST(1 AS DECIMAL(18,0)) AS rd, 0 AS rnk WHERE 1 = 0`,
+      "The unit concepts of each measured element with the exact factor into the element's unit (value × rn / rd), to compare results at the same time.",
+    );
+  }
+  for (const el of measured) emitSelection(el);
+
   // --- latest value of each element
-  const scalar = used.filter((e) => ["number", "yesno", "answer", "value", "time"].includes(src(e.name).how));
+  const scalar = used.filter(
+    (e) => ["number", "yesno", "answer", "value", "time"].includes(src(e.name).how) && !measured.includes(e),
+  );
   const pivot: string[] = [];
   const w = (name: string, expr: string) => `MAX(CASE WHEN x.element = ${str(d, name)} THEN ${expr} END)`;
   for (const el of scalar) {
@@ -216,7 +404,7 @@ export function buildQuery(ir: IrProtocol, bindings: Bindings, opts: SqlOptions)
       "trialc_latest",
       `  SELECT e.*, ROW_NUMBER() OVER (PARTITION BY e.person_id, e.element ORDER BY e.event_date DESC, e.event_datetime DESC${d === "spark" ? "" : " NULLS LAST"}, e.event_id DESC) AS rn
   FROM trialc_events e
-  WHERE e.element IN (${scalar.map((e) => str(d, e.name)).join(", ")})`,
+  WHERE e.event_date IS NOT NULL AND e.element IN (${scalar.map((e) => str(d, e.name)).join(", ")})`,
       "The latest event of each element per person (on or before the as-of date).",
     );
     cte(
@@ -237,7 +425,14 @@ export function buildQuery(ir: IrProtocol, bindings: Bindings, opts: SqlOptions)
       else if (f.name === s.dateField)
         out.push(`${f.type === "datetime" ? "x.event_datetime" : "CAST(x.event_date AS TIMESTAMP)"} AS f_${fn}`);
       else if (f.name === s.numField) out.push(`CAST(x.num AS ${DEC}) AS f_${fn}`);
-      else out.push(`CAST(NULL AS ${sqlType(d, f)}) AS f_${fn}`);
+      else if (s.texts.some((t) => t.field === f.name)) {
+        const from = s.texts.find((t) => t.field === f.name)!.from;
+        out.push(
+          from === "source_value"
+            ? `CAST(x.source_value AS ${textType(d)}) AS f_${fn}`
+            : `CASE x.unit_concept_id ${s.unitCodes.map((u) => `WHEN ${u.conceptId} THEN ${str(d, u.code)}`).join(" ")} ELSE CAST(NULL AS ${textType(d)}) END AS f_${fn}`,
+        );
+      } else out.push(`CAST(NULL AS ${sqlType(d, f)}) AS f_${fn}`);
       if (f.type === "decimal" && f.unit)
         out.push(`${f.name === s.numField ? "x.unit_concept_id" : "CAST(NULL AS INTEGER)"} AS fu_${fn}`);
       return out.join(", ");
@@ -250,20 +445,7 @@ export function buildQuery(ir: IrProtocol, bindings: Bindings, opts: SqlOptions)
   }
 
   // --- one row per person
-  const personCols: string[] = ["p.person_id"];
-  for (const a of anchors) {
-    const n = a.toLowerCase();
-    personCols.push(
-      opts.anchorsTable ? `COALESCE(CAST(ta.${n} AS TIMESTAMP), prm.a_${n}) AS a_${n}` : `prm.a_${n} AS a_${n}`,
-    );
-  }
-  cte(
-    "trialc_anchors",
-    `  SELECT ${personCols.join(",\n    ")}
-  FROM ${schema}person p
-  CROSS JOIN trialc_params prm${opts.anchorsTable ? `\n  LEFT JOIN ${opts.anchorsTable} ta ON ta.person_id = p.person_id` : ""}`,
-    "The reference dates of each person (what conditions over records read besides the records).",
-  );
+  const personCols: string[] = [...anchorCols];
   const notDerived: { element: string; reason: string }[] = [];
   for (const el of used) {
     const s = src(el.name);
@@ -295,6 +477,19 @@ export function buildQuery(ir: IrProtocol, bindings: Bindings, opts: SqlOptions)
         personCols.push(`CASE WHEN op.person_id IS NULL THEN 0 ELSE 1 END AS k_${n}`);
         break;
       default:
+        if (measured.includes(el)) {
+          personCols.push(
+            `s_${n}.v AS e_${n}`,
+            `s_${n}.u AS u_${n}`,
+            ...(el.reference.uln ? [`s_${n}.rh AS uh_${n}`] : []),
+            ...(el.reference.lln ? [`s_${n}.rl AS ul_${n}`] : []),
+            `COALESCE(s_${n}.st, 1) AS st_${n}`,
+            `s_${n}.lo AS lo_${n}`,
+            `s_${n}.hi AS hi_${n}`,
+            `s_${n}.tie_at AS ta_${n}`,
+          );
+          break;
+        }
         personCols.push(`v.e_${n}`);
         if (s.how === "number" && el.unit) {
           personCols.push(`v.u_${n}`);
@@ -312,10 +507,14 @@ export function buildQuery(ir: IrProtocol, bindings: Bindings, opts: SqlOptions)
     SELECT o.person_id FROM ${schema}observation_period o CROSS JOIN trialc_params prm
     WHERE o.observation_period_start_date <= prm.as_of AND prm.as_of <= o.observation_period_end_date
     GROUP BY o.person_id
-  ) op ON op.person_id = p.person_id${pivot.length ? "\n  LEFT JOIN trialc_values v ON v.person_id = p.person_id" : ""}${
-    opts.anchorsTable ? `\n  LEFT JOIN ${opts.anchorsTable} ta ON ta.person_id = p.person_id` : ""
-  }`,
+  ) op ON op.person_id = p.person_id${pivot.length ? "\n  LEFT JOIN trialc_values v ON v.person_id = p.person_id" : ""}${measured
+    .map(
+      (m) =>
+        `\n  LEFT JOIN sel_${m.name.toLowerCase()} s_${m.name.toLowerCase()} ON s_${m.name.toLowerCase()}.person_id = p.person_id`,
+    )
+    .join("")}${opts.anchorsTable ? `\n  LEFT JOIN ${opts.anchorsTable} ta ON ta.person_id = p.person_id` : ""}`,
     "One row per person with every data element the rules read (NULL: unknown). Records are known for a person observed on the as-of date (observation_period).",
+    true,
   );
 
   // --- criteria
@@ -358,6 +557,7 @@ export function buildQuery(ir: IrProtocol, bindings: Bindings, opts: SqlOptions)
       const open = kids.map((k) => `CASE WHEN b.t_${k.col} = 1 THEN 1 ELSE 0 END`).join(" + ");
       const needed = c.body.count;
       const items = [...new Set(kids.flatMap((k) => k.items))].sort();
+      for (const k of kids) for (const [key, name] of k.names) space.names.set(key, name);
       items.forEach((i) => space.bit(i));
       const m = orMasks(
         kids.flatMap((k) =>
@@ -379,7 +579,16 @@ export function buildQuery(ir: IrProtocol, bindings: Bindings, opts: SqlOptions)
       note,
     );
     prev = name;
-    const out: CompiledCriterion = { id: c.id, text: c.text, role: c.role, col, items: space.items, depth, topLevel };
+    const out: CompiledCriterion = {
+      id: c.id,
+      text: c.text,
+      role: c.role,
+      col,
+      items: space.items,
+      names: space.names,
+      depth,
+      topLevel,
+    };
     byId.set(c.id, out);
     return out;
   };
@@ -406,20 +615,23 @@ export function buildQuery(ir: IrProtocol, bindings: Bindings, opts: SqlOptions)
   const emitRises = (r: RisesCte) => {
     const rec = `rec_${r.records.toLowerCase()}`;
     const [v, g, t] = [`f_${r.value.toLowerCase()}`, `f_${r.group.toLowerCase()}`, `f_${r.date.toLowerCase()}`];
-    const order = `PARTITION BY x.person_id, x.${g} ORDER BY x.${t}, x.${v}, x.event_id`;
+    // A series is one value of every group field (a marker, its name, its unit).
+    const more = r.more.map((m) => `f_${m.field.toLowerCase()}`);
+    const groupCols = [g, ...more].map((c) => `x.${c}`).join(", ");
+    const order = `PARTITION BY x.person_id, ${groupCols} ORDER BY x.${t}, x.${v}, x.event_id`;
     cte(
       `${r.name}_steps`,
-      `  SELECT x.person_id, x.${g} AS g,
+      `  SELECT x.person_id, x.${g} AS g,${more.map((c, i) => ` x.${c} AS g${i + 1},`).join("")}
     CASE WHEN LAG(x.${v}) OVER (${order}) IS NOT NULL AND x.${v} > LAG(x.${v}) OVER (${order}) AND LAG(x.${t}) OVER (${order}) < x.${t} THEN 1 ELSE 0 END AS rise,
     x.${t} AS ts, x.${v} AS v, x.event_id
   FROM ${rec} x
-  WHERE x.${v} IS NOT NULL AND x.${g} IS NOT NULL AND x.${t} IS NOT NULL`,
-      `successive_rises(${r.records}, ${r.value}, ${r.group}, ${r.date}): a rise is a strictly greater value at a strictly later date`,
+  WHERE x.${v} IS NOT NULL AND x.${g} IS NOT NULL AND x.${t} IS NOT NULL${more.map((c) => ` AND x.${c} IS NOT NULL`).join("")}`,
+      `successive_rises(${[r.records, r.value, r.group, r.date, ...r.more.map((m) => m.field)].join(", ")}): a rise is a strictly greater value at a strictly later date`,
     );
     cte(
       `${r.name}_runs`,
-      `  SELECT s.person_id, s.g, s.rise,
-    SUM(1 - s.rise) OVER (PARTITION BY s.person_id, s.g ORDER BY s.ts, s.v, s.event_id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS run_id
+      `  SELECT s.person_id, s.g,${more.map((_, i) => ` s.g${i + 1},`).join("")} s.rise,
+    SUM(1 - s.rise) OVER (PARTITION BY s.person_id, s.g${more.map((_, i) => `, s.g${i + 1}`).join("")} ORDER BY s.ts, s.v, s.event_id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS run_id
   FROM ${r.name}_steps s`,
     );
     cte(
@@ -429,17 +641,18 @@ export function buildQuery(ir: IrProtocol, bindings: Bindings, opts: SqlOptions)
     BIT_OR(a.m) AS m
   FROM (
     SELECT x.person_id,
-      CASE WHEN x.${v} IS NULL OR x.${g} IS NULL OR x.${t} IS NULL THEN 1 ELSE 0 END AS incomplete,
+      CASE WHEN x.${v} IS NULL OR x.${g} IS NULL OR x.${t} IS NULL${more.map((c) => ` OR x.${c} IS NULL`).join("")} THEN 1 ELSE 0 END AS incomplete,
       ${orMasks([
         `CASE WHEN x.${v} IS NULL THEN ${r.missing.value} ELSE 0 END`,
         `CASE WHEN x.${g} IS NULL THEN ${r.missing.group} ELSE 0 END`,
+        ...r.more.map((m, i) => `CASE WHEN x.${more[i]} IS NULL THEN ${m.missing} ELSE 0 END`),
         `CASE WHEN x.${t} IS NULL THEN ${r.missing.date} ELSE 0 END`,
       ])} AS m
     FROM ${rec} x
   ) a
   LEFT JOIN (
     SELECT u.person_id, MAX(u.run) AS best FROM (
-      SELECT n.person_id, SUM(n.rise) AS run FROM ${r.name}_runs n GROUP BY n.person_id, n.g, n.run_id
+      SELECT n.person_id, SUM(n.rise) AS run FROM ${r.name}_runs n GROUP BY n.person_id, n.g,${more.map((_, i) => ` n.g${i + 1},`).join("")} n.run_id
     ) u GROUP BY u.person_id
   ) k ON k.person_id = a.person_id
   GROUP BY a.person_id`,
@@ -460,25 +673,30 @@ export function buildQuery(ir: IrProtocol, bindings: Bindings, opts: SqlOptions)
   const missingOf = (c: CompiledCriterion) =>
     c.items.length === 0
       ? "''"
-      : `CASE WHEN b.t_${c.col} = 1 THEN CONCAT_WS(', ', ${[...c.items]
-          .map((it) => ({ it, i: c.items.indexOf(it) }))
-          .sort((a, b2) => (a.it < b2.it ? -1 : a.it > b2.it ? 1 : 0))
-          .map(({ it, i }) => `CASE WHEN (b.m_${c.col} & ${bigint(d, 1n << BigInt(i))}) <> 0 THEN ${str(d, it)} END`)
-          .join(", ")}) ELSE '' END`;
+      : `CASE WHEN b.t_${c.col} = 1 THEN ${joinComma(
+          [...c.items]
+            .map((it) => ({ it, i: c.items.indexOf(it) }))
+            .sort((a, b2) => (a.it < b2.it ? -1 : a.it > b2.it ? 1 : 0))
+            .map(
+              ({ it, i }) =>
+                `CASE WHEN (b.m_${c.col} & ${bigint(d, 1n << BigInt(i))}) <> 0 THEN ${c.names.get(it) ?? str(d, it)} END`,
+            ),
+        )} ELSE '' END`;
   const tops = compiled.filter((c) => c.topLevel);
   const fails = tops.map((c) => `b.t_${c.col} = ${c.role === "exclusion" ? 2 : 0}`);
   const opens = tops.map((c) => `b.t_${c.col} = 1`);
   const verdict = `CASE WHEN ${fails.join(" OR ")} THEN 'ineligible' WHEN ${opens.join(" OR ")} THEN 'indeterminate' ELSE 'eligible' END`;
   const allItems = [...new Set(tops.flatMap((c) => c.items))].sort();
   const overallMissing = allItems.length
-    ? `CASE WHEN b.verdict = 'indeterminate' THEN CONCAT_WS(', ', ${allItems
-        .map((it) => {
+    ? `CASE WHEN b.verdict = 'indeterminate' THEN ${joinComma(
+        allItems.map((it) => {
           const conds = tops
             .filter((c) => c.items.includes(it))
             .map((c) => `(b.t_${c.col} = 1 AND (b.m_${c.col} & ${bigint(d, 1n << BigInt(c.items.indexOf(it)))}) <> 0)`);
-          return `CASE WHEN ${conds.join(" OR ")} THEN ${str(d, it)} END`;
-        })
-        .join(", ")}) ELSE '' END`
+          const spelled = tops.find((c) => c.names.has(it))?.names.get(it);
+          return `CASE WHEN ${conds.join(" OR ")} THEN ${spelled ?? str(d, it)} END`;
+        }),
+      )} ELSE '' END`
     : "''";
   const cols = [
     "b.person_id",

@@ -109,3 +109,34 @@ export function bitOr(a: string, b: string): string {
 export function textType(d: Dialect): string {
   return d === "spark" ? "STRING" : "VARCHAR";
 }
+
+/**
+ * A time point as the runtime prints it (`formatTimePoint`): `YYYY-MM-DD` for a date,
+ * `YYYY-MM-DDTHH:MM` (`:SS` when there are seconds) for a date-time. A TIMESTAMP does not
+ * say which it was: `dateOnly` is a condition that says so, or, when null, a time at
+ * 00:00 is taken for a date (reference dates from `--anchor` are dates).
+ */
+export function timeText(d: Dialect, ts: string, dateOnly: string | null = null): string {
+  const f = (duck: string, pg: string, spark: string) =>
+    d === "duckdb"
+      ? `strftime(${ts}, '${duck}')`
+      : d === "postgres"
+        ? `to_char(${ts}, '${pg}')`
+        : `date_format(${ts}, "${spark}")`;
+  const date = f("%Y-%m-%d", "YYYY-MM-DD", "yyyy-MM-dd");
+  const minute = f("%Y-%m-%dT%H:%M", 'YYYY-MM-DD"T"HH24:MI', "yyyy-MM-dd'T'HH:mm");
+  const second = f("%Y-%m-%dT%H:%M:%S", 'YYYY-MM-DD"T"HH24:MI:SS', "yyyy-MM-dd'T'HH:mm:ss");
+  const isDate = dateOnly ?? `${ts} = CAST(CAST(${ts} AS DATE) AS TIMESTAMP)`;
+  return `CASE WHEN ${ts} IS NULL THEN NULL WHEN ${isDate} THEN ${date} WHEN DATE_TRUNC('minute', ${ts}) = ${ts} THEN ${minute} ELSE ${second} END`;
+}
+
+/**
+ * `CONCAT_WS(', ', …)` over any number of parts (NULL parts left out): PostgreSQL takes at
+ * most 100 arguments, so long lists are joined in groups, an empty group being NULL.
+ */
+export function joinComma(parts: string[]): string {
+  if (parts.length <= 90) return `CONCAT_WS(', ', ${parts.join(", ")})`;
+  const groups: string[] = [];
+  for (let i = 0; i < parts.length; i += 90) groups.push(`NULLIF(${joinComma(parts.slice(i, i + 90))}, '')`);
+  return joinComma(groups);
+}
