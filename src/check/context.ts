@@ -7,7 +7,16 @@
 import type * as A from "../ast/nodes.js";
 import { report, type Diagnostic, type Related } from "../diagnostics/diagnostic.js";
 import type { CodeWithMessage, DiagnosticCode, MessageKey, MessageParams } from "../diagnostics/codes.js";
-import type { IrCodeValue, IrElement, IrExpr, IrSpan, IrTrace, IrType, IrDefinition, IrParameter } from "../ir/types.js";
+import type {
+  IrCodeValue,
+  IrElement,
+  IrExpr,
+  IrSpan,
+  IrTrace,
+  IrType,
+  IrDefinition,
+  IrParameter,
+} from "../ir/types.js";
 import { didYouMean } from "./suggest.js";
 
 /** A definition as the checker sees it: the AST, and the IR once checked. */

@@ -224,7 +224,10 @@ export function patientFromFhirWith(spec: FhirSpec, raw: unknown): FhirImport {
     const unit = unitAlias(given);
     const valid = validateUnit(unit);
     if (!valid.ok) {
-      errors.push({ path: at, message: `"${given}" is not a UCUM unit (${valid.message}): ${el.name} is not read from it` });
+      errors.push({
+        path: at,
+        message: `"${given}" is not a UCUM unit (${valid.message}): ${el.name} is not read from it`,
+      });
       return undefined;
     }
     const c = el.unit === undefined ? "same" : commensurability(unit, el.unit, el.molarMass);
@@ -562,9 +565,7 @@ export function patientFromFhirWith(spec: FhirSpec, raw: unknown): FhirImport {
       case "integer":
         return a.valueInteger;
       case "decimal":
-        return el.unit
-          ? quantity(el, a.valueQuantity, `${path}.valueQuantity`)
-          : (a.valueDecimal ?? a.valueInteger);
+        return el.unit ? quantity(el, a.valueQuantity, `${path}.valueQuantity`) : (a.valueDecimal ?? a.valueInteger);
       case "date":
         return a.valueDate;
       case "datetime":

@@ -8,7 +8,7 @@ import { fhirSpecOf } from "../../src/lower/fhir.js";
 import { patientFromFhirWith } from "../../src/runtime/fhir.js";
 import { compileSnippet, expectClean } from "../helpers.js";
 
-const DATA = `hb: decimal g/dL range 1 to 25 with LLN "Hemoglobin" form f code LOINC "718-7"
+const DATA = `hb: decimal g/dL range 1 to 25 with LLN molar mass 16114.5 g/mol "Hemoglobin" form f code LOINC "718-7"
   ecog: integer range 0 to 5 "ECOG" form f code LOINC "89247-1"
   born: date "Birth date" form f code LOINC "21112-8"
   sex: code(female "Female" code SNOMED "248152002", male "Male" code SNOMED "248153007") "Sex" form f code LOINC "46098-0"
@@ -174,6 +174,44 @@ describe("FHIR import", () => {
     expect(r.patient.pregnant).toBeUndefined();
     expect(r.patient.born).toBeUndefined();
     expect(r.warnings.map((w) => w.path)).toEqual(["$.entry[0].resource.birthDate", "$.entry[1].resource"]);
+  });
+
+  it("never reads a quantity its element's unit cannot express, nor a bound as a value: an error at its path", () => {
+    const r = patientFromFhirWith(
+      spec(),
+      bundle(hb("a", 70, "2027-01-02", "/min"), {
+        resource: {
+          ...hb("b", 12, "2027-01-03").resource,
+          valueQuantity: { value: 5, comparator: "<", system: "http://unitsofmeasure.org", code: "g/dL" },
+        },
+      }),
+    );
+    expect(r).toEqual({
+      ok: false,
+      errors: [
+        {
+          path: "$.entry[0].resource.valueQuantity.code",
+          message: '"/min" cannot express hb, which is measured in g/dL',
+        },
+        {
+          path: "$.entry[1].resource.valueQuantity.comparator",
+          message: '"< 5" is a bound, not a value of hb: not read as one',
+        },
+      ],
+    });
+    // A reference limit is checked the same way, at its own path.
+    const lim = patientFromFhirWith(
+      spec(),
+      bundle({
+        resource: {
+          ...hb("c", 12, "2027-01-02").resource,
+          referenceRange: [{ low: { value: 13, unit: "gram per decilitre" } }],
+        },
+      }),
+    );
+    expect(lim.ok).toBe(false);
+    if (lim.ok) return;
+    expect(lim.errors.map((e) => e.path)).toEqual(["$.entry[0].resource.referenceRange[0].low.unit"]);
   });
 
   it("rejects a malformed bundle with every problem's JSON path", () => {
