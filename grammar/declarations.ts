@@ -229,8 +229,16 @@ export abstract class DeclarationRules extends ExpressionRules {
     ]);
   });
 
-  /** `female "Female"`: one value of a code list. */
+  /** `female "Female" [code SNOMED "248152002"]*`: one value of a code list. */
   codeOption = this.RULE("codeOption", () => {
+    this.CONSUME(T.Name);
+    this.CONSUME(T.StringLiteral);
+    this.MANY(() => this.SUBRULE(this.codeBinding));
+  });
+
+  /** `code LOINC "718-7"`: a standard code bound to an element, a field or a code value. */
+  codeBinding = this.RULE("codeBinding", () => {
+    this.CONSUME(T.KwCode);
     this.CONSUME(T.Name);
     this.CONSUME(T.StringLiteral);
   });
@@ -280,6 +288,7 @@ export abstract class DeclarationRules extends ExpressionRules {
           this.CONSUME(T.KwOnly);
         },
       },
+      { ALT: () => this.SUBRULE(this.codeBinding) },
       {
         // `select latest [by "method"] [between D0 - 4 wk and D0 - 1 d]`
         ALT: () => {

@@ -454,6 +454,18 @@ export interface CodeOptionCstNode extends CstNode {
 export type CodeOptionCstChildren = {
   Name: IToken[];
   StringLiteral: IToken[];
+  codeBinding?: CodeBindingCstNode[];
+};
+
+export interface CodeBindingCstNode extends CstNode {
+  name: "codeBinding";
+  children: CodeBindingCstChildren;
+}
+
+export type CodeBindingCstChildren = {
+  KwCode: IToken[];
+  Name: IToken[];
+  StringLiteral: IToken[];
 };
 
 export interface ElementAttributeCstNode extends CstNode {
@@ -480,6 +492,7 @@ export type ElementAttributeCstChildren = {
   expression?: ExpressionCstNode[];
   KwCapture?: IToken[];
   KwOnly?: IToken[];
+  codeBinding?: CodeBindingCstNode[];
   KwSelect?: IToken[];
   KwLatest?: IToken[];
   KwBy?: IToken[];
@@ -1028,6 +1041,7 @@ export interface ICstNodeVisitor<IN, OUT> extends ICstVisitor<IN, OUT> {
   element(children: ElementCstChildren, param?: IN): OUT;
   scalarType(children: ScalarTypeCstChildren, param?: IN): OUT;
   codeOption(children: CodeOptionCstChildren, param?: IN): OUT;
+  codeBinding(children: CodeBindingCstChildren, param?: IN): OUT;
   elementAttribute(children: ElementAttributeCstChildren, param?: IN): OUT;
   criterionDecl(children: CriterionDeclCstChildren, param?: IN): OUT;
   subCriterion(children: SubCriterionCstChildren, param?: IN): OUT;

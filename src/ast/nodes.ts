@@ -325,6 +325,15 @@ export type TypeSpec =
 export interface CodeOption {
   code: Name;
   label: string;
+  /** Standard codes bound to this value (`male "Male" code SNOMED "248153007"`). */
+  codes: CodeBinding[];
+}
+
+/** `code LOINC "718-7"`: a standard terminology code; the checker validates system and syntax. */
+export interface CodeBinding {
+  system: Name;
+  code: string;
+  span: Span;
 }
 
 /** `hemoglobin: decimal g/dL range 1 to 25 with ULN molar mass 16114.5 g/mol "Hemoglobin" form labs`. */
@@ -343,6 +352,8 @@ export interface ElementDecl {
   /** `required when <expr>`: a conditional requirement on the form. */
   requiredWhen: Expr | null;
   captureOnly: boolean;
+  /** Standard codes bound to the element (`code LOINC "718-7"`), in source order. */
+  codes: CodeBinding[];
   /** `select latest [by "method"] [between LOW and HIGH]`: which result of a measured element rules read. */
   select: { method: string | null; low: Expr | null; high: Expr | null; span: Span } | null;
   /** Record fields, for `records`. */

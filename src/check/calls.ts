@@ -138,8 +138,8 @@ export function useDefine(ctx: CheckContext, def: DefineSymbol, args: A.Expr[], 
   }
   const irArgs = args.map((a, i) => {
     const p = def.paramTypes.get(params[i]!.text)!;
-    if (p.codes && a.kind === "NameRef")
-      return resolveCode(ctx, { text: a.name, span: a.span }, p.codes, `${name}(${params[i]!.text})`);
+    if (p.values && a.kind === "NameRef")
+      return resolveCode(ctx, { text: a.name, span: a.span }, p.values, `${name}(${params[i]!.text})`);
     const ir = checkExpr(ctx, a, scope);
     if (p.type && !ctx.poisoned.has(ir) && ir.type !== p.type)
       ctx.report(

@@ -6,7 +6,7 @@
  * compares numbers in one unit.
  */
 import type * as A from "../ast/nodes.js";
-import type { IrExpr, IrCode } from "../ir/types.js";
+import type { IrExpr, IrCodeValue } from "../ir/types.js";
 import { commensurability, convert, isCalendarUnit } from "../runtime/units.js";
 import { dec } from "../runtime/decimal.js";
 import { CheckContext, errorExpr, irSpan, type Scope } from "./context.js";
@@ -16,22 +16,22 @@ import { checkExpr, describeType } from "./expressions.js";
 const ORDERING = new Set(["<", "<=", ">", ">="]);
 
 /** The coded values an expression can take, if it is coded. */
-function codesOf(ctx: CheckContext, ir: IrExpr, scope: Scope): readonly IrCode[] | null {
+function codesOf(ctx: CheckContext, ir: IrExpr, scope: Scope): readonly IrCodeValue[] | null {
   if (ir.type !== "code") return null;
-  if (ir.kind === "element") return ctx.elements.get(ir.name)?.ir.codes ?? null;
+  if (ir.kind === "element") return ctx.elements.get(ir.name)?.ir.values ?? null;
   if (ir.kind === "field")
-    return ctx.elements.get(ir.record)?.ir.fields?.find((f) => f.name === ir.name)?.codes ?? null;
+    return ctx.elements.get(ir.record)?.ir.fields?.find((f) => f.name === ir.name)?.values ?? null;
   if (ir.kind === "arg") {
     for (let s: Scope | undefined = scope; s; s = s.parent) {
       const p = s.params?.get(ir.name);
-      if (p) return p.codes ?? null;
+      if (p) return p.values ?? null;
     }
   }
   return null;
 }
 
 /** Resolve a bare name as one of `codes`; report it (with suggestions) when it is not. */
-export function resolveCode(ctx: CheckContext, name: A.Name, codes: readonly IrCode[], owner: string): IrExpr {
+export function resolveCode(ctx: CheckContext, name: A.Name, codes: readonly IrCodeValue[], owner: string): IrExpr {
   const c = codes.find((x) => x.code === name.text);
   if (!c) {
     const hint = didYouMean(
@@ -81,7 +81,7 @@ export function checkCompare(ctx: CheckContext, e: A.Compare, scope: Scope): IrE
     if (p) {
       if (p.type === null) {
         p.type = "code";
-        p.codes = codes;
+        p.values = codes;
       }
       return {
         ...base,

@@ -7,7 +7,16 @@
 import type * as A from "../ast/nodes.js";
 import { report, type Diagnostic, type Related } from "../diagnostics/diagnostic.js";
 import type { CodeWithMessage, DiagnosticCode, MessageKey, MessageParams } from "../diagnostics/codes.js";
-import type { IrElement, IrExpr, IrSpan, IrTrace, IrType, IrDefinition, IrParameter } from "../ir/types.js";
+import type {
+  IrCodeValue,
+  IrElement,
+  IrExpr,
+  IrSpan,
+  IrTrace,
+  IrType,
+  IrDefinition,
+  IrParameter,
+} from "../ir/types.js";
 import { didYouMean } from "./suggest.js";
 
 /** A definition as the checker sees it: the AST, and the IR once checked. */
@@ -22,7 +31,7 @@ export interface DefineSymbol {
 
 export interface ParamType {
   type: IrType | null;
-  codes?: readonly { code: string; label: string }[];
+  values?: readonly IrCodeValue[];
   unit?: string;
 }
 

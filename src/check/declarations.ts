@@ -9,6 +9,7 @@ import { validateUnit, commensurability, convert, unitAlias } from "../runtime/u
 import { parseDecimal } from "../runtime/decimal.js";
 import { CheckContext, irSpan } from "./context.js";
 import { unitHint } from "./suggest.js";
+import { checkCodes } from "./codes.js";
 
 /** The libraries trialc ships, with the versions it implements. */
 export const LIBRARIES: Record<string, string[]> = { ctcae: ["4.03"], recist: ["1.1"] };
@@ -96,6 +97,7 @@ export function lowerElement(ctx: CheckContext, e: A.ElementDecl): IrElement | n
     reference: { uln: e.withUln, lln: e.withLln },
     form: e.form ? e.form.text : null,
     captureOnly: e.captureOnly,
+    codes: checkCodes(ctx, e.codes),
     readBy: [],
     span: irSpan(e.span),
   };
@@ -128,7 +130,11 @@ export function lowerElement(ctx: CheckContext, e: A.ElementDecl): IrElement | n
           });
         else codes.set(o.code.text, o);
       }
-      el.codes = [...codes.values()].map((o) => ({ code: o.code.text, label: o.label }));
+      el.values = [...codes.values()].map((o) => ({
+        code: o.code.text,
+        label: o.label,
+        codes: checkCodes(ctx, o.codes),
+      }));
       break;
     }
     case "attestation":

@@ -49,9 +49,10 @@ export function buildProgram(): Command {
 
   program
     .command("eval")
-    .description("screen patients (JSON) against a protocol's eligibility criteria")
+    .description("screen patients (JSON, or FHIR R4 bundles with --fhir) against a protocol's eligibility criteria")
     .argument("<file>", ".trial file")
-    .argument("<patients...>", "patient data, JSON, one file per patient")
+    .argument("[patients...]", "patient data, JSON, one file per patient")
+    .option("--fhir <bundles...>", "FHIR R4 bundles (JSON), one patient each, read by the protocol's standard codes")
     .option("--format <format>", "text or json", "text")
     .option("--summary", "one line per patient and a tally")
     .option("--as-of <date>", "the inclusion date, when the data do not give it (YYYY-MM-DD)")

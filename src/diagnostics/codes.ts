@@ -391,6 +391,28 @@ export const CODES = {
         'endpoint "{endpoint}" needs "{element}", which no form collects: add "form …" to the element',
     },
   },
+  // Standard codes bound to elements, fields and code values (`code LOINC "718-7"`).
+  TRC6010: {
+    severity: "error",
+    title: "unknown code system",
+    messages: {
+      unknownSystem: 'unknown code system "{system}" (known: {known})',
+    },
+  },
+  TRC6011: {
+    severity: "error",
+    title: "malformed standard code",
+    messages: {
+      malformedCode: '"{code}" is not a valid {system} code: expected {shape}',
+    },
+  },
+  TRC6012: {
+    severity: "error",
+    title: "standard code bound twice",
+    messages: {
+      boundTwice: '{system} code "{code}" is bound twice',
+    },
+  },
   // Consistency between rules: each finding's message is composed by src/check/consistency.ts
   // with its witness value (a patient value that shows it).
   TRC7001: {

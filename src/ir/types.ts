@@ -426,12 +426,30 @@ export interface IrSource {
 // Data dictionary
 // ---------------------------------------------------------------------------
 
-/** One code of a coded element. */
+/** The terminologies a standard code may come from. */
+export type IrCodeSystem = "LOINC" | "SNOMED" | "ATC" | "RxNorm" | "ICD10" | "UCUM";
+
+/**
+ * A standard terminology code bound to a data element, a record field or a code value
+ * (`code LOINC "718-7"`). Its syntax (check digits, shape) has been validated, not its
+ * existence. Contract relied on by the FHIR import and the SQL/OMOP target
+ * (`src/emit/sql/binding.ts`): keep the field names.
+ */
 export interface IrCode {
-  /** The code, as data carry it. */
+  /** The terminology. */
+  readonly system: IrCodeSystem;
+  /** The code as the terminology writes it (`718-7`, `248153007`, `H01CB`). */
+  readonly code: string;
+}
+
+/** One value of a `code(...)` type: `male "Male" code SNOMED "248153007"`. */
+export interface IrCodeValue {
+  /** The code, as data carry it (`male`). */
   readonly code: string;
   /** Its label. */
   readonly label: string;
+  /** Standard codes this value stands for, in source order (empty when none is bound). */
+  readonly codes: readonly IrCode[];
 }
 
 /** A data element (or a field of a records element): what is collected and how it is checked. */
@@ -450,8 +468,10 @@ export interface IrElement {
   readonly reference: { readonly uln: boolean; readonly lln: boolean };
   /** Molar mass in g/mol, allowing mass ↔ substance conversion. */
   readonly molarMass?: string;
-  /** The code list of a `code` element. */
-  readonly codes?: readonly IrCode[];
+  /** The values of a `code(...)` type, in declaration order. */
+  readonly values?: readonly IrCodeValue[];
+  /** Standard codes bound to the element or field, in source order (empty when none is bound). */
+  readonly codes: readonly IrCode[];
   /** Who attests an `attestation` (or yes/no) element. */
   readonly attestedBy?: "investigator" | "patient";
   /** The form that captures it; null when none does. */

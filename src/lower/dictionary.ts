@@ -15,7 +15,7 @@ export function dictionaryOf(ir: IrProtocol): DictElement[] {
     ...(e.range ? { range: { ...e.range } } : {}),
     reference: { ...e.reference },
     ...(e.molarMass ? { molarMass: e.molarMass } : {}),
-    ...(e.codes ? { codes: e.codes.map((c) => c.code) } : {}),
+    ...(e.values ? { codes: e.values.map((c) => c.code) } : {}),
     ...(e.fields ? { fields: e.fields.map(conv) } : {}),
     ...(e.select ? { select: e.select } : {}),
   });

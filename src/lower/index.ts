@@ -4,7 +4,7 @@
  * The IR says what the protocol means; the run time (`src/runtime`) needs it in the
  * shapes its engines read: the data dictionary patient data is checked against, the
  * schedule the planner plans, the toxicity section with grade comparisons lowered to
- * grade tests, the response settings. Both evaluating targets (the reference
+ * grade tests, the response settings, the FHIR mapping. Both evaluating targets (the reference
  * interpreter and the generated TypeScript) take these from here, so they cannot
  * drift apart, and neither imports the other.
  *
@@ -12,9 +12,11 @@
  * per IR object: `lower(ir)` computed by `src/compile.ts` is the one the targets get.
  */
 import type { IrProtocol } from "../ir/types.js";
+import type { FhirSpec } from "../runtime/fhir-spec.js";
 import type { DictElement } from "../runtime/patient.js";
 import type { ScheduleSpec } from "../runtime/schedule.js";
 import { dictionaryOf } from "./dictionary.js";
+import { fhirSpecOf } from "./fhir.js";
 import { responseSettings, type ResponseSettings } from "./response.js";
 import { scheduleSpec } from "./schedule.js";
 import { lowerToxicity, type LoweredToxicity } from "./toxicity.js";
@@ -32,6 +34,8 @@ export interface LoweredProtocol {
   readonly toxicity: LoweredToxicity | null;
   /** The response settings, lesion conditions as text (`src/runtime/response.ts`). */
   readonly response: ResponseSettings | null;
+  /** Which FHIR R4 resource and code supply each data element (`src/runtime/fhir.ts`). */
+  readonly fhir: FhirSpec;
 }
 
 const lowered = new WeakMap<IrProtocol, LoweredProtocol>();
@@ -46,6 +50,7 @@ export function lower(ir: IrProtocol): LoweredProtocol {
       schedule: scheduleSpec(ir),
       toxicity: lowerToxicity(ir, dictionary),
       response: responseSettings(ir),
+      fhir: fhirSpecOf(ir),
     };
     lowered.set(ir, out);
   }

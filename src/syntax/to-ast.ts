@@ -12,6 +12,7 @@
 import type * as A from "../ast/nodes.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type {
+  CodeBindingCstNode,
   CriterionBodyCstNode,
   CriterionRestCstNode,
   DeclarationCstNode,
@@ -209,6 +210,7 @@ function element(node: ElementCstNode, cx: BuildContext): A.ElementDecl {
     molarMass: null,
     requiredWhen: null,
     captureOnly: false,
+    codes: [],
     select: null,
     fields: cx.each(c.element, (f) => element(f, cx)),
     span: s.ofNode(node),
@@ -234,6 +236,7 @@ function scalarType(node: ScalarTypeCstNode, cx: BuildContext): A.TypeSpec {
     const options = cx.each(c.codeOption, (o): A.CodeOption => ({
       code: cx.s.name(o.children.Name, "code"),
       label: cx.str(o.children.StringLiteral, "code label"),
+      codes: cx.each(o.children.codeBinding, (b) => codeBinding(b, cx)),
     }));
     return { kind: "code", options };
   }
@@ -278,6 +281,8 @@ function attribute(node: ElementAttributeCstNode, decl: A.ElementDecl, cx: Build
     );
   } else if (c.KwCapture !== undefined) {
     decl.captureOnly = true;
+  } else if (c.codeBinding !== undefined) {
+    decl.codes.push(codeBinding(child(c.codeBinding, "code"), cx));
   } else if (c.KwSelect !== undefined) {
     const bounds = c.additive ?? [];
     const select = {
@@ -288,6 +293,16 @@ function attribute(node: ElementAttributeCstNode, decl: A.ElementDecl, cx: Build
     };
     decl.select = cx.once(decl.select, select, what("selection"), span);
   }
+}
+
+/** `code LOINC "718-7"`. */
+function codeBinding(node: CodeBindingCstNode, cx: BuildContext): A.CodeBinding {
+  const c = node.children;
+  return {
+    system: cx.s.name(c.Name, "code system"),
+    code: cx.str(c.StringLiteral, "code"),
+    span: cx.s.ofNode(node),
+  };
 }
 
 // ---------------------------------------------------------------------------

@@ -211,7 +211,7 @@ export function valueFor(
       };
     }
     case "code":
-      return el.codes![g(fcm.nat, { max: el.codes!.length - 1 })]!.code;
+      return el.values![g(fcm.nat, { max: el.values!.length - 1 })]!.code;
     case "text":
       return `t${g(fcm.nat, { max: 9 })}`;
     case "date":

@@ -116,7 +116,7 @@ describe("REDCap data dictionary of the seed protocol", () => {
         decimal: ["text", "number"],
         text: ["text", ""],
       } as Record<string, [string, string]>;
-      if (el.type === "code") expect((el.codes ?? []).length > 8 ? "dropdown" : "radio").toBe(r!["Field Type"]);
+      if (el.type === "code") expect((el.values ?? []).length > 8 ? "dropdown" : "radio").toBe(r!["Field Type"]);
       else expect([r!["Field Type"], r!["Text Validation Type OR Show Slider Number"]]).toEqual(want[el.type]);
       if (el.range && el.type !== "code")
         expect([r!["Text Validation Min"], r!["Text Validation Max"]]).toEqual([el.range.low, el.range.high]);
@@ -135,7 +135,7 @@ describe("REDCap data dictionary of the seed protocol", () => {
         const comma = c.indexOf(", ");
         return { code: c.slice(0, comma), label: decodeHtml(c.slice(comma + 2)) };
       });
-    expect(choices).toEqual(site.codes);
+    expect(choices).toEqual(site.values!.map((v) => ({ code: v.code, label: v.label })));
     expect(field("primary_site")["Field Type"]).toBe("dropdown"); // 9 choices
     expect(field("sex")["Choices, Calculations, OR Slider Labels"]).toBe("female, Female | male, Male");
   });

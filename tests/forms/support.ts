@@ -12,7 +12,14 @@ import Ajv2020Module from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
 import type { ValidateFunction } from "ajv";
 import type { IrProtocol } from "../../src/ir/types.js";
-import { COMMON_FILE, formFile, jsonSchemaFiles, PATIENT_FILE, schemaBase } from "../../src/emit/forms/jsonschema.js";
+import {
+  CODES_KEYWORD,
+  COMMON_FILE,
+  formFile,
+  jsonSchemaFiles,
+  PATIENT_FILE,
+  schemaBase,
+} from "../../src/emit/forms/jsonschema.js";
 
 // Both packages are CommonJS with a default export: TypeScript (NodeNext) sees the module
 // object, and the runtime may hand over either it or the export itself.
@@ -27,6 +34,7 @@ const addFormats: AddFormats =
 export function strictAjv() {
   const ajv = new Ajv2020({ strict: true, allErrors: true });
   addFormats(ajv);
+  ajv.addKeyword(CODES_KEYWORD); // the standard-code annotation: asserts nothing
   return ajv;
 }
 

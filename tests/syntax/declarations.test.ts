@@ -96,8 +96,8 @@ k: decimal 10*3/uL`).map((e) => shape(e.type));
       {
         kind: "code",
         options: [
-          { code: { text: "female" }, label: "Female" },
-          { code: { text: "male" }, label: "Male" },
+          { code: { text: "female" }, label: "Female", codes: [] },
+          { code: { text: "male" }, label: "Male", codes: [] },
         ],
       },
       { kind: "attestation", by: "investigator" },
@@ -122,6 +122,7 @@ k: decimal 10*3/uL`).map((e) => shape(e.type));
       molarMass: { value: "584.66", unit: { text: "g/mol" } },
       requiredWhen: null,
       captureOnly: true,
+      codes: [],
       select: null,
       fields: [],
     });

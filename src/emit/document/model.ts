@@ -7,6 +7,7 @@
  * the `model-*.ts` files; this one assembles them and numbers the sections.
  */
 import type { IrElement, IrProtocol } from "../../ir/types.js";
+import { codesText } from "../../ir/codes.js";
 import { docContext, flagsOf, formLabel, parameterValueText, traceModel, type DocContext } from "./model-common.js";
 import { criterionModel, definitionModels } from "./model-eligibility.js";
 import { scheduleModel, schedulePlan } from "./model-schedule.js";
@@ -134,7 +135,11 @@ function elementModel(ctx: DocContext, e: IrElement): ElementModel {
     const when = e.select.window ? ` from ${e.select.window.low.text} to ${e.select.window.high.text}` : "";
     details.push(`rules read the latest result${by}${when}`);
   }
-  if (e.codes) details.push(`values: ${e.codes.map((c) => `${c.label} (${c.code})`).join(", ")}`);
+  if (e.codes.length) details.push(`standard codes: ${codesText(e.codes)}`);
+  if (e.values)
+    details.push(
+      `values: ${e.values.map((c) => `${c.label} (${c.code}${c.codes.length ? `; ${codesText(c.codes)}` : ""})`).join(", ")}`,
+    );
   if (e.attestedBy) details.push(`attested by the ${e.attestedBy}`);
   if (e.requiredWhen) details.push(`required when: ${plainRule(e.requiredWhen, ctx.plain)}`);
   if (e.captureOnly) details.push("collected only: no rule reads it");

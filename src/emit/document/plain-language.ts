@@ -147,7 +147,7 @@ function fieldOf(ctx: PlainContext, record: string, name: string): IrElement | u
 function codesOf(ctx: PlainContext, e: IrExpr): Map<string, string> {
   const el =
     e.kind === "element" ? ctx.elements.get(e.name) : e.kind === "field" ? fieldOf(ctx, e.record, e.name) : undefined;
-  return new Map((el?.codes ?? []).map((c) => [c.code, c.label]));
+  return new Map((el?.values ?? []).map((c) => [c.code, c.label]));
 }
 
 function comparison(e: Extract<IrExpr, { kind: "compare" }>, ctx: PlainContext, sub: (x: IrExpr) => string): string {

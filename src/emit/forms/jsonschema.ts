@@ -18,7 +18,7 @@
  * evaluator's alone.
  */
 import { basename } from "node:path";
-import type { IrElement, IrProtocol } from "../../ir/types.js";
+import type { IrCode, IrElement, IrProtocol } from "../../ir/types.js";
 import { dec } from "../../runtime/decimal.js";
 import {
   acceptedUnits,
@@ -30,6 +30,18 @@ import {
   formCondition,
   type FormCondition,
 } from "./model.js";
+
+/**
+ * The annotation keyword carrying standard codes (`[{ "system": "LOINC", "code": "718-7" }]`)
+ * on an element's property and on each value of a code list. It asserts nothing; a strict
+ * validator must be told it is an annotation (ajv: `ajv.addKeyword(CODES_KEYWORD)`).
+ */
+export const CODES_KEYWORD = "x-codes";
+
+/** `{ "x-codes": [...] }`, or nothing when no code is bound. */
+function codesKeyword(codes: readonly IrCode[]): Schema {
+  return codes.length ? { [CODES_KEYWORD]: codes.map((c) => ({ ...c })) } : {};
+}
 
 /** A JSON Schema, as plain data. */
 export type Schema = { [key: string]: unknown };
@@ -169,7 +181,9 @@ function valueSchema(ir: IrProtocol, el: IrElement, top: boolean): Schema {
     case "datetime":
       return nullable(ref(el.type));
     case "code":
-      return nullable({ oneOf: (el.codes ?? []).map((c) => ({ const: c.code, title: c.label })) });
+      return nullable({
+        oneOf: (el.values ?? []).map((c) => ({ const: c.code, title: c.label, ...codesKeyword(c.codes) })),
+      });
     case "records":
       return {
         type: ["array", "null"],
@@ -248,7 +262,7 @@ function describe(ir: IrProtocol, el: IrElement): string {
           : "."),
     );
   }
-  if (el.codes) bits.push(`Codes: ${el.codes.map((c) => `${c.code} = ${c.label}`).join("; ")}.`);
+  if (el.values) bits.push(`Codes: ${el.values.map((c) => `${c.code} = ${c.label}`).join("; ")}.`);
   bits.push(...elementNotes(ir, el));
   return bits.join(" ");
 }
@@ -257,7 +271,12 @@ function propertiesOf(ir: IrProtocol, elements: readonly IrElement[], top = true
   const out: Schema = {};
   for (const el of elements) {
     const description = describe(ir, el);
-    out[el.name] = { title: el.label, ...(description ? { description } : {}), ...valueSchema(ir, el, top) };
+    out[el.name] = {
+      title: el.label,
+      ...(description ? { description } : {}),
+      ...codesKeyword(el.codes),
+      ...valueSchema(ir, el, top),
+    };
   }
   return out;
 }

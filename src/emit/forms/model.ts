@@ -143,7 +143,7 @@ export type FormCondition =
 function domainOf(el: IrElement | undefined): (string | boolean)[] | null {
   if (!el) return null;
   if (el.type === "boolean" || el.type === "attestation") return [true, false];
-  if (el.type === "code") return (el.codes ?? []).map((c) => c.code);
+  if (el.type === "code") return (el.values ?? []).map((c) => c.code);
   return null;
 }
 
@@ -208,7 +208,7 @@ export function conditionElements(c: FormCondition): string[] {
 export function conditionText(ir: IrProtocol, c: FormCondition): string {
   const byName = elementsByName(ir);
   const show = (v: string | boolean, el: IrElement | undefined) =>
-    typeof v === "boolean" ? (v ? "yes" : "no") : `${el?.codes?.find((k) => k.code === v)?.label ?? v} (${v})`;
+    typeof v === "boolean" ? (v ? "yes" : "no") : `${el?.values?.find((k) => k.code === v)?.label ?? v} (${v})`;
   const go = (x: FormCondition, top: boolean): string => {
     if (x.kind === "is") {
       const el = byName.get(x.element);

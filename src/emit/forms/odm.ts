@@ -18,7 +18,7 @@
  * the output differ on every run).
  */
 import { basename } from "node:path";
-import type { IrElement, IrProtocol } from "../../ir/types.js";
+import type { IrCode, IrElement, IrProtocol } from "../../ir/types.js";
 import { acceptedUnits, conditionText, elementNotes, exactRanges, formCondition } from "./model.js";
 import { el, render, textEl, type XmlNode } from "./xml.js";
 
@@ -114,7 +114,7 @@ function itemDefs(ir: IrProtocol, e: IrElement, oid: string, defs: Defs, order: 
     ...elementNotes(ir, e),
   ];
   let codeRef: XmlNode[] = [];
-  if (e.codes) {
+  if (e.values) {
     const cl = `CL.${oid.slice(3)}`;
     codeRef = [el("CodeListRef", [["CodeListOID", cl]])];
     defs.codeLists.push(
@@ -125,7 +125,9 @@ function itemDefs(ir: IrProtocol, e: IrElement, oid: string, defs: Defs, order: 
           ["Name", e.label],
           ["DataType", "text"],
         ],
-        e.codes.map((c) => el("CodeListItem", [["CodedValue", c.code]], [translated("Decode", c.label)])),
+        e.values.map((c) =>
+          el("CodeListItem", [["CodedValue", c.code]], [translated("Decode", c.label), ...aliases(c.codes)]),
+        ),
       ),
     );
   }
@@ -144,6 +146,7 @@ function itemDefs(ir: IrProtocol, e: IrElement, oid: string, defs: Defs, order: 
         ...unitRefs,
         ...checks,
         ...codeRef,
+        ...aliases(e.codes),
       ],
     ),
   );
@@ -373,5 +376,15 @@ export function emitOdm(ir: IrProtocol, options: OdmOptions = {}): string {
       ],
       [study],
     ),
+  );
+}
+
+/** `<Alias Context="LOINC" Name="718-7"/>`: ODM's place for a standard code of an item or a code list item. */
+function aliases(codes: readonly IrCode[]): XmlNode[] {
+  return codes.map((c) =>
+    el("Alias", [
+      ["Context", c.system],
+      ["Name", c.code],
+    ]),
   );
 }

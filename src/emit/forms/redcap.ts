@@ -21,6 +21,7 @@
  * `|` and line breaks). Control characters, which HTML cannot hold, become U+FFFD.
  */
 import type { IrElement, IrProtocol } from "../../ir/types.js";
+import { codeText } from "../../ir/codes.js";
 import { type FormCondition, formCondition } from "./model.js";
 
 /** REDCap's data dictionary columns, in REDCap's order. */
@@ -116,11 +117,17 @@ function fieldRows(
 ): Row[] {
   const name = vars.get(key)!;
   const label = redcapText(e.label);
+  // The value's row also names its standard codes and those of each choice (a reference
+  // limit's row does not: it is not a result of that test).
+  const coded = [
+    ...e.codes.map(codeText),
+    ...(e.values ?? []).flatMap((v) => v.codes.map((c) => `${v.code} = ${codeText(c)}`)),
+  ];
   const base = {
     "Variable / Field Name": name,
     "Form Name": form,
     "Field Label": label,
-    "Field Annotation": annotation,
+    "Field Annotation": [annotation, ...coded].join("; "),
   };
   const cond = logic ? { "Branching Logic (Show field only if...)": logic, "Required Field?": "y" } : {};
   const range = e.range ? { "Text Validation Min": e.range.low, "Text Validation Max": e.range.high } : {};
@@ -137,8 +144,8 @@ function fieldRows(
         row({
           ...base,
           ...cond,
-          "Field Type": (e.codes ?? []).length > 8 ? "dropdown" : "radio",
-          "Choices, Calculations, OR Slider Labels": (e.codes ?? [])
+          "Field Type": (e.values ?? []).length > 8 ? "dropdown" : "radio",
+          "Choices, Calculations, OR Slider Labels": (e.values ?? [])
             .map((c) => `${c.code}, ${oneLine(redcapText(c.label))}`)
             .join(" | "),
         }),

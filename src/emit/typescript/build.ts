@@ -10,6 +10,7 @@ import { emitScheduleModule } from "./schedule.js";
 import { emitDecideModule } from "./decide.js";
 import { emitToxicityModule } from "./toxicity.js";
 import { emitResponseModule } from "./response.js";
+import { emitFhirModule } from "./fhir.js";
 
 /** What the generated modules need from this trialc beside the IR. */
 export interface RuntimeAssets {
@@ -29,6 +30,7 @@ export function typescriptFiles(ir: IrProtocol, runtime: RuntimeAssets): Map<str
   files.set("definitions.ts", emitDefinitionsModule(ir));
   files.set("eligibility.ts", emitEligibilityModule(ir));
   files.set("decide.ts", emitDecideModule(ir));
+  files.set("fhir.ts", emitFhirModule(ir));
   const schedule = emitScheduleModule(ir);
   if (schedule) files.set("schedule.ts", schedule);
   const toxicity = emitToxicityModule(ir);

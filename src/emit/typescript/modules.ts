@@ -6,6 +6,7 @@
  */
 import type { IrCriterion, IrElement, IrProtocol } from "../../ir/types.js";
 import { lower } from "../../lower/index.js";
+import { codesText } from "../../ir/codes.js";
 import { commentText, ident, Lines, lit } from "./code.js";
 import { emitExpr } from "./expr.js";
 
@@ -35,7 +36,7 @@ function tsType(e: IrElement, top = true): string {
     case "text":
       return "string";
     case "code":
-      return (e.codes ?? []).map((c) => lit(c.code)).join(" | ") || "never";
+      return (e.values ?? []).map((c) => lit(c.code)).join(" | ") || "never";
     case "records":
       return `Array<{ ${(e.fields ?? []).map((f) => `${f.name}?: ${tsType(f, false)} | null`).join("; ")} }>`;
   }
@@ -45,7 +46,8 @@ function docOf(e: IrElement): string {
   const bits = [e.label];
   if (e.unit) bits.push(`unit ${e.unit}`);
   if (e.range) bits.push(`plausible ${e.range.low} to ${e.range.high}`);
-  if (e.codes) bits.push(`codes: ${e.codes.map((c) => `${c.code} = ${c.label}`).join(", ")}`);
+  if (e.codes.length) bits.push(`standard codes: ${codesText(e.codes)}`);
+  if (e.values) bits.push(`codes: ${e.values.map((c) => `${c.code} = ${c.label}`).join(", ")}`);
   if (e.type === "date") bits.push("YYYY-MM-DD");
   if (e.type === "datetime") bits.push("YYYY-MM-DDTHH:MM, local time");
   if (e.attestedBy) bits.push(`attested by the ${e.attestedBy}`);
@@ -162,6 +164,7 @@ export function emitEligibilityModule(ir: IrProtocol): string {
   L.line();
   L.line('export type { Patient } from "./patient.js";');
   L.line('export type { CriterionResult, EligibilityResult } from "./runtime/eligibility.js";');
+  L.line('export { patientFromFhir } from "./fhir.js";');
   L.line();
   L.line("/** Reference dates for when the data do not carry them: YYYY-MM-DD, or a date-time. */");
   L.line(`export interface EligibilityOptions { ${ir.anchors.map((a) => `${a.name}?: string`).join("; ")} }`);

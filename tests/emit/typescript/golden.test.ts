@@ -18,6 +18,7 @@ const MODULES = [
   "schedule.ts",
   "toxicity.ts",
   "response.ts",
+  "fhir.ts",
 ];
 
 describe("the seed protocol's generated modules", () => {
