@@ -10,13 +10,13 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const compiled = join(root, "dist", "main.js");
 
-/** The newest modification time of the `.ts` files under `dir`. */
+/** The newest modification time of the `.ts` sources and `.hbs` templates under `dir`. */
 function newest(dir) {
   let t = 0;
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, e.name);
     if (e.isDirectory()) t = Math.max(t, newest(p));
-    else if (e.name.endsWith(".ts")) t = Math.max(t, statSync(p).mtimeMs);
+    else if (e.name.endsWith(".ts") || e.name.endsWith(".hbs")) t = Math.max(t, statSync(p).mtimeMs);
   }
   return t;
 }

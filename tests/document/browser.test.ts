@@ -7,10 +7,12 @@
  *
  * Without Chromium every test here is skipped, saying so and how to install it.
  */
+import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findChromium, openDocument, printPdf, type LoadedDocument } from "../../src/emit/document/pdf.js";
+import type { IrCriterion } from "../../src/ir/types.js";
 import { criterionIds, expectedVisitColumns, render, seedIr } from "./support.js";
 
 const ARTIFACTS = fileURLToPath(new URL("../../test-artifacts/document/", import.meta.url));
@@ -66,9 +68,9 @@ describe("the seed's HTML document in Chromium", () => {
     const page = doc!.page;
     const text = await page.locator("#eligibility").innerText();
     for (const id of criterionIds(ir)) expect(text, id).toMatch(new RegExp(`(^|\\s)${id}(\\s|$)`));
-    const shown = await page.locator("li.criterion > .crit-head .crit-id").allInnerTexts();
+    const shown = await page.locator("li.criterion .crit-head .crit-id").allInnerTexts();
     expect(shown).toEqual(criterionIds(ir));
-    const heads = await page.locator("li.criterion > .crit-head").evaluateAll((hs) =>
+    const heads = await page.locator("li.criterion .crit-head").evaluateAll((hs) =>
       hs.map((h) => {
         const boxes = [...h.querySelectorAll(".answers .box")].map((b) => b.getBoundingClientRect().width);
         const labels = [...h.querySelectorAll(".answers .answer")].map((a) => (a.textContent ?? "").trim());
@@ -121,5 +123,56 @@ describe("the seed's HTML document in Chromium", () => {
     writeFileSync(`${ARTIFACTS}protocol.pdf`, pdf);
     expect(Buffer.from(pdf.subarray(0, 5)).toString("latin1")).toBe("%PDF-");
     expect(pdf.length).toBeGreaterThan(50_000);
+  }, 60_000);
+
+  it("fits every table on its A4 page: no column runs off the paper", async ({ skip }) => {
+    skip(!doc, SKIP_NOTE);
+    const page = doc!.page;
+    await page.emulateMedia({ media: "print" });
+    // The printable width at 96 px/in: A4 portrait 210 mm − 2 × 14 mm; the schedule of
+    // activities has a landscape page of its own, 297 mm − 2 × 12 mm.
+    const mm = 96 / 25.4;
+    const wide = async (width: number, selector: string) => {
+      await page.setViewportSize({ width: Math.floor(width * mm), height: 1000 });
+      return page.evaluate(
+        `[...document.querySelectorAll(${JSON.stringify(selector)})]
+          .filter((t) => t.scrollWidth > t.parentElement.clientWidth + 1)
+          .map((t) => t.className + " " + t.scrollWidth + " > " + t.parentElement.clientWidth)`,
+      );
+    };
+    try {
+      expect(await wide(210 - 28, "table:not(.soa)")).toEqual([]);
+      expect(await wide(297 - 24, "table.soa")).toEqual([]);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 720 });
+      await page.emulateMedia({ media: "screen" });
+    }
+  });
+
+  it("never prints a group's first sub-criterion on another page than the group's title", async ({ skip }) => {
+    skip(!doc, SKIP_NOTE);
+    const pdftotext = spawnSync("pdftotext", ["-v"]);
+    skip(pdftotext.error !== undefined, "pdftotext (Debian's poppler-utils) is not installed: page breaks not checked");
+    const pdf = await printPdf(doc!, "page-break check");
+    const file = `${ARTIFACTS}page-breaks.pdf`;
+    writeFileSync(file, pdf);
+    const pages = spawnSync("pdftotext", ["-layout", file, "-"], { encoding: "utf8" }).stdout.split("\f");
+    // The page where a criterion's checklist entry starts: its id at the start of a line, beside "Yes No N/A".
+    const pageOf = (id: string) => pages.findIndex((p) => new RegExp(`^\\s*${id}\\s.*Yes\\s+No\\s+N/A`, "m").test(p));
+    const groups: [string, string][] = [];
+    const walk = (cs: readonly IrCriterion[]) =>
+      cs.forEach((c) => {
+        if (c.body.kind !== "group") return;
+        groups.push([c.id, c.body.children[0]!.id]);
+        walk(c.body.children);
+      });
+    walk([...ir.eligibility.inclusion, ...ir.eligibility.exclusion]);
+    expect(groups.length).toBeGreaterThan(3);
+    for (const [parent, first] of groups) {
+      expect(pageOf(parent), parent).toBeGreaterThanOrEqual(0);
+      expect(pageOf(first), `${first}, the first part of ${parent}`).toBe(pageOf(parent));
+    }
+    // A group that fits on a page is printed whole: the seed's I3 and its five parts.
+    for (const id of ["I3a", "I3b", "I3c", "I3c_a", "I3c_b"]) expect(pageOf(id), id).toBe(pageOf("I3"));
   }, 60_000);
 });

@@ -74,8 +74,9 @@ describe("plain language of the seed's criteria", () => {
     expect(ruleOf(seed, "I3a")).toBe(
       "Radiological disease progression (RECIST 1.1) on an MRI or CT over the last 12 months",
     );
-    expect(ruleOf(seed, "I12")).toMatch(
-      /^A baseline procedure done within 4 weeks before D0 \(68Ga-octreotate PET\/CT\) and a baseline procedure/,
+    // One definition over several values is one sentence, not the label repeated per value.
+    expect(ruleOf(seed, "I12")).toBe(
+      "A baseline procedure done within 4 weeks before D0, for each of: 68Ga-octreotate PET/CT, 18FDG PET/CT, MRI with diffusion-weighted imaging, 51Cr-EDTA GFR and Baseline laboratory tests",
     );
   });
 

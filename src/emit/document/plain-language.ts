@@ -78,6 +78,19 @@ function phrase(e: IrExpr, ctx: PlainContext, parent: IrExpr["kind"] | null): st
     }
     case "and":
     case "or": {
+      // One definition applied to several values reads as one sentence listing them:
+      // "a baseline procedure done within 4 weeks before D0, for each of: MRI, … and GFR".
+      const first = e.args[0];
+      if (
+        first?.kind === "define" &&
+        e.args.length > 1 &&
+        e.args.every((a) => a.kind === "define" && a.name === first.name && a.args.length === 1)
+      ) {
+        const values = e.args.map((a) => sub((a as typeof first).args[0]!));
+        const list = `${values.slice(0, -1).join(", ")} ${e.kind} ${values[values.length - 1]}`;
+        const label = inSentence(ctx.definitions.get(first.name) ?? first.name);
+        return bracket(`${label}, for ${e.kind === "and" ? "each" : "one"} of: ${list}`, e.kind, parent);
+      }
       const joined = e.args.map(sub).join(` ${e.kind} `);
       return bracket(joined, e.kind, parent);
     }
