@@ -5,14 +5,15 @@
  * errors. Each answer is one line that names its place: file:line:col for a protocol,
  * the JSON path for data, the option for an option.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { trialc, trialcProcess } from "./run.js";
 
 const SEED = "protocols/lu177-octreotate.trial";
 const tmp = mkdtempSync(join(tmpdir(), "trialc-rel-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const file = (name: string, content: string | Uint8Array) => {
   const p = join(tmp, name);
   writeFileSync(p, content);
