@@ -124,6 +124,12 @@ export function printProblems(where: string, problems: readonly DataProblem[]): 
   if (rest > 0) process.stderr.write(`${where}: … and ${rest} more problem${rest === 1 ? "" : "s"}\n`);
 }
 
+/** A date option's value, which must be a real date (else a usage error naming the option). */
+export function optionDate(option: string, value: string): string {
+  if (!parseDate(value)) throw new UserError(`${option} "${value}" is not ${REAL_DATE}`, EXIT.usage);
+  return value;
+}
+
 /**
  * `--anchor D0=2027-01-04` pairs, plus `--as-of` as the inclusion date. Each date must be
  * real (`--as-of 2027-02-30` is a usage error blamed on the option); with `ir`, each
@@ -131,10 +137,7 @@ export function printProblems(where: string, problems: readonly DataProblem[]): 
  */
 export function anchorOptions(opts: { asOf?: string; anchor?: string[] }, ir?: IrProtocol): Record<string, string> {
   const out: Record<string, string> = {};
-  if (opts.asOf !== undefined) {
-    if (!parseDate(opts.asOf)) throw new UserError(`--as-of "${opts.asOf}" is not ${REAL_DATE}`, EXIT.usage);
-    out.inclusion = opts.asOf;
-  }
+  if (opts.asOf !== undefined) out.inclusion = optionDate("--as-of", opts.asOf);
   for (const a of opts.anchor ?? []) {
     const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.+)$/.exec(a);
     if (!m) throw new UserError(`--anchor takes NAME=YYYY-MM-DD, not "${a}"`, EXIT.usage);

@@ -27,8 +27,9 @@ export interface CrfOptions {
 export const ODM_FILE = "odm.xml";
 
 /**
- * ODM's CreationDateTime: from SOURCE_DATE_EPOCH (the reproducible-builds convention)
- * when set, else the epoch, so that the same protocol always gives the same bytes.
+ * ODM's CreationDateTime and the PDF's dates: from SOURCE_DATE_EPOCH (the
+ * reproducible-builds convention) when set, else the epoch, so that the same protocol
+ * always gives the same bytes.
  */
 export function creationDateTime(env: NodeJS.ProcessEnv = process.env): string {
   const raw = env.SOURCE_DATE_EPOCH;

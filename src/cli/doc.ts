@@ -4,13 +4,16 @@
  *
  * Markdown and HTML go to stdout unless `--out` is given; PDF needs `--out` (binary
  * output on a terminal helps no one) and the system's Chromium, which trialc never
- * downloads: without it the command says how to install it and exits 1. Files are
- * written atomically; nothing is written when the protocol has errors.
+ * downloads: without it the command says how to install it and exits 1. The PDF's
+ * dates come from SOURCE_DATE_EPOCH, else the epoch (as ODM's), so the same protocol
+ * prints the same bytes. Files are written atomically; nothing is written when the
+ * protocol has errors.
  */
 import { trialcVersion } from "../package-root.js";
 import { renderDocument } from "../emit/document/render.js";
 import { CHROMIUM_MISSING, findChromium, htmlToPdf } from "../emit/document/pdf.js";
 import { compileProtocol } from "./common.js";
+import { creationDateTime } from "./crf.js";
 import { EXIT, UserError } from "./io.js";
 import { checkFileTarget, writeOutputFile } from "./output.js";
 
@@ -58,7 +61,7 @@ export async function runDoc(file: string, opts: DocOptions): Promise<number> {
   const footer = `${ir.trial.id}${acronym ? ` (${acronym})` : ""} · protocol summary · ${GENERATOR}`;
   let pdf: Uint8Array;
   try {
-    pdf = await htmlToPdf(html, footer, chromium);
+    pdf = await htmlToPdf(html, footer, chromium, new Date(creationDateTime()));
   } catch (e) {
     throw new UserError(
       `Chromium (${chromium}) could not print the document: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`,

@@ -8,7 +8,7 @@
 import { trialcVersion } from "../package-root.js";
 import { planSchedule } from "../interpret/schedule.js";
 import type { ScheduleProblem } from "../runtime/schedule.js";
-import { anchorOptions, compileProtocol, MAX_PRINTED_PROBLEMS, readJson } from "./common.js";
+import { anchorOptions, compileProtocol, MAX_PRINTED_PROBLEMS, optionDate, readJson } from "./common.js";
 import { EXIT, UserError } from "./io.js";
 import { formatIcs } from "./schedule-ics.js";
 import { formatSchedule } from "./schedule-text.js";
@@ -50,7 +50,10 @@ function where(p: ScheduleProblem, file: string, opts: ScheduleCliOptions): stri
 export function runSchedule(file: string, opts: ScheduleCliOptions): number {
   if (!FORMATS.includes(opts.format))
     throw new UserError(`--format must be "text", "json" or "ics", not "${opts.format}"`, EXIT.usage);
-  anchorOptions({ anchor: opts.anchor }); // dates checked before the protocol is compiled (--as-of by the planner)
+  // Dates checked before the protocol is compiled, and blamed on their option.
+  optionDate("--start", opts.start);
+  if (opts.asOf !== undefined) optionDate("--as-of", opts.asOf);
+  anchorOptions({ anchor: opts.anchor });
   const ir = compileProtocol(file);
   if (!ir) return EXIT.input;
   const anchors = anchorOptions({ anchor: opts.anchor }, ir);

@@ -7,19 +7,21 @@ import { compileBytes, type CompileResult } from "../compile.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { report } from "../diagnostics/diagnostic.js";
 import { failed, MAX_BYTES, parseTrialBytes, tooLarge, type ParseResult } from "../syntax/parse.js";
-import { pointAt } from "../syntax/lex-diagnostics.js";
+import { wholeFileSpan } from "../syntax/lex-diagnostics.js";
+import { systemReason } from "./output.js";
 
 /** Read a `.trial` file's bytes, or the diagnostic saying why it cannot be read (TRC1001, TRC1003). */
 export function readSource(path: string): { bytes: Uint8Array } | { diagnostics: Diagnostic[] } {
-  const start = pointAt(path, "", 0);
+  const start = wholeFileSpan(path);
   try {
     const stat = statSync(path);
     if (!stat.isFile()) return failed(report("TRC1001", "notAFile", { path }, start));
     if (stat.size > MAX_BYTES) return tooLarge(stat.size, start);
     return { bytes: readFileSync(path) };
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return failed(report("TRC1001", "unreadable", { path, reason: message }, start));
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code ? systemReason(code, error) : error instanceof Error ? error.message : String(error);
+    return failed(report("TRC1001", "unreadable", { path, reason }, start));
   }
 }
 

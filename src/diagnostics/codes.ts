@@ -24,8 +24,7 @@ export const CODES = {
     severity: "error",
     title: "file is not text",
     messages: {
-      nulByte: "the file contains a NUL byte (line {line}): it is not a text file",
-      notUtf8: "the file is not valid UTF-8 (first bad byte on line {line}): save it as UTF-8",
+      notUtf8: "the file is not valid UTF-8 here: save it as UTF-8",
       notText: "the protocol is not text",
       nulCharacter: "the file contains a NUL character: it is not a text file",
       notUnicode: "the file contains characters that are not valid Unicode text: save it as UTF-8",

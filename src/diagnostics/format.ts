@@ -4,9 +4,12 @@
  */
 import type { Diagnostic } from "./diagnostic.js";
 
-/** A code frame: the line before, the line itself and carets under the span. */
+/**
+ * A code frame: the line before, the line itself and carets under the span. Lines end
+ * at CR LF, LF or a lone CR, as they do for the lexer's positions.
+ */
 export function codeFrame(source: string, line: number, column: number, endLine: number, endColumn: number): string {
-  const lines = source.split(/\r?\n/);
+  const lines = source.split(/\r\n|\r|\n/);
   const text = lines[line - 1];
   if (text === undefined) return "";
   const width = String(line).length + 1;
@@ -25,17 +28,23 @@ function clip(line: string): string {
   return line.length > 200 ? line.slice(0, 200) + " …" : line;
 }
 
-/** The text form of one diagnostic. `sources` maps file names to their text, for frames. */
+/**
+ * The text form of one diagnostic. `sources` maps file names to their text, for frames.
+ * A diagnostic about the file as a whole (line 0: it cannot be read, it is too large)
+ * names the file alone; none gets a frame of text that was never read.
+ */
 export function formatDiagnostic(d: Diagnostic, sources: ReadonlyMap<string, string>): string {
   const s = d.span;
-  const head = `${s.file}:${s.line}:${s.column}: ${d.severity} ${d.code}: ${d.message}`;
+  const place = s.line > 0 ? `${s.file}:${s.line}:${s.column}` : s.file;
+  const head = `${place}: ${d.severity} ${d.code}: ${d.message}`;
   const parts = [head];
   const src = sources.get(s.file);
-  if (src !== undefined) {
+  if (src && s.line > 0) {
     const frame = codeFrame(src, s.line, s.column, s.endLine, s.endColumn);
     if (frame) parts.push(frame);
   }
-  for (const r of d.related) parts.push(`  ${r.span.file}:${r.span.line}:${r.span.column}: ${r.message}`);
+  for (const r of d.related)
+    parts.push(`  ${r.span.line > 0 ? `${r.span.file}:${r.span.line}:${r.span.column}` : r.span.file}: ${r.message}`);
   if (d.hint) parts.push(`  hint: ${d.hint}`);
   return parts.join("\n");
 }

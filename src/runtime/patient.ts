@@ -4,8 +4,11 @@
  * path of every problem, then normalisation into values the rules read.
  *
  * Bad data is never decided on: any error rejects the whole record. A field that is
- * absent or null is missing (unknown), never a guess. Fields the dictionary does not
- * know change no decision; they are reported as warnings, since they are often typos.
+ * absent or null is missing (unknown), never a guess. A field that is not read (the
+ * dictionary does not know it, or a record's row, a result, a quantity or a limit has
+ * no such field) changes no decision: it is reported as a warning with its JSON path,
+ * at any depth, since it is often a typo. Every data file of every command follows
+ * this one policy (see {@link unknownField}).
  */
 import { z } from "zod";
 import { dec, readDecimal } from "./decimal.js";
@@ -63,8 +66,8 @@ export interface NormalizeOptions {
 const decimalInput = z.union([z.number(), z.string()]);
 /** A reference limit: `{"value", "unit"}`; a bare number passes here and is refused, with a hint, in `normalize`. */
 const limitInput = z.union([decimalInput, z.looseObject({ value: decimalInput, unit: z.string() })]);
-/** A quantity in a record's field: `{"value", "unit"}`. */
-const quantityInput = z.object({
+/** A quantity in a record's field: `{"value", "unit"}` (unknown keys are warned about in `readQuantity`). */
+const quantityInput = z.looseObject({
   value: decimalInput,
   unit: z.string(),
   uln: limitInput.optional(),
@@ -96,6 +99,28 @@ const measuredInput = z
       if (m[k] === undefined) ctx.addIssue({ code: "custom", path: [k], message: `required: the result's ${k}` });
   });
 const RESULT_KEYS = new Set(Object.keys(resultShape));
+/** The fields of a quantity that is not a measured element's result. */
+const QUANTITY_KEYS = new Set(["value", "unit", "uln", "lln"]);
+
+/**
+ * The warning for a field that is not read, the same in every data file: its JSON path,
+ * and what it is not a field of (with the fields it may have, when they are few).
+ */
+export function unknownField(path: string, key: string, of: string): DataProblem {
+  return { path, message: `"${key}" is not a field of ${of} and was ignored` };
+}
+
+/** A warning for each key of `obj` not in `known`, at `path`, sorted by key. */
+export function unknownKeys(
+  obj: object,
+  known: ReadonlySet<string>,
+  path: string,
+  of: string,
+  warnings: DataProblem[],
+): void {
+  for (const k of Object.keys(obj).sort())
+    if (!known.has(k)) warnings.push(unknownField(`${path}${jsonPath([k]).slice(1)}`, k, of));
+}
 
 /** The zod schema of one element's JSON form (types only; units and ranges are checked in `normalize`). */
 export function elementSchema(el: DictElement, top = true): z.ZodType {
@@ -229,8 +254,16 @@ function readUnit(el: DictElement, given: string, path: string, errors: DataProb
   return unit;
 }
 
+const LIMIT_KEYS = new Set(["value", "unit"]);
+
 /** A reference limit: `{"value", "unit"}` in any unit that can express the element; never a bare number. */
-function readLimit(el: DictElement, raw: unknown, path: string, errors: DataProblem[]): Limit | undefined {
+function readLimit(
+  el: DictElement,
+  raw: unknown,
+  path: string,
+  errors: DataProblem[],
+  warnings: DataProblem[],
+): Limit | undefined {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw) || !("unit" in raw) || !("value" in raw)) {
     errors.push({
       path,
@@ -238,12 +271,7 @@ function readLimit(el: DictElement, raw: unknown, path: string, errors: DataProb
     });
     return undefined;
   }
-  for (const k of Object.keys(raw).sort())
-    if (k !== "value" && k !== "unit")
-      errors.push({
-        path: `${path}${jsonPath([k]).slice(1)}`,
-        message: `"${k}" is not a field of a limit (value, unit)`,
-      });
+  unknownKeys(raw, LIMIT_KEYS, path, "a limit (value, unit)", warnings);
   const { value, unit: given } = raw as { value: unknown; unit: unknown };
   if (typeof given !== "string") {
     errors.push({ path: `${path}.unit`, message: "the unit must be a UCUM text" });
@@ -283,9 +311,11 @@ function readQuantity(
   q: Record<string, unknown>,
   path: string,
   errors: DataProblem[],
+  warnings: DataProblem[],
   timeZone: string | undefined,
   result = false,
 ): Extract<Val, { t: "qty" }> | undefined {
+  if (!result) unknownKeys(q, QUANTITY_KEYS, path, "a quantity (value, unit, uln, lln)", warnings);
   const unit = readUnit(el, q.unit as string, `${path}.unit`, errors);
   if (!unit) return undefined;
   const v = toDecimal(q.value as number | string, `${path}.value`, errors);
@@ -306,7 +336,7 @@ function readQuantity(
       errors.push({ path: `${path}.${lim}`, message: `${el.name} has no ${lim.toUpperCase()} in the protocol` });
       continue;
     }
-    const l = readLimit(el, q[lim], `${path}.${lim}`, errors);
+    const l = readLimit(el, q[lim], `${path}.${lim}`, errors, warnings);
     if (l) out[lim] = l;
   }
   if (!result) return out;
@@ -333,10 +363,12 @@ function readResults(
   raw: Record<string, unknown>,
   path: string,
   errors: DataProblem[],
+  warnings: DataProblem[],
   timeZone: string | undefined,
 ): Results {
   const hasResults = raw.results !== undefined;
-  const single = Object.keys(raw).filter((k) => k !== "results");
+  const single = Object.keys(raw).filter((k) => RESULT_KEYS.has(k));
+  if (hasResults) unknownKeys(raw, new Set([...RESULT_KEYS, "results"]), path, "a measured value", warnings);
   if (hasResults && single.length) {
     errors.push({
       path: `${path}.${single.sort()[0]}`,
@@ -348,16 +380,11 @@ function readResults(
   const out: Results = [];
   list.forEach((r, i) => {
     const at = hasResults ? `${path}.results[${i}]` : path;
-    for (const k of Object.keys(r).sort())
-      if (!RESULT_KEYS.has(k))
-        errors.push({
-          path: `${at}${jsonPath([k]).slice(1)}`,
-          message: `"${k}" is not a field of a result (value, unit, at, uln, lln, method, specimen)`,
-        });
+    unknownKeys(r, RESULT_KEYS, at, "a result (value, unit, at, uln, lln, method, specimen)", warnings);
     for (const k of ["value", "unit"])
       if (r[k] === undefined) errors.push({ path: `${at}.${k}`, message: `required: the result's ${k}` });
     if (r.value === undefined || r.unit === undefined) return;
-    const q = readQuantity(el, r, at, errors, timeZone, true);
+    const q = readQuantity(el, r, at, errors, warnings, timeZone, true);
     if (q) out.push(q);
   });
   return out;
@@ -369,6 +396,7 @@ function normalizeValue(
   raw: unknown,
   path: string,
   errors: DataProblem[],
+  warnings: DataProblem[],
   timeZone?: string,
 ): Val | undefined {
   if (raw === null || raw === undefined) return undefined;
@@ -388,7 +416,7 @@ function normalizeValue(
         if (d) range(d, d.toString());
         return d ? { t: "num", v: d } : undefined;
       }
-      return readQuantity(el, raw as Record<string, unknown>, path, errors, undefined);
+      return readQuantity(el, raw as Record<string, unknown>, path, errors, warnings, undefined);
     }
     case "integer": {
       const d = dec(raw as number);
@@ -418,10 +446,12 @@ function normalizeValue(
       return d ? { t: "time", tp: { kind: "datetime", dateTime: d } } : undefined;
     }
     case "records": {
+      const fields = new Set((el.fields ?? []).map((f) => f.name));
       const rows: Row[] = (raw as Record<string, unknown>[]).map((r, i) => {
         const row: Row = {};
+        unknownKeys(r, fields, `${path}[${i}]`, `a row of ${el.name}`, warnings);
         for (const f of el.fields ?? []) {
-          const v = normalizeValue(f, r[f.name], `${path}[${i}].${f.name}`, errors, timeZone);
+          const v = normalizeValue(f, r[f.name], `${path}[${i}].${f.name}`, errors, warnings, timeZone);
           if (v) row[f.name] = v;
         }
         return row;
@@ -466,17 +496,30 @@ export function normalizePatient(
     const raw = obj[el.name];
     if (isMeasured(el)) {
       if (raw === null || raw === undefined) continue;
-      const list = readResults(el, raw as Record<string, unknown>, jsonPath([el.name]), errors, options.timeZone);
+      const list = readResults(
+        el,
+        raw as Record<string, unknown>,
+        jsonPath([el.name]),
+        errors,
+        warnings,
+        options.timeZone,
+      );
       if (!list.length) continue;
       results[el.name] = list;
       data[el.name] = pickResult(el.name, list, el.select, null);
       continue;
     }
-    const v = normalizeValue(el, raw, jsonPath([el.name]), errors, options.timeZone);
+    const v = normalizeValue(el, raw, jsonPath([el.name]), errors, warnings, options.timeZone);
     if (v) data[el.name] = v;
   }
   const anchors: Record<string, TimePoint> = {};
   const rawAnchors = (obj.anchors ?? {}) as Record<string, unknown>;
+  for (const k of Object.keys(rawAnchors).sort())
+    if (!anchorNames.includes(k))
+      warnings.push({
+        path: jsonPath(["anchors", k]),
+        message: `"${k}" is not one of the protocol's anchors (${anchorNames.join(", ") || "none"}) and was ignored`,
+      });
   for (const a of anchorNames) {
     const text = rawAnchors[a];
     if (text === null || text === undefined) continue;

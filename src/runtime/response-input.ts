@@ -3,20 +3,21 @@
  * patient's baseline lesions and follow-up time points, as JSON.
  *
  * It is validated before anything is decided, with the JSON path of every problem:
- * shape and field names (a misspelt field must not silently become "not assessed", which
- * would turn into NE), real dates, UCUM lengths converted exactly, plausible ranges, one
+ * shape (types, required fields), real dates, UCUM lengths converted exactly, plausible ranges, one
  * unit per kind of measurement across the series (a series mixing cm and mm is almost
  * always a transcription error, and RECIST says nothing that would resolve it), lesion
  * ids unique, a lesion staying in its organ, new lesions not reusing baseline ids.
  * What RECIST itself says to do with incomplete data (a target not measured is NE) is
- * left to the RECIST rules, not reported here.
+ * left to the RECIST rules, not reported here. A field that is not read is a warning with
+ * its JSON path, as in every data file (`unknownField` in `patient.ts`): a misspelt
+ * measurement is then named beside the NE it leads to, never silently dropped.
  */
 import { z } from "zod";
 import type { Decimal } from "decimal.js";
 import { convert, commensurability, dimensionKey, unitAlias, validateUnit } from "./units.js";
 import { readDecimal } from "./decimal.js";
 import { compareTime, parseDate, REAL_DATE, type TimePoint } from "./time.js";
-import { issueMessage, jsonPath, type DataProblem } from "./patient.js";
+import { issueMessage, jsonPath, unknownField, type DataProblem } from "./patient.js";
 import type { NonTargetStatus } from "./recist-types.js";
 
 /** A length as the JSON gives it: `{"value": 1.5, "unit": "cm"}` (value a number or a decimal string). */
@@ -88,7 +89,8 @@ export interface AssessmentsData {
   timePoints: TimePointData[];
 }
 
-export type ReadOutcome = { ok: true; data: AssessmentsData } | { ok: false; errors: DataProblem[] };
+export type ReadOutcome =
+  { ok: true; data: AssessmentsData; warnings: DataProblem[] } | { ok: false; errors: DataProblem[] };
 
 const STATUSES = ["absent", "present", "unequivocal_progression", "not_evaluated"] as const;
 
@@ -135,16 +137,36 @@ export function assessmentsSchema(spec: InputSpec): z.ZodType {
   });
 }
 
-/** Zod issues as data problems; an unknown field is reported at its own path. */
-function shapeProblems(issues: z.ZodError["issues"], raw: unknown): DataProblem[] {
-  return issues.flatMap((i) =>
-    i.code === "unrecognized_keys"
-      ? i.keys.map((k) => ({
-          path: jsonPath([...i.path, k]),
-          message: `unknown field "${k}" (check its spelling: a field that is not read could change a response)`,
-        }))
-      : [{ path: jsonPath(i.path), message: issueMessage(i, raw) }],
-  );
+/** What the object at `path` is, for the warning about a field it does not have. */
+function objectAt(path: readonly PropertyKey[], spec: InputSpec): string {
+  const last = path[path.length - 1];
+  const before = path[path.length - 2];
+  if (path.length === 0) return "an assessments file (anchors, baseline, time_points)";
+  if (last === "anchors") return `the anchors (${spec.anchors.join(", ") || "none"})`;
+  if (last === "baseline") return "the baseline (date, lesions)";
+  if (before === "time_points") return "a time point (date, cycle, lesions, new_lesions, markers_normal)";
+  if (before === "new_lesions") return "a new lesion (id, organ, unequivocal)";
+  if (before === "lesions") return "a lesion";
+  return "a length (value, unit)";
+}
+
+/**
+ * Zod issues as errors, except unknown fields: those are warnings, each at its own path
+ * (the strict schema finds them at every depth; the data are then read from `raw`).
+ */
+function shapeProblems(
+  issues: z.ZodError["issues"],
+  raw: unknown,
+  spec: InputSpec,
+): { errors: DataProblem[]; warnings: DataProblem[] } {
+  const errors: DataProblem[] = [];
+  const warnings: DataProblem[] = [];
+  for (const i of issues)
+    if (i.code === "unrecognized_keys")
+      for (const k of [...i.keys].sort())
+        warnings.push(unknownField(jsonPath([...i.path, k]), k, objectAt(i.path, spec)));
+    else errors.push({ path: jsonPath(i.path), message: issueMessage(i, raw) });
+  return { errors, warnings };
 }
 
 /** Read and check one measurement; undefined (with errors) when it is unusable. */
@@ -216,7 +238,8 @@ const sameOrgan = (a: string, b: string) => a.trim().toLowerCase() === b.trim().
  */
 export function readAssessments(spec: InputSpec, raw: unknown): ReadOutcome {
   const parsed = assessmentsSchema(spec).safeParse(raw);
-  if (!parsed.success) return { ok: false, errors: shapeProblems(parsed.error.issues, raw) };
+  const shape = parsed.success ? { errors: [], warnings: [] } : shapeProblems(parsed.error.issues, raw, spec);
+  if (shape.errors.length) return { ok: false, errors: shape.errors };
   type Obj = Record<string, unknown>;
   const input = raw as {
     anchors?: Record<string, string | null>;
@@ -364,7 +387,11 @@ export function readAssessments(spec: InputSpec, raw: unknown): ReadOutcome {
   errors.push(...mixedUnits(lesions, timePoints));
   if (errors.length) return { ok: false, errors };
   timePoints.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
-  return { ok: true, data: { anchors, baseline: { date: input.baseline.date, lesions }, timePoints } };
+  return {
+    ok: true,
+    data: { anchors, baseline: { date: input.baseline.date, lesions }, timePoints },
+    warnings: shape.warnings,
+  };
 }
 
 /** Every measurement of one kind (length, ...) must use the unit the series first used for that kind. */

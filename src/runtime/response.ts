@@ -110,7 +110,7 @@ export function evaluateResponseSpec(spec: ResponseSpec, raw: unknown, options: 
   const anchors = resolveAnchors(spec.anchors, data.anchors, options);
   if (!anchors.ok) return anchors;
   const errors: DataProblem[] = [];
-  const warnings: DataProblem[] = [...anchors.warnings];
+  const warnings: DataProblem[] = [...read.warnings, ...anchors.warnings];
   return catchDataErrors((): ResponseOutcome => {
     const recist = spec.recist ? runRecist(spec.recist, data, anchors.anchors, errors, warnings) : null;
     if (errors.length) return { ok: false, errors };

@@ -1,14 +1,14 @@
 /**
  * Reading recorded events (a JSON array) for a plan: every problem is reported with
  * its JSON path (`$[3].date`), and a plan is never made on events that contradict
- * each other or the protocol: unknown visits or fields, cycles the protocol does not
+ * each other or the protocol: unknown visits, cycles the protocol does not
  * plan, injections out of order, visits of a cycle recorded before its injection,
  * dates before D0 for visits planned after it, dates after the as-of date, events
  * after a stop, and the same visit recorded twice.
  */
 import type { Temporal } from "temporal-polyfill";
 import { parseDate, REAL_DATE } from "./time.js";
-import { normalizePatient, type DictElement } from "./patient.js";
+import { jsonPath, normalizePatient, unknownField, type DictElement } from "./patient.js";
 import type { Val } from "./values.js";
 import type { EventInput, PlannedVisit, ScheduleProblem, ScheduleSpec } from "./schedule-types.js";
 
@@ -59,8 +59,14 @@ export function readEvents(
     if (typeof item !== "object" || item === null || Array.isArray(item))
       return err(at, "an event is an object with a visit and a date");
     const e = item as Record<string, unknown> & EventInput;
-    for (const k of Object.keys(e))
-      if (!FIELDS.includes(k)) err(`${at}.${k}`, `unknown field "${k}"; an event has ${FIELDS.join(", ")}`);
+    // A field that is not read is a warning, as in every data file; a misspelt one
+    // ("dat") still fails below, as the field it was meant to be is then missing.
+    for (const k of Object.keys(e).sort())
+      if (!FIELDS.includes(k))
+        warnings.push({
+          input: "events",
+          ...unknownField(`${at}${jsonPath([k]).slice(1)}`, k, `an event (${FIELDS.join(", ")})`),
+        });
     // Errors in the visit, status, cycle or date keep the event out of the cross-checks
     // (which would only repeat them); errors in its reason or data do not.
     const before = errors.length;

@@ -19,7 +19,7 @@ import type { Decimal } from "decimal.js";
 import { dec, readDecimal } from "./decimal.js";
 import { convert } from "./units.js";
 import { compareTime, parseDate, REAL_DATE } from "./time.js";
-import { jsonPath, normalizePatient, type DataProblem, type DictElement } from "./patient.js";
+import { jsonPath, normalizePatient, unknownField, type DataProblem, type DictElement } from "./patient.js";
 import { gradeCtcae, type CtcaeGrade, type CtcaeInput, type CtcaeReference, type CtcaeTermEntry } from "./ctcae.js";
 import { unknown, type Val } from "./values.js";
 import type { ToxicitySpec } from "./toxicity.js";
@@ -64,6 +64,18 @@ interface Problems {
   warnings: DataProblem[];
 }
 
+/** What the object at `at` is, in words: `labs`, `a row of dosimetry`. */
+function what(at: string): string {
+  const name = at.slice(at.lastIndexOf(".") + 1);
+  return at.startsWith("$.cycles[") ? `a row of ${name}` : name;
+}
+
+/** The names of `dict`, for a warning: a few, then how many more. */
+function names(dict: DictElement[]): string {
+  const all = dict.map((el) => el.name);
+  return all.length > 6 ? `${all.slice(0, 6).join(", ")} and ${all.length - 6} more` : all.join(", ") || "nothing";
+}
+
 /** A decimal from a JSON number or decimal string, or null. */
 function decimalOf(x: unknown): Decimal | null {
   const d = readDecimal(x);
@@ -86,10 +98,7 @@ function readElements(
   const known = new Set(dict.map((el) => el.name));
   for (const k of Object.keys(raw).sort()) {
     if (known.has(k)) continue;
-    p.warnings.push({
-      path: `${at}${jsonPath([k]).slice(1)}`,
-      message: `"${k}" is not read by the toxicity rules and was ignored`,
-    });
+    p.warnings.push(unknownField(`${at}${jsonPath([k]).slice(1)}`, k, `${what(at)} (${names(dict)})`));
     delete copy[k];
   }
   for (const el of dict) {
@@ -116,8 +125,16 @@ function readElements(
     for (const k of Object.keys(v).sort())
       if (!QUANTITY_KEYS.has(k))
         p.warnings.push({
-          path: `${path}${jsonPath([k]).slice(1)}`,
-          message: `"${k}" is not read here${k === "baseline" ? ': give pre-treatment values in "baseline" at the top level' : ""}`,
+          ...unknownField(
+            `${path}${jsonPath([k]).slice(1)}`,
+            k,
+            "a quantity (value, unit, uln, lln, at, method, specimen)",
+          ),
+          ...(k === "baseline"
+            ? {
+                message: `"baseline" is not a field of a quantity and was ignored: give pre-treatment values in "baseline" at the top level`,
+              }
+            : {}),
         });
   }
   const norm = normalizePatient(dict, [], copy);
@@ -191,10 +208,13 @@ function readCycles(spec: ToxicitySpec, raw: unknown, p: Problems): Cycle[] {
     }
     for (const k of Object.keys(c).sort())
       if (k !== "cycle" && k !== "date" && !doseFields.has(k))
-        p.warnings.push({
-          path: `${at}${jsonPath([k]).slice(1)}`,
-          message: `"${k}" is not read by the toxicity rules and was ignored`,
-        });
+        p.warnings.push(
+          unknownField(
+            `${at}${jsonPath([k]).slice(1)}`,
+            k,
+            `a cycle (cycle, date, ${[...doseFields.keys()].join(", ")})`,
+          ),
+        );
     for (const rec of spec.dosimetry) {
       const row = c[rec.name];
       if (row === undefined || row === null) continue;
@@ -348,7 +368,7 @@ export function normalizeHistory(spec: ToxicitySpec, raw: unknown): HistoryOutco
     };
   for (const k of Object.keys(raw).sort())
     if (k !== "cycles" && k !== "labs" && k !== "baseline")
-      p.warnings.push({ path: jsonPath([k]), message: `"${k}" is not part of a treatment history and was ignored` });
+      p.warnings.push(unknownField(jsonPath([k]), k, "a treatment history (cycles, labs, baseline)"));
   const cycles = readCycles(spec, raw.cycles, p);
   const labs = readLabs(spec, raw.labs, "labs", p);
   const baseline = readLabs(spec, raw.baseline, "baseline", p);

@@ -1,7 +1,8 @@
 /**
  * Diagnostics of the lexing stage: unexpected characters, unknown string escapes and
- * unclosed comments (TRC1010), unterminated strings (TRC1011). Messages say what to
- * write instead when the character is a common look-alike (`≥`, `“`, `μ`...).
+ * unclosed comments (TRC1010), unterminated strings (TRC1011), control characters in a
+ * string (TRC1024). Messages say what to write instead when the character is a common
+ * look-alike (`≥`, `“`, `μ`...).
  */
 import type { ILexingResult, IToken } from "chevrotain";
 import type { Span } from "../ast/nodes.js";
@@ -43,6 +44,14 @@ export function pointAt(file: string, text: string, offset: number, length = 0):
   const end = Math.min(at + length, text.length);
   const column = at - lineStart + 1;
   return { file, start: at, end, line, column, endLine: line, endColumn: column + (end - at) };
+}
+
+/**
+ * The span of a file as a whole, for what has no position in it (the file cannot be
+ * read, or is too large to read): line and column 0, printed as the file name alone.
+ */
+export function wholeFileSpan(file: string): Span {
+  return { file, start: 0, end: 0, line: 0, column: 0, endLine: 0, endColumn: 0 };
 }
 
 /** The span of one (single-line) token, or of `length` characters from `index` inside it. */
@@ -98,6 +107,16 @@ export function lexDiagnostics(lexed: ILexingResult, text: string, file: string)
       out.push(
         report("TRC1011", "unterminatedString", {}, inToken(file, token), {
           hint: 'a string ends on the line it starts; write \\" for a quote inside it',
+        }),
+      );
+    }
+    // C0 controls but tab (line ends cannot be in a string token), DEL and C1: invisible
+    // in an editor and unprintable in a document, so never part of protocol text.
+    for (const m of token.image.matchAll(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g)) {
+      const char = `U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
+      out.push(
+        report("TRC1024", "controlCharacter", { char }, inToken(file, token, m.index ?? 0, 1), {
+          hint: "delete it; write \\t for a tab",
         }),
       );
     }

@@ -17,7 +17,7 @@ import type { TrialFileCstNode } from "../../grammar/generated/cst.js";
 import { trialParser } from "../../grammar/parser.js";
 import * as T from "../../grammar/tokens.js";
 import { BuildContext } from "./build-context.js";
-import { lexDiagnostics, pointAt } from "./lex-diagnostics.js";
+import { lexDiagnostics, pointAt, wholeFileSpan } from "./lex-diagnostics.js";
 import { declarations, wholeFile } from "./to-ast.js";
 
 /** The largest protocol accepted, in bytes of UTF-8. */
@@ -48,13 +48,13 @@ export function parseTrial(text: string, file: string): ParseResult {
 
 /** Parse the bytes of a `.trial` file, checking size and encoding before anything is decoded. Never throws. */
 export function parseTrialBytes(bytes: Uint8Array, path: string): ParseResult {
-  const start = pointAt(path, "", 0);
+  const start = wholeFileSpan(path);
   try {
     if (bytes.length > MAX_BYTES) return tooLarge(bytes.length, start);
     const nul = bytes.indexOf(0);
-    if (nul >= 0) return failed(report("TRC1002", "nulByte", { line: lineOfByte(bytes, nul) }, start));
+    if (nul >= 0) return failed(report("TRC1002", "nulCharacter", {}, byteSpan(path, bytes, nul)));
     const bad = firstInvalidUtf8(bytes);
-    if (bad >= 0) return failed(report("TRC1002", "notUtf8", { line: lineOfByte(bytes, bad) }, start));
+    if (bad >= 0) return failed(report("TRC1002", "notUtf8", {}, byteSpan(path, bytes, bad)));
     return parseTrial(new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes), path);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -74,9 +74,9 @@ export function tooLarge(bytes: number, span: Span): ParseResult {
 }
 
 function parseText(text: string, file: string): ParseResult {
-  if (typeof text !== "string") return failed(report("TRC1002", "notText", {}, pointAt(file, "", 0)));
+  if (typeof text !== "string") return failed(report("TRC1002", "notText", {}, wholeFileSpan(file)));
   const bytes = Buffer.byteLength(text, "utf8");
-  if (bytes > MAX_BYTES) return tooLarge(bytes, pointAt(file, "", 0));
+  if (bytes > MAX_BYTES) return tooLarge(bytes, wholeFileSpan(file));
   const binary = /\u0000|\uFFFD|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.exec(text);
   if (binary !== null) {
     const key = binary[0] === "\u0000" ? "nulCharacter" : "notUnicode";
@@ -255,8 +255,20 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
   return -1;
 }
 
-function lineOfByte(bytes: Uint8Array, index: number): number {
+/**
+ * Where the byte at `index` stands, counted as the lexer counts (lines end at LF, CR LF
+ * or a lone CR; columns in UTF-16 units of the text before it on its line).
+ */
+function byteSpan(file: string, bytes: Uint8Array, index: number): Span {
   let line = 1;
-  for (let i = 0; i < index; i++) if (bytes[i] === 0x0a) line++;
-  return line;
+  let lineStart = 0;
+  for (let i = 0; i < index; i++) {
+    const b = bytes[i];
+    if (b === 0x0a || (b === 0x0d && bytes[i + 1] !== 0x0a)) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  const column = new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes.subarray(lineStart, index)).length + 1;
+  return { file, start: index, end: index + 1, line, column, endLine: line, endColumn: column + 1 };
 }

@@ -50,6 +50,33 @@ describe("trialc doc", () => {
     expect(pdf.stderr).toContain("--format pdf writes a file: give it with --out");
   });
 
+  it("prints the same PDF bytes every time: its dates come from SOURCE_DATE_EPOCH, else the epoch", async ({
+    skip,
+  }) => {
+    if (!chromium) skip();
+    const pdf = async (name: string) => {
+      const out = join(dir, name);
+      const r = await trialc("doc", SEED_PATH, "--format", "pdf", "--out", out);
+      expect(r.code, r.stderr).toBe(0);
+      return readFileSync(out);
+    };
+    const first = await pdf("one.pdf");
+    await new Promise((done) => setTimeout(done, 1100)); // Chromium stamps whole seconds
+    const second = await pdf("two.pdf");
+    expect(Buffer.compare(first, second)).toBe(0);
+    const text = first.toString("latin1");
+    expect(text).toContain("/CreationDate (D:19700101000000+00'00')");
+    expect(text).toContain("/ModDate (D:19700101000000+00'00')");
+    vi.stubEnv("SOURCE_DATE_EPOCH", "1800000000");
+    try {
+      const dated = (await pdf("dated.pdf")).toString("latin1");
+      expect(dated).toContain("/CreationDate (D:20270115080000+00'00')");
+      expect(dated.length).toBe(text.length);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  }, 120_000);
+
   it("writes nothing for a protocol with errors (exit 1, with the diagnostics)", async () => {
     const out = join(dir, "broken.html");
     const r = await trialc("doc", "protocols/does-not-exist.trial", "--format", "html", "--out", out);

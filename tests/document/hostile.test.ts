@@ -154,3 +154,28 @@ describe("a hostile protocol", () => {
     expect(emphasised.length).toBeGreaterThan(0);
   });
 });
+
+describe("line-breaking characters in protocol strings", () => {
+  // U+2028 and U+2029 are legal in a .trial string (they are not control characters), but
+  // editors, JavaScript and some Markdown tools break lines at them: a heading or a table
+  // cell would end in the middle of the protocol's text.
+  const BREAKS = ["\u2028", "\u2029"];
+  const text = (a: string, b: string) => `${a} first half${BREAKS[0]}second half${BREAKS[1]}${b} end`;
+  const protocol = PROTOCOL.replace(/title "[^\n]*"\n/, `title ${q(text("TITLE", "TAIL"))}\n`).replace(
+    /inclusion I1 "[^\n]*" \{/,
+    `inclusion I1 ${q(text("CRIT", "TAIL"))} {`,
+  );
+  const ir = compileText(protocol, "breaks.trial").ir!;
+
+  it("are spaces in Markdown: the heading and the table cell keep the whole string on their line", () => {
+    const md = render(ir, "md");
+    expect(md).not.toMatch(/[\u2028\u2029\u0085\v\f]/);
+    const heading = md.split("\n").find((l) => l.startsWith("# "))!;
+    expect(heading).toContain("TITLE first half second half TAIL end");
+    const cells = md.split("\n").filter((l) => l.includes("CRIT first half"));
+    expect(cells.length).toBeGreaterThan(0);
+    for (const l of cells) expect(l).toContain("CRIT first half second half TAIL end");
+    const html = marked.parse(md, { async: false, gfm: true }) as string;
+    expect(textOf(parseHtml(html).doc)).toContain("TITLE first half second half TAIL end");
+  });
+});

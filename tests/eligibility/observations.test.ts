@@ -107,12 +107,18 @@ describe("result selection (latest within [D0 - 4 wk, D0 - 1 d])", () => {
     ]);
   });
 
-  it("refuses a result with both forms, unknown fields, or no unit, with JSON paths", () => {
+  it("refuses a result with both forms or no unit, and warns of unknown fields, with JSON paths", () => {
     expect(errorsOf({ ...base, hemoglobin: { results: [], value: 1, unit: "g/dL" } })).toEqual([
       '$.hemoglobin.unit: give either "results" (a list) or one result\'s fields, not both',
     ]);
-    expect(errorsOf({ ...base, hemoglobin: { results: [{ value: 12, unit: "g/dL", date: "2027-01-12" }] } })).toEqual([
-      '$.hemoglobin.results[0].date: "date" is not a field of a result (value, unit, at, uln, lln, method, specimen)',
+    // An unknown field is a warning, as in every data file: "date" is not read, so the
+    // result has no time and the rule that needs one is unknown.
+    const undated = result({ ...base, hemoglobin: { results: [{ value: 12, unit: "g/dL", date: "2027-01-12" }] } });
+    expect(undated.warnings).toEqual([
+      {
+        path: "$.hemoglobin.results[0].date",
+        message: '"date" is not a field of a result (value, unit, at, uln, lln, method, specimen) and was ignored',
+      },
     ]);
     expect(errorsOf({ ...base, hemoglobin: { value: 12 } })).toEqual([
       "$.hemoglobin.unit: required: the result's unit",

@@ -1,7 +1,8 @@
 /**
  * Bad assessment data: where RECIST says what to do (a target not measured is NE) it is
- * done (see recist-tables.test.ts); everything else is a clear error at its JSON path, and
- * no response is computed. Both evaluators must report exactly the same problems.
+ * done (see recist-tables.test.ts); an unknown field is a warning at its JSON path (as in
+ * every data file); everything else is a clear error at its JSON path, and no response is
+ * computed. Both evaluators must report exactly the same problems.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import type { IrProtocol } from "../../src/ir/types.js";
@@ -92,15 +93,16 @@ describe("errors with JSON paths", () => {
     expect(ok(both(ir, mod, allCm)).timePoints[0]!.recist!.sumMm).toBe("35");
   });
 
-  it("a misspelt field is an error, not a silently missing measurement", () => {
+  it("a misspelt field is a warning beside the NE it leads to, never a silently missing measurement", () => {
     const typo = at(day(56), { L1: { longest_diamter: len(20) }, L2: 14, B1: "present" });
-    expect(errors(series(BASE, [typo]))).toEqual([
+    const r = ok(both(ir, mod, series(BASE, [typo])));
+    expect(r.warnings).toEqual([
       {
         path: "$.time_points[0].lesions[0].longest_diamter",
-        message:
-          'unknown field "longest_diamter" (check its spelling: a field that is not read could change a response)',
+        message: '"longest_diamter" is not a field of a lesion and was ignored',
       },
     ]);
+    expect(r.timePoints[0]!.recist!.response).toBe("NE");
   });
 
   it("bad lengths: unknown unit, not a length, not a decimal, negative, implausible", () => {

@@ -189,7 +189,6 @@ describe("sample event files", () => {
       ["events", "$[2].visit"],
       ["events", "$[3].cycle"],
       ["events", "$[4].date"],
-      ["events", "$[5].dat"],
       ["events", "$[5].date"],
     ]);
     expect(bad.errors[0]!.message).toBe("cycle 3 is recorded but cycle 2's injection is not");

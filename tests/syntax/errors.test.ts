@@ -38,7 +38,8 @@ describe("reading", () => {
     const r = parseTrialFile(file("binary.trial", bytes));
     expect(r.ast).toBeNull();
     expect(r.diagnostics.map((d) => d.code)).toEqual(["TRC1002"]);
-    expect(r.diagnostics[0]!.message).toMatch(/NUL byte \(line 1\)/);
+    expect(r.diagnostics[0]!.message).toBe("the file contains a NUL character: it is not a text file");
+    expect(r.diagnostics[0]!.span).toMatchObject({ line: 1, column: 1 });
   });
 
   it("reports NUL characters in text (TRC1002), pointing at the first", () => {
@@ -54,8 +55,8 @@ describe("reading", () => {
       Buffer.from('"\n}\n'),
     ]);
     const r = parseTrialFile(file("latin.trial", bytes));
-    expect(r.diagnostics.map((d) => [d.code, d.message])).toEqual([
-      ["TRC1002", "the file is not valid UTF-8 (first bad byte on line 2): save it as UTF-8"],
+    expect(r.diagnostics.map((d) => [d.code, d.message, d.span.line, d.span.column])).toEqual([
+      ["TRC1002", "the file is not valid UTF-8 here: save it as UTF-8", 2, 13],
     ]);
     expect(parseTrial('trial "\uD800" {}', "s.trial").diagnostics[0]!.code).toBe("TRC1002");
     expect(firstInvalidUtf8(Buffer.from("ok ≥ μ · ‐ 😀"))).toBe(-1);
@@ -80,8 +81,10 @@ describe("reading", () => {
     expect(MAX_BYTES).toBe(2 * 1024 * 1024);
   });
 
-  it("reports a file that cannot be read (TRC1001)", () => {
-    expect(compileFile(join(dir, "missing.trial")).diagnostics.map((d) => d.code)).toEqual(["TRC1001"]);
+  it("reports a file that cannot be read (TRC1001), about the whole file (line 0)", () => {
+    expect(compileFile(join(dir, "missing.trial")).diagnostics.map((d) => [d.code, d.span.line])).toEqual([
+      ["TRC1001", 0],
+    ]);
     expect(compileFile(dir).diagnostics[0]!.message).toMatch(/not a file/);
   });
 

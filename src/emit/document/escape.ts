@@ -23,14 +23,15 @@ const MD_SPECIAL = /[\\`*[\]<|~$&#]/g;
  * Protocol text as inert Markdown: backslashes, backticks, `*`, `[`, `]`, `<`, `|`, `~`,
  * `$`, `&` and `#` are backslash-escaped; `_` too, except inside a word (where
  * CommonMark never reads it as emphasis, so `I3c_a` stays readable); line breaks
- * become spaces, because every string is printed within one line (a table cell, a
- * list item). `>` and list markers only matter at the start of a line, and no
+ * (CR, LF, and the vertical tab, form feed, NEL, U+2028 and U+2029 that editors and
+ * some Markdown tools break at) become spaces, because every string is printed within
+ * one line (a heading, a table cell, a list item). `>` and list markers only matter at the start of a line, and no
  * template starts a line with a model string (the hostile-protocol test renders
  * strings that start with "# ", "> ", "- " and "1. " through a Markdown parser).
  */
 export function markdownEscape(s: string): string {
   return s
-    .replace(/\s*(\r\n|\r|\n)\s*/g, " ")
+    .replace(/\s*(?:\r\n|[\n\v\f\r\u0085\u2028\u2029])\s*/g, " ")
     .replace(MD_SPECIAL, "\\$&")
     .replace(/_/g, (u, at: number, all: string) =>
       /[\p{L}\p{N}]/u.test(all[at - 1] ?? "") && /[\p{L}\p{N}]/u.test(all[at + 1] ?? "") ? u : "\\_",

@@ -109,17 +109,42 @@ export async function printPdf(doc: LoadedDocument, footerText: string): Promise
   });
 }
 
-/** HTML to PDF bytes with the system's Chromium; throws a plain Error with install advice when there is none. */
+/**
+ * HTML to PDF bytes with the system's Chromium; throws a plain Error with install advice
+ * when there is none. The PDF's dates are set to `date` (see {@link fixPdfDates}).
+ */
 export async function htmlToPdf(
   html: string,
   footerText: string,
   executable: string | null = findChromium(),
+  date: Date = new Date(0),
 ): Promise<Uint8Array> {
   if (!executable) throw new Error(CHROMIUM_MISSING);
   const doc = await openDocument(executable, html);
   try {
-    return await printPdf(doc, footerText);
+    return fixPdfDates(await printPdf(doc, footerText), date);
   } finally {
     await doc.close();
   }
+}
+
+/**
+ * Chromium stamps the PDF's /CreationDate and /ModDate with the time of printing, the only
+ * bytes in which two prints of one document differ. Both are rewritten to `date` (UTC),
+ * in place and at the same length, so the cross-reference offsets stay right and the same
+ * input gives the same bytes.
+ */
+export function fixPdfDates(pdf: Uint8Array, date: Date): Uint8Array {
+  const stamp = date
+    .toISOString()
+    .replace(/\.\d+Z$/, "")
+    .replace(/\D/g, ""); // YYYYMMDDHHmmSS
+  const text = Buffer.from(pdf).toString("latin1");
+  const fixed = text.replace(
+    /(\/(?:CreationDate|ModDate) ?\(D:)(\d{14})([^)]*)\)/g,
+    (_m, head: string, _old: string, zone: string) =>
+      // The zone keeps its form and length (Z, +HH, +HH'mm'), made UTC.
+      `${head}${stamp}${zone.replace(/^[+-]/, "+").replace(/\d/g, "0")})`,
+  );
+  return new Uint8Array(Buffer.from(fixed, "latin1"));
 }
