@@ -6,10 +6,10 @@
  * | class   | example                                   | zod | JSON Schema | evaluator |
  * |---------|-------------------------------------------|-----|-------------|-----------|
  * | type    | `"yes"` for a boolean, 1.5 for an integer | ✗   | ✗           | ✗         |
- * | shared  | 2027-02-30, 9 in a 0–4 range, uln undeclared, "1,5", a bare-number limit, a limit above range, an unknown result field, both `results` and one result's fields | ✓ | ✗ | ✗ |
+ * | shared  | 2027-02-30, 9 in a 0–4 range, uln undeclared, "1,5", a bare-number limit, a limit above range, both `results` and one result's fields | ✓ | ✗ | ✗ |
  * | runtime | unit "furlongs" or "Gy" for hemoglobin (of a value or a limit), a range broken in mmol/L or as decimal text | ✓ | ✓ | ✗ |
  * | form    | childbearing potential yes, pregnancy test missing | ✓ | ✗        | ✓ (unknown) |
- * | neutral | an unknown extra field, a value set to null | ✓ | ✓          | ✓         |
+ * | neutral | an unknown extra field at any depth (a result's, a limit's: the evaluator warns), a value set to null | ✓ | ✓          | ✓         |
  */
 import type fc from "fast-check";
 import type { IrElement, IrProtocol } from "../../src/ir/types.js";
@@ -152,7 +152,7 @@ export function valueDefects(el: IrElement, place: Place = {}): Defect[] {
           d("type", q({ value: mid }), `${lim} without a unit`),
           d("type", q({ unit }), `${lim} without a value`),
           d("type", q({ value: mid, unit: 5 }), `${lim} with a number as unit`),
-          d("shared", q({ ...ok, note: "fasting" }), `${lim} with an unknown field`),
+          d("neutral", q({ ...ok, note: "fasting" }), `${lim} with an unknown field`),
           d("shared", q({ value: "1,5", unit }), `${lim} with a decimal comma`),
           d("shared", q(String(mid)), `${lim} as bare decimal text`),
           d("runtime", q({ value: mid, unit: "furlongs" }), `${lim} in an unknown unit`),
@@ -216,8 +216,8 @@ function measuredDefects(el: IrElement, mid: number, place: Place): Defect[] {
     d("type", { ...good, at: 20270111 }, "number as a result's time"),
     d("type", { ...good, method: 5 }, "number as a result's method"),
     d("type", list({ ...good, specimen: true }), "boolean as a listed result's specimen"),
-    d("shared", { ...good, note: "fasting" }, "unknown field of a result"),
-    d("shared", list({ ...good, flag: "H" }), "unknown field of a listed result"),
+    d("neutral", { ...good, note: "fasting" }, "unknown field of a result"),
+    d("neutral", list({ ...good, flag: "H" }), "unknown field of a listed result"),
     d("shared", { results: [good], value: mid, unit }, "both results and one result's fields"),
     d("shared", { results: [good], at: "2027-01-11" }, "results and a time beside them"),
     d("shared", { ...good, at: "2027-02-30" }, "impossible result date"),

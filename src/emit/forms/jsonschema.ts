@@ -128,10 +128,9 @@ export function commonSchema(ir: IrProtocol): Schema {
       },
       limit: {
         description:
-          "A reference limit (ULN, LLN) with its own UCUM unit, converted exactly by the evaluator; a bare number is refused.",
+          "A reference limit (ULN, LLN) with its own UCUM unit, converted exactly by the evaluator; a bare number is refused. Other fields change nothing (the evaluator warns of them).",
         type: "object",
         required: ["value", "unit"],
-        additionalProperties: false,
         properties: { value: { $ref: "#/$defs/positiveDecimal" }, unit: { type: "string" } },
       },
       timestamp: ir.timeZone
@@ -227,7 +226,6 @@ function valueSchema(ir: IrProtocol, el: IrElement, top: boolean): Schema {
           specimen: { type: "string" },
           results: false,
         },
-        unevaluatedProperties: false,
       };
       return nullable({
         anyOf: [
