@@ -6,8 +6,10 @@
  *
  * Nothing is guessed: a resource no element uses is listed as unused (with why), an
  * element the bundle does not supply is listed as missing, and two resources that give
- * one element different values at once are reported as ambiguous and the element is
- * left out (so rules reading it are unknown), never silently picked. A quantity whose
+ * a single-valued element different values are reported as ambiguous and the element is
+ * left out (so rules reading it are unknown), never silently picked. A measured element
+ * keeps every result, as its JSON would: its selection makes it unknown, saying why,
+ * when two results at one time disagree. A quantity whose
  * unit is not UCUM that can express its element, or that is only a bound (`< 0.5`),
  * is an error at its JSON path: the bundle is not screened.
  */
@@ -434,7 +436,7 @@ export function patientFromFhirWith(spec: FhirSpec, raw: unknown): FhirImport {
     return rows.length || none ? rows : undefined;
   }
 
-  /** A measured element's timed results; two at the same time that differ make it ambiguous. */
+  /** A measured element's timed results, all of them: the selection chooses (and says when two at one time disagree). */
   function results(el: FhirElement, obs: { resource: Observation; path: string }[]): unknown {
     const rows: Found[] = [];
     for (const o of obs) {
@@ -465,18 +467,10 @@ export function patientFromFhirWith(spec: FhirSpec, raw: unknown): FhirImport {
     for (const r of rows) byTime.set(r.at ?? "", [...(byTime.get(r.at ?? "") ?? []), r]);
     const unique: Found[] = [];
     for (const [at, same] of byTime) {
-      // Identical duplicates collapse; results of different methods at one time are all kept
-      // (the protocol's selection tells them apart); two that differ otherwise are a conflict.
+      // Identical duplicates collapse; every other result is kept, as the patient's JSON
+      // would hold it: the protocol's selection chooses among results at one time, and
+      // makes the value unknown, saying so, when they disagree (never a silent pick).
       const distinct = [...new Map(same.map((r) => [JSON.stringify(r.value), r])).values()];
-      const methods = new Set(distinct.map((r) => (r.value as { method?: string }).method));
-      if (methods.size < distinct.length) {
-        ambiguous.push({
-          element: el.name,
-          paths: same.map((r) => r.path),
-          message: `${same.length} results of "${el.name}" ${at ? `at ${at}` : "without a time"} differ; none is picked`,
-        });
-        return undefined;
-      }
       unique.push(...distinct);
     }
     // In time order as written.

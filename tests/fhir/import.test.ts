@@ -122,16 +122,14 @@ describe("FHIR import", () => {
     expect(r.missing).toContain("hb");
   });
 
-  it("reports two different results at one time as ambiguous and leaves the element out", () => {
+  it("keeps two different results at one time, for the selection to refuse, never picking one", () => {
     const r = patientFromFhirWith(spec(), bundle(hb("a", 12, "2027-01-02"), hb("b", 8, "2027-01-02")));
     if (!r.ok) throw new Error();
-    expect(r.patient.hb).toBeUndefined();
-    expect(r.ambiguous).toEqual([
-      {
-        element: "hb",
-        paths: ["$.entry[0].resource", "$.entry[1].resource"],
-        message: '2 results of "hb" at 2027-01-02 differ; none is picked',
-      },
+    expect(r.ambiguous).toEqual([]);
+    const results = (r.patient.hb as { results: { value: number; at: string }[] }).results;
+    expect(results.map((x) => [x.value, x.at])).toEqual([
+      [12, "2027-01-02"],
+      [8, "2027-01-02"],
     ]);
     // Results at different times are a series, not a conflict; an identical duplicate collapses.
     const s = patientFromFhirWith(

@@ -107,6 +107,7 @@ describe("the seed protocol", () => {
   it("reads the sections", () => {
     const schedule = byKind("ScheduleDecl")[0]!;
     expect(schedule.visits.map((v) => [v.name.text, v.eachCycle, v.timing.kind])).toEqual([
+      ["pregnancy", false, "between"],
       ["screening", false, "between"],
       ["treatment", true, "at"],
       ["dosimetry", true, "between"],
