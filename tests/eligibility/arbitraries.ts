@@ -6,7 +6,7 @@
 import type fc from "fast-check";
 import type { IrElement, IrExpr, IrProtocol } from "../../src/ir/types.js";
 import { children } from "../../src/ir/walk.js";
-import { commensurability, conversionFactor } from "../../src/runtime/units.js";
+import { commensurability, convert } from "../../src/runtime/units.js";
 import { dec } from "../../src/runtime/decimal.js";
 
 export type Gen = fc.GeneratorValue;
@@ -84,11 +84,13 @@ export function unitsFor(el: IrElement): string[] {
   return [el.unit, ...UNIT_POOL.filter((u) => u !== el.unit && commensurability(u, el.unit!, el.molarMass) === "same")];
 }
 
-/** Express `value` (in the element's unit) in `unit`, exactly. */
+/**
+ * Express `value` (in the element's unit) in `unit` with the run time's exact rational
+ * conversion (a factor rounded to a decimal, 1/0.06 for L/h to mL/min, would make two
+ * equal results differ in the 40th digit).
+ */
 export function inUnit(el: IrElement, value: string, unit: string): string {
-  return dec(value)
-    .times(conversionFactor(el.unit!, unit, el.molarMass))
-    .toString();
+  return convert(dec(value), el.unit!, unit, el.molarMass).toString();
 }
 
 function shiftDays(iso: string, days: number): string {
