@@ -1,11 +1,12 @@
 /**
- * Putting synthetic OMOP rows into a database: the CDM v5.4 DDL (omop/), then the rows,
+ * Putting synthetic OMOP rows into a database: the CDM v5.4 tables (cdm.ts), then the rows,
  * as multi-row INSERTs (small cohorts, tests) or CSV files that DuckDB copies in
  * (large cohorts, the benchmark and `npm run omop:synth`).
  */
-import { readFileSync, createWriteStream, mkdtempSync, rmSync, type WriteStream } from "node:fs";
+import { createWriteStream, mkdtempSync, rmSync, type WriteStream } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { cdmDdl } from "./cdm.js";
 import { COLUMNS, FILLERS, type OmopRows } from "./synth.js";
 
 /** The minimal database interface (src/cli/db.ts's Db satisfies it). */
@@ -14,20 +15,9 @@ export interface ExecDb {
   exec(sql: string): Promise<void>;
 }
 
-const root = new URL("../../", import.meta.url);
-
-/** Create the CDM tables trialc reads (OHDSI's own DDL for the dialect). */
+/** Create the CDM tables trialc reads (the DDL cdm.ts writes for the dialect). */
 export async function createCdm(db: ExecDb): Promise<void> {
-  const file = db.dialect === "postgres" ? "omop/cdm-v5.4-postgresql.sql" : "omop/cdm-v5.4-duckdb.sql";
-  const ddl = readFileSync(new URL(file, root), "utf8")
-    .split("\n")
-    .filter((l) => !l.startsWith("--"))
-    .join("\n");
-  for (const stmt of ddl
-    .split(";")
-    .map((s) => s.trim())
-    .filter(Boolean))
-    await db.exec(stmt);
+  for (const stmt of cdmDdl(db.dialect)) await db.exec(stmt);
 }
 
 /** A tuple with every column of its table (trailing optional columns NULL). */

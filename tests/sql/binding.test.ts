@@ -4,8 +4,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { bind } from "../../src/emit/sql/binding.js";
+import { readFileSync } from "node:fs";
 import { parseConceptMap } from "../../src/emit/sql/index.js";
-import { seedProtocol } from "./support.js";
+import { MAP, seedProtocol } from "./support.js";
 
 describe("binding", () => {
   it("binds by the standard codes on elements and code values, once per concept", () => {
@@ -28,5 +29,18 @@ describe("binding", () => {
     ]);
     expect(b.sources.get("sex")).toEqual({ how: "gender", values: [{ conceptId: 8532, value: "female" }] });
     expect(b.sources.get("informed_consent")).toMatchObject({ how: "none" });
+  });
+
+  it("a verified column says where every id comes from, and the seed map fills it", () => {
+    const head = "element,system,code,concept_id,domain_id,verified\n";
+    const parse = (row: string) => () => parseConceptMap("m.csv", head + row + "\n");
+    expect(parse("hemoglobin,LOINC,718-7,3000963,Measurement,Eunomia")).not.toThrow();
+    expect(parse("hemoglobin,LOINC,718-7,3000963,Measurement,unverified")).not.toThrow();
+    expect(parse("hemoglobin,LOINC,718-7,3000963,Measurement,")).toThrow(/m.csv:2: the verified column is empty/);
+    expect(parse("hemoglobin,,,2000000041,Measurement,Eunomia")).toThrow(/site-local id/);
+    expect(parse("hemoglobin,LOINC,718-7,3000963,Measurement,local")).toThrow(/standard id/);
+    const seed = parseConceptMap(MAP, readFileSync(MAP, "utf8"));
+    expect(seed.rows.every((r) => r.verified)).toBe(true);
+    expect(seed.rows.filter((r) => r.verified === "unverified").map((r) => r.conceptId)).toEqual([4083587]);
   });
 });

@@ -18,7 +18,8 @@
  * `Field` rows (`marker_measurements.marker_name,OMOP,source_value,0,Field`) fill a
  * records text field from the event's `*_source_value` or its unit's UCUM code (`unit`).
  * Unit rows (`UCUM,g/dL,8713,Unit`) give the unit concepts
- * the compiler builds its conversion table from. docs/sql.md shows the query a site
+ * the compiler builds its conversion table from. An optional `verified` column says where
+ * each id was checked (`local` for ids from 2 000 000 000 up). docs/sql.md shows the query a site
  * runs over its vocabulary tables (concept, concept_relationship) to produce this file.
  */
 
@@ -36,9 +37,18 @@ export interface ConceptRow {
    * concept says nothing of the method.
    */
   method: string | null;
+  /**
+   * Where the id was checked, from the optional `verified` column: source keys (the
+   * file's header comment names them), `local` for a site-local id, `n/a` for a Field
+   * row, `unverified` when no source confirmed it; null without the column.
+   */
+  verified: string | null;
   /** 1-based line in the CSV, for messages. */
   line: number;
 }
+
+/** Ids from here up are site-local concepts (the OHDSI convention), never standard ones. */
+export const LOCAL_CONCEPT_MIN = 2_000_000_000;
 
 export interface ConceptMap {
   file: string;
@@ -144,6 +154,16 @@ export function parseConceptMap(file: string, text: string): ConceptMap {
         !(FIELD_SOURCES as readonly string[]).includes(code ?? ""))
     )
       fail(n, `a Field row binds a records field (records.field) to OMOP,${FIELD_SOURCES.join(" or OMOP,")}`);
+    const verified = get("verified");
+    if (header!.includes("verified")) {
+      const id = Number(get("concept_id"));
+      if (!verified)
+        fail(n, `the verified column is empty: name the source that confirms concept ${id}, or "unverified"`);
+      if (id >= LOCAL_CONCEPT_MIN && verified !== "local")
+        fail(n, `concept ${id} is a site-local id (>= ${LOCAL_CONCEPT_MIN}): its verified cell is "local"`);
+      if (id > 0 && id < LOCAL_CONCEPT_MIN && verified === "local")
+        fail(n, `concept ${id} is a standard id, not a site-local one: name its source, or "unverified"`);
+    }
     rows.push({
       element,
       system,
@@ -152,6 +172,7 @@ export function parseConceptMap(file: string, text: string): ConceptMap {
       domain: domain!,
       name: get("concept_name"),
       method: get("method"),
+      verified,
       line: n,
     });
   });

@@ -162,6 +162,15 @@ export function buildQuery(ir: IrProtocol, bindings: Bindings, opts: SqlOptions)
     ctes.push(
       `${note ? comment(note) + "\n" : ""}${name} AS ${materialized && d !== "spark" ? "MATERIALIZED " : ""}(\n${text}\n)`,
     );
+  /**
+   * A criterion's CTE reads the previous one's columns (`b.*`) and adds its own. PostgreSQL
+   * pulls such subqueries up into one query level, substituting every criterion's
+   * expression wherever a later one reads it: the expressions grow with the depth of the
+   * chain, planning takes seconds and execution repeats the work. `OFFSET 0` keeps each
+   * CTE a subquery of its own, evaluated once per row and streamed (no materialisation).
+   * DuckDB and Spark do not need it.
+   */
+  const fence = d === "postgres" ? "\n  OFFSET 0" : "";
 
   // --- parameters
   const asOf = opts.asOf ? dateLit(opts.asOf) : "CURRENT_DATE";
@@ -233,7 +242,7 @@ export function buildQuery(ir: IrProtocol, bindings: Bindings, opts: SqlOptions)
 
   // --- the result each measured element's selection chooses
   /**
-   * A measured element's result, as the runtime's pickResult chooses it: of the method
+   * Each measured element's result, as the runtime's pickResult chooses it: of the method
    * (`by "M"`, by the concept map's `method` of each concept, ignoring case and spaces at
    * the ends), in the closed window between anchor-relative bounds (a result that is only
    * a date is placed by its day), the latest; `st` says why there is none: 1 no result,
@@ -241,104 +250,154 @@ export function buildQuery(ir: IrProtocol, bindings: Bindings, opts: SqlOptions)
    * 5 results at the same latest time disagree, 6 / 7 one of them has a unit the table
    * cannot convert (its value and unit are passed on, so the rules name `<element>.unit`,
    * as for a single such result) / no value.
+   *
+   * All measured elements go through the same three CTEs, partitioned by person and
+   * element, with what differs per element (window bounds, method, the reasons) in a CASE
+   * on the element; the picked result and the tie checks are window functions and
+   * conditional aggregates, never a join of a CTE with itself. (CTEs per element, joined
+   * with themselves, scanned the events once per element and made PostgreSQL plan nested
+   * loops over CTE scans whose size it cannot estimate: quadratic in the persons.)
    */
-  const emitSelection = (el: IrElement) => {
-    const n = el.name.toLowerCase();
-    const sel = el.select;
-    const win = sel?.window;
-    const windowed = !!(win?.low || win?.high);
+  const emitSelections = () => {
+    const same = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+    /** `CASE <on> WHEN … THEN …` over the measured elements, elements with the same text sharing a branch. */
+    const perElement = (on: string, f: (el: IrElement) => string, otherwise: string) => {
+      const groups = new Map<string, string[]>();
+      for (const el of measured) {
+        const text = f(el);
+        if (text === otherwise) continue;
+        groups.set(text, [...(groups.get(text) ?? []), el.name]);
+      }
+      if (!groups.size) return otherwise;
+      const whens = [...groups].map(
+        ([text, names]) => `WHEN ${on} IN (${names.map((nm) => str(d, nm)).join(", ")}) THEN ${text}`,
+      );
+      return `CASE ${whens.join("\n      ")}\n      ELSE ${otherwise} END`;
+    };
+    const windowOf = (el: IrElement) => el.select?.window;
+    const windowed = (el: IrElement) => !!(windowOf(el)?.low || windowOf(el)?.high);
     const bound = (rt: IrRelativeTime | undefined) =>
       rt
         ? rt.offsets.reduce((ts, o) => shiftTime(d, ts, o.sign, o.duration), `a.a_${rt.anchor.toLowerCase()}`)
         : "CAST(NULL AS TIMESTAMP)";
-    const same = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
-    const methods = sel?.method
-      ? [
-          ...new Set(
-            bindings.events
-              .filter((e) => e.element === el.name && e.method !== null && same(e.method, sel.method!))
-              .map((e) => e.method!),
-          ),
-        ]
-      : null;
-    const cand =
-      methods === null
+    const cand = (el: IrElement) => {
+      const sel = el.select;
+      const methods = sel?.method
+        ? [
+            ...new Set(
+              bindings.events
+                .filter((e) => e.element === el.name && e.method !== null && same(e.method, sel.method!))
+                .map((e) => e.method!),
+            ),
+          ]
+        : null;
+      return methods === null
         ? "1"
         : methods.length
           ? `CASE WHEN x.method IN (${methods.map((m) => str(d, m)).join(", ")}) THEN 1 ELSE 0 END`
           : "0";
+    };
     const day = (b: string) => `CASE WHEN r.date_only = 1 THEN CAST(CAST(${b} AS DATE) AS TIMESTAMP) ELSE ${b} END`;
-    const inWin = windowed
-      ? `r.cand = 1 AND r.res_at IS NOT NULL${win?.low ? ` AND ${day("r.lo")} <= r.res_at` : ""}${win?.high ? ` AND r.res_at <= ${day("r.hi")}` : ""}`
-      : "r.cand = 1";
+    const inWin = (el: IrElement) => {
+      const win = windowOf(el);
+      return windowed(el)
+        ? `CASE WHEN r.cand = 1 AND r.res_at IS NOT NULL${win?.low ? ` AND ${day("r.lo")} <= r.res_at` : ""}${win?.high ? ` AND r.res_at <= ${day("r.hi")}` : ""} THEN 1 ELSE 0 END`
+        : "CASE WHEN r.cand = 1 THEN 1 ELSE 0 END";
+    };
+    const st = (el: IrElement) => {
+      const win = windowOf(el);
+      const w = windowed(el);
+      return `CASE
+        WHEN ${w ? [win?.low ? "g.lo IS NULL" : "", win?.high ? "g.hi IS NULL" : ""].filter(Boolean).join(" OR ") : "1 = 0"} THEN 2
+        WHEN ${w ? "g.n_undated > 0" : "g.n_cand > 1 AND g.n_undated > 0"} THEN 3
+        WHEN g.n_in = 0 THEN 4
+        WHEN g.n_tied > 1 AND g.n_null > 0 THEN 7
+        WHEN g.n_tied > 1 AND g.n_bad > 0 THEN 6
+        WHEN g.n_disagree > 0 THEN 5
+        ELSE 0 END`;
+    };
     cte(
-      `sel_${n}_rows`,
+      "trialc_sel_rows",
       `  SELECT r.*,
-    CASE WHEN ${inWin} THEN 1 ELSE 0 END AS inwin,
-    MAX(CASE WHEN ${inWin} THEN r.res_at END) OVER (PARTITION BY r.person_id) AS best_at
+    MAX(CASE WHEN r.inwin = 1 THEN r.res_at END) OVER (PARTITION BY r.person_id, r.element) AS best_at
   FROM (
-    SELECT x.person_id, x.event_id, CAST(x.num AS ${DEC}) AS num, x.unit_concept_id AS unit,
-      CAST(x.range_low AS ${DEC}) AS rl, CAST(x.range_high AS ${DEC}) AS rh,
-      COALESCE(x.event_datetime, CAST(x.event_date AS TIMESTAMP)) AS res_at,
-      CASE WHEN x.event_datetime IS NULL THEN 1 ELSE 0 END AS date_only,
-      ${cand} AS cand,
-      ${bound(win?.low)} AS lo,
-      ${bound(win?.high)} AS hi
-    FROM trialc_events x
-    JOIN trialc_anchors a ON a.person_id = x.person_id
-    WHERE x.element = ${str(d, el.name)}
+    SELECT r.*,
+      ${perElement("r.element", inWin, "CASE WHEN r.cand = 1 THEN 1 ELSE 0 END")} AS inwin
+    FROM (
+      SELECT x.person_id, x.element, x.event_id, CAST(x.num AS ${DEC}) AS num, x.unit_concept_id AS unit,
+        CAST(x.range_low AS ${DEC}) AS rl, CAST(x.range_high AS ${DEC}) AS rh,
+        COALESCE(x.event_datetime, CAST(x.event_date AS TIMESTAMP)) AS res_at,
+        CASE WHEN x.event_datetime IS NULL THEN 1 ELSE 0 END AS date_only,
+        ${perElement("x.element", cand, "1")} AS cand,
+        ${perElement("x.element", (el) => bound(windowOf(el)?.low), "CAST(NULL AS TIMESTAMP)")} AS lo,
+        ${perElement("x.element", (el) => bound(windowOf(el)?.high), "CAST(NULL AS TIMESTAMP)")} AS hi
+      FROM trialc_events x
+      JOIN trialc_anchors a ON a.person_id = x.person_id
+      WHERE x.element IN (${measured.map((el) => str(d, el.name)).join(", ")})
+    ) r
   ) r`,
-      `"${el.name}": every result, whether it is a candidate (${sel?.text ?? "select latest"}) and in the window.`,
+      "Every result of each measured element: whether it is a candidate (its selection's method) and in the selection's window, and the latest time in the window.",
     );
     cte(
-      `sel_${n}_tied`,
-      `  SELECT t.*, u.rn, u.rd,
-    ROW_NUMBER() OVER (PARTITION BY t.person_id ORDER BY t.event_id) AS first_listed,
-    ROW_NUMBER() OVER (PARTITION BY t.person_id ORDER BY CASE WHEN u.rnk IS NULL THEN 1 ELSE 0 END, u.rnk, t.event_id) AS pick
-  FROM sel_${n}_rows t
-  LEFT JOIN trialc_units u ON u.element = ${str(d, el.name)} AND u.unit_concept_id = t.unit
-  WHERE t.inwin = 1 AND (t.res_at = t.best_at OR t.best_at IS NULL)`,
-      `"${el.name}": the candidates at the latest time (equal ones: the first unit in text order, then the first event).`,
+      "trialc_sel_tied",
+      `  SELECT k.*,
+    MAX(CASE WHEN k.tied = 1 AND k.pick = 1 THEN k.num END) OVER (PARTITION BY k.person_id, k.element) AS p_num,
+    MAX(CASE WHEN k.tied = 1 AND k.pick = 1 THEN k.rn END) OVER (PARTITION BY k.person_id, k.element) AS p_rn,
+    MAX(CASE WHEN k.tied = 1 AND k.pick = 1 THEN k.rd END) OVER (PARTITION BY k.person_id, k.element) AS p_rd
+  FROM (
+    SELECT t.*, u.rn, u.rd,
+      ROW_NUMBER() OVER (PARTITION BY t.person_id, t.element, t.tied ORDER BY t.event_id) AS first_listed,
+      ROW_NUMBER() OVER (PARTITION BY t.person_id, t.element, t.tied ORDER BY CASE WHEN u.rnk IS NULL THEN 1 ELSE 0 END, u.rnk, t.event_id) AS pick
+    FROM (
+      SELECT r.*, CASE WHEN r.inwin = 1 AND (r.res_at = r.best_at OR r.best_at IS NULL) THEN 1 ELSE 0 END AS tied
+      FROM trialc_sel_rows r
+    ) t
+    LEFT JOIN trialc_units u ON u.element = t.element AND u.unit_concept_id = t.unit
+  ) k`,
+      "Each result, whether it is a candidate at the latest time (tied = 1); among those, the one read (pick = 1: equal ones, the first unit in text order, then the first event) and its value.",
     );
-    const st = `CASE
-      WHEN ${windowed ? [win?.low ? "g.lo IS NULL" : "", win?.high ? "g.hi IS NULL" : ""].filter(Boolean).join(" OR ") : "1 = 0"} THEN 2
-      WHEN ${windowed ? "g.n_undated > 0" : "g.n_cand > 1 AND g.n_undated > 0"} THEN 3
-      WHEN g.n_in = 0 THEN 4
-      WHEN k.n_tied > 1 AND k.n_null > 0 THEN 7
-      WHEN k.n_tied > 1 AND k.n_bad > 0 THEN 6
-      WHEN k.n_disagree > 0 THEN 5
-      ELSE 0 END`;
+    const tied = (cond: string) => `t.tied = 1 AND ${cond}`;
     cte(
-      `sel_${n}`,
-      `  SELECT z.person_id, z.st, z.lo, z.hi, z.tie_at,
+      "trialc_sel",
+      `  SELECT z.person_id, z.element, z.st, z.lo, z.hi, z.tie_at,
     CASE z.st WHEN 0 THEN z.num WHEN 6 THEN z.bad_num END AS v,
     CASE z.st WHEN 0 THEN z.unit WHEN 6 THEN z.bad_unit END AS u,
     CASE WHEN z.st = 0 THEN z.rh END AS rh,
     CASE WHEN z.st = 0 THEN z.rl END AS rl
   FROM (
-    SELECT g.person_id, g.lo, g.hi, k.tie_at, k.bad_num, k.bad_unit, p.num, p.unit, p.rh, p.rl,
-      ${st} AS st
+    SELECT g.person_id, g.element, g.lo, g.hi, g.tie_at, g.bad_num, g.bad_unit, g.num, g.unit, g.rh, g.rl,
+      ${perElement("g.element", st, st(measured[0]!))} AS st
     FROM (
-      SELECT person_id, SUM(cand) AS n_cand, SUM(CASE WHEN cand = 1 AND res_at IS NULL THEN 1 ELSE 0 END) AS n_undated,
-        SUM(inwin) AS n_in, MAX(lo) AS lo, MAX(hi) AS hi
-      FROM sel_${n}_rows GROUP BY person_id
+      SELECT t.person_id, t.element, SUM(t.cand) AS n_cand,
+        SUM(CASE WHEN t.cand = 1 AND t.res_at IS NULL THEN 1 ELSE 0 END) AS n_undated,
+        SUM(t.inwin) AS n_in, MAX(t.lo) AS lo, MAX(t.hi) AS hi,
+        SUM(t.tied) AS n_tied,
+        SUM(CASE WHEN ${tied("t.num IS NULL")} THEN 1 ELSE 0 END) AS n_null,
+        SUM(CASE WHEN ${tied("t.rn IS NULL")} THEN 1 ELSE 0 END) AS n_bad,
+        MAX(CASE WHEN ${tied("t.rn IS NULL")} THEN t.num END) AS bad_num,
+        MAX(CASE WHEN ${tied("t.rn IS NULL")} THEN COALESCE(t.unit, -1) END) AS bad_unit,
+        SUM(CASE WHEN ${tied("t.num IS NOT NULL AND t.rn IS NOT NULL AND t.p_num IS NOT NULL AND t.p_rn IS NOT NULL")}
+          AND t.num * t.rn * t.p_rd <> t.p_num * t.p_rn * t.rd THEN 1 ELSE 0 END) AS n_disagree,
+        MAX(CASE WHEN ${tied("t.first_listed = 1")} THEN ${timeText(d, "t.res_at", "t.date_only = 1")} END) AS tie_at,
+        MAX(CASE WHEN ${tied("t.pick = 1")} THEN t.num END) AS num,
+        MAX(CASE WHEN ${tied("t.pick = 1")} THEN t.unit END) AS unit,
+        MAX(CASE WHEN ${tied("t.pick = 1")} THEN t.rh END) AS rh,
+        MAX(CASE WHEN ${tied("t.pick = 1")} THEN t.rl END) AS rl
+      FROM trialc_sel_tied t
+      GROUP BY t.person_id, t.element
     ) g
-    LEFT JOIN (
-      SELECT t.person_id, COUNT(*) AS n_tied,
-        SUM(CASE WHEN t.num IS NULL THEN 1 ELSE 0 END) AS n_null,
-        SUM(CASE WHEN t.rn IS NULL THEN 1 ELSE 0 END) AS n_bad,
-        MAX(CASE WHEN t.rn IS NULL THEN t.num END) AS bad_num,
-        MAX(CASE WHEN t.rn IS NULL THEN COALESCE(t.unit, -1) END) AS bad_unit,
-        SUM(CASE WHEN t.num IS NOT NULL AND t.rn IS NOT NULL AND p.num IS NOT NULL AND p.rn IS NOT NULL
-          AND t.num * t.rn * p.rd <> p.num * p.rn * t.rd THEN 1 ELSE 0 END) AS n_disagree,
-        MAX(CASE WHEN t.first_listed = 1 THEN ${timeText(d, "t.res_at", "t.date_only = 1")} END) AS tie_at
-      FROM sel_${n}_tied t
-      JOIN sel_${n}_tied p ON p.person_id = t.person_id AND p.pick = 1
-      GROUP BY t.person_id
-    ) k ON k.person_id = g.person_id
-    LEFT JOIN sel_${n}_tied p ON p.person_id = g.person_id AND p.pick = 1
   ) z`,
-      `"${el.name}": the chosen result per person with results (st 0), or why none is (st > 0). Equal results compare exactly across units.`,
+      "The chosen result of each measured element per person with results (st 0), or why none is (st > 0). Equal results compare exactly across units.",
+    );
+    const cols = measured.flatMap((el) => {
+      const n = el.name.toLowerCase();
+      const w = (c: string) => `MAX(CASE WHEN s.element = ${str(d, el.name)} THEN s.${c} END) AS ${c}_${n}`;
+      return ["v", "u", "rh", "rl", "st", "lo", "hi", "tie_at"].map(w);
+    });
+    cte(
+      "trialc_selected",
+      `  SELECT s.person_id,\n    ${cols.join(",\n    ")}\n  FROM trialc_sel s\n  GROUP BY s.person_id`,
+      "One row per person with results: each measured element's chosen result and why none is.",
       // Computed once: inlined into every criterion, the selections make the plan too large to optimise quickly.
       true,
     );
@@ -361,7 +420,7 @@ export function buildQuery(ir: IrProtocol, bindings: Bindings, opts: SqlOptions)
       "The unit concepts of each measured element with the exact factor into the element's unit (value × rn / rd), to compare results at the same time.",
     );
   }
-  for (const el of measured) emitSelection(el);
+  if (measured.length) emitSelections();
 
   // --- latest value of each element
   const scalar = used.filter(
@@ -479,14 +538,14 @@ export function buildQuery(ir: IrProtocol, bindings: Bindings, opts: SqlOptions)
       default:
         if (measured.includes(el)) {
           personCols.push(
-            `s_${n}.v AS e_${n}`,
-            `s_${n}.u AS u_${n}`,
-            ...(el.reference.uln ? [`s_${n}.rh AS uh_${n}`] : []),
-            ...(el.reference.lln ? [`s_${n}.rl AS ul_${n}`] : []),
-            `COALESCE(s_${n}.st, 1) AS st_${n}`,
-            `s_${n}.lo AS lo_${n}`,
-            `s_${n}.hi AS hi_${n}`,
-            `s_${n}.tie_at AS ta_${n}`,
+            `s.v_${n} AS e_${n}`,
+            `s.u_${n} AS u_${n}`,
+            ...(el.reference.uln ? [`s.rh_${n} AS uh_${n}`] : []),
+            ...(el.reference.lln ? [`s.rl_${n} AS ul_${n}`] : []),
+            `COALESCE(s.st_${n}, 1) AS st_${n}`,
+            `s.lo_${n} AS lo_${n}`,
+            `s.hi_${n} AS hi_${n}`,
+            `s.tie_at_${n} AS ta_${n}`,
           );
           break;
         }
@@ -507,12 +566,7 @@ export function buildQuery(ir: IrProtocol, bindings: Bindings, opts: SqlOptions)
     SELECT o.person_id FROM ${schema}observation_period o CROSS JOIN trialc_params prm
     WHERE o.observation_period_start_date <= prm.as_of AND prm.as_of <= o.observation_period_end_date
     GROUP BY o.person_id
-  ) op ON op.person_id = p.person_id${pivot.length ? "\n  LEFT JOIN trialc_values v ON v.person_id = p.person_id" : ""}${measured
-    .map(
-      (m) =>
-        `\n  LEFT JOIN sel_${m.name.toLowerCase()} s_${m.name.toLowerCase()} ON s_${m.name.toLowerCase()}.person_id = p.person_id`,
-    )
-    .join("")}${opts.anchorsTable ? `\n  LEFT JOIN ${opts.anchorsTable} ta ON ta.person_id = p.person_id` : ""}`,
+  ) op ON op.person_id = p.person_id${pivot.length ? "\n  LEFT JOIN trialc_values v ON v.person_id = p.person_id" : ""}${measured.length ? "\n  LEFT JOIN trialc_selected s ON s.person_id = p.person_id" : ""}${opts.anchorsTable ? `\n  LEFT JOIN ${opts.anchorsTable} ta ON ta.person_id = p.person_id` : ""}`,
     "One row per person with every data element the rules read (NULL: unknown). Records are known for a person observed on the as-of date (observation_period).",
     true,
   );
@@ -575,7 +629,7 @@ export function buildQuery(ir: IrProtocol, bindings: Bindings, opts: SqlOptions)
     const note = `${c.id} (${c.role}): ${c.text}${c.body.kind === "group" ? `\n${c.body.mode === "all" ? "all" : `at least ${c.body.count}`} of ${c.body.children.map((k) => k.id).join(", ")}` : ""}`;
     cte(
       name,
-      `  SELECT b.*,\n    ${result.t} AS t_${col},\n    ${result.m === "0" ? bigint(d, 0n) : result.m} AS m_${col}\n  FROM ${prev} b${joins.length ? "\n" + joins.join("\n") : ""}`,
+      `  SELECT b.*,\n    ${result.t} AS t_${col},\n    ${result.m === "0" ? bigint(d, 0n) : result.m} AS m_${col}\n  FROM ${prev} b${joins.length ? "\n" + joins.join("\n") : ""}${fence}`,
       note,
     );
     prev = name;
@@ -709,7 +763,7 @@ export function buildQuery(ir: IrProtocol, bindings: Bindings, opts: SqlOptions)
   ];
   cte(
     "trialc_criteria",
-    `  SELECT b.*,\n    ${verdict} AS verdict\n  FROM ${prev} b`,
+    `  SELECT b.*,\n    ${verdict} AS verdict\n  FROM ${prev} b${fence}`,
     "Every criterion's condition (0 not met, 1 unknown, 2 met), its mask of what is missing, and the verdict: ineligible when an inclusion is not met or an exclusion is met, else indeterminate when one is unknown, else eligible.",
   );
   const header = comment(
