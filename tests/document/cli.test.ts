@@ -64,6 +64,9 @@ describe("trialc doc", () => {
     await new Promise((done) => setTimeout(done, 1100)); // Chromium stamps whole seconds
     const second = await pdf("two.pdf");
     expect(Buffer.compare(first, second)).toBe(0);
+    // trialc knows its own PDF again (a comment after %%EOF), so printing again replaces it.
+    expect(first.subarray(-40).toString("latin1")).toMatch(/%%EOF\n%trialc-generated\n$/);
+    expect(Buffer.compare(await pdf("one.pdf"), first)).toBe(0);
     const text = first.toString("latin1");
     expect(text).toContain("/CreationDate (D:19700101000000+00'00')");
     expect(text).toContain("/ModDate (D:19700101000000+00'00')");

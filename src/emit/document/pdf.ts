@@ -122,10 +122,19 @@ export async function htmlToPdf(
   if (!executable) throw new Error(CHROMIUM_MISSING);
   const doc = await openDocument(executable, html);
   try {
-    return fixPdfDates(await printPdf(doc, footerText), date);
+    return markGenerated(fixPdfDates(await printPdf(doc, footerText), date));
   } finally {
     await doc.close();
   }
+}
+
+/**
+ * A PDF comment after the final `%%EOF` (where incremental updates go; readers look for
+ * `%%EOF` in the last 1,024 bytes, and it stays there) that marks the file as trialc's, so
+ * that `trialc doc --out x.pdf` may replace its own earlier PDF (see cli/output.ts).
+ */
+export function markGenerated(pdf: Uint8Array): Uint8Array {
+  return new Uint8Array(Buffer.concat([Buffer.from(pdf), Buffer.from("%trialc-generated\n", "latin1")]));
 }
 
 /**
