@@ -199,3 +199,9 @@ for (const args of [["--help"], ["check", "protocols/lu177-octreotate.trial"]]) 
   cpu.sort((a, b) => a - b);
   console.log(`| trialc ${args.join(" ")} | ${walls[2]!.toFixed(0)} ms | ${cpu[2]!.toFixed(0)} ms |`);
 }
+
+// ------------------------------------------------------------------ 4. editing latency
+// The language server's figure (issue 15), in its own process as `npm run bench:lsp` runs it.
+console.log("\n### Language server: diagnostics after an edit (`bench/lsp.ts`)\n");
+const lsp = spawnSync(process.execPath, ["--import", "tsx", "bench/lsp.ts"], { encoding: "utf8" });
+console.log(lsp.status === 0 ? lsp.stdout.trim() : `bench/lsp.ts failed: ${lsp.stderr.trim()}`);
