@@ -88,13 +88,23 @@ function elementHover(e: A.ElementDecl, s: TrialSymbol, src: (span: A.Span) => s
   if (e.withUln) facts.push("with ULN (upper limit of normal)");
   if (e.withLln) facts.push("with LLN (lower limit of normal)");
   if (e.molarMass) facts.push(`molar mass: ${e.molarMass.value} ${e.molarMass.unit.text}`);
+  if (e.codes.length) facts.push(`standard codes: ${e.codes.map((c) => `${c.system.text} \`${c.code}\``).join(", ")}`);
+  if (e.select) facts.push(`reads the result \`${src(e.select.span)}\``);
   if (e.form) facts.push(`form: \`${e.form.text}\``);
   if (e.requiredWhen) facts.push(`required when \`${src(e.requiredWhen.span)}\``);
   if (e.captureOnly) facts.push("capture only (no rule reads it)");
   if (e.type.kind === "records") facts.push(`fields: ${e.fields.map((f) => `\`${f.name.text}\``).join(", ")}`);
   const lines = [head, facts.map((f) => `- ${f}`).join("\n")];
   if (e.type.kind === "code")
-    lines.push("codes:\n" + e.type.options.map((o) => `- \`${o.code.text}\`: ${o.label}`).join("\n"));
+    lines.push(
+      "codes:\n" +
+        e.type.options
+          .map(
+            (o) =>
+              `- \`${o.code.text}\`: ${o.label}${o.codes.length ? ` (${o.codes.map((c) => `${c.system.text} ${c.code}`).join(", ")})` : ""}`,
+          )
+          .join("\n"),
+    );
   return lines.filter((l) => l !== "").join("\n\n");
 }
 

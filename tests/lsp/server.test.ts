@@ -55,11 +55,17 @@ describe("the language server on the seed protocol", () => {
     expect(h?.value).toContain("form: `labs`");
     expect(h?.value).toContain("plausible range: 1 to 25");
     expect(h?.value).toMatch(/unit: `g\/dL` \(gram per deci[l]iter\)/i);
+    // Issue 10's standard codes and result selection, as the author wrote them.
+    expect(h?.value).toContain("standard codes: LOINC `718-7`");
+    expect(h?.value).toContain("reads the result `select latest between D0 - 4 wk and D0 - 1 d`");
   });
 
   it("hovers a code element with its codes", async () => {
     const h = await hover("and primary_site in", 4);
     expect(h?.value).toContain("- `pancreas`: Pancreas");
+    const sex = await hover("if sex = female", 4);
+    expect(sex?.value).toContain("- `male`: Male (SNOMED 248153007)");
+    expect(sex?.value).toContain("standard codes: LOINC `46098-0`");
   });
 
   it("hovers a criterion with its protocol text, rule, citation and interpretation", async () => {
