@@ -383,6 +383,15 @@ function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === "object" && x !== null && !Array.isArray(x);
 }
 
+const QUANTITY_KEYS = new Set(["value", "unit", "uln", "lln"]);
+const LIMIT_KEYS = new Set(["value", "unit"]);
+const RESULT_KEYS = new Set(["value", "unit", "at", "uln", "lln", "method", "specimen"]);
+
+/** A field outside `keys` (which the exact path warns of) takes the exact path. */
+function onlyKeys(x: Record<string, unknown>, keys: ReadonlySet<string>): void {
+  for (const k in x) if (!keys.has(k)) fallback();
+}
+
 /** The reference limits of the last quantity `value` read (in its element's unit), for the caller to store. */
 export const refs: { uln: number | undefined; lln: number | undefined; unit: string | undefined } = {
   uln: undefined,
@@ -407,7 +416,7 @@ export function value(el: PlanElement, raw: unknown): unknown {
       if (!isRecord(raw) || typeof raw.value !== "number" || typeof raw.unit !== "string") return fallback();
       const v = toElementUnit(el, raw.value, raw.unit);
       if (!inRange(el, v)) fallback();
-      for (const k in raw) if (k !== "value" && k !== "unit" && k !== "uln" && k !== "lln") fallback();
+      onlyKeys(raw, QUANTITY_KEYS);
       refs.uln = limit(el, el.uln, raw.uln);
       refs.lln = limit(el, el.lln, raw.lln);
       // The unit as written: a series (successive_rises) is one unit, never two units converted.
@@ -455,7 +464,7 @@ function limit(el: PlanElement, allowed: boolean, x: unknown): number | undefine
   if (x === undefined) return undefined;
   if (!allowed || !isRecord(x) || typeof x.value !== "number" || typeof x.unit !== "string" || !(x.value > 0))
     return fallback();
-  for (const k in x) if (k !== "value" && k !== "unit") fallback();
+  onlyKeys(x, LIMIT_KEYS);
   const v = toElementUnit(el, x.value, x.unit);
   return inRange(el, v) ? v : fallback();
 }
@@ -486,9 +495,7 @@ function optionalText(x: unknown): string | undefined {
 /** One result object: only a result's fields, each of its type, the value and limits plausible. */
 function result(el: PlanElement, r: unknown): Result {
   if (!isRecord(r) || typeof r.value !== "number" || typeof r.unit !== "string") return fallback();
-  for (const k in r)
-    if (k !== "value" && k !== "unit" && k !== "at" && k !== "uln" && k !== "lln" && k !== "method" && k !== "specimen")
-      fallback();
+  onlyKeys(r, RESULT_KEYS);
   const v = toElementUnit(el, r.value, r.unit);
   if (!inRange(el, v)) fallback();
   optionalText(r.specimen);
@@ -581,29 +588,5 @@ export function loadAnchors(
       if (t !== undefined && t !== o) fallback();
       anchors[a] = o;
     }
-  }
-}
-
-/**
- * Check and normalise a patient record into `out` (every element's key is written, so
- * `out` keeps one shape from patient to patient), with the reference dates (from the
- * data, or from `options` when the data lack them) under `anchors`. Throws
- * {@link FALLBACK} for anything it cannot read plainly: invalid data, decimal strings,
- * a unit whose conversion is not exactly a double, conflicting reference dates. (The
- * generated modules inline this per element, so that each property read is monomorphic.)
- */
-export function load(
-  plan: Plan,
-  raw: unknown,
-  options: { readonly [anchor: string]: string | undefined } | object,
-  out: Record<string, unknown>,
-  anchors: Record<string, number | undefined>,
-): void {
-  const rec = record(raw);
-  loadAnchors(plan, rec, options, anchors);
-  for (const el of plan.elements) {
-    out[el.name] = el.measured ? measured(el, rec[el.name], anchors) : value(el, rec[el.name]);
-    if (el.uln) out[el.name + ".uln"] = refs.uln;
-    if (el.lln) out[el.name + ".lln"] = refs.lln;
   }
 }
