@@ -3,6 +3,8 @@
  * run (a seeded generator). Each is a full record (every element the seed reads), in
  * each element's own unit as JSON numbers, with about 1 % of the values missing and
  * about 3 % of each laboratory value below its threshold, so that every verdict occurs.
+ * Laboratory results are dated (one blood draw in the 4 weeks before D0), as a site sends
+ * them, so that the seed protocol's selection windows read them.
  */
 
 /** mulberry32: a small deterministic generator of numbers in [0, 1). */
@@ -26,11 +28,15 @@ export function cohort(n: number, seed = 20261202): Record<string, unknown>[] {
   const lab = (low: number, high: number, threshold: number, below: number) =>
     Math.round((chance(0.03) ? below + r() * (threshold - below) : threshold + r() * (high - threshold)) * 10) / 10;
   const maybe = <T>(v: T): T | undefined => (chance(0.01) ? undefined : v);
-  const qty = (value: number, unit: string, extra: Record<string, number> = {}) => maybe({ value, unit, ...extra });
+  /** A quantity; `uln`, when given, is its upper limit of normal in the same unit. */
+  const qty = (value: number, unit: string, uln?: number, extra: Record<string, string> = {}) =>
+    maybe(uln === undefined ? { value, unit, ...extra } : { value, unit, uln: { value: uln, unit }, ...extra });
   const out: Record<string, unknown>[] = [];
   for (let i = 0; i < n; i++) {
     const female = chance(0.5);
     const childbearing = female && chance(0.3);
+    // One blood draw, dated within the labs' window (the 4 weeks before D0, 2027-01-18).
+    const drawn = { at: iso(13 - Math.floor(r() * 27)) };
     const p: Record<string, unknown> = {
       anchors: { inclusion: "2027-01-04", D0: "2027-01-18" },
       birth_date: maybe(iso(-Math.floor(365.25 * (17.9 + r() * 70)))),
@@ -74,19 +80,17 @@ export function cohort(n: number, seed = 20261202): Record<string, unknown>[] {
       surgeries: chance(0.5) ? [{ date: iso(-Math.floor(r() * 400)), major: chance(0.5) }] : [],
       prior_ebrt_kidneys: maybe(chance(0.01)),
       prior_ebrt_marrow_fraction: qty(chance(0.97) ? Math.round(r() * 200) / 10 : 30, "%"),
-      gfr: qty(lab(0, 250, 50, 20), "mL/min/{1.73_m2}"),
+      gfr: qty(lab(0, 250, 50, 20), "mL/min/{1.73_m2}", undefined, { ...drawn, method: "51Cr-EDTA" }),
       gfr_method: maybe(chance(0.97) ? "cr51_edta" : "other"),
-      hemoglobin: qty(lab(1, 25, 9, 6), "g/dL"),
-      neutrophils: qty(lab(0, 100, 1.5, 0.5), "10*3/uL"),
-      platelets: qty(lab(0, 2000, 100, 50), "10*3/uL"),
-      total_bilirubin: qty(Math.round((chance(0.03) ? 2.4 + r() * 2 : 0.2 + r() * 2.2) * 10) / 10, "mg/dL", {
-        uln: 1.2,
-      }),
-      ast: qty(lab(0, 200, 10, 5), "U/L", { uln: 35 }),
-      alt: qty(lab(0, 200, 10, 5), "U/L", { uln: 35 }),
-      albumin: qty(lab(0.5, 7, 3, 2), "g/dL"),
-      prothrombin_activity: qty(lab(0, 200, 70, 40), "%"),
-      creatinine: qty(0.9, "mg/dL", { uln: 1.2 }),
+      hemoglobin: qty(lab(1, 25, 9, 6), "g/dL", undefined, drawn),
+      neutrophils: qty(lab(0, 100, 1.5, 0.5), "10*3/uL", undefined, drawn),
+      platelets: qty(lab(0, 2000, 100, 50), "10*3/uL", undefined, drawn),
+      total_bilirubin: qty(Math.round((chance(0.03) ? 2.4 + r() * 2 : 0.2 + r() * 2.2) * 10) / 10, "mg/dL", 1.2, drawn),
+      ast: qty(lab(0, 200, 10, 5), "U/L", 35, drawn),
+      alt: qty(lab(0, 200, 10, 5), "U/L", 35, drawn),
+      albumin: qty(lab(0.5, 7, 3, 2), "g/dL", undefined, drawn),
+      prothrombin_activity: qty(lab(0, 200, 70, 40), "%", undefined, drawn),
+      creatinine: qty(0.9, "mg/dL", 1.2, drawn),
       childbearing_potential: maybe(childbearing),
       partner_childbearing_potential: maybe(!female && chance(0.2)),
       contraception_agreed: maybe(chance(0.97)),

@@ -75,7 +75,7 @@ export function handWritten(p: P): Verdict {
   }
   // I8a: 2 x ULN (doubling is exact in binary)
   const bili = p.total_bilirubin;
-  t = bili === undefined || bili.uln === undefined ? U : bili.value <= 2 * bili.uln ? T : F;
+  t = bili === undefined || bili.uln === undefined ? U : bili.value <= 2 * bili.uln.value ? T : F;
   if (t === F) return "ineligible";
   open ||= t === U;
   // I8c, I8d, I9
@@ -125,8 +125,8 @@ const JL_INCLUSION = [
   num("hemoglobin", ">=", 9),
   num("neutrophils", ">=", 1.5),
   num("platelets", ">=", 100),
-  tri([v("total_bilirubin.value"), v("total_bilirubin.uln")], {
-    "<=": [v("total_bilirubin.value"), { "*": [2, v("total_bilirubin.uln")] }],
+  tri([v("total_bilirubin.value"), v("total_bilirubin.uln.value")], {
+    "<=": [v("total_bilirubin.value"), { "*": [2, v("total_bilirubin.uln.value")] }],
   }),
   num("albumin", ">", 3),
   num("prothrombin_activity", ">", 70),
@@ -280,7 +280,7 @@ export function rulesEngine(): { verdict(p: P): Promise<Verdict> } {
   });
   engine.addFact("bilirubin_vs_uln", async (_: unknown, almanac: any) => {
     const x = await almanac.factValue("total_bilirubin");
-    return x === undefined || x.uln === undefined ? undefined : x.value <= 2 * x.uln ? 2 : 3;
+    return x === undefined || x.uln === undefined ? undefined : x.value <= 2 * x.uln.value ? 2 : 3;
   });
   return {
     async verdict(p: P) {
@@ -334,7 +334,11 @@ const ELM_INCLUSION = [
   op("GreaterOrEqual", value("hemoglobin"), lit(9)),
   op("GreaterOrEqual", value("neutrophils"), lit(1.5)),
   op("GreaterOrEqual", value("platelets"), lit(100)),
-  op("LessOrEqual", value("total_bilirubin"), op("Multiply", lit(2), prop("uln", prop("total_bilirubin")))),
+  op(
+    "LessOrEqual",
+    value("total_bilirubin"),
+    op("Multiply", lit(2), prop("value", prop("uln", prop("total_bilirubin")))),
+  ),
   op("Greater", value("albumin"), lit(3)),
   op("Greater", value("prothrombin_activity"), lit(70)),
   op("LessOrEqual", prop("ecog"), { type: "Literal", valueType: "{urn:hl7-org:elm-types:r1}Integer", value: "1" }),

@@ -262,6 +262,8 @@ interface PlanElement {
   lln: boolean;
   codes: ReadonlySet<string> | null;
   fields: PlanElement[];
+  /** The names of `fields` (a row's other keys are warned of by the exact path). */
+  fieldNames: ReadonlySet<string> | null;
   /** For a unit other than the element's: the unit UCUM reads it as, or null when it cannot express the element. */
   otherUnits: Map<string, string | null>;
   /** A measured element (a top-level decimal with a unit): its results, and which one counts. */
@@ -331,6 +333,7 @@ function planElement(el: DictElement): PlanElement {
     lln: el.reference?.lln ?? false,
     codes: el.codes ? new Set(el.codes) : null,
     fields: (el.fields ?? []).map(planElement),
+    fieldNames: el.fields ? new Set(el.fields.map((f) => f.name)) : null,
     otherUnits: new Map(),
     measured: false,
     method: undefined,
@@ -364,8 +367,23 @@ function inRange(el: PlanElement, v: number): boolean {
   return v >= el.low && v <= el.high;
 }
 
+/**
+ * What the explained fast path (`explain-fast.ts`) needs to know of the record just
+ * loaded: `exotic` when something was read that the decision handles but an explanation
+ * would show differently (a value or limit converted from another unit, a measured
+ * element unknown for want of a result in its window, a field outside the dictionary).
+ */
+export const state = { exotic: false };
+
+/**
+ * A value given in another unit than its element's, as the exact path shows it (`52 mg/L`,
+ * the unit after aliases), set by the last `toElementUnit`; undefined when no conversion was made.
+ */
+let written: string | undefined;
+
 /** A JSON number in `unit`, in the element's unit, kept only when exactly a shortest double. */
 function toElementUnit(el: PlanElement, v: number, unit: string): number {
+  written = undefined;
   if (unit === el.unit) return v;
   let as = el.otherUnits.get(unit);
   if (as === undefined) {
@@ -374,6 +392,7 @@ function toElementUnit(el: PlanElement, v: number, unit: string): number {
     el.otherUnits.set(unit, as);
   }
   if (as === null) return fallback();
+  if (as !== el.unit) written = `${v === 0 ? "0" : String(v)} ${as}`;
   const exact = convert(fromJsonNumber(v), as, el.unit, el.molarMass);
   const n = exact.toNumber();
   return fromJsonNumber(n).eq(exact) ? n : fallback();
@@ -393,16 +412,26 @@ function onlyKeys(x: Record<string, unknown>, keys: ReadonlySet<string>): void {
 }
 
 /** The reference limits of the last quantity `value` read (in its element's unit), for the caller to store. */
-export const refs: { uln: number | undefined; lln: number | undefined; unit: string | undefined } = {
+export const refs: {
+  uln: number | undefined;
+  lln: number | undefined;
+  unit: string | undefined;
+  /** The time of the result a measured element read, as written (a date or a local date-time). */
+  at: string | undefined;
+  /** The value read, as written when it was in another unit than its element's (`52 mg/L`). */
+  written: string | undefined;
+} = {
   uln: undefined,
   lln: undefined,
   unit: undefined,
+  at: undefined,
+  written: undefined,
 };
 
 /** One value read plainly and normalised (undefined when missing; limits of a quantity in `refs`), or take the exact path. */
 export function value(el: PlanElement, raw: unknown): unknown {
   if (raw === null || raw === undefined) {
-    refs.uln = refs.lln = refs.unit = undefined;
+    refs.uln = refs.lln = refs.unit = refs.written = undefined;
     return undefined;
   }
   switch (el.kind) {
@@ -415,12 +444,14 @@ export function value(el: PlanElement, raw: unknown): unknown {
     case Kind.Quantity: {
       if (!isRecord(raw) || typeof raw.value !== "number" || typeof raw.unit !== "string") return fallback();
       const v = toElementUnit(el, raw.value, raw.unit);
+      const shown = written;
       if (!inRange(el, v)) fallback();
       onlyKeys(raw, QUANTITY_KEYS);
       refs.uln = limit(el, el.uln, raw.uln);
       refs.lln = limit(el, el.lln, raw.lln);
       // The unit as written: a series (successive_rises) is one unit, never two units converted.
       refs.unit = unitAlias(raw.unit);
+      refs.written = shown;
       return v;
     }
     case Kind.Boolean:
@@ -443,8 +474,11 @@ export function value(el: PlanElement, raw: unknown): unknown {
         const r: unknown = raw[i];
         if (!isRecord(r)) return fallback();
         const row: Row = {};
+        for (const k in r) if (!el.fieldNames!.has(k)) state.exotic = true;
         for (const f of el.fields) {
           row[f.name] = value(f, r[f.name]);
+          // A row's value in another unit is shown converted by the exact path: not read plainly.
+          if (f.kind === Kind.Quantity && refs.written !== undefined) state.exotic = true;
           if (f.uln) row[f.name + ".uln"] = refs.uln;
           if (f.lln) row[f.name + ".lln"] = refs.lln;
           if (f.kind === Kind.Quantity) row[f.name + ".unit"] = refs.unit;
@@ -466,6 +500,8 @@ function limit(el: PlanElement, allowed: boolean, x: unknown): number | undefine
     return fallback();
   onlyKeys(x, LIMIT_KEYS);
   const v = toElementUnit(el, x.value, x.unit);
+  // A limit in another unit than the value's is shown converted by the exact path.
+  if (written !== undefined) state.exotic = true;
   return inRange(el, v) ? v : fallback();
 }
 
@@ -475,6 +511,8 @@ function limit(el: PlanElement, allowed: boolean, x: unknown): number | undefine
 interface Result {
   v: number;
   t: number | undefined;
+  at: string | undefined;
+  written: string | undefined;
   uln: number | undefined;
   lln: number | undefined;
   method: string | undefined;
@@ -497,11 +535,14 @@ function result(el: PlanElement, r: unknown): Result {
   if (!isRecord(r) || typeof r.value !== "number" || typeof r.unit !== "string") return fallback();
   onlyKeys(r, RESULT_KEYS);
   const v = toElementUnit(el, r.value, r.unit);
+  const shown = written;
   if (!inRange(el, v)) fallback();
   optionalText(r.specimen);
   return {
     v,
+    written: shown,
     t: r.at === undefined ? undefined : stamp(r.at),
+    at: r.at as string | undefined,
     uln: limit(el, el.uln, r.uln),
     lln: limit(el, el.lln, r.lln),
     method: optionalText(r.method),
@@ -521,7 +562,7 @@ function boundTime(b: Bound, anchors: Record<string, number | undefined>): numbe
  * qualifies; the anchors must be loaded first. Results at the same time take the exact path.
  */
 export function measured(el: PlanElement, raw: unknown, anchors: Record<string, number | undefined>): unknown {
-  refs.uln = refs.lln = refs.unit = undefined;
+  refs.uln = refs.lln = refs.unit = refs.at = refs.written = undefined;
   if (raw === null || raw === undefined) return undefined;
   if (!isRecord(raw)) return fallback();
   let list: Result[];
@@ -537,6 +578,9 @@ export function measured(el: PlanElement, raw: unknown, anchors: Record<string, 
   let low: number | undefined;
   let high: number | undefined;
   const w = el.window;
+  // Below, every `undefined` is an unknown the explanation words its own way (`exotic`).
+  const saved = state.exotic;
+  state.exotic = true;
   if (w) {
     if (w.low === null || w.high === null) return fallback();
     if (w.low && (low = boundTime(w.low, anchors)) === undefined) return undefined;
@@ -554,8 +598,11 @@ export function measured(el: PlanElement, raw: unknown, anchors: Record<string, 
       if (r.v !== best.v) return undefined; // two results at one time disagree: unknown
       return fallback(); // agreeing ties: the exact path says which one's limits count
     }
+  state.exotic = saved;
   refs.uln = best.uln;
   refs.lln = best.lln;
+  refs.at = best.at;
+  refs.written = best.written;
   return best.v;
 }
 
@@ -566,6 +613,7 @@ export function planElements(plan: Plan): Record<string, PlanElement> {
 
 /** The start of a generated loader: the record must be an object. */
 export function record(raw: unknown): Record<string, unknown> {
+  state.exotic = false;
   return isRecord(raw) ? raw : fallback();
 }
 

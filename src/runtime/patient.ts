@@ -461,6 +461,26 @@ function normalizeValue(
   }
 }
 
+/** A warning for each top-level key that is neither an element of the dictionary (`known`) nor `anchors`, sorted. */
+export function topLevelWarnings(obj: object, known: ReadonlySet<string>, warnings: DataProblem[]): void {
+  for (const key of Object.keys(obj).sort())
+    if (!known.has(key) && key !== "anchors")
+      warnings.push({
+        path: jsonPath([key]),
+        message: `"${key}" is not in the protocol's data dictionary and was ignored`,
+      });
+}
+
+/** A warning for each reference date in the data that is not one of the protocol's anchors, sorted. */
+export function anchorWarnings(rawAnchors: object, anchorNames: readonly string[], warnings: DataProblem[]): void {
+  for (const k of Object.keys(rawAnchors).sort())
+    if (!anchorNames.includes(k))
+      warnings.push({
+        path: jsonPath(["anchors", k]),
+        message: `"${k}" is not one of the protocol's anchors (${anchorNames.join(", ") || "none"}) and was ignored`,
+      });
+}
+
 /** Schemas built once per dictionary: building one costs more than validating with it. */
 const schemas = new WeakMap<DictElement[], z.ZodType>();
 
@@ -485,13 +505,7 @@ export function normalizePatient(
   const warnings: DataProblem[] = [];
   const data: Record<string, Val> = {};
   const results: Record<string, Results> = {};
-  const known = new Set(dict.map((d) => d.name));
-  for (const key of Object.keys(obj).sort())
-    if (!known.has(key) && key !== "anchors")
-      warnings.push({
-        path: jsonPath([key]),
-        message: `"${key}" is not in the protocol's data dictionary and was ignored`,
-      });
+  topLevelWarnings(obj, new Set(dict.map((d) => d.name)), warnings);
   for (const el of dict) {
     const raw = obj[el.name];
     if (isMeasured(el)) {
@@ -514,12 +528,7 @@ export function normalizePatient(
   }
   const anchors: Record<string, TimePoint> = {};
   const rawAnchors = (obj.anchors ?? {}) as Record<string, unknown>;
-  for (const k of Object.keys(rawAnchors).sort())
-    if (!anchorNames.includes(k))
-      warnings.push({
-        path: jsonPath(["anchors", k]),
-        message: `"${k}" is not one of the protocol's anchors (${anchorNames.join(", ") || "none"}) and was ignored`,
-      });
+  anchorWarnings(rawAnchors, anchorNames, warnings);
   for (const a of anchorNames) {
     const text = rawAnchors[a];
     if (text === null || text === undefined) continue;

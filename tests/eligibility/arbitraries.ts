@@ -4,10 +4,12 @@
  * anchors' window edges, missing fields, and records of 0 to 3 rows.
  */
 import type fc from "fast-check";
+import fcRuntime from "fast-check";
 import type { IrElement, IrExpr, IrProtocol } from "../../src/ir/types.js";
 import { children } from "../../src/ir/walk.js";
 import { commensurability, convert } from "../../src/runtime/units.js";
 import { dec } from "../../src/runtime/decimal.js";
+import { exactAsDouble } from "../../src/runtime/fast.js";
 
 export type Gen = fc.GeneratorValue;
 
@@ -278,4 +280,24 @@ export function mutantOf(
     else p[el.name] = v;
   }
   return p;
+}
+
+/**
+ * Decimal strings of quantities become JSON numbers where exact: in most patients all of
+ * them (as a system that sends JSON numbers does), in the others each one by chance, so
+ * that both paths, and records that mix the two, are exercised. (Since values, limits
+ * and results are separate fields, converting each by chance alone leaves few patients
+ * wholly numeric.)
+ */
+export function withNumbers(g: Gen, x: unknown, all = g(fcRuntime.nat, { max: 4 }) < 4): unknown {
+  if (Array.isArray(x)) return x.map((v) => withNumbers(g, v, all));
+  if (x && typeof x === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(x)) {
+      const numeric = (k === "value" || k === "uln" || k === "lln") && typeof v === "string" && exactAsDouble(v);
+      out[k] = numeric && (all || g(fcRuntime.nat, { max: 9 }) < 9) ? Number(v) : withNumbers(g, v, all);
+    }
+    return out;
+  }
+  return x;
 }

@@ -13,30 +13,9 @@ import { compileText } from "../../src/compile.js";
 import { compileFile } from "../../src/cli/source.js";
 import { evaluateEligibility } from "../../src/interpret/eligibility.js";
 import type { IrProtocol } from "../../src/ir/types.js";
-import { exactAsDouble } from "../../src/runtime/fast.js";
 import { importDecide, writeGenerated, type DecideModule } from "../generated.js";
-import { mutantOf, patientFor, thresholdsOf, type Gen } from "./arbitraries.js";
+import { mutantOf, patientFor, thresholdsOf, withNumbers } from "./arbitraries.js";
 import { protocolText } from "./random-protocol-text.js";
-
-/**
- * Decimal strings of quantities become JSON numbers where exact: in most patients all of
- * them (as a system that sends JSON numbers does), in the others each one by chance, so
- * that both paths, and records that mix the two, are exercised. (Since values, limits
- * and results are separate fields, converting each by chance alone leaves few patients
- * wholly numeric.)
- */
-function withNumbers(g: Gen, x: unknown, all = g(fc.nat, { max: 4 }) < 4): unknown {
-  if (Array.isArray(x)) return x.map((v) => withNumbers(g, v, all));
-  if (x && typeof x === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(x)) {
-      const numeric = (k === "value" || k === "uln" || k === "lln") && typeof v === "string" && exactAsDouble(v);
-      out[k] = numeric && (all || g(fc.nat, { max: 9 }) < 9) ? Number(v) : withNumbers(g, v, all);
-    }
-    return out;
-  }
-  return x;
-}
 
 function expectSameVerdict(mod: DecideModule, ir: IrProtocol, patient: unknown, options: Record<string, string> = {}) {
   const exact = evaluateEligibility(ir, patient, options);

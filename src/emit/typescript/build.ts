@@ -7,7 +7,8 @@
 import type { IrProtocol } from "../../ir/types.js";
 import { emitDefinitionsModule, emitEligibilityModule, emitPatientModule } from "./modules.js";
 import { emitScheduleModule } from "./schedule.js";
-import { emitDecideModule } from "./decide.js";
+import { emitDecideModule, emitRecordModule } from "./decide.js";
+import { emitExplainModule } from "./explain.js";
 import { emitToxicityModule } from "./toxicity.js";
 import { emitResponseModule } from "./response.js";
 import { emitFhirModule } from "./fhir.js";
@@ -29,6 +30,8 @@ export function typescriptFiles(ir: IrProtocol, runtime: RuntimeAssets): Map<str
   files.set("patient.ts", emitPatientModule(ir));
   files.set("definitions.ts", emitDefinitionsModule(ir));
   files.set("eligibility.ts", emitEligibilityModule(ir));
+  files.set("record.ts", emitRecordModule(ir));
+  files.set("explain.ts", emitExplainModule(ir));
   files.set("decide.ts", emitDecideModule(ir));
   files.set("fhir.ts", emitFhirModule(ir));
   const schedule = emitScheduleModule(ir);

@@ -17,7 +17,8 @@ import { exactAsDouble } from "../../runtime/fast.js";
 import { commentText, ident, Lines, lit } from "./code.js";
 import { header } from "./modules.js";
 
-class Unsupported extends Error {}
+/** A construct the fast paths do not compile: the module then always takes the exact path. */
+export class Unsupported extends Error {}
 
 /** Expression kinds that are never missing. */
 const CONSTANT = new Set<IrExpr["kind"]>(["number", "quantity", "string", "code", "bool", "duration"]);
@@ -42,18 +43,18 @@ const SECONDS: Record<string, number> = { min: 60, h: 3600, d: 86400, wk: 604800
 const OPS: Record<string, string> = { "<": "<", "<=": "<=", ">": ">", ">=": ">=", "=": "===", "!=": "!==" };
 
 /** A property read that is safe and readable: `p.hemoglobin`, or `p["odd name"]`. */
-function prop(obj: string, name: string): string {
+export function prop(obj: string, name: string): string {
   return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? `${obj}.${name}` : `${obj}[${lit(name)}]`;
 }
 
-function numberLiteral(text: string): string {
+export function numberLiteral(text: string): string {
   if (!exactAsDouble(text)) throw new Unsupported(`the number ${text} is not exactly a double`);
   const s = String(Number(text));
   return s.startsWith("-") ? `(${s})` : s;
 }
 
 /** A compiled time shift: calendar months, or an exact number of seconds. */
-function shiftOf(d: IrExpr, sign: 1 | -1): { months: number } | { seconds: number } {
+export function shiftOf(d: IrExpr, sign: 1 | -1): { months: number } | { seconds: number } {
   if (d.kind !== "duration") throw new Unsupported(`a shift by "${d.text}", which is not a constant duration`);
   const a = dec(d.duration.amount).times(sign);
   if (d.duration.unit === "mo" || d.duration.unit === "a") {
@@ -64,6 +65,16 @@ function shiftOf(d: IrExpr, sign: 1 | -1): { months: number } | { seconds: numbe
   if (!s.isInteger() || !Number.isSafeInteger(s.toNumber()))
     throw new Unsupported(`a shift "${d.text}" that is not a whole number of seconds`);
   return { seconds: s.toNumber() };
+}
+
+/**
+ * A shift by hours or minutes (or a fractional day): elapsed time, which the exact path
+ * counts across daylight-saving changes for a date-time in the trial's time zone.
+ */
+export function elapsed(d: IrExpr): boolean {
+  if (d.kind !== "duration") return true;
+  const u = d.duration.unit;
+  return !(u === "mo" || u === "a" || u === "wk" || (u === "d" && dec(d.duration.amount).isInteger()));
 }
 
 /** One generated function's expression builder: temporaries, rows and arguments in scope. */
@@ -106,6 +117,8 @@ class Fn {
       case "shift": {
         const s = shiftOf(e.duration, e.sign);
         if (e.base.kind === "anchor") return this.m.hoist(e.base.name, e.duration, e.sign, s);
+        if (this.m.timeZone && e.base.type === "datetime" && elapsed(e.duration))
+          throw new Unsupported(`"${e.text}": hours added to a date-time in the trial's time zone (elapsed time)`);
         const base = this.val(e.base);
         return "months" in s ? `K.addMonths(${base}, ${s.months})` : `K.addSeconds(${base}, ${s.seconds})`;
       }
@@ -276,16 +289,13 @@ class ModuleBuilder {
     for (const d of ir.definitions) this.defs.set(d.name, d);
   }
 
+  get timeZone(): string | undefined {
+    return this.ir.timeZone;
+  }
+
   /** A shift of a reference date, computed once per patient into a module variable. */
   hoist(anchor: string, d: IrExpr, sign: 1 | -1, s: { months: number } | { seconds: number }): string {
-    const amount = d.kind === "duration" ? `${d.duration.amount}_${d.duration.unit}` : "x";
-    const name = ident("", `${anchor}_${sign < 0 ? "minus" : "plus"}_${amount.replace(/\./g, "_")}`);
-    if (!this.hoisted.has(name)) {
-      const base = prop("anchor", anchor);
-      const init = "months" in s ? `K.addMonths(${base}, ${s.months})` : `K.addSeconds(${base}, ${s.seconds})`;
-      this.hoisted.set(name, { name, init });
-    }
-    return name;
+    return hoistShift(this.hoisted, anchor, d, sign, s);
   }
 
   definition(name: string): IrDefinition {
@@ -385,8 +395,31 @@ class ModuleBuilder {
   }
 }
 
+/** A shift of a reference date as a module variable (`D0_minus_4_wk`) in `hoisted`, with its initialiser. */
+export function hoistShift(
+  hoisted: Map<string, { name: string; init: string }>,
+  anchor: string,
+  d: IrExpr,
+  sign: 1 | -1,
+  s: { months: number } | { seconds: number },
+): string {
+  const amount = d.kind === "duration" ? `${d.duration.amount}_${d.duration.unit}` : "x";
+  const name = ident("", `${anchor}_${sign < 0 ? "minus" : "plus"}_${amount.replace(/\./g, "_")}`);
+  if (!hoisted.has(name)) {
+    const base = prop("anchor", anchor);
+    const init = "months" in s ? `K.addMonths(${base}, ${s.months})` : `K.addSeconds(${base}, ${s.seconds})`;
+    hoisted.set(name, { name, init });
+  }
+  return name;
+}
+
+/** The `K.ageGuard(...)` lines of a protocol's `age(...)` uses (see `ModuleBuilder.ageGuards`). */
+export function ageGuards(ir: IrProtocol): string[] {
+  return new ModuleBuilder(ir).ageGuards();
+}
+
 /** Add a (possibly multi-line) statement at the current indentation. */
-function multiline(L: Lines, text: string): void {
+export function multiline(L: Lines, text: string): void {
   for (const line of text.split("\n")) L.line(line);
 }
 
@@ -440,8 +473,8 @@ export function emitDecideModule(ir: IrProtocol): string {
   L.line('import { F, U, T, type Tri } from "./runtime/fast.js";');
   L.line('import type { DataProblem } from "./runtime/patient.js";');
   L.line('import type { EligibilityVerdict } from "./runtime/eligibility.js";');
-  L.line('import { evaluateEligibility, type EligibilityOptions } from "./eligibility.js";');
-  L.line('import { ANCHORS, DICTIONARY } from "./patient.js";');
+  L.line('import { evaluateExactly, type EligibilityOptions } from "./eligibility.js";');
+  if (reason === null) L.line('import { anchor, load, p } from "./record.js";');
   L.line();
   L.line("/** Invalid patient data: no decision is made on it (`errors` has the JSON path of each problem). */");
   L.line("export class PatientDataError extends Error {").indent(() => {
@@ -457,7 +490,7 @@ export function emitDecideModule(ir: IrProtocol): string {
   L.line();
   L.line("/** The exact path: the explained evaluation, reduced to its verdict. */");
   L.line("function exact(patient: unknown, options: EligibilityOptions): EligibilityVerdict {").indent(() => {
-    L.line("const out = evaluateEligibility(patient, options);");
+    L.line("const out = evaluateExactly(patient, options);");
     L.line("if (!out.ok) throw new PatientDataError(out.errors);");
     L.line("return out.result.verdict;");
   });
@@ -472,15 +505,6 @@ export function emitDecideModule(ir: IrProtocol): string {
     ).indent(() => L.line("paths.exact++;").line("return exact(patient, options);"));
     L.line("}");
   } else {
-    L.line(
-      "/** The patient being decided: every element in its element's unit, dates as seconds (see runtime/fast.ts). */",
-    );
-    L.line("const p: Record<string, any> = {};");
-    L.line("/** Its reference dates, in seconds. */");
-    L.line("const anchor: Record<string, number | undefined> = {};");
-    L.line("/** The data dictionary compiled once: what `load` checks and normalises each patient with. */");
-    L.line("const PLAN = K.compilePlan(DICTIONARY, ANCHORS);");
-    L.line("const E = K.planElements(PLAN);");
     if (m.hoisted.size) {
       L.line("// Shifts of the reference dates, computed once per patient.");
       for (const h of m.hoisted.values()) L.line(`let ${h.name}: number | undefined;`);
@@ -489,22 +513,6 @@ export function emitDecideModule(ir: IrProtocol): string {
     for (const h of m.helpers) multiline(L, h.trimEnd());
     L.line();
     multiline(L, crit.toString().trimEnd());
-    L.line();
-    L.line(
-      "/** Check and normalise a patient into `p` and `anchor`, element by element; anything unusual takes the exact path. */",
-    );
-    L.line("function load(raw: unknown, options: EligibilityOptions): void {").indent(() => {
-      L.line("const r: any = K.record(raw);");
-      L.line("K.loadAnchors(PLAN, r, options, anchor);");
-      for (const el of ir.elements) {
-        const read = el.type === "decimal" && el.unit ? "K.measured" : "K.value";
-        const extra = read === "K.measured" ? ", anchor" : "";
-        L.line(`${prop("p", el.name)} = ${read}(${prop("E", el.name)}!, ${prop("r", el.name)}${extra});`);
-        for (const lim of ["uln", "lln"] as const)
-          if (el.unit && el.reference[lim]) L.line(`${prop("p", `${el.name}.${lim}`)} = K.refs.${lim};`);
-      }
-    });
-    L.line("}");
     L.line();
     L.line("/** The verdict of the patient loaded in `p`: stops at the first criterion that excludes. */");
     L.line("function decide(): EligibilityVerdict {").indent(() => {
@@ -553,6 +561,51 @@ export function emitDecideModule(ir: IrProtocol): string {
     });
     L.line("}");
     L.line("return out;");
+  });
+  L.line("}");
+  return L.toString();
+}
+
+/**
+ * `record.ts`: the loader both fast paths share. `load(patient, options)` checks and
+ * normalises a record into `p` (every element in its element's unit, dates as seconds,
+ * yes/no as F/T; a measured element's chosen result with its limits and time) and its
+ * reference dates into `anchor`, element by element, or throws `K.FALLBACK`.
+ */
+export function emitRecordModule(ir: IrProtocol): string {
+  const L = new Lines();
+  L.line(header(ir, "The patient record, read plainly for the fast paths: load(patient, options) into p and anchor."));
+  L.line("/* eslint-disable */");
+  L.line('import * as K from "./runtime/fast.js";');
+  L.line('import { ANCHORS, DICTIONARY } from "./patient.js";');
+  L.line();
+  L.line(
+    "/** The patient loaded last: every element in its element's unit, dates as seconds (see runtime/fast.ts). */",
+  );
+  L.line("export const p: Record<string, any> = {};");
+  L.line("/** Its reference dates, in seconds. */");
+  L.line("export const anchor: Record<string, number | undefined> = {};");
+  L.line("/** The data dictionary compiled once: what `load` checks and normalises each patient with. */");
+  L.line("const PLAN = K.compilePlan(DICTIONARY, ANCHORS);");
+  L.line("const E = K.planElements(PLAN);");
+  L.line();
+  L.line(
+    "/** Check and normalise a patient into `p` and `anchor`, element by element; anything unusual takes the exact path. */",
+  );
+  L.line("export function load(raw: unknown, options: object): void {").indent(() => {
+    L.line("const r: any = K.record(raw);");
+    L.line("K.loadAnchors(PLAN, r, options, anchor);");
+    for (const el of ir.elements) {
+      const read = el.type === "decimal" && el.unit ? "K.measured" : "K.value";
+      const extra = read === "K.measured" ? ", anchor" : "";
+      L.line(`${prop("p", el.name)} = ${read}(${prop("E", el.name)}!, ${prop("r", el.name)}${extra});`);
+      for (const lim of ["uln", "lln"] as const)
+        if (el.unit && el.reference[lim]) L.line(`${prop("p", `${el.name}.${lim}`)} = K.refs.${lim};`);
+      if (read === "K.measured") {
+        L.line(`${prop("p", `${el.name}.at`)} = K.refs.at;`);
+        L.line(`${prop("p", `${el.name}.w`)} = K.refs.written;`);
+      }
+    }
   });
   L.line("}");
   return L.toString();

@@ -159,6 +159,8 @@ export function emitEligibilityModule(ir: IrProtocol): string {
   L.line('import { resolveAnchors } from "./runtime/anchors.js";');
   L.line('import { selectResults } from "./runtime/observations.js";');
   L.line('import { ANCHORS, DICTIONARY, type Patient } from "./patient.js";');
+  L.line('import { FALLBACK } from "./runtime/fast.js";');
+  L.line('import { explainFast } from "./explain.js";');
   if (ir.definitions.length)
     L.line(`import { ${ir.definitions.map((d) => ident("def_", d.name)).join(", ")} } from "./definitions.js";`);
   L.line();
@@ -175,9 +177,30 @@ export function emitEligibilityModule(ir: IrProtocol): string {
   );
   L.line();
   for (const c of [...ir.eligibility.inclusion, ...ir.eligibility.exclusion]) emitCriterion(L, c);
-  L.line("/** Screen a patient against every inclusion and exclusion criterion. */");
+  L.line("/** How many results each path gave since the module was loaded (for tests and benchmarks). */");
+  L.line("export const explainPaths = { fast: 0, exact: 0 };");
+  L.line();
+  L.line(
+    "/** Screen a patient against every inclusion and exclusion criterion: the fast path (explain.ts) for a record it reads plainly, else the exact one. */",
+  );
   L.line(
     "export function evaluateEligibility(patient: Patient | unknown, options: EligibilityOptions = {}): EvaluationOutcome {",
+  ).indent(() => {
+    L.line("try {").indent(() => {
+      L.line("const out = explainFast(patient, options);");
+      L.line("explainPaths.fast++;");
+      L.line("return out;");
+    });
+    L.line("} catch (e) {").indent(() => L.line("if (e !== FALLBACK) throw e;"));
+    L.line("}");
+    L.line("explainPaths.exact++;");
+    L.line("return evaluateExactly(patient, options);");
+  });
+  L.line("}");
+  L.line();
+  L.line("/** The exact path: the data checked and normalised by `normalizePatient`, every rule on exact decimals. */");
+  L.line(
+    "export function evaluateExactly(patient: Patient | unknown, options: EligibilityOptions = {}): EvaluationOutcome {",
   ).indent(() => {
     L.line(
       `const norm = normalizePatient(DICTIONARY, ANCHORS, patient${ir.timeZone ? `, { timeZone: ${lit(ir.timeZone)} }` : ""});`,

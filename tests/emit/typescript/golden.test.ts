@@ -15,6 +15,8 @@ const MODULES = [
   "definitions.ts",
   "eligibility.ts",
   "decide.ts",
+  "record.ts",
+  "explain.ts",
   "schedule.ts",
   "toxicity.ts",
   "response.ts",

@@ -8,8 +8,8 @@ import * as K from "./runtime/fast.js";
 import { F, U, T, type Tri } from "./runtime/fast.js";
 import type { DataProblem } from "./runtime/patient.js";
 import type { EligibilityVerdict } from "./runtime/eligibility.js";
-import { evaluateEligibility, type EligibilityOptions } from "./eligibility.js";
-import { ANCHORS, DICTIONARY } from "./patient.js";
+import { evaluateExactly, type EligibilityOptions } from "./eligibility.js";
+import { anchor, load, p } from "./record.js";
 
 /** Invalid patient data: no decision is made on it (`errors` has the JSON path of each problem). */
 export class PatientDataError extends Error {
@@ -23,18 +23,11 @@ export const paths = { fast: 0, exact: 0 };
 
 /** The exact path: the explained evaluation, reduced to its verdict. */
 function exact(patient: unknown, options: EligibilityOptions): EligibilityVerdict {
-  const out = evaluateEligibility(patient, options);
+  const out = evaluateExactly(patient, options);
   if (!out.ok) throw new PatientDataError(out.errors);
   return out.result.verdict;
 }
 
-/** The patient being decided: every element in its element's unit, dates as seconds (see runtime/fast.ts). */
-const p: Record<string, any> = {};
-/** Its reference dates, in seconds. */
-const anchor: Record<string, number | undefined> = {};
-/** The data dictionary compiled once: what `load` checks and normalises each patient with. */
-const PLAN = K.compilePlan(DICTIONARY, ANCHORS);
-const E = K.planElements(PLAN);
 // Shifts of the reference dates, computed once per patient.
 let inclusion_minus_12_mo: number | undefined;
 let D0_minus_4_wk: number | undefined;
@@ -452,79 +445,6 @@ function c_E9(): Tri {
     : Math.max(t1, (p.partner_childbearing_potential ?? U)))) === F
     ? F
     : Math.min(t0, (p.contraception_refused ?? U)));
-}
-
-/** Check and normalise a patient into `p` and `anchor`, element by element; anything unusual takes the exact path. */
-function load(raw: unknown, options: EligibilityOptions): void {
-  const r: any = K.record(raw);
-  K.loadAnchors(PLAN, r, options, anchor);
-  p.birth_date = K.value(E.birth_date!, r.birth_date);
-  p.sex = K.value(E.sex!, r.sex);
-  p.informed_consent = K.value(E.informed_consent!, r.informed_consent);
-  p.consent_at = K.value(E.consent_at!, r.consent_at);
-  p.first_study_procedure_at = K.value(E.first_study_procedure_at!, r.first_study_procedure_at);
-  p.histology_proven_net = K.value(E.histology_proven_net!, r.histology_proven_net);
-  p.primary_site = K.value(E.primary_site!, r.primary_site);
-  p.advanced_disease = K.value(E.advanced_disease!, r.advanced_disease);
-  p.refractory_disease = K.value(E.refractory_disease!, r.refractory_disease);
-  p.resectable_with_curative_intent = K.value(E.resectable_with_curative_intent!, r.resectable_with_curative_intent);
-  p.uncontrolled_brain_metastases = K.value(E.uncontrolled_brain_metastases!, r.uncontrolled_brain_metastases);
-  p.uncontrolled_condition = K.value(E.uncontrolled_condition!, r.uncontrolled_condition);
-  p.ecog = K.value(E.ecog!, r.ecog);
-  p.radiology_assessments = K.value(E.radiology_assessments!, r.radiology_assessments);
-  p.ssr_scans = K.value(E.ssr_scans!, r.ssr_scans);
-  p.symptom_changes = K.value(E.symptom_changes!, r.symptom_changes);
-  p.marker_measurements = K.value(E.marker_measurements!, r.marker_measurements);
-  p.long_acting_ssa_used = K.value(E.long_acting_ssa_used!, r.long_acting_ssa_used);
-  p.last_long_acting_ssa = K.value(E.last_long_acting_ssa!, r.last_long_acting_ssa);
-  p.short_acting_ssa_used = K.value(E.short_acting_ssa_used!, r.short_acting_ssa_used);
-  p.last_short_acting_ssa = K.value(E.last_short_acting_ssa!, r.last_short_acting_ssa);
-  p.prior_therapies = K.value(E.prior_therapies!, r.prior_therapies);
-  p.surgeries = K.value(E.surgeries!, r.surgeries);
-  p.prior_ebrt_kidneys = K.value(E.prior_ebrt_kidneys!, r.prior_ebrt_kidneys);
-  p.prior_ebrt_marrow_fraction = K.measured(E.prior_ebrt_marrow_fraction!, r.prior_ebrt_marrow_fraction, anchor);
-  p.gfr = K.measured(E.gfr!, r.gfr, anchor);
-  p["gfr.lln"] = K.refs.lln;
-  p.hemoglobin = K.measured(E.hemoglobin!, r.hemoglobin, anchor);
-  p["hemoglobin.lln"] = K.refs.lln;
-  p.neutrophils = K.measured(E.neutrophils!, r.neutrophils, anchor);
-  p["neutrophils.lln"] = K.refs.lln;
-  p.platelets = K.measured(E.platelets!, r.platelets, anchor);
-  p["platelets.lln"] = K.refs.lln;
-  p.lymphocytes = K.measured(E.lymphocytes!, r.lymphocytes, anchor);
-  p["lymphocytes.lln"] = K.refs.lln;
-  p.white_cells = K.measured(E.white_cells!, r.white_cells, anchor);
-  p["white_cells.lln"] = K.refs.lln;
-  p.total_bilirubin = K.measured(E.total_bilirubin!, r.total_bilirubin, anchor);
-  p["total_bilirubin.uln"] = K.refs.uln;
-  p.ast = K.measured(E.ast!, r.ast, anchor);
-  p["ast.uln"] = K.refs.uln;
-  p.alt = K.measured(E.alt!, r.alt, anchor);
-  p["alt.uln"] = K.refs.uln;
-  p.albumin = K.measured(E.albumin!, r.albumin, anchor);
-  p["albumin.lln"] = K.refs.lln;
-  p.prothrombin_activity = K.measured(E.prothrombin_activity!, r.prothrombin_activity, anchor);
-  p.creatinine = K.measured(E.creatinine!, r.creatinine, anchor);
-  p["creatinine.uln"] = K.refs.uln;
-  p.childbearing_potential = K.value(E.childbearing_potential!, r.childbearing_potential);
-  p.partner_childbearing_potential = K.value(E.partner_childbearing_potential!, r.partner_childbearing_potential);
-  p.contraception_agreed = K.value(E.contraception_agreed!, r.contraception_agreed);
-  p.contraception_refused = K.value(E.contraception_refused!, r.contraception_refused);
-  p.pregnancy_test_type = K.value(E.pregnancy_test_type!, r.pregnancy_test_type);
-  p.pregnancy_test_result = K.value(E.pregnancy_test_result!, r.pregnancy_test_result);
-  p.pregnancy_test_date = K.value(E.pregnancy_test_date!, r.pregnancy_test_date);
-  p.pregnant = K.value(E.pregnant!, r.pregnant);
-  p.lactating = K.value(E.lactating!, r.lactating);
-  p.baseline_procedures = K.value(E.baseline_procedures!, r.baseline_procedures);
-  p.lesions = K.value(E.lesions!, r.lesions);
-  p.diffuse_marrow_infiltration_pet = K.value(E.diffuse_marrow_infiltration_pet!, r.diffuse_marrow_infiltration_pet);
-  p.diffuse_marrow_infiltration_mri = K.value(E.diffuse_marrow_infiltration_mri!, r.diffuse_marrow_infiltration_mri);
-  p.administrations = K.value(E.administrations!, r.administrations);
-  p.tumour_assessments = K.value(E.tumour_assessments!, r.tumour_assessments);
-  p.adverse_event_reports = K.value(E.adverse_event_reports!, r.adverse_event_reports);
-  p.dosimetry = K.value(E.dosimetry!, r.dosimetry);
-  p.lesion_imaging = K.value(E.lesion_imaging!, r.lesion_imaging);
-  p.lesion_dosimetry = K.value(E.lesion_dosimetry!, r.lesion_dosimetry);
 }
 
 /** The verdict of the patient loaded in `p`: stops at the first criterion that excludes. */

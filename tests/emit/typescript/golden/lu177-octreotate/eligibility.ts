@@ -10,6 +10,8 @@ import { normalizePatient, type DataProblem } from "./runtime/patient.js";
 import { resolveAnchors } from "./runtime/anchors.js";
 import { selectResults } from "./runtime/observations.js";
 import { ANCHORS, DICTIONARY, type Patient } from "./patient.js";
+import { FALLBACK } from "./runtime/fast.js";
+import { explainFast } from "./explain.js";
 import { def_recist_progression, def_ssr_progression, def_clinical_progression, def_biochemical_progression, def_baseline_done } from "./definitions.js";
 
 export type { Patient } from "./patient.js";
@@ -264,8 +266,24 @@ function criterion_E9(ctx: rt.EvalCtx): CriterionResult {
   );
 }
 
-/** Screen a patient against every inclusion and exclusion criterion. */
+/** How many results each path gave since the module was loaded (for tests and benchmarks). */
+export const explainPaths = { fast: 0, exact: 0 };
+
+/** Screen a patient against every inclusion and exclusion criterion: the fast path (explain.ts) for a record it reads plainly, else the exact one. */
 export function evaluateEligibility(patient: Patient | unknown, options: EligibilityOptions = {}): EvaluationOutcome {
+  try {
+    const out = explainFast(patient, options);
+    explainPaths.fast++;
+    return out;
+  } catch (e) {
+    if (e !== FALLBACK) throw e;
+  }
+  explainPaths.exact++;
+  return evaluateExactly(patient, options);
+}
+
+/** The exact path: the data checked and normalised by `normalizePatient`, every rule on exact decimals. */
+export function evaluateExactly(patient: Patient | unknown, options: EligibilityOptions = {}): EvaluationOutcome {
   const norm = normalizePatient(DICTIONARY, ANCHORS, patient, { timeZone: "Europe/Brussels" });
   if (!norm.ok) return norm;
   const anchors = resolveAnchors(ANCHORS, norm.anchors, { ...options }, "Europe/Brussels");

@@ -1,0 +1,120 @@
+/**
+ * The explained fast path (`explain.ts`, run by the generated `evaluateEligibility` for
+ * records it reads plainly) gives exactly the result of the exact path and of the
+ * interpreter: every verdict, step, detail, missing item and warning. On random protocols
+ * and patients, on the seed protocol's samples and mutants of them, and on the bench
+ * cohort; the tests also check that the fast path did produce most of those results,
+ * so that the equality is not won by always falling back.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { compileText } from "../../src/compile.js";
+import { compileFile } from "../../src/cli/source.js";
+import { evaluateEligibility } from "../../src/interpret/eligibility.js";
+import type { IrProtocol } from "../../src/ir/types.js";
+import { fromJsonNumber } from "../../src/runtime/decimal.js";
+import { num, time } from "../../src/runtime/explain-fast.js";
+import { formatTimePoint, parseTimeStamp } from "../../src/runtime/time.js";
+import { writeGenerated } from "../generated.js";
+import { cohort } from "../../bench/cohort.js";
+import { mutantOf, patientFor, thresholdsOf, withNumbers } from "./arbitraries.js";
+import { protocolText } from "./random-protocol-text.js";
+
+interface Explained {
+  evaluateEligibility(p: unknown, o?: Record<string, string>): unknown;
+  evaluateExactly(p: unknown, o?: Record<string, string>): unknown;
+  explainPaths: { fast: number; exact: number };
+}
+
+async function load(ir: IrProtocol, name: string): Promise<Explained> {
+  return (await import(`${writeGenerated(ir, name)}/eligibility.ts`)) as Explained;
+}
+
+/** The interpreter's result as JSON (what the generated module must equal). */
+const reference = (ir: IrProtocol, p: unknown, o: Record<string, string> = {}) =>
+  JSON.parse(JSON.stringify(evaluateEligibility(ir, p, o))) as unknown;
+
+function expectSame(mod: Explained, ir: IrProtocol, p: unknown, o: Record<string, string> = {}) {
+  const want = reference(ir, p, o);
+  expect(mod.evaluateEligibility(p, o), JSON.stringify(p)).toEqual(want);
+  expect(mod.evaluateExactly(p, o)).toEqual(want);
+}
+
+const fastShare = (mod: Explained, before: { fast: number; exact: number }) => {
+  const fast = mod.explainPaths.fast - before.fast;
+  return { fast, total: fast + mod.explainPaths.exact - before.exact };
+};
+
+describe("explained fast path = exact path = interpreter", () => {
+  it("on random protocols and patients", async () => {
+    const protocols = fc.sample(fc.gen().map(protocolText), { numRuns: 12, seed: 20261203 });
+    let fast = 0;
+    let total = 0;
+    for (const [k, text] of protocols.entries()) {
+      const ir = compileText(text, `explain-${k}.trial`).ir!;
+      const mod = await load(ir, `explain-${k}`);
+      const thresholds = thresholdsOf(ir);
+      const before = { ...mod.explainPaths };
+      fc.assert(
+        fc.property(fc.gen(), (g) => expectSame(mod, ir, withNumbers(g, patientFor(g, fc, ir, thresholds)))),
+        { numRuns: 60 },
+      );
+      const share = fastShare(mod, before);
+      fast += share.fast;
+      total += share.total;
+    }
+    // Not vacuous: the fast path explained many of them (the others carry decimal strings,
+    // limits or record fields in other units, results outside their window, or invalid
+    // data; about 28 % were fast when this was written).
+    expect(fast / total).toBeGreaterThan(0.2);
+  }, 180_000);
+
+  it("on the seed protocol: sample patients, mutants of them, and the bench cohort", async () => {
+    const ir = compileFile("protocols/lu177-octreotate.trial").ir!;
+    const mod = await load(ir, "explain-seed");
+    const samples = readdirSync("protocols/patients")
+      .filter((f) => f.endsWith(".json"))
+      .map((f) => JSON.parse(readFileSync(`protocols/patients/${f}`, "utf8")) as Record<string, unknown>);
+    for (const s of samples) expectSame(mod, ir, s);
+    const thresholds = thresholdsOf(ir);
+    fc.assert(
+      fc.property(fc.gen(), fc.nat({ max: samples.length - 1 }), (g, i) => {
+        const p = withNumbers(g, mutantOf(g, fc, ir, thresholds, samples[i]!)) as Record<string, unknown>;
+        expectSame(mod, ir, p);
+        const { anchors, ...rest } = p;
+        expectSame(mod, ir, rest, anchors as Record<string, string>);
+      }),
+      { numRuns: 200 },
+    );
+    const before = { ...mod.explainPaths };
+    for (const p of cohort(300)) expectSame(mod, ir, p);
+    // Every cohort record is plain (dated results in their element's unit): all explained fast.
+    expect(fastShare(mod, before)).toEqual({ fast: 300, total: 300 });
+  }, 180_000);
+
+  it("prints numbers as Decimal does, and times as formatTimePoint does", () => {
+    fc.assert(
+      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (n) => {
+        expect(num(n)).toBe(fromJsonNumber(n).toString());
+      }),
+      { numRuns: 2000 },
+    );
+    fc.assert(
+      fc.property(
+        fc.date({ min: new Date("1900-01-01T00:00:00Z"), max: new Date("2200-12-31T23:59:59Z"), noInvalidDate: true }),
+        fc.boolean(),
+        (d, dateTime) => {
+          const seconds = Math.floor(d.getTime() / 1000);
+          const iso = new Date(seconds * 1000).toISOString();
+          const text = dateTime ? iso.slice(0, 19) : iso.slice(0, 10);
+          const tp = parseTimeStamp(text);
+          expect(tp.ok).toBe(true);
+          const at = dateTime ? seconds : Math.floor(seconds / 86400) * 86400;
+          if (tp.ok) expect(time(at, dateTime)).toBe(formatTimePoint(tp.tp));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+});
