@@ -63,21 +63,22 @@ export function fld<X>(v: X | undefined, record: string, i: number, name: string
 /**
  * A JS number as Decimal prints it (`fromJsonNumber(n).toString()`): the same text as
  * `String(n)` for every double (both switch to exponent notation below 1e-7 and from
- * 1e21), except that Decimal keeps no sign on zero; `tests/runtime/explain-fast.test.ts`
- * checks it on random doubles.
+ * 1e21), except that Decimal keeps no sign on zero; `tests/eligibility/explain-fast.test.ts`
+ * checks it on random doubles. Values with one or two decimals (most laboratory values)
+ * are printed from their integer hundredths: when `k / 100` is exactly `n`, `n` is the
+ * double nearest that decimal, and no shorter decimal is (two decimals 0.01 apart never
+ * round to one double below 1e13), so it is `String(n)`.
  */
 export function num(n: number): string {
   if (n === 0) return "0";
-  let t = texts.get(n);
-  if (t === undefined) {
-    if (texts.size > 10_000) texts.clear();
-    texts.set(n, (t = String(n)));
-  }
-  return t;
+  if (Number.isInteger(n) || !(n > -1e13 && n < 1e13)) return String(n);
+  const k = Math.round(n * 100);
+  if (k / 100 !== n) return String(n);
+  const a = k < 0 ? -k : k;
+  const frac = a % 100;
+  const whole = `${k < 0 ? "-" : ""}${(a - frac) / 100}`;
+  return frac % 10 === 0 ? `${whole}.${frac / 10}` : `${whole}.${frac < 10 ? "0" : ""}${frac}`;
 }
-
-/** Numbers printed lately (printing a double is slower than looking it up). */
-const texts = new Map<number, string>();
 
 function pad2(n: number): string {
   return n < 10 ? `0${n}` : String(n);
@@ -576,41 +577,64 @@ export function shownAnchors(
 
 // --------------------------------------------------------------------------- warnings
 
-/** Warnings computed for recent sets of unexpected keys (in the record's order), newest first. */
-const recent: { keys: string[]; warnings: DataProblem[] }[] = [];
-
-function sameKeys(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+/** A tree of the sets of unexpected keys seen, in the record's order: each node's warnings, once computed. */
+interface KeyNode {
+  next: Map<string, KeyNode>;
+  /** Where the reference dates' unexpected keys start (a record with `anchors`). */
+  anchors?: KeyNode;
+  warnings: DataProblem[] | undefined;
 }
+let seen: KeyNode = { next: new Map(), warnings: undefined };
+/** Nodes in `seen`: the tree starts again beyond 10,000 (records with ever new fields must not fill memory). */
+let nodes = 0;
 
 /**
  * The warnings `normalizePatient` gives a record read plainly: its fields outside the
  * dictionary and its reference dates that are not anchors (`topLevelWarnings`,
- * `anchorWarnings`, which sort them), computed again only for a set of unexpected keys
- * not seen among the last few records (records of one source have the same fields).
+ * `anchorWarnings`, which sort them), computed once for each set of unexpected keys
+ * (records of one source have the same fields, in the same order), then copied.
  */
 export function recordWarnings(
   r: Record<string, unknown>,
   elements: ReadonlySet<string>,
   anchorNames: readonly string[],
 ): DataProblem[] {
-  const keys: string[] = [];
-  for (const k in r) if (!elements.has(k) && k !== "anchors") keys.push(k);
-  if (r.anchors != null)
-    for (const k in r.anchors as object) if (!anchorNames.includes(k)) keys.push(`anchors\u0000${k}`);
-  if (keys.length === 0) return [];
-  let hit = recent.find((x) => sameKeys(x.keys, keys));
-  if (!hit) {
-    const warnings: DataProblem[] = [];
+  if (nodes > 10_000) {
+    seen = { next: new Map(), warnings: undefined };
+    nodes = 0;
+  }
+  let node = seen;
+  const step = (k: string) => {
+    let n = node.next.get(k);
+    if (n === undefined) {
+      node.next.set(k, (n = { next: new Map(), warnings: undefined }));
+      nodes++;
+    }
+    node = n;
+  };
+  for (const k in r) if (!elements.has(k) && k !== "anchors") step(k);
+  if (r.anchors != null) {
+    if (node.anchors === undefined) {
+      node.anchors = { next: new Map(), warnings: undefined };
+      nodes++;
+    }
+    node = node.anchors;
+    for (const k in r.anchors as object) if (!anchorNames.includes(k)) step(k);
+  }
+  let warnings = node.warnings;
+  if (warnings === undefined) {
+    warnings = [];
     topLevelWarnings(r, elements, warnings);
     if (r.anchors != null) anchorWarnings(r.anchors, anchorNames, warnings);
-    hit = { keys, warnings };
-    recent.unshift(hit);
-    if (recent.length > 8) recent.pop();
+    node.warnings = warnings;
   }
-  return hit.warnings.map((w) => ({ path: w.path, message: w.message }));
+  return copy(warnings);
+}
+
+function copy(warnings: DataProblem[]): DataProblem[] {
+  const out: DataProblem[] = new Array(warnings.length);
+  for (let i = 0; i < warnings.length; i++) out[i] = { path: warnings[i]!.path, message: warnings[i]!.message };
+  return out;
 }
 
 // --------------------------------------------------------------------------- definitions

@@ -102,38 +102,53 @@ function monthDays(y: number, m: number): number {
   return m === 2 ? (leap(y) ? 29 : 28) : m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
 }
 
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/;
+/** The digits at `from`..`from + n` of `t` as a number, or -1 when one is not an ASCII digit. */
+function digits(t: string, from: number, n: number): number {
+  let v = 0;
+  for (let i = from; i < from + n; i++) {
+    const c = t.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
 
 /** A year the exact path accepts (its plausible range); any other takes the exact path, which reports it. */
 function plausibleYear(y: number): boolean {
   return y >= PLAUSIBLE_YEARS.low && y <= PLAUSIBLE_YEARS.high;
 }
 
-/** `YYYY-MM-DD` as seconds at 00:00; anything else (or an impossible date) takes the exact path. */
+/** The day number of `YYYY-MM-DD` at the start of `t`, or -Infinity when it is not a real, plausible date. */
+function dayOf(t: string): number {
+  const y = digits(t, 0, 4);
+  const mo = digits(t, 5, 2);
+  const d = digits(t, 8, 2);
+  if (t.charCodeAt(4) !== 45 || t.charCodeAt(7) !== 45 || y < 0 || mo < 0 || d < 0) return -Infinity;
+  if (!plausibleYear(y) || mo < 1 || mo > 12 || d < 1 || d > monthDays(y, mo)) return -Infinity;
+  return daysFromCivil(y, mo, d);
+}
+
+/**
+ * `YYYY-MM-DD` as seconds at 00:00; anything else (or an impossible date) takes the exact
+ * path. Read character by character (the same texts as time.ts's pattern: a test checks it).
+ */
 export function parseDate(text: unknown): number {
-  const m = typeof text === "string" ? DATE.exec(text) : null;
-  if (!m) return fallback();
-  const y = +m[1]!;
-  const mo = +m[2]!;
-  const d = +m[3]!;
-  if (!plausibleYear(y) || mo < 1 || mo > 12 || d < 1 || d > monthDays(y, mo)) return fallback();
-  return daysFromCivil(y, mo, d) * DAY;
+  if (typeof text !== "string" || text.length !== 10) return fallback();
+  const day = dayOf(text);
+  return day === -Infinity ? fallback() : day * DAY;
 }
 
 /** `YYYY-MM-DDTHH:MM[:SS]` as seconds; anything else takes the exact path. */
 export function parseDateTime(text: unknown): number {
-  const m = typeof text === "string" ? DATE_TIME.exec(text) : null;
-  if (!m) return fallback();
-  const y = +m[1]!;
-  const mo = +m[2]!;
-  const d = +m[3]!;
-  const h = +m[4]!;
-  const mi = +m[5]!;
-  const s = m[6] === undefined ? 0 : +m[6];
-  if (!plausibleYear(y) || mo < 1 || mo > 12 || d < 1 || d > monthDays(y, mo) || h > 23 || mi > 59 || s > 59)
-    return fallback();
-  return daysFromCivil(y, mo, d) * DAY + h * 3600 + mi * 60 + s;
+  if (typeof text !== "string" || (text.length !== 16 && text.length !== 19)) return fallback();
+  const day = dayOf(text);
+  const h = digits(text, 11, 2);
+  const mi = digits(text, 14, 2);
+  const s = text.length === 19 ? digits(text, 17, 2) : 0;
+  if (day === -Infinity || text.charCodeAt(10) !== 84 || text.charCodeAt(13) !== 58) return fallback();
+  if (text.length === 19 && text.charCodeAt(16) !== 58) return fallback();
+  if (h < 0 || mi < 0 || s < 0 || h > 23 || mi > 59 || s > 59) return fallback();
+  return day * DAY + h * 3600 + mi * 60 + s;
 }
 
 /** `t + months` in calendar months, the day constrained to the month's length (31 Jan + 1 mo = 28/29 Feb), the time kept. */
@@ -565,6 +580,15 @@ export function measured(el: PlanElement, raw: unknown, anchors: Record<string, 
   refs.uln = refs.lln = refs.unit = refs.at = refs.written = undefined;
   if (raw === null || raw === undefined) return undefined;
   if (!isRecord(raw)) return fallback();
+  if (raw.results === undefined && el.method === undefined && el.window === undefined) {
+    // One result, and nothing to select: it is the value (the common case, without lists).
+    const r = result(el, raw);
+    refs.uln = r.uln;
+    refs.lln = r.lln;
+    refs.at = r.at;
+    refs.written = r.written;
+    return r.v;
+  }
   let list: Result[];
   if (raw.results !== undefined) {
     const rs = raw.results;

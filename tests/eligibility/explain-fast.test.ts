@@ -100,6 +100,16 @@ describe("explained fast path = exact path = interpreter", () => {
       }),
       { numRuns: 2000 },
     );
+    // Laboratory values: one or two decimals, printed from their hundredths.
+    fc.assert(
+      fc.property(fc.integer({ min: -(2 ** 53) + 1, max: 2 ** 53 - 1 }), fc.constantFrom(1, 10, 100), (k, d) => {
+        const n = k / d;
+        expect(num(n)).toBe(fromJsonNumber(n).toString());
+      }),
+      { numRuns: 5000 },
+    );
+    for (const n of [0.1, 0.05, -0.05, 10.5, 1.01, 99.99, -123.45, 1e12 + 0.5, 0.30000000000000004, 1.005])
+      expect(num(n)).toBe(fromJsonNumber(n).toString());
     fc.assert(
       fc.property(
         fc.date({ min: new Date("1900-01-01T00:00:00Z"), max: new Date("2200-12-31T23:59:59Z"), noInvalidDate: true }),

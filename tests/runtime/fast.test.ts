@@ -42,6 +42,27 @@ describe("fast calendar = Temporal", () => {
       expect(fastOrNull(() => parseDate(bad))).toBe(null);
   });
 
+  it("accepts exactly the texts time.ts accepts when one character is changed (parsed by character codes)", () => {
+    const text = fc.tuple(
+      date,
+      fc.boolean(),
+      fc.integer({ min: 0, max: 23 }),
+      fc.integer({ min: 0, max: 59 }),
+      fc.boolean(),
+    );
+    fc.assert(
+      fc.property(text, fc.nat(), fc.constantFrom(..."0123456789-T:+ aZ/."), ([d, dt, h, m, sec], at, c) => {
+        const p2 = (n: number) => String(n).padStart(2, "0");
+        const full = dt ? `${d}T${p2(h)}:${p2(m)}${sec ? `:${p2(m)}` : ""}` : d;
+        const k = at % full.length;
+        const s = full.slice(0, k) + c + full.slice(k + 1);
+        expect(fastOrNull(() => parseDate(s)) !== null, s).toBe(exactDate(s) !== null);
+        expect(fastOrNull(() => parseDateTime(s)) !== null, s).toBe(exactDateTime(s) !== null);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it("parses date-times to the same second", () => {
     fc.assert(
       fc.property(
