@@ -167,6 +167,11 @@ export function addSeconds(t: number | undefined, seconds: number): number | und
   return t === undefined ? undefined : t + seconds;
 }
 
+/** The start of the day of `t` (a date-time bound placed by its day, for a date subject as `inClosedWindow` does). */
+export function day(t: number | undefined): number | undefined {
+  return t === undefined ? undefined : Math.floor(t / DAY) * DAY;
+}
+
 /** Completed years from `birth` to `at` (dates); a 29 February birthday is reached on 1 March in other years. */
 export function age(birth: number | undefined, at: number | undefined): number | undefined {
   if (birth === undefined || at === undefined) return undefined;

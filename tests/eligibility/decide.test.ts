@@ -123,6 +123,47 @@ describe("decision-only module = explained evaluation", () => {
     expect(mod.paths.fast - before.fast).toBeGreaterThan(mod.paths.exact - before.exact);
   }, 180_000);
 
+  it("windows in hours around a date: a bound at a time of day counts as its whole day for a date", async () => {
+    // Found by review: 2027-01-16 is inside [D0 - 36 h, D0] for the exact path (the bound
+    // 2027-01-16T12:00 counts as its day), and the fast path said not. One criterion per
+    // protocol, so that each one's verdict is the patient's.
+    const rules = [
+      "last_dose within 36 h before D0",
+      "last_dose between D0 - 36 h and D0 + 12 h",
+      "last_dose within 30 h after D0",
+      "last_dose at least 36 h before D0",
+      "event_at within 36 h before D0",
+    ];
+    const iso = (d: number) => new Date(Date.UTC(2027, 0, 18) + d * 86400000).toISOString().slice(0, 10);
+    for (const [k, rule] of rules.entries()) {
+      const text = [
+        'trial "T-W" { title "window edges in hours" }',
+        'source seed "test" protocol',
+        'anchor D0 "D0"',
+        'form f "F"',
+        'data { last_dose: date "Last dose" form f  event_at: datetime "Event" form f }',
+        `inclusion I1 "The window." { rule ${rule} }`,
+      ].join("\n");
+      const r = compileText(text, "windows.trial");
+      expect(r.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+      const ir = r.ir!;
+      const dir = writeGenerated(ir, `decide-windows-${k}`);
+      const mod = await importDecide(dir);
+      const explained = (await import(`${dir}/eligibility.ts`)) as { evaluateEligibility(p: unknown): unknown };
+      fc.assert(
+        fc.property(fc.integer({ min: -4, max: 4 }), fc.integer({ min: -4 * 24, max: 4 * 24 }), (d, h) => {
+          const at = new Date(Date.UTC(2027, 0, 18) + h * 3600000).toISOString().slice(0, 16);
+          const p = { anchors: { D0: "2027-01-18" }, last_dose: iso(d), event_at: at };
+          const want = evaluateEligibility(ir, p);
+          expect(mod.isEligible(p), `${rule}: ${JSON.stringify(p)}`).toBe(want.ok && want.result.verdict);
+          expect(explained.evaluateEligibility(p)).toEqual(JSON.parse(JSON.stringify(want)));
+        }),
+        { numRuns: 150 },
+      );
+      expect(mod.paths.exact).toBe(0);
+    }
+  });
+
   it("screen gives each patient's verdict in order", async () => {
     const ir = compileFile("protocols/lu177-octreotate.trial").ir!;
     const mod = await importDecide(writeGenerated(ir, "decide-seed-screen"));

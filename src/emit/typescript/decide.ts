@@ -77,6 +77,12 @@ export function elapsed(d: IrExpr): boolean {
   return !(u === "mo" || u === "a" || u === "wk" || (u === "d" && dec(d.duration.amount).isInteger()));
 }
 
+/** Whether a time expression is a date-time when it runs (a date shifted by hours becomes one), anchors being dates here. */
+export function isDateTime(e: IrExpr): boolean {
+  if (e.kind === "shift") return isDateTime(e.base) || elapsed(e.duration);
+  return e.type === "datetime";
+}
+
 /** One generated function's expression builder: temporaries, rows and arguments in scope. */
 class Fn {
   private temps = 0;
@@ -194,9 +200,12 @@ class Fn {
       case "within":
       case "atLeast": {
         const sign = e.direction === "before" ? -1 : 1;
-        const edge = this.val({ kind: "shift", base: e.anchor, sign, duration: e.amount } as IrExpr);
+        const shifted = { kind: "shift", base: e.anchor, sign, duration: e.amount } as IrExpr;
+        // A window's bound at a time of day counts as its whole day for a date (`inClosedWindow`).
+        const byDay = e.kind === "within" && !isDateTime(e.subject);
+        const edge = byDay && isDateTime(shifted) ? `K.day(${this.val(shifted)})` : this.val(shifted);
         const [s0, s] = this.once(this.val(e.subject));
-        const [a0, a] = this.once(this.val(e.anchor));
+        const [a0, a] = this.once(byDay && isDateTime(e.anchor) ? `K.day(${this.val(e.anchor)})` : this.val(e.anchor));
         const [g0, g] = this.once(edge);
         const known = `${s0} === undefined || ${a0} === undefined || ${g0} === undefined`;
         const test =
@@ -210,9 +219,10 @@ class Fn {
         return `(${known} ? U : ${test} ? T : F)`;
       }
       case "between": {
+        const byDay = (b: IrExpr) => (!isDateTime(e.subject) && isDateTime(b) ? `K.day(${this.val(b)})` : this.val(b));
         const [s0, s] = this.once(this.val(e.subject));
-        const [l0, l] = this.once(this.val(e.low));
-        const [h0, h] = this.once(this.val(e.high));
+        const [l0, l] = this.once(byDay(e.low));
+        const [h0, h] = this.once(byDay(e.high));
         return `(${s0} === undefined || ${l0} === undefined || ${h0} === undefined ? U : ${l} <= ${s} && ${s} <= ${h} ? T : F)`;
       }
       case "order": {
