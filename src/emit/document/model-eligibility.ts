@@ -74,7 +74,7 @@ export function definitionModels(ctx: DocContext): DefinitionModel[] {
     name: d.name,
     label: d.label,
     params: d.params.map((p) => `‹${p}›`).join(", "),
-    rule: plainRule(d.expr, ctx.plain),
+    rule: comparators(plainRule(d.expr, ctx.plain)),
     ruleSource: d.expr.text,
     usedBy: (users.get(d.name) ?? []).join(", "),
     trace: traceModel(ctx, d.trace),

@@ -7,6 +7,7 @@ import type { IrDay, IrRelativeTime, IrSchedule, IrTreatment, IrVisit } from "..
 import { durationRangeText, durationText, inSentence, quantityText, relativeTimeText } from "./format.js";
 import { plainRule } from "./plain-language.js";
 import { parameterFlags, traceModel, type DocContext } from "./model-common.js";
+import { comparators } from "./model-eligibility.js";
 import { dayRangeText, dayText, ownDays, planSchedule, type SchedulePlan } from "./schedule-plan.js";
 import type {
   DayModel,
@@ -27,7 +28,7 @@ export function scheduleModel(ctx: DocContext, s: IrSchedule, plan: SchedulePlan
     requirements: s.requirements.map((r): RuleModel => ({
       name: r.name,
       label: r.label,
-      rule: plainRule(r.expr, ctx.plain),
+      rule: comparators(plainRule(r.expr, ctx.plain)),
       ruleSource: r.expr.text,
       when: r.eachCycle ? "Before each cycle" : "Once, before the first treatment",
       trace: traceModel(ctx, r.trace),

@@ -140,6 +140,7 @@ function elementModel(ctx: DocContext, e: IrElement): ElementModel {
     details.push(
       `values: ${e.values.map((c) => `${c.label} (${c.code}${c.codes.length ? `; ${codesText(c.codes)}` : ""})`).join(", ")}`,
     );
+  if (e.noun) details.push(`one row per ${e.noun.singular}`);
   if (e.attestedBy) details.push(`attested by the ${e.attestedBy}`);
   if (e.requiredWhen) details.push(`required when: ${plainRule(e.requiredWhen, ctx.plain)}`);
   if (e.captureOnly) details.push("collected only: no rule reads it");
