@@ -163,6 +163,8 @@ export interface SoaModel {
   notes: { visit: string; window: string; trace: TraceModel }[];
   /** How many cycles were expanded, and why (for the caption). */
   caption: string;
+  /** When the protocol has no visit after treatment: that said plainly, and which visits close the schedule. */
+  afterTreatment: string | null;
 }
 
 /** The treatment timeline as drawing instructions for an inline SVG. */
