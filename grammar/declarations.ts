@@ -290,6 +290,17 @@ export abstract class DeclarationRules extends ExpressionRules {
       },
       { ALT: () => this.SUBRULE(this.codeBinding) },
       {
+        // `noun "somatostatin receptor scan" [plural "somatostatin receptor scans"]`
+        ALT: () => {
+          this.CONSUME(T.KwNoun);
+          this.CONSUME3(T.StringLiteral);
+          this.OPTION3(() => {
+            this.CONSUME(T.KwPlural);
+            this.CONSUME4(T.StringLiteral);
+          });
+        },
+      },
+      {
         // `select latest [by "method"] [between D0 - 4 wk and D0 - 1 d]`
         ALT: () => {
           this.CONSUME(T.KwSelect);

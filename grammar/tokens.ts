@@ -284,6 +284,8 @@ function kw(word: string, role: KeywordRole, reserved = false): TokenType {
 /** `only` */ export const KwOnly = kw("only", "clause");
 /** `select` (which result of a measured element rules read) */ export const KwSelect = kw("select", "clause");
 /** `latest` */ export const KwLatest = kw("latest", "clause");
+/** `noun` (what one row of a records element is called in sentences) */ export const KwNoun = kw("noun", "clause");
+/** `plural` (the noun's plural, when adding "s" is wrong) */ export const KwPlural = kw("plural", "clause");
 // Soft: criteria and expressions.
 /** `rule` */ export const KwRule = kw("rule", "clause");
 /** `of` */ export const KwOf = kw("of", "clause");

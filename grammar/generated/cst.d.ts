@@ -493,6 +493,8 @@ export type ElementAttributeCstChildren = {
   KwCapture?: IToken[];
   KwOnly?: IToken[];
   codeBinding?: CodeBindingCstNode[];
+  KwNoun?: IToken[];
+  KwPlural?: IToken[];
   KwSelect?: IToken[];
   KwLatest?: IToken[];
   KwBy?: IToken[];

@@ -356,6 +356,11 @@ export interface ElementDecl {
   codes: CodeBinding[];
   /** `select latest [by "method"] [between LOW and HIGH]`: which result of a measured element rules read. */
   select: { method: string | null; low: Expr | null; high: Expr | null; span: Span } | null;
+  /**
+   * `noun "somatostatin receptor scan" [plural "…"]`: what one row of a records element is
+   * called in sentences ("at least one somatostatin receptor scan with …"); plural as written.
+   */
+  noun: { singular: string; plural: string | null; span: Span } | null;
   /** Record fields, for `records`. */
   fields: ElementDecl[];
   span: Span;

@@ -176,6 +176,10 @@ export function lowerElement(ctx: CheckContext, e: A.ElementDecl): IrElement | n
       else el.range = { low: low.toString(), high: high.toString() };
     }
   }
+  if (e.noun) {
+    const noun = recordsNoun(ctx, e.noun, e.type.kind);
+    if (noun) el.noun = noun;
+  }
   if ((e.withUln || e.withLln) && e.type.kind !== "decimal") ctx.report("TRC5004", "withUlnWithLln", {}, e.typeSpan);
 
   if (e.molarMass) {
@@ -187,4 +191,33 @@ export function lowerElement(ctx: CheckContext, e: A.ElementDecl): IrElement | n
     else el.molarMass = convert(mm, mmUnit, "g/mol").toString();
   }
   return el;
+}
+
+/** A records element's `noun`, checked, with its plural (as written, else the regular one). */
+function recordsNoun(
+  ctx: CheckContext,
+  noun: NonNullable<A.ElementDecl["noun"]>,
+  kind: A.TypeSpec["kind"],
+): IrElement["noun"] | null {
+  if (kind !== "records") {
+    ctx.report("TRC5004", "nounNeedsRecords", {}, noun.span);
+    return null;
+  }
+  const singular = noun.singular.trim();
+  const plural = noun.plural?.trim() ?? regularPlural(singular);
+  if (!singular) ctx.report("TRC5004", "nounEmpty", { what: "noun" }, noun.span);
+  else if (!plural) ctx.report("TRC5004", "nounEmpty", { what: "plural" }, noun.span);
+  else return { singular, plural };
+  return null;
+}
+
+/**
+ * The regular English plural of a noun's last word: "scan" → "scans", "surgery" →
+ * "surgeries", "biopsy" → "biopsies", "mass" → "masses". Irregular ones ("analysis")
+ * are written with `plural "…"`.
+ */
+export function regularPlural(noun: string): string {
+  if (/[^aeiou]y$/i.test(noun)) return noun.slice(0, -1) + "ies";
+  if (/(s|x|z|ch|sh)$/i.test(noun)) return noun + "es";
+  return noun + "s";
 }

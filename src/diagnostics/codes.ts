@@ -356,6 +356,8 @@ export const CODES = {
       eachCycleVisitsAre: '"each cycle" visits are planned from a repeating anchor such as "cycle"',
       selectNeedsMeasured: "`select` applies to measured elements (a decimal with a unit), which hold results",
       selectMethodEmpty: "the method of a selection cannot be empty",
+      nounNeedsRecords: "`noun` names what one row of a list is called: it applies to records elements only",
+      nounEmpty: "the {what} of a records element cannot be empty",
       stopRuleNoMaxDelay: "a stop rule has no maximum delay: only delay rules take 'max … then …'",
     },
   },

@@ -490,6 +490,12 @@ export interface IrElement {
     readonly window?: { readonly low: IrRelativeTime; readonly high: IrRelativeTime };
     readonly text: string;
   };
+  /**
+   * For `records`: what one row is called in sentences, singular and plural
+   * (`noun "somatostatin receptor scan"`; the plural as written, else the regular English
+   * plural). Absent when not declared: documents then derive a noun from the name.
+   */
+  readonly noun?: { readonly singular: string; readonly plural: string };
   /** Record fields, for `records`. */
   readonly fields?: readonly IrElement[];
   /** Which rules read this element (criterion ids, definitions, toxicity rules ...), sorted. */

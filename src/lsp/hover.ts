@@ -93,6 +93,8 @@ function elementHover(e: A.ElementDecl, s: TrialSymbol, src: (span: A.Span) => s
   if (e.form) facts.push(`form: \`${e.form.text}\``);
   if (e.requiredWhen) facts.push(`required when \`${src(e.requiredWhen.span)}\``);
   if (e.captureOnly) facts.push("capture only (no rule reads it)");
+  if (e.noun)
+    facts.push(`one row is called "${e.noun.singular}"${e.noun.plural ? ` (plural "${e.noun.plural}")` : ""}`);
   if (e.type.kind === "records") facts.push(`fields: ${e.fields.map((f) => `\`${f.name.text}\``).join(", ")}`);
   const lines = [head, facts.map((f) => `- ${f}`).join("\n")];
   if (e.type.kind === "code")

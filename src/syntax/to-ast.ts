@@ -212,13 +212,14 @@ function element(node: ElementCstNode, cx: BuildContext): A.ElementDecl {
     captureOnly: false,
     codes: [],
     select: null,
+    noun: null,
     fields: cx.each(c.element, (f) => element(f, cx)),
     span: s.ofNode(node),
   };
   let labelSeen = false;
   cx.each(c.elementAttribute, (a) => {
     attribute(a, decl, cx, labelSeen);
-    labelSeen ||= a.children.StringLiteral !== undefined && a.children.KwSelect === undefined;
+    labelSeen ||= isLabel(a);
   });
   return decl;
 }
@@ -247,12 +248,18 @@ function scalarType(node: ScalarTypeCstNode, cx: BuildContext): A.TypeSpec {
   throw new Incomplete("type");
 }
 
+/** An attribute that is the element's label: a string on its own (the other clauses with strings start with a keyword). */
+function isLabel(node: ElementAttributeCstNode): boolean {
+  const c = node.children;
+  return c.StringLiteral !== undefined && c.KwSelect === undefined && c.KwNoun === undefined;
+}
+
 /** Apply one attribute to the element, reporting a repeated one. */
 function attribute(node: ElementAttributeCstNode, decl: A.ElementDecl, cx: BuildContext, labelSeen: boolean): void {
   const c = node.children;
   const span = cx.s.ofNode(node);
   const what = (attr: string): string => `the ${attr} of element "${decl.name.text}"`;
-  if (c.StringLiteral !== undefined && c.KwSelect === undefined) {
+  if (isLabel(node)) {
     const label = cx.str(c.StringLiteral, "label");
     if (labelSeen) cx.report("givenTwice", { what: what("label") }, span);
     else decl.label = label;
@@ -283,6 +290,14 @@ function attribute(node: ElementAttributeCstNode, decl: A.ElementDecl, cx: Build
     decl.captureOnly = true;
   } else if (c.codeBinding !== undefined) {
     decl.codes.push(codeBinding(child(c.codeBinding, "code"), cx));
+  } else if (c.KwNoun !== undefined) {
+    const strings = c.StringLiteral ?? [];
+    const noun = {
+      singular: cx.str(strings, "noun"),
+      plural: c.KwPlural !== undefined && strings.length > 1 ? cx.str(strings, "plural", 1) : null,
+      span,
+    };
+    decl.noun = cx.once(decl.noun, noun, what("noun"), span);
   } else if (c.KwSelect !== undefined) {
     const bounds = c.additive ?? [];
     const select = {

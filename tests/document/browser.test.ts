@@ -2,8 +2,10 @@
  * The HTML document in a real browser: Debian's Chromium, driven by playwright-core
  * (which never downloads a browser). The page must load with no network request,
  * show the schedule of activities with one column per visit and every criterion id,
- * apply its print stylesheet, and print. A screenshot and the PDF are saved in
- * test-artifacts/document/ for a person to look at.
+ * apply its print stylesheet, and print; in the printed pages (read back with pdftotext)
+ * no sub-criterion is separated from the criterion it belongs to, even where a group is
+ * longer than a page. Screenshots and the PDFs are saved in test-artifacts/document/ for
+ * a person to look at.
  *
  * Without Chromium every test here is skipped, saying so and how to install it.
  */
@@ -175,4 +177,67 @@ describe("the seed's HTML document in Chromium", () => {
     // A group that fits on a page is printed whole: the seed's I3 and its five parts.
     for (const id of ["I3a", "I3b", "I3c", "I3c_a", "I3c_b"]) expect(pageOf(id), id).toBe(pageOf("I3"));
   }, 60_000);
+
+  it("names a sub-criterion's parent on every page that holds it, on A4 and where a group is longer than a page", async ({
+    skip,
+  }) => {
+    skip(!doc, SKIP_NOTE);
+    skip(spawnSync("pdftotext", ["-v"]).error !== undefined, "pdftotext (poppler-utils) is not installed");
+    const page = doc!.page;
+    const parents = ancestors(ir);
+    expect([...parents.keys()].length).toBeGreaterThan(10);
+    // As printed, on A4: wherever the document prints a sub-criterion's id (its checklist entry,
+    // the definitions it uses, the data it reads), the page also says which criterion it is part of.
+    const a4 = await pdfPages(await printPdf(doc!, "parents on A4"), "parents-a4.pdf");
+    expect(unnamedParents(a4, parents)).toEqual([]);
+    // Half a page (a bottom margin of 14 cm): I3 and its five parts no longer fit on one page, so
+    // a later part starts a page without the group's title above it. Its own entry must name its parents.
+    const style = await page.addStyleTag({ content: "@page { margin: 15mm 14mm 140mm; }" });
+    try {
+      const half = await pdfPages(await printPdf(doc!, "parents on half pages"), "parents-half-page.pdf");
+      const i3 = half.findIndex((p) => /^\s*I3\s.*Yes\s+No\s+N\/A/m.test(p));
+      const i3cb = half.findIndex((p) => /^\s*I3c_b\s.*Yes/m.test(p));
+      expect(i3cb, "I3c_b is on a later page than I3's title").toBeGreaterThan(i3);
+      expect(unnamedParents(half, parents)).toEqual([]);
+    } finally {
+      await style.evaluate((s) => s.remove());
+    }
+  }, 120_000);
 });
+
+/** Every nested criterion id with its ancestors, outermost first (I3c_b → I3, I3c). */
+function ancestors(protocol: typeof ir): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const walk = (cs: readonly IrCriterion[], above: string[]) =>
+    cs.forEach((c) => {
+      if (above.length) out.set(c.id, above);
+      if (c.body.kind === "group") walk(c.body.children, [...above, c.id]);
+    });
+  walk([...protocol.eligibility.inclusion, ...protocol.eligibility.exclusion], []);
+  return out;
+}
+
+/** A PDF's pages as pdftotext lays them out; the PDF is kept in the artifacts for a person to look at. */
+async function pdfPages(pdf: Uint8Array, name: string): Promise<string[]> {
+  writeFileSync(`${ARTIFACTS}${name}`, pdf);
+  return spawnSync("pdftotext", ["-layout", `${ARTIFACTS}${name}`, "-"], { encoding: "utf8" }).stdout.split("\f");
+}
+
+/**
+ * Pages on which a sub-criterion's id is printed but its criterion is not named: a page must
+ * name the outermost criterion of every sub-criterion id on it, and every ancestor of a
+ * sub-criterion whose checklist entry (its id beside the Yes / No / N/A boxes) is on it.
+ */
+function unnamedParents(pages: string[], parents: Map<string, string[]>): string[] {
+  const word = (id: string) => new RegExp(`(?<![\\w])${id}(?![\\w])`);
+  const missing: string[] = [];
+  pages.forEach((text, i) => {
+    for (const [id, above] of parents) {
+      if (!word(id).test(text)) continue;
+      const entry = new RegExp(`^\\s*${id}\\s.*Yes\\s+No\\s+N/A`, "m").test(text);
+      for (const parent of entry ? above : above.slice(0, 1))
+        if (!word(parent).test(text)) missing.push(`page ${i + 1}: ${id} without ${parent}`);
+    }
+  });
+  return missing;
+}

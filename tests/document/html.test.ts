@@ -76,6 +76,35 @@ describe("the seed's HTML document", () => {
       ).toBe(true);
   });
 
+  it("names, in each part's own heading, the criteria it belongs to; a group's closing text names the group", () => {
+    const partOf = (id: string) => {
+      const li = all.find((e) => e.tagName === "li" && attr(e, "data-criterion") === id)!;
+      const head = elements(li).find((e) => attr(e, "class") === "crit-head")!;
+      const label = elements(head).find((e) => attr(e, "class") === "part-of");
+      return label ? textOf(label) : null;
+    };
+    expect(partOf("I3")).toBeNull();
+    expect(partOf("I3a")).toBe("part of I3");
+    expect(partOf("I3c_b")).toBe("part of I3 › I3c");
+    expect(partOf("I10b")).toBe("part of I10");
+    expect(byClass("trace-of").map(textOf)).toEqual([
+      "Protocol text and reading of I3",
+      "Protocol text and reading of I7",
+      "Protocol text and reading of I8",
+      "Protocol text and reading of I10",
+    ]);
+  });
+
+  it("prints powers and comparators as a form does, and says which result to copy", () => {
+    const heads = byClass("crit-text").map(textOf);
+    expect(heads).toContain("Neutrophils ≥ 1.5 × 10³/µL part of I7");
+    expect(heads.join(" ")).not.toMatch(/\^|>=|<=|uL/);
+    const i6 = byClass("value-field")
+      .map(textOf)
+      .find((t) => t.startsWith("Glomerular"));
+    expect(i6).toMatch(/measured on \(latest result by 51Cr-EDTA, from D0 − 4 weeks to D0 − 1 day\)$/);
+  });
+
   it("draws the schedule of activities with one column per visit, a cycle's visits once", () => {
     const [table] = byClass("soa");
     const visits = elements(table!).filter((e) => e.tagName === "th" && attr(e, "class") === "visit");

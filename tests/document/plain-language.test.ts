@@ -70,6 +70,14 @@ describe("plain language of the seed's criteria", () => {
     );
   });
 
+  it("calls a record by the protocol's noun for it, never by the element's name", () => {
+    const def = (name: string) => plainRule(seed.definitions.find((d) => d.name === name)!.expr, plainContext(seed));
+    expect(def("ssr_progression")).toMatch(/^At least one somatostatin receptor scan with imaging modality is one of/);
+    expect(def("recist_progression")).toMatch(/^At least one radiological assessment with /);
+    expect(def("clinical_progression")).toMatch(/^At least one hormonal symptom change with /);
+    expect(ruleOf(seed, "E3")).toMatch(/^At least one prior anticancer therapy with therapy is one of/);
+  });
+
   it("names definitions by their label, with their arguments' labels", () => {
     expect(ruleOf(seed, "I3a")).toBe(
       "Radiological disease progression (RECIST 1.1) on an MRI or CT over the last 12 months",
@@ -111,6 +119,27 @@ describe("plain language of constructs the seed does not use", () => {
     expect(one("count items where size > 5 mm >= 2")).toBe("The number of items with size > 5 mm >= 2");
     expect(one("not (flag or x > 1 mg/dL)")).toBe("Not (flag raised or analyte X > 1 mg/dL)");
     expect(one("x != 2 mg/dL")).toBe("Analyte X ≠ 2 mg/dL");
+  });
+
+  it("uses a records element's noun and plural, and derives one from the name without it", () => {
+    const withNoun = (rule: string) => {
+      const r = compileSnippet(
+        `ssr_scans: records "SSR imaging" noun "somatostatin receptor scan" form f { size: decimal mm "Size" }
+  analyses: records "Analyses" noun "analysis" plural "analyses" form f { done: boolean "Done" }`,
+        `inclusion I1 "t" { rule ${rule} }`,
+      );
+      expectClean(r);
+      return ruleOf(r.ir!, "I1");
+    };
+    expect(withNoun("any ssr_scans where size > 5 mm")).toBe(
+      "At least one somatostatin receptor scan with size > 5 mm",
+    );
+    expect(withNoun("none ssr_scans where size > 5 mm")).toBe("No somatostatin receptor scan with size > 5 mm");
+    expect(withNoun("(count ssr_scans where size > 5 mm) >= 2")).toBe(
+      "The number of somatostatin receptor scans with size > 5 mm >= 2",
+    );
+    expect(withNoun("(count analyses where done) >= 2")).toBe("The number of analyses with done >= 2");
+    expect(one("any items where size > 5 mm")).toBe("At least one item with size > 5 mm");
   });
 
   it("brackets a disjunction inside a conjunction", () => {

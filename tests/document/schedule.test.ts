@@ -74,7 +74,16 @@ describe("the seed's schedule of activities", () => {
     expect(row("51Cr-EDTA GFR").join("")).toBe(".X...");
     expect(row("68Ga-octreotate PET/CT").join("")).toBe(".X..X");
     expect(row("177Lu-octreotate 7.4 GBq IV").join("")).toBe("..X..");
-    expect(soa.caption).toContain("The protocol defines no end-of-treatment or follow-up visit.");
+  });
+
+  it("says plainly that the seed gives no end-of-treatment or follow-up visit, and which visits close the schedule", () => {
+    const soa = buildDocumentModel(seed, "test").schedule!.soa;
+    // No column is made up: the seed's assessments after treatment are those "after each cycle".
+    expect(soa.groups.map((g) => g.label)).not.toContain("After treatment");
+    expect(soa.afterTreatment).toBe(
+      "the protocol defines no end-of-treatment or follow-up visit. The visits after each cycle (Post-treatment SPECT/CT dosimetry and Imaging and response evaluation) are also done after the last cycle given (C4, or the cycle after which treatment stops), and are the last visits of the schedule.",
+    );
+    expect(soa.caption).not.toMatch(/end-of-treatment/);
   });
 
   it("draws every window inside the plot, in date order along each lane", () => {
@@ -134,5 +143,19 @@ describe("schedules the seed does not have", () => {
     const plan = planSchedule(ir.schedule!, null);
     expect(plan.occurrences.map((o) => dayRangeText(o))).toEqual(["Day 0", "Day ≈30", "Day ≈183"]);
     expect(plan.occurrences.map((o) => o.phase)).toEqual(["cycles", "cycles", "after"]);
+    // A follow-up visit the protocol gives is a column of its own, and nothing is said to be missing.
+    const soa = buildDocumentModel(ir, "test").schedule!.soa;
+    expect(soa.groups.map((g) => g.label)).toEqual(["Each cycle: C1 to C2, 1 to 1 month apart", "After treatment"]);
+    expect(soa.afterTreatment).toBeNull();
+  });
+
+  it("says there is no visit after treatment, without naming closing visits when no visit follows a cycle", () => {
+    const ir = sched(`schedule {
+  treatment t "Drug" { cycles 2 first at D0 spacing 3 wk to 3 wk }
+  visit v "Dose" each cycle at cycle { procedures "Dose" }
+}`);
+    expect(buildDocumentModel(ir, "test").schedule!.soa.afterTreatment).toBe(
+      "the protocol defines no end-of-treatment or follow-up visit.",
+    );
   });
 });

@@ -60,6 +60,12 @@ describe("the language server on the seed protocol", () => {
     expect(h?.value).toContain("reads the result `select latest between D0 - 4 wk and D0 - 1 d`");
   });
 
+  it("hovers a records element with the noun its rows are called by", async () => {
+    const h = await hover("rule any ssr_scans where", 10);
+    expect(h?.value).toContain("**ssr_scans**: `records`");
+    expect(h?.value).toContain('one row is called "somatostatin receptor scan"');
+  });
+
   it("hovers a code element with its codes", async () => {
     const h = await hover("and primary_site in", 4);
     expect(h?.value).toContain("- `pancreas`: Pancreas");
@@ -196,6 +202,9 @@ describe("the language server on the seed protocol", () => {
     expect(names).toEqual(
       expect.arrayContaining(["hemoglobin", "recist_progression", "kidney_dose_limit", "D0", "rule", "within"]),
     );
+    // The clauses of a data element, `noun` and its `plural` among them.
+    const clauses = (await complete('surgeries: records "Surgery before inclusion"', " ")).map((i) => i.label);
+    expect(clauses).toEqual(expect.arrayContaining(["form", "noun", "plural", "capture", "select"]));
   });
 
   it("lists the outline: criteria (nested), definitions, visits, rules", async () => {

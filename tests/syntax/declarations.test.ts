@@ -124,6 +124,7 @@ k: decimal 10*3/uL`).map((e) => shape(e.type));
       captureOnly: true,
       codes: [],
       select: null,
+      noun: null,
       fields: [],
     });
     const [f] = data(`x: decimal % form f with LLN "Label" range -100 to 1000 required when y and z`);
@@ -153,8 +154,25 @@ k: decimal 10*3/uL`).map((e) => shape(e.type));
     expect(text.slice(value.range!.span.start, value.range!.span.end)).toBe("range 0 to 4");
   });
 
+  it("reads the noun a records element's rows are called by, with or without its plural", () => {
+    const [scans, analyses, plain] =
+      data(`ssr_scans: records "SSR imaging" noun "somatostatin receptor scan" form h { d: date }
+analyses: records noun "analysis" plural "analyses" "Analyses" { d: date }
+surgeries: records "Surgery" { d: date }`);
+    expect(shape(scans!.noun)).toEqual({ singular: "somatostatin receptor scan", plural: null });
+    expect(scans!.label).toBe("SSR imaging");
+    expect(shape(analyses!.noun)).toEqual({ singular: "analysis", plural: "analyses" });
+    // The noun's string is not the label, whatever the order.
+    expect(analyses!.label).toBe("Analyses");
+    expect(plain!.noun).toBeNull();
+    const r = parseBad(`data {\n  x: records noun "a" noun "b" { d: date }\n}`);
+    expect(r.lines).toEqual(['2:23 TRC1020 the noun of element "x" is given more than once']);
+  });
+
   it("accepts keywords as element and field names, even attribute words", () => {
     const els = data(`date: date "D"
+noun: text "Noun"
+plural: text
 cycle: integer
 form: text "F"
 at: datetime "At" form f
@@ -162,10 +180,22 @@ grade: integer range 0 to 4
 when: date
 x: boolean
 value: decimal required when date before at`);
-    expect(els.map((e) => e.name.text)).toEqual(["date", "cycle", "form", "at", "grade", "when", "x", "value"]);
+    expect(els.map((e) => e.name.text)).toEqual([
+      "date",
+      "noun",
+      "plural",
+      "cycle",
+      "form",
+      "at",
+      "grade",
+      "when",
+      "x",
+      "value",
+    ]);
     expect(els[0]!.label).toBe("D");
-    expect(els[3]!.form?.text).toBe("f");
-    expect(shape(els[7]!.requiredWhen)).toMatchObject({
+    expect(els[1]!.label).toBe("Noun");
+    expect(els[5]!.form?.text).toBe("f");
+    expect(shape(els[9]!.requiredWhen)).toMatchObject({
       kind: "BeforeAfter",
       subject: { name: "date" },
       anchor: { name: "at" },

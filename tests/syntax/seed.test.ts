@@ -73,6 +73,11 @@ describe("the seed protocol", () => {
       "diameter_increase",
     ]);
     expect(el("symptom_changes").fields[3]!.range).toMatchObject({ low: "-5", high: "5" });
+    // Every records element says what its rows are called, so that documents never print "ssr scan".
+    const records = data.elements.filter((e) => e.type.kind === "records");
+    expect(records.length).toBeGreaterThan(10);
+    expect(records.filter((e) => !e.noun?.singular).map((e) => e.name.text)).toEqual([]);
+    expect(el("ssr_scans").noun).toMatchObject({ singular: "somatostatin receptor scan", plural: null });
     expect(slice(el("neutrophils").typeSpan)).toBe("decimal 10*3/uL");
   });
 

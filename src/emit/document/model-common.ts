@@ -7,7 +7,7 @@
  * citation. A parameter is from the protocol only when it cites a protocol source and
  * names no other; a parameter with neither cite nor source is flagged as unsourced.
  */
-import type { IrElement, IrExpr, IrParameter, IrProtocol, IrSource, IrTrace } from "../../ir/types.js";
+import type { IrCriterion, IrElement, IrExpr, IrParameter, IrProtocol, IrSource, IrTrace } from "../../ir/types.js";
 import { children } from "../../ir/walk.js";
 import { plainContext, type PlainContext } from "./plain-language.js";
 import type { FlagModel, TraceModel } from "./model-types.js";
@@ -21,10 +21,19 @@ export interface DocContext {
   params: ReadonlyMap<string, IrParameter>;
   elements: ReadonlyMap<string, IrElement>;
   forms: ReadonlyMap<string, string>;
+  /** The criteria around each nested criterion, outermost first: I3c_b → [I3, I3c]. */
+  parents: ReadonlyMap<string, readonly string[]>;
 }
 
 export function docContext(ir: IrProtocol): DocContext {
   const plain = plainContext(ir);
+  const parents = new Map<string, readonly string[]>();
+  const walk = (cs: readonly IrCriterion[], above: readonly string[]): void =>
+    cs.forEach((c) => {
+      if (above.length) parents.set(c.id, above);
+      if (c.body.kind === "group") walk(c.body.children, [...above, c.id]);
+    });
+  walk([...ir.eligibility.inclusion, ...ir.eligibility.exclusion], []);
   return {
     ir,
     plain,
@@ -32,7 +41,18 @@ export function docContext(ir: IrProtocol): DocContext {
     params: new Map(ir.parameters.map((p) => [p.name, p])),
     elements: plain.elements,
     forms: new Map(ir.forms.map((f) => [f.name, f.label])),
+    parents,
   };
+}
+
+/**
+ * How the document refers to a criterion: a part with the criteria it belongs to
+ * ("I3 › I3c › I3c_b"), so that a page that names a part also names its criterion;
+ * any other id or rule name as it is.
+ */
+export function criterionRef(ctx: DocContext, id: string): string {
+  const above = ctx.parents.get(id);
+  return above ? [...above, id].join(" › ") : id;
 }
 
 /** The flag for a named source, or null when the source is the protocol itself. */

@@ -5,11 +5,11 @@
  * language and the data a screener must collect (with the form it is on), so the
  * printout works as a screening worksheet.
  */
-import type { IrCriterion, IrDefinition, IrExpr } from "../../ir/types.js";
+import type { IrCriterion, IrDefinition, IrElement, IrExpr } from "../../ir/types.js";
 import { plainRule } from "./plain-language.js";
-import { formLabel, subExpressions, traceModel, type DocContext } from "./model-common.js";
+import { criterionRef, formLabel, subExpressions, traceModel, type DocContext } from "./model-common.js";
 import type { CriterionModel, DataNeedModel, DefinitionModel } from "./model-types.js";
-import { unitText } from "./format.js";
+import { relativeTimeText, unitText } from "./format.js";
 
 const ROLE: Record<IrCriterion["role"], string> = {
   inclusion: "Inclusion",
@@ -22,10 +22,12 @@ export function criterionModel(ctx: DocContext, c: IrCriterion, depth = 0): Crit
   const leaf = c.body.kind === "rule";
   return {
     id: c.id,
+    partOf: ctx.parents.get(c.id)?.join(" › ") ?? null,
     role: ROLE[c.role],
     text: comparators(c.text),
     rule: c.body.kind === "rule" ? comparators(plainRule(c.body.expr, ctx.plain)) : null,
     ruleSource: c.body.kind === "rule" ? c.body.expr.text : null,
+    defines: c.body.kind === "rule" ? definitionsIn(c.body.expr) : [],
     group: c.body.kind === "group" ? groupText(c.body.mode, c.body.count, c.body.children.length) : null,
     children: c.body.kind === "group" ? c.body.children.map((x) => criterionModel(ctx, x, depth + 1)) : [],
     depth,
@@ -33,7 +35,9 @@ export function criterionModel(ctx: DocContext, c: IrCriterion, depth = 0): Crit
     data: leaf ? dataNeeds(ctx, c.reads) : [],
     fields: leaf
       ? dataNeeds(ctx, c.reads).flatMap((d) =>
-          d.value === null || d.value === undefined ? [] : [{ label: d.label, unit: d.value, limits: d.limits ?? "" }],
+          d.value === null || d.value === undefined
+            ? []
+            : [{ label: d.label, unit: d.value, limits: d.limits ?? "", which: d.which ?? "" }],
         )
       : [],
     dates: leaf ? c.anchors.map((a) => anchorText(ctx, a)) : [],
@@ -64,7 +68,23 @@ function dataNeeds(ctx: DocContext, reads: readonly string[]): DataNeedModel[] {
       // A number the site writes down, in the element's unit, with the date it was measured.
       value: e.type === "decimal" || e.type === "integer" ? (e.unit ? unitText(e.unit).text : "") : null,
       limits: [e.reference.uln ? "ULN" : "", e.reference.lln ? "LLN" : ""].filter(Boolean).join(", "),
+      which: selectionText(e.select),
     }));
+}
+
+/** Which result a site copies onto the form: the one the rules read. */
+function selectionText(select: IrElement["select"]): string {
+  if (!select) return "";
+  const by = select.method ? ` by ${select.method}` : "";
+  const window = select.window
+    ? `, from ${relativeTimeText(select.window.low)} to ${relativeTimeText(select.window.high)}`
+    : "";
+  return `latest result${by}${window}`;
+}
+
+/** The definitions a rule uses directly, each once: the checklist points to where they are spelt out. */
+function definitionsIn(e: IrExpr): string[] {
+  return [...new Set(subExpressions(e).flatMap((x) => (x.kind === "define" ? [x.name] : [])))];
 }
 
 /** The definitions, each with the criteria and rules that use it. */
@@ -74,9 +94,9 @@ export function definitionModels(ctx: DocContext): DefinitionModel[] {
     name: d.name,
     label: d.label,
     params: d.params.map((p) => `‹${p}›`).join(", "),
-    rule: plainRule(d.expr, ctx.plain),
+    rule: comparators(plainRule(d.expr, ctx.plain)),
     ruleSource: d.expr.text,
-    usedBy: (users.get(d.name) ?? []).join(", "),
+    usedBy: (users.get(d.name) ?? []).map((u) => criterionRef(ctx, u)).join(", "),
     trace: traceModel(ctx, d.trace),
   }));
 }
@@ -103,11 +123,18 @@ export function definitionUsers(ctx: DocContext): Map<string, string[]> {
   return out;
 }
 
-/** Comparators as a printed form shows them: ≥, ≤, ≠ and × (never >=, <=, != or x). */
+/**
+ * Comparators and powers as a printed form shows them: ≥, ≤, ≠, × and 10³/µL (never >=,
+ * <=, !=, x or 10^3/uL, as criteria are often typed).
+ */
 export function comparators(text: string): string {
   return text
     .replace(/>=/g, "≥")
     .replace(/<=/g, "≤")
     .replace(/!=/g, "≠")
-    .replace(/(\d) x (ULN|LLN)/g, "$1 × $2");
+    .replace(/(\d) x (ULN|LLN)/g, "$1 × $2")
+    .replace(
+      /(\d) x 10\^(-?\d+)(\/[A-Za-z]+)?/g,
+      (_m, n: string, p: string, per = "") => `${n} × ${unitText(`10*${p}${per}`).text}`,
+    );
 }

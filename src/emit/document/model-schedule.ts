@@ -7,6 +7,7 @@ import type { IrDay, IrRelativeTime, IrSchedule, IrTreatment, IrVisit } from "..
 import { durationRangeText, durationText, inSentence, quantityText, relativeTimeText } from "./format.js";
 import { plainRule } from "./plain-language.js";
 import { parameterFlags, traceModel, type DocContext } from "./model-common.js";
+import { comparators } from "./model-eligibility.js";
 import { dayRangeText, dayText, ownDays, planSchedule, type SchedulePlan } from "./schedule-plan.js";
 import type {
   DayModel,
@@ -27,7 +28,7 @@ export function scheduleModel(ctx: DocContext, s: IrSchedule, plan: SchedulePlan
     requirements: s.requirements.map((r): RuleModel => ({
       name: r.name,
       label: r.label,
-      rule: plainRule(r.expr, ctx.plain),
+      rule: comparators(plainRule(r.expr, ctx.plain)),
       ruleSource: r.expr.text,
       when: r.eachCycle ? "Before each cycle" : "Once, before the first treatment",
       trace: traceModel(ctx, r.trace),
@@ -151,7 +152,26 @@ function soaModel(ctx: DocContext, s: IrSchedule, plan: SchedulePlan): SoaModel 
     window: visitWindowText(v) + (v.eachCycle ? ", every cycle" : ""),
     trace: traceModel(ctx, v.trace),
   }));
-  return { groups, columns, rows, notes, caption: caption(plan) };
+  return { groups, columns, rows, notes, caption: caption(plan), afterTreatment: afterTreatment(plan) };
+}
+
+/**
+ * What happens after the last cycle, said plainly when the protocol defines no visit
+ * after treatment: no end-of-treatment or follow-up column is ever made up, and a site
+ * still learns which visits close the schedule (those after each cycle, for the last one).
+ */
+function afterTreatment(plan: SchedulePlan): string | null {
+  if (plan.occurrences.some((o) => o.phase === "after")) return null;
+  const none = "the protocol defines no end-of-treatment or follow-up visit.";
+  const closing = plan.occurrences.filter((o) => o.cycle === 1 && ownDays(o.visit).low > 0).map((o) => o.visit.label);
+  if (closing.length === 0) return none;
+  const last =
+    plan.cycles === null
+      ? "the last cycle given"
+      : `the last cycle given (C${plan.cycles}, or the cycle after which treatment stops)`;
+  const list =
+    closing.length === 1 ? closing[0]! : `${closing.slice(0, -1).join(", ")} and ${closing[closing.length - 1]}`;
+  return `${none} The visits after each cycle (${list}) are also done after ${last}, and are the last visits of the schedule.`;
 }
 
 /** A visit's window in days from its own anchor: "Cycle day 1 to 7". */
@@ -191,8 +211,6 @@ function caption(plan: SchedulePlan): string {
     parts.push(
       `Other days are counted from ${plan.firstAt} (day 0); the earliest and latest day of every cycle's visits from ${plan.firstAt} are in the treatment timeline.`,
     );
-  if (!plan.occurrences.some((o) => o.phase === "after"))
-    parts.push("The protocol defines no end-of-treatment or follow-up visit.");
   if (plan.occurrences.some((o) => o.approx))
     parts.push("≈ marks days placed approximately, because a window is in calendar months or years.");
   return parts.join(" ");

@@ -14,6 +14,7 @@ import type { IrCriterion, IrExpr, IrTrace } from "../../ir/types.js";
 import { plainRule } from "./plain-language.js";
 import { durationRangeText, quantityText } from "./format.js";
 import {
+  criterionRef,
   flagsOf,
   libraryFlag,
   parameterFlags,
@@ -73,7 +74,7 @@ function tracedRules(ctx: DocContext): Traced[] {
       id: c.id,
       kind:
         c.role === "criterion"
-          ? `Part of ${parent ?? "a criterion"}`
+          ? `Part of ${parent ? criterionRef(ctx, parent) : "a criterion"}`
           : c.role === "inclusion"
             ? "Inclusion criterion"
             : "Exclusion criterion",
@@ -97,7 +98,7 @@ function tracedRules(ctx: DocContext): Traced[] {
   for (const c of [...ir.eligibility.inclusion, ...ir.eligibility.exclusion]) criterion(c, null, null);
   const users = definitionUsers(ctx);
   for (const d of ir.definitions) {
-    const by = users.get(d.name) ?? [];
+    const by = (users.get(d.name) ?? []).map((u) => criterionRef(ctx, u));
     const covered =
       by.length === 0 ? null : by.length === 1 ? `see ${by[0]}, which uses it` : `see ${by.join(", ")}, which use it`;
     out.push({ ...rule(ctx, d.name, "Definition", d.label, d.expr, d.trace), covered });

@@ -69,10 +69,14 @@ export interface DataNeedModel {
   value?: string | null;
   /** The reference limits to write beside the value ("ULN", "LLN"). */
   limits?: string;
+  /** Which result to copy, when the element selects one ("latest result by 51Cr-EDTA, from D0 − 4 weeks to D0 − 1 day"). */
+  which?: string;
 }
 
 export interface CriterionModel {
   id: string;
+  /** For a part, the criteria it belongs to, outermost first ("I3 › I3c"); null for I1…E9. */
+  partOf: string | null;
   /** "Inclusion", "Exclusion" or "Criterion" (a nested part). */
   role: string;
   /** The protocol's wording. */
@@ -81,6 +85,8 @@ export interface CriterionModel {
   rule: string | null;
   /** The rule as written in the `.trial` file (leaves only). */
   ruleSource: string | null;
+  /** The definitions the rule uses (names), spelt out in the definitions section. */
+  defines: string[];
   /** "All of the following" / "At least 1 of the following" (groups only). */
   group: string | null;
   children: CriterionModel[];
@@ -88,7 +94,7 @@ export interface CriterionModel {
   depth: number;
   data: DataNeedModel[];
   /** A field to fill in per numeric value the rule reads: its unit and the limits to copy. */
-  fields: { label: string; unit: string; limits: string }[];
+  fields: { label: string; unit: string; limits: string; which: string }[];
   dates: string[];
   trace: TraceModel;
 }
@@ -157,6 +163,8 @@ export interface SoaModel {
   notes: { visit: string; window: string; trace: TraceModel }[];
   /** How many cycles were expanded, and why (for the caption). */
   caption: string;
+  /** When the protocol has no visit after treatment: that said plainly, and which visits close the schedule. */
+  afterTreatment: string | null;
 }
 
 /** The treatment timeline as drawing instructions for an inline SVG. */

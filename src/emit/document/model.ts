@@ -8,7 +8,15 @@
  */
 import type { IrElement, IrProtocol } from "../../ir/types.js";
 import { codesText } from "../../ir/codes.js";
-import { docContext, flagsOf, formLabel, parameterValueText, traceModel, type DocContext } from "./model-common.js";
+import {
+  criterionRef,
+  docContext,
+  flagsOf,
+  formLabel,
+  parameterValueText,
+  traceModel,
+  type DocContext,
+} from "./model-common.js";
 import { criterionModel, definitionModels } from "./model-eligibility.js";
 import { scheduleModel, schedulePlan } from "./model-schedule.js";
 import { responseModel, toxicityModel } from "./model-safety.js";
@@ -140,6 +148,7 @@ function elementModel(ctx: DocContext, e: IrElement): ElementModel {
     details.push(
       `values: ${e.values.map((c) => `${c.label} (${c.code}${c.codes.length ? `; ${codesText(c.codes)}` : ""})`).join(", ")}`,
     );
+  if (e.noun) details.push(`one row per ${e.noun.singular}`);
   if (e.attestedBy) details.push(`attested by the ${e.attestedBy}`);
   if (e.requiredWhen) details.push(`required when: ${plainRule(e.requiredWhen, ctx.plain)}`);
   if (e.captureOnly) details.push("collected only: no rule reads it");
@@ -148,7 +157,10 @@ function elementModel(ctx: DocContext, e: IrElement): ElementModel {
     label: e.label,
     type: `${TYPE_TEXT[e.type]}${unitShown ? `, ${unitShown}` : ""}`,
     details: details.join("; "),
-    readBy: e.readBy.filter((r) => !r.startsWith("endpoint.")).join(", "),
+    readBy: e.readBy
+      .filter((r) => !r.startsWith("endpoint."))
+      .map((r) => criterionRef(ctx, r))
+      .join(", "),
     endpoints: e.readBy
       .filter((r) => r.startsWith("endpoint."))
       .map((r) => r.slice("endpoint.".length))

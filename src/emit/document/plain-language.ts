@@ -3,6 +3,8 @@
  * `hemoglobin >= 9 g/dL` → "Hemoglobin >= 9 g/dL", `total_bilirubin <= 2 x ULN` →
  * "Total bilirubin <= 2 × ULN", `any lesions where …` → "At least one lesion with …",
  * `date within 12 mo before inclusion` → "… within 12 months before inclusion".
+ * A row of a records element is called by the element's `noun` ("at least one
+ * somatostatin receptor scan with …"); without one, by a noun made from its name.
  *
  * Names are replaced by the labels the protocol gives them (elements, fields, codes,
  * definitions, parameters), so the sentence uses the protocol's own vocabulary.
@@ -173,8 +175,10 @@ function comparison(e: Extract<IrExpr, { kind: "compare" }>, ctx: PlainContext, 
 }
 
 function quantified(e: Extract<IrExpr, { kind: "quantifier" }>, ctx: PlainContext): string {
-  const noun = singularNoun(e.records);
-  const plural = e.records.replace(/_/g, " ");
+  // The protocol's own noun for a row (`noun "somatostatin receptor scan"`), else one made from the name.
+  const declared = ctx.elements.get(e.records)?.noun;
+  const noun = declared?.singular ?? singularNoun(e.records);
+  const plural = declared?.plural ?? e.records.replace(/_/g, " ");
   const where = e.where ? phrase(e.where, ctx, null) : null;
   switch (e.quantifier) {
     case "any":
