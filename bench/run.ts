@@ -54,11 +54,7 @@ async function trialcImpls(ir: IrProtocol, name: string): Promise<Impl[]> {
   return [
     { name: "trialc decision-only (isEligible)", run: sync((p) => decide.isEligible(p)) },
     { name: "trialc decision-only (screen)", run: (n) => decide.screen(patients.slice(0, n)) as Verdict[] },
-    {
-      name: "trialc explained (evaluateEligibility)",
-      run: sync((p) => verdictOf(explained.evaluateEligibility(p))),
-      slow: true,
-    },
+    { name: "trialc explained (evaluateEligibility)", run: sync((p) => verdictOf(explained.evaluateEligibility(p))) },
     { name: "trialc interpreter", run: sync((p) => verdictOf(evaluateEligibility(ir, p))), slow: true },
   ];
 }
