@@ -125,9 +125,17 @@ export function quantityDefs(ir: IrProtocol): QuantityDefs {
   if (known) return known;
   const table = new DefTable();
   const nameOf = new Map<IrElement, string>();
+  // Elements of one unit, molar mass, range and limits have the same schemas: build them once.
+  const byShape = new Map<string, string>();
   const visit = (elements: readonly IrElement[], top: boolean) => {
     for (const el of elements) {
-      if (el.type === "decimal" && el.unit) nameOf.set(el, addElement(table, el as IrElement & { unit: string }, top));
+      if (el.type === "decimal" && el.unit) {
+        const { unit, molarMass, range, reference } = el;
+        const shape = [unit, molarMass, range?.low, range?.high, reference.uln, reference.lln, top].join(" ");
+        let name = byShape.get(shape);
+        if (name === undefined) byShape.set(shape, (name = addElement(table, { ...el, unit }, top)));
+        nameOf.set(el, name);
+      }
       if (el.fields) visit(el.fields, false);
     }
   };
