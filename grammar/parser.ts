@@ -28,7 +28,8 @@ export class TrialParser extends SectionRules {
     super({
       recoveryEnabled: true,
       maxLookahead: 3,
-      nodeLocationTracking: "full",
+      // Offsets only: lines and columns are computed for the nodes that need them (src/syntax/spans.ts).
+      nodeLocationTracking: "onlyOffset",
       errorMessageProvider: messages,
       skipValidations: !validate,
     });
