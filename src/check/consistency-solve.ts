@@ -58,7 +58,10 @@ const FLIP: Record<Op, Op> = { "<": ">", "<=": ">=", ">": "<", ">=": "<=", "=": 
 /** The formula builder: holds the protocol's coordinates and the thresholds seen on each. */
 export class FormulaBuilder {
   readonly coords = new Map<string, Coord>();
-  readonly thresholds = new Map<string, Decimal[]>();
+  /** The thresholds seen on each coordinate, each once (by its exact decimal text). */
+  readonly thresholds = new Map<string, Map<string, Decimal>>();
+  /** `candidates(key)`, until a new threshold on `key` is seen (a formula is lowered once, solved many times). */
+  private readonly tries = new Map<string, Decimal[]>();
   private readonly elements: Map<string, IrElement>;
   private readonly grades: Map<string, IrGrade>;
   private readonly defs: Map<string, IrExpr>;
@@ -76,14 +79,19 @@ export class FormulaBuilder {
     const key = scale === "abs" ? name : `${name}@${scale}`;
     if (!this.coords.has(key)) {
       this.coords.set(key, { key, element, scale });
-      const bounds = scale === "abs" && element.range ? [dec(element.range.low), dec(element.range.high)] : [];
-      this.thresholds.set(key, bounds);
+      this.thresholds.set(key, new Map());
+      if (scale === "abs" && element.range)
+        for (const b of [element.range.low, element.range.high]) this.note(key, dec(b));
     }
     return key;
   }
 
   private note(key: string, v: Decimal): void {
-    this.thresholds.get(key)!.push(v);
+    const seen = this.thresholds.get(key)!;
+    const text = v.toString();
+    if (seen.has(text)) return;
+    seen.set(text, v);
+    this.tries.delete(key);
   }
 
   /**
@@ -184,8 +192,14 @@ export class FormulaBuilder {
    * (integers for integer elements; multiples of a limit are positive).
    */
   candidates(key: string): Decimal[] {
+    let known = this.tries.get(key);
+    if (!known) this.tries.set(key, (known = this.computeCandidates(key)));
+    return known;
+  }
+
+  private computeCandidates(key: string): Decimal[] {
     const c = this.coords.get(key)!;
-    const ts = uniqueSorted(this.thresholds.get(key) ?? []);
+    const ts = uniqueSorted([...(this.thresholds.get(key)?.values() ?? [])]);
     const out: Decimal[] = [];
     if (ts.length === 0) out.push(c.scale === "abs" ? dec(1) : dec(1));
     for (let i = 0; i < ts.length; i++) {
