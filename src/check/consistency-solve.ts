@@ -53,6 +53,7 @@ export interface Assignment {
   bool: Map<string, boolean>;
 }
 
+const ONE = dec(1);
 const FLIP: Record<Op, Op> = { "<": ">", "<=": ">=", ">": "<", ">=": "<=", "=": "=", "!=": "!=" };
 
 /** The formula builder: holds the protocol's coordinates and the thresholds seen on each. */
@@ -168,12 +169,26 @@ export class FormulaBuilder {
           if (!b || b.multipleOf === "baseline") continue;
           const scale: Scale = b.multipleOf ?? "abs";
           const key = this.coord(g.element, scale);
-          if (key) this.note(key, scale === "abs" ? this.toElementUnit(g, b.value) : dec(b.value));
+          if (key) this.note(key, this.boundary(g, b));
         }
   }
 
+  /**
+   * A CTCAE boundary as the graded element's coordinate reads it: in the element's unit,
+   * or as a multiple of a limit or of the baseline. Kept once computed, by grade and
+   * bound: the search asks for it at every step, and an exact conversion is costly.
+   */
+  private readonly boundaries = new Map<IrGrade, Map<CtcaeBound, Decimal>>();
+  boundary(g: IrGrade, bound: CtcaeBound): Decimal {
+    let of = this.boundaries.get(g);
+    if (!of) this.boundaries.set(g, (of = new Map()));
+    let known = of.get(bound);
+    if (!known) of.set(bound, (known = bound.multipleOf ? dec(bound.value) : this.toElementUnit(g, bound.value)));
+    return known;
+  }
+
   /** A CTCAE absolute boundary in the element's unit, converted exactly. */
-  toElementUnit(g: IrGrade, value: string): Decimal {
+  private toElementUnit(g: IrGrade, value: string): Decimal {
     const element = this.elements.get(g.element)!;
     const unit = g.entry.unit;
     if (unit === "1" || !element.unit || unit === element.unit) return dec(value);
@@ -242,7 +257,7 @@ export function evaluate(f: Formula, a: Assignment, b: FormulaBuilder): T {
     case "grade": {
       const [lo, hi] = gradeRange(f.grade, a, b);
       let yes = 0;
-      for (let g = lo; g <= hi; g++) if (cmp(dec(g), f.op, dec(f.n))) yes++;
+      for (let g = lo; g <= hi; g++) if (holds(f.op, Math.sign(g - f.n))) yes++;
       return yes === hi - lo + 1 ? true : yes === 0 ? false : "unknown";
     }
     case "opaque": {
@@ -307,13 +322,12 @@ function criterionMet(g: IrGrade, c: CtcaeCriterion, a: Assignment, b: FormulaBu
   const side = (bound: CtcaeBound | undefined, inclusive: boolean | undefined, low: boolean): boolean | null => {
     if (!bound) return true;
     // Before cycle 1 the baseline is the value itself: the value is 1 x baseline.
-    if (bound.multipleOf === "baseline") return cmp(dec(1), opFor(low, inclusive), dec(bound.value));
+    if (bound.multipleOf === "baseline") return cmp(ONE, opFor(low, inclusive), b.boundary(g, bound));
     const scale: Scale = bound.multipleOf ?? "abs";
     const key = scale === "abs" ? g.element : `${g.element}@${scale}`;
     const v = a.num.get(key);
     if (v === undefined) return null;
-    const limit = scale === "abs" ? b.toElementUnit(g, bound.value) : dec(bound.value);
-    return cmp(v, opFor(low, inclusive), limit);
+    return cmp(v, opFor(low, inclusive), b.boundary(g, bound));
   };
   const lo = side(c.low, c.lowInclusive, true);
   const hi = side(c.high, c.highInclusive, false);
