@@ -20,7 +20,7 @@ import type { IrElement, IrExpr, IrGrade, IrProtocol } from "../ir/types.js";
 import type { CtcaeBound, CtcaeCriterion } from "../runtime/ctcae.js";
 import { Decimal, dec } from "../runtime/decimal.js";
 import { convert } from "../runtime/units.js";
-import { holds, type Op } from "../runtime/ops.js";
+import { holds, type Op } from "../runtime/compare-op.js";
 
 export type { Op };
 
