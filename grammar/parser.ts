@@ -11,28 +11,41 @@
 import type { ISerializedGast } from "chevrotain";
 import { SectionRules } from "./sections.js";
 import { DECLARATION_WORDS, TrialErrorMessages } from "./messages.js";
+import { TableLookahead, type LookaheadTable } from "./lookahead.js";
+import { LOOKAHEAD } from "./generated/lookahead.js";
+import { allTokens } from "./tokens.js";
+
+/** The deepest lookahead any decision of the grammar needs. */
+const MAX_LOOKAHEAD = 3;
 
 /** The full grammar; use the `trialParser` singleton rather than constructing one per file. */
 export class TrialParser extends SectionRules {
   /** The message provider, kept to hand it the grammar after self-analysis. */
   private readonly messages: TrialErrorMessages;
+  /** The lookahead, read from `generated/lookahead.ts` when it matches the grammar (`npm run grammar` writes it). */
+  readonly lookahead: TableLookahead;
 
   /**
    * Build the grammar and run Chevrotain's self-analysis. With `validate`, the analysis
    * also checks the grammar for ambiguities and left recursion: that is most of the
    * parser's start-up, so the shared instance skips it and
-   * `tests/grammar/validations.test.ts` builds a validating one.
+   * `tests/grammar/validations.test.ts` builds a validating one. `table` holds the
+   * lookahead paths computed ahead of time (tests pass another to see a stale one ignored).
    */
-  constructor(validate = false) {
+  constructor(validate = false, table: LookaheadTable | null = LOOKAHEAD) {
     const messages = new TrialErrorMessages();
+    const lookahead = new TableLookahead(table, new Map(allTokens.map((t) => [t.name, t])), MAX_LOOKAHEAD);
     super({
       recoveryEnabled: true,
-      maxLookahead: 3,
-      nodeLocationTracking: "full",
+      maxLookahead: MAX_LOOKAHEAD,
+      lookaheadStrategy: lookahead,
+      // Offsets only: lines and columns are computed for the nodes that need them (src/syntax/spans.ts).
+      nodeLocationTracking: "onlyOffset",
       errorMessageProvider: messages,
       skipValidations: !validate,
     });
     this.messages = messages;
+    this.lookahead = lookahead;
     this.performSelfAnalysis();
     this.messages.setGrammar(this.getGAstProductions());
   }

@@ -198,6 +198,10 @@ function kw(word: string, role: KeywordRole, reserved = false): TokenType {
     name,
     label: `"${word}"`,
     pattern: new RegExp(word),
+    // Told rather than found: Chevrotain would otherwise parse every keyword's RegExp to
+    // learn its first character and whether it spans lines (most of building the lexer).
+    start_chars_hint: [word[0]!],
+    line_breaks: false,
     longer_alt: Identifier,
     ...(reserved ? {} : { categories: [Name] }),
   });

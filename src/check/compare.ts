@@ -204,7 +204,10 @@ function unify(ctx: CheckContext, e: A.Compare, left: IrExpr, right: IrExpr): Ir
         ),
       );
     if (r.kind === "quantity") {
-      const value = convert(dec(r.value), r.unit, left.unit, molarMass);
+      // In the left side's unit already (the usual case): the conversion would give the
+      // same decimal back, as it is exact up to 39 significant digits.
+      const same = r.unit === left.unit && dec(r.value).sd() <= 39;
+      const value = same ? dec(r.value) : convert(dec(r.value), r.unit, left.unit, molarMass);
       return { ...r, value: value.toString(), unit: left.unit } as IrExpr;
     }
     return r;

@@ -20,7 +20,7 @@ import type { IrElement, IrExpr, IrGrade, IrProtocol } from "../ir/types.js";
 import type { CtcaeBound, CtcaeCriterion } from "../runtime/ctcae.js";
 import { Decimal, dec } from "../runtime/decimal.js";
 import { convert } from "../runtime/units.js";
-import { holds, type Op } from "../runtime/ops.js";
+import { holds, type Op } from "../runtime/compare-op.js";
 
 export type { Op };
 
@@ -53,12 +53,16 @@ export interface Assignment {
   bool: Map<string, boolean>;
 }
 
+const ONE = dec(1);
 const FLIP: Record<Op, Op> = { "<": ">", "<=": ">=", ">": "<", ">=": "<=", "=": "=", "!=": "!=" };
 
 /** The formula builder: holds the protocol's coordinates and the thresholds seen on each. */
 export class FormulaBuilder {
   readonly coords = new Map<string, Coord>();
-  readonly thresholds = new Map<string, Decimal[]>();
+  /** The thresholds seen on each coordinate, each once (by its exact decimal text). */
+  readonly thresholds = new Map<string, Map<string, Decimal>>();
+  /** `candidates(key)`, until a new threshold on `key` is seen (a formula is lowered once, solved many times). */
+  private readonly tries = new Map<string, Decimal[]>();
   private readonly elements: Map<string, IrElement>;
   private readonly grades: Map<string, IrGrade>;
   private readonly defs: Map<string, IrExpr>;
@@ -76,14 +80,19 @@ export class FormulaBuilder {
     const key = scale === "abs" ? name : `${name}@${scale}`;
     if (!this.coords.has(key)) {
       this.coords.set(key, { key, element, scale });
-      const bounds = scale === "abs" && element.range ? [dec(element.range.low), dec(element.range.high)] : [];
-      this.thresholds.set(key, bounds);
+      this.thresholds.set(key, new Map());
+      if (scale === "abs" && element.range)
+        for (const b of [element.range.low, element.range.high]) this.note(key, dec(b));
     }
     return key;
   }
 
   private note(key: string, v: Decimal): void {
-    this.thresholds.get(key)!.push(v);
+    const seen = this.thresholds.get(key)!;
+    const text = v.toString();
+    if (seen.has(text)) return;
+    seen.set(text, v);
+    this.tries.delete(key);
   }
 
   /**
@@ -160,12 +169,26 @@ export class FormulaBuilder {
           if (!b || b.multipleOf === "baseline") continue;
           const scale: Scale = b.multipleOf ?? "abs";
           const key = this.coord(g.element, scale);
-          if (key) this.note(key, scale === "abs" ? this.toElementUnit(g, b.value) : dec(b.value));
+          if (key) this.note(key, this.boundary(g, b));
         }
   }
 
+  /**
+   * A CTCAE boundary as the graded element's coordinate reads it: in the element's unit,
+   * or as a multiple of a limit or of the baseline. Kept once computed, by grade and
+   * bound: the search asks for it at every step, and an exact conversion is costly.
+   */
+  private readonly boundaries = new Map<IrGrade, Map<CtcaeBound, Decimal>>();
+  boundary(g: IrGrade, bound: CtcaeBound): Decimal {
+    let of = this.boundaries.get(g);
+    if (!of) this.boundaries.set(g, (of = new Map()));
+    let known = of.get(bound);
+    if (!known) of.set(bound, (known = bound.multipleOf ? dec(bound.value) : this.toElementUnit(g, bound.value)));
+    return known;
+  }
+
   /** A CTCAE absolute boundary in the element's unit, converted exactly. */
-  toElementUnit(g: IrGrade, value: string): Decimal {
+  private toElementUnit(g: IrGrade, value: string): Decimal {
     const element = this.elements.get(g.element)!;
     const unit = g.entry.unit;
     if (unit === "1" || !element.unit || unit === element.unit) return dec(value);
@@ -184,8 +207,14 @@ export class FormulaBuilder {
    * (integers for integer elements; multiples of a limit are positive).
    */
   candidates(key: string): Decimal[] {
+    let known = this.tries.get(key);
+    if (!known) this.tries.set(key, (known = this.computeCandidates(key)));
+    return known;
+  }
+
+  private computeCandidates(key: string): Decimal[] {
     const c = this.coords.get(key)!;
-    const ts = uniqueSorted(this.thresholds.get(key) ?? []);
+    const ts = uniqueSorted([...(this.thresholds.get(key)?.values() ?? [])]);
     const out: Decimal[] = [];
     if (ts.length === 0) out.push(c.scale === "abs" ? dec(1) : dec(1));
     for (let i = 0; i < ts.length; i++) {
@@ -228,7 +257,7 @@ export function evaluate(f: Formula, a: Assignment, b: FormulaBuilder): T {
     case "grade": {
       const [lo, hi] = gradeRange(f.grade, a, b);
       let yes = 0;
-      for (let g = lo; g <= hi; g++) if (cmp(dec(g), f.op, dec(f.n))) yes++;
+      for (let g = lo; g <= hi; g++) if (holds(f.op, Math.sign(g - f.n))) yes++;
       return yes === hi - lo + 1 ? true : yes === 0 ? false : "unknown";
     }
     case "opaque": {
@@ -293,13 +322,12 @@ function criterionMet(g: IrGrade, c: CtcaeCriterion, a: Assignment, b: FormulaBu
   const side = (bound: CtcaeBound | undefined, inclusive: boolean | undefined, low: boolean): boolean | null => {
     if (!bound) return true;
     // Before cycle 1 the baseline is the value itself: the value is 1 x baseline.
-    if (bound.multipleOf === "baseline") return cmp(dec(1), opFor(low, inclusive), dec(bound.value));
+    if (bound.multipleOf === "baseline") return cmp(ONE, opFor(low, inclusive), b.boundary(g, bound));
     const scale: Scale = bound.multipleOf ?? "abs";
     const key = scale === "abs" ? g.element : `${g.element}@${scale}`;
     const v = a.num.get(key);
     if (v === undefined) return null;
-    const limit = scale === "abs" ? b.toElementUnit(g, bound.value) : dec(bound.value);
-    return cmp(v, opFor(low, inclusive), limit);
+    return cmp(v, opFor(low, inclusive), b.boundary(g, bound));
   };
   const lo = side(c.low, c.lowInclusive, true);
   const hi = side(c.high, c.highInclusive, false);

@@ -81,12 +81,20 @@ export function checkConsistency(ctx: CheckContext, ir: IrProtocol, spans: Consi
 export function analyseConsistency(ir: IrProtocol): { findings: Finding[]; builder: FormulaBuilder } {
   const findings: Finding[] = [];
   const b = new FormulaBuilder(ir);
-  const formula = (c: IrCriterion): Formula =>
-    c.body.kind === "rule"
-      ? b.lower(c.body.expr)
-      : c.body.mode === "all"
-        ? { k: "and", args: c.body.children.map(formula) }
-        : { k: "atLeast", n: c.body.count, args: c.body.children.map(formula) };
+  // Each criterion's formula is lowered once: the passes below ask for it again and again.
+  const formulas = new Map<IrCriterion, Formula>();
+  const formula = (c: IrCriterion): Formula => {
+    let f = formulas.get(c);
+    if (f) return f;
+    f =
+      c.body.kind === "rule"
+        ? b.lower(c.body.expr)
+        : c.body.mode === "all"
+          ? { k: "and", args: c.body.children.map(formula) }
+          : { k: "atLeast", n: c.body.count, args: c.body.children.map(formula) };
+    formulas.set(c, f);
+    return f;
+  };
   const span = (criterion: string): FindingPlace => ({ criterion });
   const nums = (f: Formula) => variablesOf(f, b).num;
   const warn = (

@@ -75,6 +75,11 @@ export class CheckContext {
 
   constructor(readonly sourceText: string) {}
 
+  /** The definitions that checked, by name (all are checked before any section reads them). */
+  checkedDefinitions(): Map<string, IrDefinition> {
+    return new Map([...this.defines.values()].flatMap((x) => (x.ir ? [[x.ir.name, x.ir] as const] : [])));
+  }
+
   /**
    * Report a diagnostic (an error or a warning: the catalog says which) from its code,
    * the key of its message template and the template's parameters.

@@ -3,7 +3,7 @@
  * sub-criteria included), group counts that make sense, rules that are conditions.
  */
 import type * as A from "../ast/nodes.js";
-import type { IrCriterion, IrParameter } from "../ir/types.js";
+import type { IrCriterion, IrDefinition, IrParameter } from "../ir/types.js";
 import { CheckContext, irSpan, lowerTrace } from "./context.js";
 import { checkCondition, checkExpr } from "./expressions.js";
 import { collectNeeds, sorted } from "../ir/walk.js";
@@ -32,14 +32,22 @@ export function checkCriteria(
   const ids = new Map<string, A.Span>();
   const inclusion: IrCriterion[] = [];
   const exclusion: IrCriterion[] = [];
+  // Definitions are all checked before the criteria (src/check/index.ts): one map for every
+  // criterion's reads (built per criterion, it made checking quadratic in the protocol's size).
+  const defs = ctx.checkedDefinitions();
   for (const d of decls) {
-    const ir = checkCriterion(ctx, d, ids);
+    const ir = checkCriterion(ctx, d, ids, defs);
     (d.role === "exclusion" ? exclusion : inclusion).push(ir);
   }
   return { inclusion, exclusion };
 }
 
-function checkCriterion(ctx: CheckContext, d: A.CriterionDecl, ids: Map<string, A.Span>): IrCriterion {
+function checkCriterion(
+  ctx: CheckContext,
+  d: A.CriterionDecl,
+  ids: Map<string, A.Span>,
+  defs: ReadonlyMap<string, IrDefinition>,
+): IrCriterion {
   const prior = ids.get(d.id.text);
   if (prior) {
     ctx.report("TRC2003", "criterionIdUsedTwice", { id: d.id.text }, d.id.span, {
@@ -52,7 +60,7 @@ function checkCriterion(ctx: CheckContext, d: A.CriterionDecl, ids: Map<string, 
   if (d.body.kind === "Rule") {
     body = { kind: "rule", expr: checkCondition(ctx, d.body.expr, { section: "eligibility" }) };
   } else {
-    const children = d.body.children.map((c) => checkCriterion(ctx, c, ids));
+    const children = d.body.children.map((c) => checkCriterion(ctx, c, ids, defs));
     const count = d.body.mode === "all" ? children.length : d.body.count;
     if (d.body.mode === "atLeast" && (count < 1 || count > children.length)) {
       ctx.report("TRC5003", "atLeastNeedsBetween", { count, parts: children.length }, d.body.span);
@@ -60,7 +68,6 @@ function checkCriterion(ctx: CheckContext, d: A.CriterionDecl, ids: Map<string, 
     if (children.length === 0) ctx.report("TRC5003", "groupCriteriaCannotEmpty", {}, d.body.span);
     body = { kind: "group", mode: d.body.mode, count, children };
   }
-  const defs = new Map([...ctx.defines.values()].flatMap((x) => (x.ir ? [[x.ir.name, x.ir] as const] : [])));
   const needs = { elements: new Set<string>(), anchors: new Set<string>(), fields: new Set<string>() };
   const visit = (b: IrCriterion["body"]): void => {
     if (b.kind === "rule") collectNeeds(b.expr, defs, needs);

@@ -61,7 +61,7 @@ export function checkSchedule(ctx: CheckContext, d: A.ScheduleDecl): IrSchedule 
         trace: lowerTrace(ctx, v.trace),
       });
   }
-  const defs = new Map([...ctx.defines.values()].flatMap((x) => (x.ir ? [[x.ir.name, x.ir] as const] : [])));
+  const defs = ctx.checkedDefinitions();
   const requirements = d.requires.map((r) => {
     ctx.currentRule = `schedule.${r.name.text}`;
     const expr = checkCondition(ctx, r.expr, SCOPE);

@@ -24,7 +24,7 @@ export function checkToxicity(ctx: CheckContext, d: A.ToxicityDecl): IrToxicity 
     const ir = checkGrade(ctx, g);
     return ir ? [ir] : [];
   });
-  const defs = new Map([...ctx.defines.values()].flatMap((x) => (x.ir ? [[x.ir.name, x.ir] as const] : [])));
+  const defs = ctx.checkedDefinitions();
   const names = new Map<string, A.Span>();
   const rules = d.rules.map((r) => {
     const prior = names.get(r.name.text);

@@ -8,6 +8,7 @@
  */
 import type { Decimal } from "decimal.js";
 import { dec } from "./decimal.js";
+import { holds, type Op } from "./compare-op.js";
 import { compareQuantities, convert } from "./units.js";
 import {
   shift as shiftTime,
@@ -122,25 +123,7 @@ export function show(v: Val): string {
 
 // --------------------------------------------------------------------------- comparisons
 
-export type Op = "<" | "<=" | ">" | ">=" | "=" | "!=";
-
-/** Whether a comparison result (-1, 0, 1) satisfies `op`. */
-export function holds(op: Op, c: number): boolean {
-  switch (op) {
-    case "<":
-      return c < 0;
-    case "<=":
-      return c <= 0;
-    case ">":
-      return c > 0;
-    case ">=":
-      return c >= 0;
-    case "=":
-      return c === 0;
-    case "!=":
-      return c !== 0;
-  }
-}
+export { holds, type Op } from "./compare-op.js";
 
 /** Compare two values; a quantity is converted exactly into the other side's unit first. */
 export function compare(ctx: EvalCtx, op: Op, l: Val, r: Val, rule: string): Val {

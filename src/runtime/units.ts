@@ -22,6 +22,7 @@
 // Named imports, not the default: under CJS transpilation (tsx, esbuild) the
 // default import of this __esModule-flagged package is undefined.
 import { UcumLhcUtils, UnitTables, type UcumUnit } from "@lhncbc/ucum-lhc";
+import { UNIT_PRESETS } from "./unit-presets.js";
 import {
   Decimal,
   parseDecimal,
@@ -84,6 +85,11 @@ let lib:
 function ucumLib(): NonNullable<typeof lib> {
   lib ??= { utils: UcumLhcUtils.getInstance(), tables: UnitTables.getInstance() };
   return lib;
+}
+
+/** Whether ucum-lhc's tables have been loaded in this process (a unit outside the presets needed them). */
+export function ucumTablesLoaded(): boolean {
+  return lib !== undefined;
 }
 
 /**
@@ -230,7 +236,8 @@ function fromTable(code: string, depth: number): Term | null {
 // ---------------------------------------------------------------------------
 // Unit analysis (cached per unit string).
 
-interface UnitInfo {
+/** What this module knows of a valid unit (exported for the presets' generator, `scripts/unit-presets.ts`). */
+export interface UnitInfo {
   code: string;
   dim: number[];
   mole: number;
@@ -243,21 +250,55 @@ interface UnitInfo {
   annKey: string;
   key: string;
 }
-type Analysis = { ok: true; info: UnitInfo } | { ok: false; message: string };
+/** A unit read, or why it could not be. */
+export type Analysis = { ok: true; info: UnitInfo } | { ok: false; message: string };
 const BASE_SYMBOLS = ["m", "s", "g", "rad", "K", "C", "cd"] as const; // ucum-lhc's dimension-vector order
+/** Where mass sits in the dimension vector (ucum-lhc's `getMassDimensionIndex()`; a test checks they agree). */
+export const MASS_INDEX = BASE_SYMBOLS.indexOf("g");
 const MAX_CACHE = 10_000; // lab feeds may send many distinct strings; keep memory bounded
 const analyses = new Map<string, Analysis>();
 
 const power = (sym: string, e: number): string => (e === 1 ? sym : `${sym}${e}`);
 
-function analyze(unit: string): Analysis {
+/** What this module knows of `unit` (after {@link unitAlias}): from the presets, the cache, or ucum-lhc. */
+export function analyze(unit: string): Analysis {
   const code = unitAlias(unit);
   const hit = analyses.get(code);
   if (hit) return hit;
-  const result = analyzeUncached(unit, code);
+  const result = presetAnalysis(code) ?? analyzeUncached(unit, code);
   if (analyses.size >= MAX_CACHE) analyses.clear();
   analyses.set(code, result);
   return result;
+}
+
+/**
+ * The common clinical units, analysed ahead of time (`unit-presets.ts`, generated from
+ * ucum-lhc and checked against it by a test): a protocol written in them never loads
+ * ucum-lhc's tables, about a fifth of a command's start-up.
+ */
+function presetAnalysis(code: string): Analysis | null {
+  const p = Object.hasOwn(UNIT_PRESETS, code) ? UNIT_PRESETS[code] : undefined;
+  if (!p) return null;
+  const mag = p.mag ? ratio(p.mag[0], p.mag[1]) : null;
+  return {
+    ok: true,
+    info: {
+      code,
+      dim: [...p.dim],
+      mole: p.mole,
+      eq: p.eq,
+      special: p.special,
+      mag,
+      arbKey: p.arbKey,
+      annKey: p.annKey,
+      key: p.key,
+    },
+  };
+}
+
+/** The analysis of a unit code from ucum-lhc itself, never from the presets (for their generator and test). */
+export function ucumAnalysis(code: string): Analysis {
+  return analyzeUncached(code, code);
 }
 
 function analyzeUncached(unit: string, code: string): Analysis {
@@ -362,7 +403,7 @@ function molarMassRatio(molarMass: string | undefined): Ratio | null {
 
 function molMassLinked(a: UnitInfo, b: UnitInfo): boolean {
   if (a.mole === b.mole || a.eq !== b.eq || a.arbKey !== b.arbKey || a.annKey !== b.annKey) return false;
-  const g = ucumLib().tables.getMassDimensionIndex();
+  const g = MASS_INDEX;
   return a.dim.every((x, i) => x + (i === g ? a.mole : 0) === (b.dim[i] as number) + (i === g ? b.mole : 0));
 }
 

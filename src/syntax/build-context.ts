@@ -23,10 +23,11 @@ export class BuildContext {
    */
   constructor(
     file: string,
+    text: string,
     readonly diagnostics: Diagnostic[],
     readonly hasSyntaxErrors: boolean,
   ) {
-    this.s = new Spans(file);
+    this.s = new Spans(file, text);
     this.x = new ExprBuilder(this.s, diagnostics);
   }
 

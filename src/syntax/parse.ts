@@ -125,7 +125,7 @@ function parseText(text: string, file: string): ParseResult {
   }
 
   // CST → AST
-  const cx = new BuildContext(file, diagnostics, errors.length > 0);
+  const cx = new BuildContext(file, text, diagnostics, errors.length > 0);
   const decls = csts.flatMap((cst) => cx.attempt(cst as CstNode, () => declarations(cst, cx)) ?? []);
   const ast: TrialFile = { kind: "TrialFile", file, decls, span: wholeFile(file, text) };
   return { ast, diagnostics: sortDiagnostics(diagnostics), text };

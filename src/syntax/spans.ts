@@ -48,10 +48,52 @@ export function has(list: IToken[] | undefined): boolean {
   return list !== undefined && list.some(isReal);
 }
 
+/**
+ * The offset each line starts at, line terminators as Chevrotain's lexer counts them
+ * (`\n`, `\r\n`, a lone `\r`), so that a line and column computed from an offset equal
+ * the lexer's own.
+ */
+export function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) starts.push(i + 1);
+    else if (c === 13) {
+      if (text.charCodeAt(i + 1) === 10) i++;
+      starts.push(i + 1);
+    }
+  }
+  return starts;
+}
+
 /** Builds spans for one file. */
 export class Spans {
-  /** `file` is copied into every span. */
-  constructor(readonly file: string) {}
+  private readonly starts: number[];
+  /** The index in `starts` of the last line found: spans are mostly asked for in source order. */
+  private last = 0;
+
+  /** `file` is copied into every span; `text` is what offsets index into. */
+  constructor(
+    readonly file: string,
+    text: string,
+  ) {
+    this.starts = lineStarts(text);
+  }
+
+  /** The 0-based line of an offset. */
+  private lineAt(offset: number): number {
+    const starts = this.starts;
+    let i = this.last;
+    if (starts[i]! <= offset && (i + 1 === starts.length || offset < starts[i + 1]!)) return i;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return (this.last = lo);
+  }
 
   /** The span of one token. */
   ofToken(token: IToken): Span {
@@ -67,20 +109,26 @@ export class Spans {
     };
   }
 
-  /** The span of a CST node, from its first to its last real token. */
+  /**
+   * The span of a CST node, from its first to its last real token. The parser tracks
+   * only offsets (lines and columns for every node were a third of the parse); they are
+   * computed here, for the nodes that become AST nodes.
+   */
   ofNode(node: CstNode): Span {
     const loc = node.location;
     if (loc === undefined || isNaN(loc.startOffset) || loc.endOffset === undefined || isNaN(loc.endOffset)) {
       throw new Incomplete(`position of ${node.name}`);
     }
+    const line = this.lineAt(loc.startOffset);
+    const endLine = this.lineAt(loc.endOffset);
     return {
       file: this.file,
       start: loc.startOffset,
       end: loc.endOffset + 1,
-      line: loc.startLine ?? 1,
-      column: loc.startColumn ?? 1,
-      endLine: loc.endLine ?? loc.startLine ?? 1,
-      endColumn: (loc.endColumn ?? 0) + 1,
+      line: line + 1,
+      column: loc.startOffset - this.starts[line]! + 1,
+      endLine: endLine + 1,
+      endColumn: loc.endOffset - this.starts[endLine]! + 2,
     };
   }
 

@@ -40,7 +40,7 @@ export interface ToAstOptions {
 
 /** Build the AST of a parsed file. Never throws: broken declarations are left out. */
 export function toAst(cst: TrialFileCstNode, options: ToAstOptions): A.TrialFile {
-  const cx = new BuildContext(options.file, options.diagnostics, options.hasSyntaxErrors);
+  const cx = new BuildContext(options.file, options.text, options.diagnostics, options.hasSyntaxErrors);
   return {
     kind: "TrialFile",
     file: options.file,

@@ -9,6 +9,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { compileFile } from "../../src/cli/source.js";
+import { compileText } from "../../src/compile.js";
 import type { IrProtocol } from "../../src/ir/types.js";
 import {
   COMMON_FILE,
@@ -23,7 +24,7 @@ import {
 import { buildFiles } from "../../src/build.js";
 import { parseDate, parseDateTime } from "../../src/runtime/time.js";
 import { parseDecimal } from "../../src/runtime/decimal.js";
-import { formValidators, splitByForm, strictAjv } from "./support.js";
+import { followShared, formValidators, splitByForm, strictAjv } from "./support.js";
 
 const DIR = "protocols/patients";
 const samples = readdirSync(DIR)
@@ -86,7 +87,8 @@ describe("JSON Schema forms of the seed protocol", () => {
     const labs = v.schemas.get("labs.schema.json") as unknown as {
       properties: Record<string, Record<string, unknown>>;
     };
-    const hb = JSON.stringify(labs.properties.hemoglobin);
+    const common = v.schemas.get(COMMON_FILE) as unknown as { $defs: Record<string, unknown> };
+    const hb = JSON.stringify(followShared(labs.properties.hemoglobin, common));
     expect(hb).toContain('"$ref":"common-defs.schema.json#/$defs/quantity"');
     expect(hb).toContain('"examples":["g/dL","g/L"');
     expect(hb).toContain('"mmol/L"');
@@ -213,5 +215,70 @@ describe("the schema's patterns accept what the evaluator's parsers accept", () 
       }),
       { numRuns: 5000 },
     );
+  });
+});
+
+describe("measured values are shared definitions", () => {
+  // Same unit and range (a, b, and the rows' c); another range; a ULN; a molar mass,
+  // which adds mmol/L to the accepted units and so makes a different schema.
+  const SHARED = `trial "SHARE-1" { title "Shared definitions" }
+source seed "generated" protocol
+anchor inclusion "Inclusion"
+form f "Form"
+data {
+  a: decimal mg/dL range 0 to 100 "A" form f
+  b: decimal mg/dL range 0 to 100 "B" form f
+  d: decimal mg/dL range 0 to 50 "D" form f
+  u: decimal mg/dL range 0 to 100 with ULN "U" form f
+  hb: decimal g/dL range 1 to 25 "Hb" form f
+  hm: decimal g/dL range 1 to 25 molar mass 16114.5 g/mol "Hb with its molar mass" form f
+  rows: records "Rows" form f { c: decimal mg/dL range 0 to 100 "C" }
+}
+inclusion I1 "All" { rule a >= 1 mg/dL and b >= 1 mg/dL and d >= 1 mg/dL and u >= 1 mg/dL and hb >= 9 g/dL and hm >= 9 g/dL and any rows where c >= 1 mg/dL }
+`;
+  const r = compileText(SHARED, "share.trial");
+  const sir = r.ir!;
+  const sv = formValidators(sir);
+  const props = (sv.schemas.get(formFile("f")) as unknown as { properties: Record<string, unknown> }).properties;
+  const refOf = (el: unknown) => /"\$ref":"common-defs\.schema\.json#\/\$defs\/([^"]+)"/.exec(JSON.stringify(el))?.[1];
+
+  it("one definition per unit and range, one per other shape, named after both", () => {
+    expect(r.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    expect(refOf(props.a)).toBe("measured-mg_per_dL-0-100");
+    expect(refOf(props.b)).toBe("measured-mg_per_dL-0-100");
+    expect(refOf(props.d)).toBe("measured-mg_per_dL-0-50");
+    expect(refOf(props.u)).toBe("measured-mg_per_dL-0-100-uln");
+    expect(refOf(props.hb)).toBe("measured-g_per_dL-1-25");
+    expect(refOf(props.hm)).toBe("measured-g_per_dL-1-25-2");
+    // A record's field is a quantity (no results), the very one inside a's results.
+    expect(refOf(props.rows)).toBe("quantity-mg_per_dL-0-100");
+    const defs = Object.keys((sv.schemas.get(COMMON_FILE) as unknown as { $defs: object }).$defs);
+    expect(defs.filter((d) => d.startsWith("range-"))).toEqual([
+      "range-mg_per_dL-0-100",
+      "range-mg_per_dL-0-50",
+      "range-g_per_dL-1-25",
+    ]);
+  });
+
+  it("each element sharing a definition is still checked in every accepted unit, alone and in results", () => {
+    const form = sv.form("f");
+    const q = (value: unknown, unit: string) => ({ value, unit });
+    for (const el of ["a", "b"]) {
+      expect(form({ [el]: q(100, "mg/dL") }), el).toBe(true);
+      expect(form({ [el]: q(100.5, "mg/dL") }), el).toBe(false);
+      expect(form({ [el]: q(0.1, "g/dL") }), el).toBe(true);
+      expect(form({ [el]: q(0.2, "g/dL") }), el).toBe(false);
+      expect(form({ [el]: { results: [q(5, "mg/dL"), { ...q(-1, "mg/dL"), at: "2027-01-01" }] } }), el).toBe(false);
+      expect(form({ [el]: { results: [q(5, "mg/dL"), { ...q(1, "mg/dL"), at: "2027-01-01" }] } }), el).toBe(true);
+      expect(form({ [el]: { ...q(5, "mg/dL"), uln: q(10, "mg/dL") } }), el).toBe(false); // no ULN declared
+    }
+    expect(form({ d: q(50, "mg/dL") })).toBe(true);
+    expect(form({ d: q(51, "mg/dL") })).toBe(false);
+    expect(form({ u: { ...q(5, "mg/dL"), uln: q(10, "mg/dL") } })).toBe(true);
+    expect(form({ u: { ...q(5, "mg/dL"), uln: q(1000, "mg/L") } })).toBe(true);
+    expect(form({ u: { ...q(5, "mg/dL"), uln: q(101, "mg/dL") } })).toBe(false);
+    expect(form({ rows: [{ c: q(100, "mg/dL") }, { c: null }] })).toBe(true);
+    expect(form({ rows: [{ c: q(101, "mg/dL") }] })).toBe(false);
+    expect(form({ rows: [{ c: { results: [q(1, "mg/dL")] } }] })).toBe(false); // a field has no results
   });
 });

@@ -61,6 +61,29 @@ export function formValidators(ir: IrProtocol) {
   };
 }
 
+/**
+ * `schema` with every reference into the shared definitions followed, so that an
+ * element's measured value reads as a whole: each such `$ref` stays (made absolute to
+ * `common-defs.schema.json`) and its target is spliced in beside it as `$target`.
+ */
+export function followShared(schema: unknown, common: { $defs: Record<string, unknown> }): unknown {
+  if (Array.isArray(schema)) return schema.map((x) => followShared(x, common));
+  if (!schema || typeof schema !== "object") return schema;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(schema)) {
+    const name =
+      k === "$ref" && typeof v === "string"
+        ? /^(?:common-defs\.schema\.json)?#\/\$defs\/(.+)$/.exec(v)?.[1]
+        : undefined;
+    if (name === undefined) out[k] = followShared(v, common);
+    else {
+      out[k] = `${COMMON_FILE}#/$defs/${name}`;
+      out.$target = followShared(common.$defs[name], common);
+    }
+  }
+  return out;
+}
+
 /** A patient record split by form: the fields each form captures. */
 export function splitByForm(ir: IrProtocol, patient: Record<string, unknown>): Map<string, Record<string, unknown>> {
   return new Map(

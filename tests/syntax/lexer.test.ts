@@ -2,8 +2,10 @@
  * The lexer: context-sensitive units, keywords vs names, numbers and minus signs,
  * strings and comments.
  */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { keywords, trialLexer } from "../../grammar/tokens.js";
+import { lineStarts } from "../../src/syntax/spans.js";
 
 /** `Type:image` for every token of `text`; lexer errors fail the test. */
 function lex(text: string): string[] {
@@ -184,5 +186,30 @@ describe("strings and comments", () => {
   it("tracks lines and columns", () => {
     const [a, b] = trialLexer.tokenize("  a\n\tb").tokens;
     expect([a!.startLine, a!.startColumn, b!.startLine, b!.startColumn]).toEqual([1, 3, 2, 2]);
+  });
+});
+
+describe("lines and columns from offsets (src/syntax/spans.ts)", () => {
+  // The parser tracks only offsets; node spans get their lines and columns from
+  // `lineStarts`, which must count line breaks exactly as the lexer does.
+  it("agree with the lexer's own positions of every token, whatever the line breaks", () => {
+    const piece = fc.constantFrom("a", "18", '"s"', '"a\nb"', "/* x\r\ny */", "{", "}", ">=", "g/dL", "@", "é", "😀");
+    const gap = fc.constantFrom(" ", "\n", "\r\n", "\r", "\n\r", "\f", "\t", "\u2028", "\u0085", "\uFEFF", "");
+    fc.assert(
+      fc.property(fc.array(fc.tuple(piece, gap), { maxLength: 40 }), (parts) => {
+        const text = parts.map(([p, g]) => p + g).join("");
+        const starts = lineStarts(text);
+        const at = (offset: number) => {
+          let line = 0;
+          while (line + 1 < starts.length && starts[line + 1]! <= offset) line++;
+          return [line + 1, offset - starts[line]! + 1];
+        };
+        for (const t of trialLexer.tokenize(text).tokens) {
+          expect(at(t.startOffset), `${JSON.stringify(text)} ${t.image}`).toEqual([t.startLine, t.startColumn]);
+          expect(at(t.endOffset!), `${JSON.stringify(text)} ${t.image}`).toEqual([t.endLine, t.endColumn]);
+        }
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -92,6 +92,7 @@ const vocabulary = fc.constantFrom(
   "\t",
   "\n",
   "\r\n",
+  "\r",
   "\u00a0",
   "'",
   "“",

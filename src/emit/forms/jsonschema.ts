@@ -20,6 +20,7 @@
 import { basename } from "node:path";
 import type { IrCode, IrElement, IrProtocol } from "../../ir/types.js";
 import { dec } from "../../runtime/decimal.js";
+import { quantityDefs } from "./quantity-defs.js";
 import {
   acceptedUnits,
   conditionElements,
@@ -151,6 +152,8 @@ export function commonSchema(ir: IrProtocol): Schema {
         pattern: DATETIME_PATTERN,
         description: "Local date and time, YYYY-MM-DDTHH:MM (seconds optional, no time zone).",
       },
+      // The measured values of this protocol's elements, one definition per shape.
+      ...quantityDefs(ir).defs,
     },
   };
 }
@@ -167,7 +170,7 @@ function integerBounds(el: IrElement): Schema {
 }
 
 /** The schema of one element's value (absent or null always allowed: missing data). */
-function valueSchema(ir: IrProtocol, el: IrElement, top: boolean): Schema {
+function valueSchema(ir: IrProtocol, el: IrElement): Schema {
   switch (el.type) {
     case "boolean":
     case "attestation":
@@ -186,12 +189,11 @@ function valueSchema(ir: IrProtocol, el: IrElement, top: boolean): Schema {
     case "records":
       return {
         type: ["array", "null"],
-        items: { type: "object", title: `${el.label} (one row)`, properties: propertiesOf(ir, el.fields ?? [], false) },
+        items: { type: "object", title: `${el.label} (one row)`, properties: propertiesOf(ir, el.fields ?? []) },
       };
     case "decimal": {
-      const ranges = exactRanges(el);
       if (!el.unit) {
-        const r = ranges[0];
+        const r = exactRanges(el)[0];
         return {
           anyOf: [
             { type: "null" },
@@ -200,44 +202,8 @@ function valueSchema(ir: IrProtocol, el: IrElement, top: boolean): Schema {
           ],
         };
       }
-      // Per unit, only for numbers: decimal text and unlisted units are ranged by the evaluator.
-      const ranged = ranges.map((r) => ({
-        if: { properties: { unit: { const: r.unit }, value: { type: "number" } }, required: ["unit", "value"] },
-        then: { properties: { value: { type: "number", minimum: num(r.low), maximum: num(r.high) } } },
-      }));
-      // A reference limit is a value of the same measurement: the same plausible range.
-      const limit = (name: "uln" | "lln"): Schema =>
-        !el.reference[name] ? { [name]: false } : ranged.length ? { [name]: { type: "object", allOf: ranged } } : {};
-      const q: Schema = {
-        ...ref("quantity"),
-        type: "object",
-        properties: { unit: { type: "string", examples: acceptedUnits(el) }, ...limit("uln"), ...limit("lln") },
-      };
-      if (ranged.length) q.allOf = ranged;
-      if (!top) return nullable(q);
-      // A measured element: one result (shorthand) or every result, each with its time.
-      // Its fields are exactly those the evaluator reads (it refuses any other).
-      const result: Schema = {
-        ...q,
-        properties: {
-          ...(q.properties as Schema),
-          at: ref("timestamp"),
-          method: { type: "string" },
-          specimen: { type: "string" },
-          results: false,
-        },
-      };
-      return nullable({
-        anyOf: [
-          result,
-          {
-            type: "object",
-            required: ["results"],
-            additionalProperties: false,
-            properties: { results: { type: "array", items: result } },
-          },
-        ],
-      });
+      // Shared by every element of the same unit and range (quantity-defs.ts).
+      return nullable(ref(quantityDefs(ir).nameOf.get(el)!));
     }
   }
 }
@@ -265,7 +231,7 @@ function describe(ir: IrProtocol, el: IrElement): string {
   return bits.join(" ");
 }
 
-function propertiesOf(ir: IrProtocol, elements: readonly IrElement[], top = true): Schema {
+function propertiesOf(ir: IrProtocol, elements: readonly IrElement[]): Schema {
   const out: Schema = {};
   for (const el of elements) {
     const description = describe(ir, el);
@@ -273,7 +239,7 @@ function propertiesOf(ir: IrProtocol, elements: readonly IrElement[], top = true
       title: el.label,
       ...(description ? { description } : {}),
       ...codesKeyword(el.codes),
-      ...valueSchema(ir, el, top),
+      ...valueSchema(ir, el),
     };
   }
   return out;

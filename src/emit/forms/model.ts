@@ -64,11 +64,30 @@ export const COMMON_UNITS: readonly string[] = [
   "mL",
 ];
 
+/**
+ * Results by the unit, molar mass and range they depend on: elements of one shape are
+ * common (a protocol of 10,000 lab values in a handful of units), and each answer costs
+ * 43 unit analyses and exact conversions. Bounded, for a long-lived language server.
+ */
+function memo<T>(cache: Map<string, T>, key: string, compute: () => T): T {
+  const known = cache.get(key);
+  if (known !== undefined) return known;
+  if (cache.size >= 10_000) cache.clear();
+  const value = compute();
+  cache.set(key, value);
+  return value;
+}
+const unitsCache = new Map<string, readonly string[]>();
+const rangesCache = new Map<string, readonly UnitRange[]>();
+
 /** The units a value of `el` may be entered in: its own unit first, then commensurable common ones. */
-export function acceptedUnits(el: IrElement): string[] {
-  if (!el.unit) return [];
+export function acceptedUnits(el: IrElement): readonly string[] {
   const own = el.unit;
-  return [own, ...COMMON_UNITS.filter((u) => u !== own && commensurability(u, own, el.molarMass) === "same")];
+  if (!own) return [];
+  return memo(unitsCache, `${own} ${el.molarMass ?? ""}`, () => [
+    own,
+    ...COMMON_UNITS.filter((u) => u !== own && commensurability(u, own, el.molarMass) === "same"),
+  ]);
 }
 
 /** A range restated in one unit; `low`/`high` are decimal text. */
@@ -115,13 +134,20 @@ function exactDecimal(r: Ratio): string | null {
  * Units whose bounds do not terminate (g/dL → mmol/L via a molar mass) are left out:
  * the run time still checks them after exact conversion.
  */
-export function exactRanges(el: IrElement): UnitRange[] {
-  if (!el.range) return [];
+export function exactRanges(el: IrElement): readonly UnitRange[] {
+  const range = el.range;
+  if (!range) return [];
+  return memo(rangesCache, `${el.unit ?? ""} ${el.molarMass ?? ""} ${range.low} ${range.high}`, () =>
+    computeRanges(el, range),
+  );
+}
+
+function computeRanges(el: IrElement, range: { readonly low: string; readonly high: string }): UnitRange[] {
   const out: UnitRange[] = [];
   for (const unit of el.unit ? acceptedUnits(el) : [""]) {
     const r = el.unit ? conversionRatio(el.unit, unit, el.molarMass) : ratio(1n); // "" stands for a pure number
-    const low = exactDecimal(ratioMul(ratioOf(el.range.low), r));
-    const high = exactDecimal(ratioMul(ratioOf(el.range.high), r));
+    const low = exactDecimal(ratioMul(ratioOf(range.low), r));
+    const high = exactDecimal(ratioMul(ratioOf(range.high), r));
     if (low !== null && high !== null) out.push({ unit, low, high });
   }
   return out;
