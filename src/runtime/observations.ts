@@ -93,15 +93,53 @@ export function pickResult(
     return unknown(`a new ${name}${by}${when}`);
   }
   // The latest; results at the same time must agree, or the choice would depend on their order.
-  let best = candidates[0]!;
-  for (const r of candidates.slice(1)) if (r.at && best.at && compareTime(r.at, best.at) > 0) best = r;
-  const ties = candidates.filter((r) => r !== best && r.at && best.at && compareTime(r.at, best.at) === 0);
+  let latest = candidates[0]!;
+  for (const r of candidates.slice(1)) if (r.at && latest.at && compareTime(r.at, latest.at) > 0) latest = r;
+  const ties = candidates.filter((r) => r === latest || (r.at && latest.at && compareTime(r.at, latest.at) === 0));
   for (const t of ties)
-    if (compareQuantities(t.v, t.unit, best.v, best.unit, best.molarMass) !== 0)
-      return unknown(`one ${name} result at ${formatTimePoint(best.at!)} (two disagree)`);
-  // Equal values: the same result whichever is listed first (the smaller unit text wins).
-  for (const t of ties) if (t.unit < best.unit) best = t;
-  return best;
+    if (compareQuantities(t.v, t.unit, latest.v, latest.unit, latest.molarMass) !== 0)
+      return unknown(`one ${name} result at ${firstTime(ties)} (two disagree)`);
+  return agreeing(name, ties);
+}
+
+/** The earliest text of the time of results at one time (a date sorts before that day's 00:00). */
+function firstTime(ties: Qty[]): string {
+  return ties.map((t) => (t.at ? formatTimePoint(t.at) : "")).sort()[0]!;
+}
+
+/** The fields that tell results with equal values apart, as one text that sorts them. */
+function tieKey(r: Qty): string {
+  const lim = (l: Qty["uln"]) => (l ? `${l.unit} ${l.v.toString()}` : "");
+  return [r.at ? formatTimePoint(r.at) : "", r.unit, lim(r.uln), lim(r.lln), r.method ?? "", r.specimen ?? ""].join(
+    "\u0000",
+  );
+}
+
+/**
+ * Results at one time with equal values are one result, whichever is listed first: the one
+ * whose fields sort first is shown. A reference limit they do not agree on (two values, or
+ * one result giving it and another not) is unknown, saying so: a rule reading it is unknown,
+ * one reading only the value is not.
+ */
+function agreeing(name: string, ties: Qty[]): Qty {
+  const shown = ties.reduce((a, b) => (tieKey(b) < tieKey(a) ? b : a));
+  if (ties.length === 1) return shown;
+  const out: Qty = { ...shown };
+  for (const lim of ["uln", "lln"] as const) {
+    const given = ties.map((t) => t[lim]);
+    const ref = given.find((g) => g !== undefined);
+    const agree =
+      ref === undefined ||
+      given.every((g) => g !== undefined && compareQuantities(g.v, g.unit, ref.v, ref.unit, shown.molarMass) === 0);
+    if (agree) continue;
+    delete out[lim];
+    const day = firstTime(ties).slice(0, 10);
+    out.limitConflict = {
+      ...out.limitConflict,
+      [lim]: `${name}.${lim} (two results on ${day} disagree on the ${lim.toUpperCase()})`,
+    };
+  }
+  return out;
 }
 
 /**

@@ -50,6 +50,12 @@ export type Val =
       at?: TimePoint;
       method?: string;
       specimen?: string;
+      /**
+       * A limit the results do not agree on (results at one time with equal values but
+       * different limits): what a rule reading it is missing, e.g. `total_bilirubin.uln
+       * (two results on 2027-01-12 disagree on the ULN)`.
+       */
+      limitConflict?: { uln?: string; lln?: string };
     }
   | { t: "code"; v: string }
   | { t: "text"; v: string }
