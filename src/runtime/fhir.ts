@@ -12,6 +12,9 @@
  * when two results at one time disagree. A quantity whose
  * unit is not UCUM that can express its element, or that is only a bound (`< 0.5`),
  * is an error at its JSON path: the bundle is not screened.
+ *
+ * The resources are FHIR R4's types (`@types/fhir`) cut down to the fields
+ * `fhir-bundle.ts` checked: a field that was not checked cannot be read.
  */
 import {
   readBundle,
