@@ -284,6 +284,8 @@ function kw(word: string, role: KeywordRole, reserved = false): TokenType {
 /** `only` */ export const KwOnly = kw("only", "clause");
 /** `select` (which result of a measured element rules read) */ export const KwSelect = kw("select", "clause");
 /** `latest` */ export const KwLatest = kw("latest", "clause");
+/** `normalise` (a declared conversion of an absolute value, `normalise gfr from decimal mL/min to 1.73 m2 by bsa`) */
+export const KwNormalise = kw("normalise", "declaration");
 // Soft: criteria and expressions.
 /** `rule` */ export const KwRule = kw("rule", "clause");
 /** `of` */ export const KwOf = kw("of", "clause");
@@ -390,6 +392,7 @@ export const declarationKeywords: TokenType[] = [
   KwToxicity,
   KwResponse,
   KwObjectives,
+  KwNormalise,
 ];
 
 /** The comparison operator tokens, for the parser and the editor grammar. */

@@ -76,6 +76,7 @@ function elementOf(e: IrElement): FhirElement {
     name: e.name,
     type: e.type,
     ...(e.unit ? { unit: e.unit } : {}),
+    ...(e.normalise ? { absoluteUnit: e.normalise.from } : {}),
     ...(e.molarMass ? { molarMass: e.molarMass } : {}),
     reference: { ...e.reference },
     ...(e.values ? { values: e.values.map((v) => ({ code: v.code, codings: v.codes.map(coding) })) } : {}),

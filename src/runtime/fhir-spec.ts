@@ -45,6 +45,11 @@ export interface FhirElement {
   type: "decimal" | "integer" | "boolean" | "date" | "datetime" | "text" | "code" | "attestation" | "records";
   /** The element's UCUM unit: the element holds timed results (`{"results": [...]}`). */
   unit?: string;
+  /**
+   * The absolute unit of a declared normalisation (`mL/min` for a GFR in
+   * `mL/min/{1.73_m2}`): a result in it is read as given, and normalised like native data.
+   */
+  absoluteUnit?: string;
   /** Molar mass in g/mol, so that a result in a substance unit can express a mass unit. */
   molarMass?: string;
   reference?: { uln: boolean; lln: boolean };

@@ -236,7 +236,8 @@ export function patientFromFhirWith(spec: FhirSpec, raw: unknown): FhirImport {
       return undefined;
     }
     const c = el.unit === undefined ? "same" : commensurability(unit, el.unit, el.molarMass);
-    if (c !== "same") {
+    const absolute = el.absoluteUnit !== undefined && commensurability(unit, el.absoluteUnit) === "same";
+    if (c !== "same" && !absolute) {
       errors.push({
         path: at,
         message: `"${given}" cannot express ${el.name}, which is measured in ${el.unit}${c === "needs-molar-mass" ? " (no molar mass is declared for it)" : ""}`,

@@ -14,7 +14,8 @@
 import { compareTime, formatTimePoint, inClosedWindow, shift, type DurationUnit, type TimePoint } from "./time.js";
 import { compareQuantities } from "./units.js";
 import { dec } from "./decimal.js";
-import { unknown, type Val } from "./values.js";
+import { missingOf, unknown, type Val } from "./values.js";
+import { normaliser, type NormalisedElement } from "./bsa.js";
 
 /** A time relative to an anchor, as the IR states it (`D0 - 4 wk`). */
 export interface RelTime {
@@ -55,6 +56,7 @@ export function pickResult(
   results: Qty[],
   sel: Selection | undefined,
   anchors: Record<string, TimePoint | undefined> | null,
+  normalise?: (r: Qty) => Val,
 ): Val {
   const method = anchors ? sel?.method : undefined;
   const by = method ? ` by ${method}` : "";
@@ -95,7 +97,15 @@ export function pickResult(
   // The latest; results at the same time must agree, or the choice would depend on their order.
   let latest = candidates[0]!;
   for (const r of candidates.slice(1)) if (r.at && latest.at && compareTime(r.at, latest.at) > 0) latest = r;
-  const ties = candidates.filter((r) => r === latest || (r.at && latest.at && compareTime(r.at, latest.at) === 0));
+  let ties = candidates.filter((r) => r === latest || (r.at && latest.at && compareTime(r.at, latest.at) === 0));
+  if (normalise) {
+    // Absolute values in the element's own kind (declared normalisation), only for the results read.
+    const normalised = ties.map(normalise);
+    const open = normalised.filter((v) => v.t !== "qty");
+    if (open.length) return unknown(...missingOf(...open));
+    ties = normalised as Qty[];
+    latest = ties[0]!;
+  }
   for (const t of ties)
     if (compareQuantities(t.v, t.unit, latest.v, latest.unit, latest.molarMass) !== 0)
       return unknown(`one ${name} result at ${firstTime(ties)} (two disagree)`);
@@ -110,9 +120,8 @@ function firstTime(ties: Qty[]): string {
 /** The fields that tell results with equal values apart, as one text that sorts them. */
 function tieKey(r: Qty): string {
   const lim = (l: Qty["uln"]) => (l ? `${l.unit} ${l.v.toString()}` : "");
-  return [r.at ? formatTimePoint(r.at) : "", r.unit, lim(r.uln), lim(r.lln), r.method ?? "", r.specimen ?? ""].join(
-    "\u0000",
-  );
+  const fields = [r.at ? formatTimePoint(r.at) : "", r.unit, lim(r.uln), lim(r.lln), r.method ?? "", r.specimen ?? ""];
+  return [...fields, r.normalised ?? ""].join("\u0000");
 }
 
 /**
@@ -147,7 +156,7 @@ function agreeing(name: string, ties: Qty[]): Qty {
  * selection, windows measured from `anchors`. Called once per evaluation.
  */
 export function selectResults(
-  dict: { name: string; select?: Selection }[],
+  dict: (NormalisedElement & { select?: Selection })[],
   results: Record<string, Qty[]>,
   anchors: Record<string, TimePoint | undefined>,
   data: Record<string, Val>,
@@ -155,7 +164,13 @@ export function selectResults(
   const out: Record<string, Val> = { ...data };
   for (const el of dict) {
     const list = results[el.name];
-    if (list && (el.select?.window || el.select?.method)) out[el.name] = pickResult(el.name, list, el.select, anchors);
+    if (list && !el.normalise && (el.select?.window || el.select?.method))
+      out[el.name] = pickResult(el.name, list, el.select, anchors);
+  }
+  // Then the elements normalised with a BSA (or height and weight) read as the rules read it.
+  for (const el of dict) {
+    const list = results[el.name];
+    if (list && el.normalise) out[el.name] = pickResult(el.name, list, el.select, anchors, normaliser(el, out));
   }
   return out;
 }

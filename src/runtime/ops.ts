@@ -107,7 +107,7 @@ export function show(v: Val): string {
     case "num":
       return v.v.toString();
     case "qty":
-      return `${v.v.toString()} ${v.unit}${v.at ? ` on ${formatTimePoint(v.at)}` : ""}`;
+      return `${v.v.toString()} ${v.unit}${v.at ? ` on ${formatTimePoint(v.at)}` : ""}${v.normalised ? ` (${v.normalised})` : ""}`;
     case "code":
     case "text":
       return JSON.stringify(v.v);
