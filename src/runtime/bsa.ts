@@ -76,32 +76,39 @@ const when = (q: Qty) => (q.at ? ` on ${formatTimePoint(q.at)}` : "");
  * The patient's BSA in m2 (exact for an element, 50 digits for a formula) and how it is
  * shown, or the unknown value naming what is missing. `data` holds the values rules read.
  */
-export function bsaOf(n: Normalisation, data: Record<string, Val | undefined>): { m2: Ratio; shown: string } | Val {
+export function bsaOf(
+  n: Normalisation,
+  data: Record<string, Val | undefined>,
+  prefix = "",
+): { m2: Ratio; shown: string } | Val {
   const quantity = (name: string): Qty | Val => {
     const v = data[name];
-    return v === undefined ? unknown(name) : v;
+    return v === undefined ? unknown(prefix + name) : v;
   };
   if (n.bsa.kind === "element") {
     const b = quantity(n.bsa.element);
-    if (b.t !== "qty") return b.t === "unknown" ? b : unknown(n.bsa.element);
+    if (b.t !== "qty") return b.t === "unknown" ? b : unknown(prefix + n.bsa.element);
     return {
       m2: ratioMul(ratioOf(b.v), conversionRatio(b.unit, "m2")),
       shown: `${b.v.toString()} ${b.unit}${when(b)}`,
     };
   }
-  const f = BSA_FORMULAS[n.bsa.formula];
-  const h = quantity(n.bsa.height);
-  const w = quantity(n.bsa.weight);
+  const { formula, height, weight } = n.bsa;
+  const f = BSA_FORMULAS[formula];
+  const h = quantity(height);
+  const w = quantity(weight);
   if (h.t !== "qty" || w.t !== "qty")
     return unknown(
-      ...[h, w].flatMap((v, i) => (v.t === "unknown" ? v.missing : v.t === "qty" ? [] : [i ? "weight" : "height"])),
+      ...[h, w].flatMap((v, i) =>
+        v.t === "unknown" ? v.missing : v.t === "qty" ? [] : [prefix + (i ? weight : height)],
+      ),
     );
   const bsa = f.bsa(convert(h.v, h.unit, f.height), convert(w.v, w.unit, f.weight));
   return {
     m2: ratioOf(bsa),
     shown:
-      `${bsa.toSignificantDigits(6).toString()} m2 (${f.label}: ${n.bsa.height} ${h.v.toString()} ${h.unit}${when(h)}, ` +
-      `${n.bsa.weight} ${w.v.toString()} ${w.unit}${when(w)})`,
+      `${bsa.toSignificantDigits(6).toString()} m2 (${f.label}: ${height} ${h.v.toString()} ${h.unit}${when(h)}, ` +
+      `${weight} ${w.v.toString()} ${w.unit}${when(w)})`,
   };
 }
 
@@ -111,10 +118,12 @@ export function bsaOf(n: Normalisation, data: Record<string, Val | undefined>): 
  * element's own kind is returned as it is; one in the absolute unit becomes
  * `value × area / BSA` in the element's unit, its reference limits too (each in its own
  * unit: an absolute one is normalised with the same BSA), and says how in `normalised`.
+ * `prefix` goes before the name of missing data (`labs.` for a cycle's labs).
  */
 export function normaliser(
   el: NormalisedElement,
   data: Record<string, Val | undefined>,
+  prefix = "",
 ): ((r: Qty) => Val) | undefined {
   const n = el.normalise;
   if (!n || !el.unit) return undefined;
@@ -131,7 +140,7 @@ export function normaliser(
     );
   return (r) => {
     if (commensurability(r.unit, unit, r.molarMass) === "same") return r;
-    bsa ??= bsaOf(n, data);
+    bsa ??= bsaOf(n, data, prefix);
     if ("t" in bsa) return bsa;
     const { m2, shown } = bsa;
     const limit = (l: Limit | undefined): Limit | undefined =>

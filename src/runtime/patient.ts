@@ -64,6 +64,8 @@ export type Normalized =
 export interface NormalizeOptions {
   /** The trial's IANA time zone: date-times with a UTC offset are read in it. */
   timeZone?: string;
+  /** Put before the name of missing data a normalisation needs (`labs.` for a cycle's labs). */
+  missingPrefix?: string;
 }
 
 const decimalInput = z.union([z.number(), z.string()]);
@@ -525,7 +527,8 @@ export function normalizePatient(
   // Normalised elements last: their BSA (or height and weight) is read first.
   for (const el of dict) {
     const list = results[el.name];
-    if (list && el.normalise) data[el.name] = pickResult(el.name, list, el.select, null, normaliser(el, data));
+    if (list && el.normalise)
+      data[el.name] = pickResult(el.name, list, el.select, null, normaliser(el, data, options.missingPrefix));
   }
   const anchors: Record<string, TimePoint> = {};
   const rawAnchors = (obj.anchors ?? {}) as Record<string, unknown>;

@@ -137,7 +137,7 @@ function readElements(
             : {}),
         });
   }
-  const norm = normalizePatient(dict, [], copy);
+  const norm = normalizePatient(dict, [], copy, { missingPrefix: `${at.replace(/^\$\./, "")}.` });
   const move = (x: DataProblem): DataProblem => ({ path: at + x.path.slice(1), message: x.message });
   if (!norm.ok) {
     p.errors.push(...norm.errors.map(move));

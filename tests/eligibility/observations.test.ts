@@ -174,11 +174,24 @@ describe("results at one time that agree on the value but not on their limits", 
 });
 
 describe("issue 10 defects", () => {
-  it("defect 1: an absolute GFR (mL/min) or one per BSA is not a normalised GFR", () => {
-    for (const unit of ["mL/min", "mL/min/{BSA}"])
-      expect(errorsOf({ ...base, gfr: { value: 52, unit, at: "2027-01-13", method: "51Cr-EDTA" } })).toEqual([
-        `$.gfr.unit: "${unit}" cannot express gfr, which is measured in mL/min/{1.73_m2}`,
-      ]);
+  it("defect 1: a GFR per the patient's own BSA is not a normalised GFR", () => {
+    expect(
+      errorsOf({ ...base, gfr: { value: 52, unit: "mL/min/{BSA}", at: "2027-01-13", method: "51Cr-EDTA" } }),
+    ).toEqual(['$.gfr.unit: "mL/min/{BSA}" cannot express gfr, which is measured in mL/min/{1.73_m2}']);
+  });
+
+  it("defect 1: an absolute GFR (mL/min) is normalised with the BSA, as the seed declares, never read 1:1", () => {
+    const gfr = { value: 52, unit: "mL/min", at: "2027-01-13", method: "51Cr-EDTA" };
+    // Without a BSA, I6 is unknown and names it; 52 mL/min is not 52 mL/min/{1.73_m2}.
+    const without = criterion(result({ ...base, gfr }), "I6");
+    expect(without.verdict).toBe("unknown");
+    expect(without.missing).toEqual(["bsa"]);
+    // 52 mL/min x 1.73 / 2.1 m2 = 42.838… < 50: not met, though 52 >= 50.
+    const i6 = criterion(result({ ...base, gfr, bsa: { value: "2.1", unit: "m2", at: "2027-01-12" } }), "I6");
+    expect(i6.verdict).toBe("not_met");
+    expect(i6.steps[0]!.detail).toBe(
+      "42.83809523809523809523809523809523809524 mL/min/{1.73_m2} on 2027-01-13 (52 mL/min × 1.73 m2 / BSA 2.1 m2 on 2027-01-12) >= 50 mL/min/{1.73_m2}",
+    );
   });
 
   it("defect 2: a ULN in another unit than the value is converted exactly", () => {

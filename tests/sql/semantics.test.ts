@@ -177,6 +177,15 @@ describe.each(PG_URL ? ["duckdb", "postgres"] : ["duckdb"])("result selection on
     ]);
   });
 
+  it("does not normalise an absolute GFR (mL/min): unknown, naming gfr.unit, as docs/sql.md says", async () => {
+    // The seed declares `normalise gfr from decimal mL/min …`; SQL leaves it to trialc eval.
+    const rows = emptyRows();
+    rows.person.push([1, 8507, 1960, 5, 5]);
+    rows.measurement.push([10, 1, 2000000040, "2027-01-10", null, "60", null, 8795, null, null]);
+    const out = await run(db(), name as "duckdb", rows);
+    expect(out.map((r) => [r.I6, r.I6_missing])).toEqual([["unknown", "gfr.unit"]]);
+  });
+
   it("a result without a date leaves a windowed element unknown; results at one time must agree", async () => {
     // An extract (Parquet, a view) may hold what the CDM's DDL forbids.
     await db().exec("ALTER TABLE measurement ALTER COLUMN measurement_date DROP NOT NULL");

@@ -102,9 +102,12 @@ function tracedRules(ctx: DocContext): Traced[] {
   };
   for (const c of [...ir.eligibility.inclusion, ...ir.eligibility.exclusion]) criterion(c, null, null);
   const users = definitionUsers(ctx);
-  // Declared normalisations: conversions the rules rely on, each with its source.
+  // Declared normalisations: conversions the rules rely on, each with its source. Their
+  // protocol text is that of the criteria reading the element (I6 states GFR per 1.73 m2).
+  const criteria = new Set(out.map((t) => t.id));
   for (const e of ir.elements)
-    if (e.normalise)
+    if (e.normalise) {
+      const by = e.readBy.filter((r) => criteria.has(r));
       out.push({
         id: `normalise ${e.name}`,
         kind: "Conversion",
@@ -113,9 +116,10 @@ function tracedRules(ctx: DocContext): Traced[] {
         ruleSource: e.normalise.text,
         expr: null,
         trace: e.normalise.trace,
-        covered: null,
+        covered: by.length ? `see ${by.join(", ")}, which read${by.length === 1 ? "s" : ""} ${e.name}` : null,
         params: [],
       });
+    }
   for (const d of ir.definitions) {
     const by = users.get(d.name) ?? [];
     const covered =
