@@ -17,6 +17,7 @@ import { allTokens } from "./tokens.js";
 
 /** The deepest lookahead any decision of the grammar needs. */
 const MAX_LOOKAHEAD = 3;
+import * as T from "./tokens.js";
 
 /** The full grammar; use the `trialParser` singleton rather than constructing one per file. */
 export class TrialParser extends SectionRules {
@@ -77,8 +78,35 @@ export class TrialParser extends SectionRules {
         { ALT: () => this.SUBRULE(this.toxicityDecl) },
         { ALT: () => this.SUBRULE(this.responseDecl) },
         { ALT: () => this.SUBRULE(this.objectivesDecl) },
+        { ALT: () => this.SUBRULE(this.normaliseDecl) },
       ],
     });
+  });
+
+  /**
+   * `normalise gfr from decimal mL/min to 1.73 m2 by bsa { trace* }`: a declared
+   * conversion of a measured element's absolute values (`value × 1.73 m2 / BSA`), the
+   * body-surface area from a data element or from a named formula of others
+   * (`by du_bois(height, weight)`). `decimal` before the unit is what lets the lexer read
+   * a unit there, as in the data dictionary; the checker wants a `source` in the block.
+   */
+  normaliseDecl = this.RULE("normaliseDecl", () => {
+    this.CONSUME(T.KwNormalise);
+    this.CONSUME1(T.Name);
+    this.CONSUME(T.KwFrom);
+    this.CONSUME(T.KwDecimal);
+    this.CONSUME1(T.Unit);
+    this.CONSUME(T.KwTo);
+    this.CONSUME(T.NumberLiteral);
+    this.CONSUME2(T.Unit);
+    this.CONSUME(T.KwBy);
+    this.CONSUME2(T.Name);
+    this.OPTION(() => {
+      this.CONSUME(T.LParen);
+      this.MANY_SEP({ SEP: T.Comma, DEF: () => this.CONSUME3(T.Name) });
+      this.CONSUME(T.RParen);
+    });
+    this.OPTION2(() => this.SUBRULE(this.traceBlock));
   });
 }
 

@@ -290,6 +290,8 @@ function kw(word: string, role: KeywordRole, reserved = false): TokenType {
 /** `latest` */ export const KwLatest = kw("latest", "clause");
 /** `noun` (what one row of a records element is called in sentences) */ export const KwNoun = kw("noun", "clause");
 /** `plural` (the noun's plural, when adding "s" is wrong) */ export const KwPlural = kw("plural", "clause");
+/** `normalise` (a declared conversion of an absolute value, `normalise gfr from decimal mL/min to 1.73 m2 by bsa`) */
+export const KwNormalise = kw("normalise", "declaration");
 // Soft: criteria and expressions.
 /** `rule` */ export const KwRule = kw("rule", "clause");
 /** `of` */ export const KwOf = kw("of", "clause");
@@ -396,6 +398,7 @@ export const declarationKeywords: TokenType[] = [
   KwToxicity,
   KwResponse,
   KwObjectives,
+  KwNormalise,
 ];
 
 /** The comparison operator tokens, for the parser and the editor grammar. */

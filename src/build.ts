@@ -10,7 +10,13 @@ import { join } from "node:path";
 import ts from "typescript";
 import type { IrProtocol } from "./ir/types.js";
 import { packagePath } from "./package-root.js";
-import { projectFiles, RUNTIME_PACKAGES, typescriptFiles, type RuntimeAssets } from "./emit/typescript/build.js";
+import {
+  projectFiles,
+  RUNTIME_PACKAGES,
+  RUNTIME_TYPE_PACKAGES,
+  typescriptFiles,
+  type RuntimeAssets,
+} from "./emit/typescript/build.js";
 import { emitEligibilityTests } from "./emit/typescript/tests.js";
 import { jsonSchemaFiles } from "./emit/forms/jsonschema.js";
 
@@ -28,7 +34,8 @@ export function runtimeAssets(): RuntimeAssets {
     dependencies: Record<string, string>;
   };
   const dependencies = Object.fromEntries(RUNTIME_PACKAGES.map((n) => [n, pkg.dependencies[n]!]));
-  return (assets = { files, dependencies });
+  const devDependencies = Object.fromEntries(RUNTIME_TYPE_PACKAGES.map((n) => [n, pkg.dependencies[n]!]));
+  return (assets = { files, dependencies, devDependencies });
 }
 
 /** What `trialc build` writes, by relative path. */

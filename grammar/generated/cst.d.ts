@@ -1003,6 +1003,27 @@ export type DeclarationCstChildren = {
   toxicityDecl?: ToxicityDeclCstNode[];
   responseDecl?: ResponseDeclCstNode[];
   objectivesDecl?: ObjectivesDeclCstNode[];
+  normaliseDecl?: NormaliseDeclCstNode[];
+};
+
+export interface NormaliseDeclCstNode extends CstNode {
+  name: "normaliseDecl";
+  children: NormaliseDeclCstChildren;
+}
+
+export type NormaliseDeclCstChildren = {
+  KwNormalise: IToken[];
+  Name: (IToken)[];
+  KwFrom: IToken[];
+  KwDecimal: IToken[];
+  Unit: (IToken)[];
+  KwTo: IToken[];
+  NumberLiteral: IToken[];
+  KwBy: IToken[];
+  LParen?: IToken[];
+  Comma?: IToken[];
+  RParen?: IToken[];
+  traceBlock?: TraceBlockCstNode[];
 };
 
 export interface ICstNodeVisitor<IN, OUT> extends ICstVisitor<IN, OUT> {
@@ -1079,4 +1100,5 @@ export interface ICstNodeVisitor<IN, OUT> extends ICstVisitor<IN, OUT> {
   dataPath(children: DataPathCstChildren, param?: IN): OUT;
   trialFile(children: TrialFileCstChildren, param?: IN): OUT;
   declaration(children: DeclarationCstChildren, param?: IN): OUT;
+  normaliseDecl(children: NormaliseDeclCstChildren, param?: IN): OUT;
 }

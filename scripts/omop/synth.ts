@@ -378,9 +378,15 @@ export function synthPerson(seed: number, pid: number, out: OmopRows, boundary =
       let value = fixed(v * factor, dp);
       let u: number = p(0.01) ? 8795 : unit;
       let uln = ref(lab.uln);
+      let lln = ref(lab.lln);
       if (t === 0 && at && r() < boundary) [value, uln] = (([x, y]) => [x, y ?? uln])(pick(at));
-      else if (copy) [value, u] = [first!.value, first!.unit];
-      out.measurement.push([id(), pid, lab.concept, date, dt, value, null, u, ref(lab.lln), uln]);
+      else if (copy) {
+        [value, u] = [first!.value, first!.unit];
+        // The same value with another laboratory's limits: the limits disagree at that time.
+        const other = (x: string | null) => (x === null ? null : fixed(Number(x) * 1.5, 2));
+        if (p(0.3)) [uln, lln] = [other(uln), other(lln)];
+      }
+      out.measurement.push([id(), pid, lab.concept, date, dt, value, null, u, lln, uln]);
       first ??= { date, dt, value, unit: u, entry };
     }
   }

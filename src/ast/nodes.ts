@@ -258,7 +258,8 @@ export type Decl =
   | ScheduleDecl
   | ToxicityDecl
   | ResponseDecl
-  | ObjectivesDecl;
+  | ObjectivesDecl
+  | NormaliseDecl;
 
 /** One metadata line: `phase "3"`, `official title "..."`, `registry "EudraCT" "2012-..."`. */
 export interface MetaProp {
@@ -393,6 +394,29 @@ export interface DefineDecl {
 }
 
 /** `parameter kidney_dose_limit "label" = 23 Gy { source emami1991 }`. */
+/**
+ * `normalise gfr from decimal mL/min to 1.73 m2 by bsa { source domain }`: a measured
+ * element's results in the absolute unit `from` are normalised to the reference area
+ * (`value × 1.73 m2 / BSA`), the BSA read from a data element (`by bsa`) or computed by
+ * a named formula from others (`by du_bois(height, weight)`).
+ */
+export interface NormaliseDecl {
+  kind: "NormaliseDecl";
+  element: Name;
+  /** The absolute unit, as written after `from decimal`. */
+  from: Name;
+  /** The reference area, `1.73 m2`. */
+  area: { value: string; unit: Name; span: Span };
+  /** The BSA element, or the formula's name. */
+  by: Name;
+  /** The formula's arguments (`(height, weight)`); null for an element. */
+  args: Name[] | null;
+  trace: Trace;
+  /** The declaration without its block: what documents quote. */
+  header: Span;
+  span: Span;
+}
+
 export interface ParameterDecl {
   kind: "ParameterDecl";
   name: Name;

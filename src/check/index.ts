@@ -17,6 +17,7 @@ import { checkSchedule } from "./schedule.js";
 import { checkToxicity } from "./toxicity.js";
 import { checkResponse } from "./response.js";
 import { checkSelection } from "./selection.js";
+import { checkNormalisations } from "./normalise.js";
 import { checkUsage, finishElement, formsOf, readsOf } from "./usage.js";
 import { checkConsistency, consistencySpans } from "./consistency.js";
 import { checkObjectives } from "./objectives.js";
@@ -90,6 +91,8 @@ export function checkProtocol(file: A.TrialFile, text: string): CheckResult {
     const sel = ast.select ? checkSelection(ctx, ir, ast.select) : undefined;
     if (sel) selections.set(ir.name, sel);
   }
+  // 5b. Declared normalisations of measured elements' absolute values (`normalise gfr …`).
+  const normalisations = checkNormalisations(ctx, of("NormaliseDecl"));
 
   // 6. The trial's time zone: date-times with an offset, and hours across DST, are read in it.
   const tz = trialDecl?.props.find((p) => p.key === "timezone");
@@ -105,10 +108,19 @@ export function checkProtocol(file: A.TrialFile, text: string): CheckResult {
 
   // 7. Who reads what: the last thing the data dictionary needs before the IR is assembled.
   const definitions = [...ctx.defines.values()].flatMap((d) => (d.ir ? [d.ir] : []));
-  const reads = readsOf({ definitions, eligibility, schedule, toxicity, response, objectives }, requiredWhen);
+  const reads = readsOf(
+    { definitions, eligibility, schedule, toxicity, response, objectives },
+    requiredWhen,
+    normalisations,
+  );
   const elements = [...ctx.elements.values()].map((e) => {
     const select = selections.get(e.ir.name);
-    return finishElement(select ? { ...e.ir, select } : e.ir, requiredWhen.get(e.ir.name), reads);
+    const normalise = normalisations.get(e.ir.name);
+    return finishElement(
+      { ...e.ir, ...(select ? { select } : {}), ...(normalise ? { normalise } : {}) },
+      requiredWhen.get(e.ir.name),
+      reads,
+    );
   });
 
   // The IR, built once and never changed after.

@@ -4,7 +4,7 @@
  * elements a rule reads that no form captures.
  */
 import type * as A from "../ast/nodes.js";
-import type { IrCriterion, IrElement, IrExpr, IrProtocol } from "../ir/types.js";
+import type { IrCriterion, IrElement, IrExpr, IrNormalisation, IrProtocol } from "../ir/types.js";
 import { collectNeeds } from "../ir/walk.js";
 import { CheckContext } from "./context.js";
 
@@ -19,7 +19,11 @@ export type CheckedRules = Pick<
  * from the checked rules and the elements' `required when` conditions. Computed before
  * the IR is assembled, so that the IR is never changed once built.
  */
-export function readsOf(rules: CheckedRules, requiredWhen: ReadonlyMap<string, IrExpr>): Map<string, string[]> {
+export function readsOf(
+  rules: CheckedRules,
+  requiredWhen: ReadonlyMap<string, IrExpr>,
+  normalisations: ReadonlyMap<string, IrNormalisation> = new Map(),
+): Map<string, string[]> {
   const defs = new Map(rules.definitions.map((d) => [d.name, d]));
   const reads = new Map<string, Set<string>>();
   const add = (key: string, by: string) => {
@@ -47,6 +51,10 @@ export function readsOf(rules: CheckedRules, requiredWhen: ReadonlyMap<string, I
   const lesion = rules.response?.lesion;
   if (lesion) for (const key of [lesion.records, `${lesion.records}.${lesion.field}`]) add(key, "response.lesion");
   for (const [name, when] of requiredWhen) addExpr(when, `data.${name}`);
+  // A BSA (or height and weight) is read to normalise an element's absolute values.
+  for (const [name, n] of normalisations)
+    for (const key of n.bsa.kind === "element" ? [n.bsa.element] : [n.bsa.height, n.bsa.weight])
+      add(key, `normalise.${name}`);
   // Endpoints read the data they need: an element collected for an endpoint is used.
   for (const o of rules.objectives?.objectives ?? [])
     for (const e of o.endpoints)

@@ -27,7 +27,7 @@ export function runBuild(file: string, opts: BuildOptions): number {
   });
   process.stderr.write(`wrote ${files.size} files to ${opts.out}${opts.js ? " (with JavaScript and .d.ts)" : ""}\n`);
   process.stderr.write(
-    `note: the output imports ${Object.keys(runtimeAssets().dependencies).join(", ")}: run \`npm install\` in ${opts.out} (its package.json lists them) before running it\n`,
+    `note: the output imports ${Object.keys(runtimeAssets().dependencies).join(", ")} (and the types of ${Object.keys(runtimeAssets().devDependencies).join(", ")}): run \`npm install\` in ${opts.out} (its package.json lists them) before running or type-checking it\n`,
   );
   return EXIT.ok;
 }

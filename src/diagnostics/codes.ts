@@ -125,6 +125,7 @@ export const CODES = {
       fieldDeclaredTwice: 'field "{name}" is declared twice in "{records}"',
       visitDeclaredTwice: 'visit "{name}" is declared twice',
       ruleDeclaredTwice: 'rule "{name}" is declared twice',
+      normalisedTwice: '"{name}" is normalised twice',
     },
   },
   TRC2003: {
@@ -234,6 +235,12 @@ export const CODES = {
       organDoseAbsorbedDose: 'an organ dose is an absorbed dose (Gy); "{name}" is in {unit}',
       limitMustAbsorbedDose: 'the limit "{limit}" must be an absorbed dose such as "23 Gy"',
       gradedBut: '"{term}" is graded in {unit}, but "{name}" is in {actual}',
+      normaliseFromKind:
+        '"{from}" is not {name}\'s unit ({unit}) without its annotation: a normalisation turns an absolute value into the annotated kind',
+      normaliseNothing: '"{from}" already expresses {name} ({unit}): there is nothing to normalise',
+      normaliseAreaM2: 'the reference area is an area such as "1.73 m2", not "{text}"',
+      normaliseBsaArea: 'the body-surface area "{name}" must be an area in m2; it is {actual}',
+      normaliseFormulaArgument: '{formula} reads the {what} as {wanted}; "{name}" is {actual}',
     },
   },
   TRC3004: {
@@ -260,6 +267,8 @@ export const CODES = {
       rangeReversed: "range {low} to {high} is reversed",
       integerRangeNeedsWhole: "an integer range needs whole numbers",
       molarMassMustPositive: "a molar mass must be a positive number",
+      normaliseInputRange:
+        '"{name}" needs a plausible range above 0 (e.g. "range 0.2 to 4" in {unit}): a body-surface area of 0 cannot normalise',
     },
   },
   TRC3007: {
@@ -359,6 +368,10 @@ export const CODES = {
       nounNeedsRecords: "`noun` names what one row of a list is called: it applies to records elements only",
       nounEmpty: "the {what} of a records element cannot be empty",
       stopRuleNoMaxDelay: "a stop rule has no maximum delay: only delay rules take 'max … then …'",
+      normaliseNeedsMeasured:
+        "`normalise` applies to measured elements (a decimal with a unit, at the top of the data dictionary)",
+      normaliseOwnArea: '"{name}" cannot be normalised with itself',
+      normaliseFormulaArity: "{formula} takes {signature}",
     },
   },
   TRC5005: {
@@ -366,6 +379,14 @@ export const CODES = {
     title: "value from outside the protocol has no source",
     messages: {
       doseLimitDoesNot: 'the dose limit "{limit}" does not come from the protocol text: name its source',
+    },
+  },
+  TRC5006: {
+    severity: "error",
+    title: "declared conversion without a source",
+    messages: {
+      normaliseNeedsSource:
+        'the normalisation of "{name}" must name its source: add "source NAME" in its block (a formula\'s publication, or the text it follows)',
     },
   },
   // Data dictionary and forms

@@ -14,6 +14,7 @@
  */
 
 import type { CtcaeTermEntry } from "../runtime/ctcae.js";
+import type { Normalisation } from "../runtime/bsa.js";
 
 /** Where a node came from: enough to print `file:line:col`. Lines and columns count from 1. */
 export interface IrSpan {
@@ -496,10 +497,31 @@ export interface IrElement {
    * plural). Absent when not declared: documents then derive a noun from the name.
    */
   readonly noun?: { readonly singular: string; readonly plural: string };
+  /**
+   * For a measured element: a declared conversion of its absolute values
+   * (`normalise gfr from decimal mL/min to 1.73 m2 by bsa`).
+   */
+  readonly normalise?: IrNormalisation;
   /** Record fields, for `records`. */
   readonly fields?: readonly IrElement[];
   /** Which rules read this element (criterion ids, definitions, toxicity rules ...), sorted. */
   readonly readBy: readonly string[];
+  /** The declaration. */
+  readonly span: IrSpan;
+}
+
+/**
+ * A declared conversion of a measured element's absolute values into its unit, which is
+ * that unit with an annotation (`mL/min` → `mL/min/{1.73_m2}`): `value × area / BSA`.
+ * Without one, units that differ by an annotation are different kinds, never equated.
+ * The units and where the BSA comes from are the run time's `Normalisation` (`from`,
+ * `area`, `bsa`: an element, or a formula of height and weight with its label).
+ */
+export interface IrNormalisation extends Normalisation {
+  /** The declaration as written (`normalise gfr from decimal mL/min to 1.73 m2 by bsa`), for documents. */
+  readonly text: string;
+  /** Its sources (at least one) and the reading adopted. */
+  readonly trace: IrTrace;
   /** The declaration. */
   readonly span: IrSpan;
 }

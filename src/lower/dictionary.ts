@@ -3,8 +3,14 @@
  * against them (`DictElement`: type, unit, plausible range, reference limits, molar
  * mass, codes, record fields, a measured element's result selection). Labels, forms and traceability stay in the IR.
  */
-import type { IrElement, IrProtocol } from "../ir/types.js";
+import type { IrElement, IrNormalisation, IrProtocol } from "../ir/types.js";
+import type { Normalisation } from "../runtime/bsa.js";
 import type { DictElement } from "../runtime/patient.js";
+
+/** A declared normalisation as the run time reads it: its units and where the BSA comes from. */
+function normalisationOf(n: IrNormalisation): Normalisation {
+  return { from: n.from, area: { ...n.area }, bsa: { ...n.bsa } };
+}
 
 /** The run-time data dictionary of a protocol, in declaration order. */
 export function dictionaryOf(ir: IrProtocol): DictElement[] {
@@ -18,6 +24,7 @@ export function dictionaryOf(ir: IrProtocol): DictElement[] {
     ...(e.values ? { codes: e.values.map((c) => c.code) } : {}),
     ...(e.fields ? { fields: e.fields.map(conv) } : {}),
     ...(e.select ? { select: e.select } : {}),
+    ...(e.normalise ? { normalise: normalisationOf(e.normalise) } : {}),
   });
   return ir.elements.map(conv);
 }

@@ -15,7 +15,7 @@
  *   screening questionnaire (`linkId` = its name).
  */
 import type { IrCode, IrCodeSystem, IrElement, IrProtocol } from "../ir/types.js";
-import type { FhirCoding, FhirElement, FhirSource, FhirSpec } from "../runtime/fhir-spec.js";
+import type { FhirCoding, FhirElement, FhirGender, FhirSource, FhirSpec } from "../runtime/fhir-spec.js";
 
 /** The FHIR code system URI of each terminology the language knows. */
 export const FHIR_SYSTEMS: Readonly<Record<IrCodeSystem, string>> = {
@@ -32,7 +32,7 @@ export const LOINC_BIRTH_DATE = "21112-8";
 /** LOINC 46098-0 "Sex": a coded element bound to it reads `Patient.gender`. */
 export const LOINC_SEX = "46098-0";
 /** The SNOMED CT findings each `Patient.gender` stands for (female 248152002, male 248153007). */
-export const GENDER_SNOMED: Readonly<Record<string, string>> = { female: "248152002", male: "248153007" };
+export const GENDER_SNOMED: Readonly<Partial<Record<FhirGender, string>>> = { female: "248152002", male: "248153007" };
 
 const coding = (c: IrCode): FhirCoding => ({
   system: FHIR_SYSTEMS[c.system],
@@ -43,9 +43,9 @@ const has = (e: IrElement, system: IrCodeSystem, code: string) =>
   e.codes.some((c) => c.system === system && c.code === code);
 
 /** `Patient.gender` → the value of `e` it stands for: by the value's SNOMED code, else by its name. */
-function genderValues(e: IrElement): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [gender, snomed] of Object.entries(GENDER_SNOMED)) {
+function genderValues(e: IrElement): Partial<Record<FhirGender, string>> {
+  const out: Partial<Record<FhirGender, string>> = {};
+  for (const [gender, snomed] of Object.entries(GENDER_SNOMED) as [FhirGender, string][]) {
     const v =
       (e.values ?? []).find((x) => x.codes.some((c) => c.system === "SNOMED" && c.code === snomed)) ??
       (e.values ?? []).find((x) => x.code === gender);
@@ -76,6 +76,7 @@ function elementOf(e: IrElement): FhirElement {
     name: e.name,
     type: e.type,
     ...(e.unit ? { unit: e.unit } : {}),
+    ...(e.normalise ? { absoluteUnit: e.normalise.from } : {}),
     ...(e.molarMass ? { molarMass: e.molarMass } : {}),
     reference: { ...e.reference },
     ...(e.values ? { values: e.values.map((v) => ({ code: v.code, codings: v.codes.map(coding) })) } : {}),

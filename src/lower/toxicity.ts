@@ -64,6 +64,15 @@ function toxicitySpec(ir: IrProtocol, dict: DictElement[]): ToxicitySpec | null 
   const labNames = new Set(
     [...tox.grades.map((g) => g.element), ...tox.rules.flatMap((r) => r.reads)].filter((n) => !dosimetryNames.has(n)),
   );
+  // A lab given as an absolute value is normalised with the BSA (or height and weight) of the same labs.
+  const normalisers = new Set(
+    dict
+      .filter((e) => labNames.has(e.name) && e.normalise)
+      .flatMap((e) => {
+        const b = e.normalise!.bsa;
+        return b.kind === "element" ? [b.element] : [b.height, b.weight];
+      }),
+  );
   return {
     protocol: { id: ir.trial.id, source: ir.source.file, sha256: ir.source.sha256 },
     organs,
@@ -85,7 +94,7 @@ function toxicitySpec(ir: IrProtocol, dict: DictElement[]): ToxicitySpec | null 
       };
     }),
     maxCycles: tox.maxCycles,
-    labs: dict.filter((e) => labNames.has(e.name)),
+    labs: dict.filter((e) => labNames.has(e.name) || normalisers.has(e.name)),
     dosimetry: dict.filter((e) => dosimetryNames.has(e.name)),
   };
 }

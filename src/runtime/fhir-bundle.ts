@@ -3,13 +3,81 @@
  * is reported with its JSON path (`$.entry[3].resource.valueQuantity.value`), and a
  * bundle with any problem is not read at all (bad data is never decided on).
  *
- * Only what the import reads is checked, with zod (field names and types as FHIR R4
- * defines them), and the import is typed by what was checked (`z.infer`), so that no
- * field is read that was not checked. Other fields, and other resource types, pass
- * through unread.
+ * Only what the import reads is checked, with zod, and the import reads only what was
+ * checked: its types are FHIR R4's own (`@types/fhir`, the `fhir4` namespace), cut down
+ * to the checked fields (`Narrow`). The schemas cannot drift from FHIR R4: a compile-time
+ * check (`Conforms`, below each schema) fails when a schema checks a field FHIR R4 does
+ * not have, or lets through a value FHIR R4's type does not allow (a required field made
+ * optional, a code outside a required binding). Other fields, and other resource types,
+ * pass through unread.
  */
 import { z } from "zod";
+import type * as fhir4 from "fhir/r4.js";
 import { jsonPath, type DataProblem } from "./patient.js";
+
+// ---------------------------------------------------------------------------------------
+// Keeping the schemas and FHIR R4's types together (types only: nothing runs)
+
+/** An object type's named fields, without the index signature of zod's loose objects. */
+type Fields<S> = { [K in keyof S as string extends K ? never : number extends K ? never : K]: S[K] };
+
+/**
+ * The fields of `S` (a schema's output) that the FHIR R4 type `F` does not have, at any
+ * depth (`D` counts the levels: a recursive item is looked into a few levels deep).
+ */
+type Extra<S, F, D extends 0[] = []> = D["length"] extends 8
+  ? never
+  : S extends readonly (infer SE)[]
+    ? NonNullable<F> extends readonly (infer FE)[]
+      ? Extra<SE, FE, [...D, 0]>
+      : "(a list where FHIR R4 has none)"
+    : S extends object
+      ? {
+          [K in keyof Fields<S>]-?: K extends keyof NonNullable<F>
+            ? Extra<Fields<S>[K], NonNullable<F>[K], [...D, 0]>
+            : K;
+        }[keyof Fields<S>]
+      : never;
+
+/**
+ * `true` when what a schema checks (`S`, its output) is a part of FHIR R4's `F`: every
+ * field one that `F` has, each of a type `F` allows, at every depth. Otherwise an object
+ * naming the fields FHIR R4 does not have, or the FHIR type the schema does not fit.
+ */
+export type Conforms<S, F> = [Extra<S, F>] extends [never]
+  ? [Fields<S>] extends [Pick<F, keyof Fields<S> & keyof F>]
+    ? true
+    : { doesNotFit: F }
+  : { notInFhirR4: Extra<S, F> };
+
+/** Compiles only for `true`: `Assert<Conforms<…>>` fails the build when a schema drifts from FHIR R4. */
+type Assert<T extends true> = T;
+
+/** `true` when two unions of codes are the same (a required binding copied whole). */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+
+/**
+ * The FHIR R4 type `F`, cut down to the fields a schema checked (`S`, its output), at
+ * every depth: what the import may read.
+ */
+export type Narrow<F, S> = S extends undefined
+  ? undefined
+  : S extends readonly (infer SE)[]
+    ? Narrow<NonNullable<F> extends readonly (infer FE)[] ? FE : never, SE>[]
+    : S extends object
+      ? {
+          [K in keyof Pick<NonNullable<F>, keyof Fields<S> & keyof NonNullable<F>>]: Narrow<
+            NonNullable<F>[K],
+            S[K & keyof S]
+          >;
+        }
+      : NonNullable<F>;
+
+/** A schema's checked type, as FHIR R4 types it. */
+type Read<F, Schema extends z.ZodType> = Narrow<F, z.output<Schema>>;
+
+// ---------------------------------------------------------------------------------------
+// Data types
 
 const coding = z.looseObject({
   system: z.string().optional(),
@@ -19,7 +87,7 @@ const coding = z.looseObject({
 const concept = z.looseObject({ coding: z.array(coding).optional(), text: z.string().optional() });
 const quantity = z.looseObject({
   value: z.number().optional(),
-  comparator: z.string().optional(),
+  comparator: z.enum(["<", "<=", ">=", ">"]).optional(),
   unit: z.string().optional(),
   system: z.string().optional(),
   code: z.string().optional(),
@@ -31,6 +99,9 @@ const extension = z.looseObject({
   valueDate: z.string().optional(),
   valueDateTime: z.string().optional(),
 });
+export type Coding = Read<fhir4.Coding, typeof coding>;
+export type CodeableConcept = Read<fhir4.CodeableConcept, typeof concept>;
+export type Quantity = Read<fhir4.Quantity, typeof quantity>;
 
 const answer = z.looseObject({
   valueBoolean: z.boolean().optional(),
@@ -43,27 +114,37 @@ const answer = z.looseObject({
   valueQuantity: quantity.optional(),
 });
 /** A QuestionnaireResponse answer: the value[x] the import reads. */
-export type Answer = z.infer<typeof answer>;
+export type Answer = Read<fhir4.QuestionnaireResponseItemAnswer, typeof answer>;
 /** A QuestionnaireResponse item: an answer, or a group of items (one row of a records element). */
-export interface ResponseItem {
-  linkId: string;
-  answer?: Answer[];
-  item?: ResponseItem[];
-}
+export type ResponseItem = Pick<fhir4.QuestionnaireResponseItem, "linkId"> & {
+  answer?: Answer[] | undefined;
+  item?: ResponseItem[] | undefined;
+};
 const responseItem: z.ZodType<ResponseItem> = z.lazy(() =>
   z.looseObject({ linkId: z.string(), answer: z.array(answer).optional(), item: z.array(responseItem).optional() }),
 );
 
+// ---------------------------------------------------------------------------------------
+// Resources (each status is FHIR R4's required binding, whole)
+
 const patient = z.looseObject({
   resourceType: z.literal("Patient"),
   birthDate: z.string().optional(),
-  gender: z.string().optional(),
+  gender: z.enum(["male", "female", "other", "unknown"]).optional(),
 });
 const observation = z.looseObject({
   resourceType: z.literal("Observation"),
-  status: z.string(),
+  status: z.enum([
+    "registered",
+    "preliminary",
+    "final",
+    "amended",
+    "corrected",
+    "cancelled",
+    "entered-in-error",
+    "unknown",
+  ]),
   code: concept,
-  subject: reference.optional(),
   effectiveDateTime: z.string().optional(),
   effectiveInstant: z.string().optional(),
   effectivePeriod: period.optional(),
@@ -81,7 +162,6 @@ const observation = z.looseObject({
 const condition = z.looseObject({
   resourceType: z.literal("Condition"),
   code: concept.optional(),
-  subject: reference.optional(),
   clinicalStatus: concept.optional(),
   verificationStatus: concept.optional(),
   onsetDateTime: z.string().optional(),
@@ -89,33 +169,44 @@ const condition = z.looseObject({
 });
 const procedure = z.looseObject({
   resourceType: z.literal("Procedure"),
-  status: z.string(),
+  status: z.enum([
+    "preparation",
+    "in-progress",
+    "not-done",
+    "on-hold",
+    "stopped",
+    "completed",
+    "entered-in-error",
+    "unknown",
+  ]),
   code: concept.optional(),
-  subject: reference.optional(),
   performedDateTime: z.string().optional(),
   performedPeriod: period.optional(),
 });
 const medication = {
-  status: z.string(),
   medicationCodeableConcept: concept.optional(),
-  subject: reference.optional(),
   effectiveDateTime: z.string().optional(),
   effectivePeriod: period.optional(),
 };
-const medicationStatement = z.looseObject({ resourceType: z.literal("MedicationStatement"), ...medication });
+const medicationStatement = z.looseObject({
+  resourceType: z.literal("MedicationStatement"),
+  status: z.enum(["active", "completed", "entered-in-error", "intended", "stopped", "on-hold", "unknown", "not-taken"]),
+  ...medication,
+});
 const medicationAdministration = z.looseObject({
   resourceType: z.literal("MedicationAdministration"),
+  status: z.enum(["in-progress", "not-done", "on-hold", "completed", "entered-in-error", "stopped", "unknown"]),
   ...medication,
 });
 const questionnaireResponse = z.looseObject({
   resourceType: z.literal("QuestionnaireResponse"),
-  status: z.string(),
+  status: z.enum(["in-progress", "completed", "amended", "entered-in-error", "stopped"]),
   item: z.array(responseItem).optional(),
 });
 const consent = z.looseObject({
   resourceType: z.literal("Consent"),
-  status: z.string(),
-  category: z.array(concept).optional(),
+  status: z.enum(["draft", "proposed", "active", "rejected", "inactive", "entered-in-error"]),
+  category: z.array(concept),
 });
 const researchSubject = z.looseObject({
   resourceType: z.literal("ResearchSubject"),
@@ -136,16 +227,54 @@ const RESOURCES = {
   ResearchSubject: researchSubject,
 } as const;
 
-export type CodeableConcept = z.infer<typeof concept>;
-export type Quantity = z.infer<typeof quantity>;
-export type Patient = z.infer<typeof patient>;
-export type Observation = z.infer<typeof observation>;
-export type Condition = z.infer<typeof condition>;
-export type Consent = z.infer<typeof consent>;
-export type QuestionnaireResponse = z.infer<typeof questionnaireResponse>;
-export type ResearchSubject = z.infer<typeof researchSubject>;
+export type Patient = Read<fhir4.Patient, typeof patient>;
+export type Observation = Read<fhir4.Observation, typeof observation>;
+export type Condition = Read<fhir4.Condition, typeof condition>;
+export type Procedure = Read<fhir4.Procedure, typeof procedure>;
+export type MedicationStatement = Read<fhir4.MedicationStatement, typeof medicationStatement>;
+export type MedicationAdministration = Read<fhir4.MedicationAdministration, typeof medicationAdministration>;
+export type QuestionnaireResponse = Read<fhir4.QuestionnaireResponse, typeof questionnaireResponse>;
+export type Consent = Read<fhir4.Consent, typeof consent>;
+export type ResearchSubject = Read<fhir4.ResearchSubject, typeof researchSubject>;
 /** A checked resource of a type the import reads, narrowed by `resourceType`. */
-export type Resource = z.infer<(typeof RESOURCES)[keyof typeof RESOURCES]>;
+export type Resource =
+  | Patient
+  | Observation
+  | Condition
+  | Procedure
+  | MedicationStatement
+  | MedicationAdministration
+  | QuestionnaireResponse
+  | Consent
+  | ResearchSubject;
+
+/**
+ * The compile-time check that the schemas are FHIR R4: each line fails the build when its
+ * schema checks a field FHIR R4 does not have, or accepts what FHIR R4's type does not
+ * (an optional field that FHIR requires, a code outside a required binding, a list where
+ * FHIR has one value); and each status enumerates its binding whole.
+ */
+export type SchemasConformToFhirR4 = [
+  Assert<Conforms<z.output<typeof patient>, fhir4.Patient>>,
+  Assert<Conforms<z.output<typeof observation>, fhir4.Observation>>,
+  Assert<Conforms<z.output<typeof condition>, fhir4.Condition>>,
+  Assert<Conforms<z.output<typeof procedure>, fhir4.Procedure>>,
+  Assert<Conforms<z.output<typeof medicationStatement>, fhir4.MedicationStatement>>,
+  Assert<Conforms<z.output<typeof medicationAdministration>, fhir4.MedicationAdministration>>,
+  Assert<Conforms<z.output<typeof questionnaireResponse>, fhir4.QuestionnaireResponse>>,
+  Assert<Conforms<z.output<typeof consent>, fhir4.Consent>>,
+  Assert<Conforms<z.output<typeof researchSubject>, fhir4.ResearchSubject>>,
+  Assert<Conforms<ResponseItem, fhir4.QuestionnaireResponseItem>>,
+  Assert<Conforms<z.output<typeof extension>, fhir4.Extension>>,
+  Assert<Same<z.output<typeof patient>["gender"], fhir4.Patient["gender"]>>,
+  Assert<Same<z.output<typeof observation>["status"], fhir4.Observation["status"]>>,
+  Assert<Same<z.output<typeof procedure>["status"], fhir4.Procedure["status"]>>,
+  Assert<Same<z.output<typeof medicationStatement>["status"], fhir4.MedicationStatement["status"]>>,
+  Assert<Same<z.output<typeof medicationAdministration>["status"], fhir4.MedicationAdministration["status"]>>,
+  Assert<Same<z.output<typeof questionnaireResponse>["status"], fhir4.QuestionnaireResponse["status"]>>,
+  Assert<Same<z.output<typeof consent>["status"], fhir4.Consent["status"]>>,
+  Assert<Same<z.output<typeof quantity>["comparator"], fhir4.Quantity["comparator"]>>,
+];
 
 const bundleShape = z.looseObject({
   resourceType: z.literal("Bundle", { error: 'expected "Bundle"' }),

@@ -4,6 +4,10 @@
  * and embedded in the generated module, so that the interpreter and the generated
  * `patientFromFhir` read bundles by the same rules (`fhir.ts`).
  */
+import type * as fhir4 from "fhir/r4.js";
+
+/** `Patient.gender`'s codes (FHIR R4's required binding, from `@types/fhir`). */
+export type FhirGender = NonNullable<fhir4.Patient["gender"]>;
 
 /** A standard code as FHIR writes it: a code system URI and a code. */
 export interface FhirCoding {
@@ -27,7 +31,7 @@ export interface FhirCoding {
  */
 export type FhirSource =
   | { kind: "birthDate" }
-  | { kind: "gender"; values: Record<string, string> }
+  | { kind: "gender"; values: Partial<Record<FhirGender, string>> }
   | { kind: "observation"; codes: FhirCoding[] }
   | { kind: "finding"; codes: FhirCoding[] }
   | { kind: "medication"; codes: FhirCoding[] }
@@ -41,6 +45,11 @@ export interface FhirElement {
   type: "decimal" | "integer" | "boolean" | "date" | "datetime" | "text" | "code" | "attestation" | "records";
   /** The element's UCUM unit: the element holds timed results (`{"results": [...]}`). */
   unit?: string;
+  /**
+   * The absolute unit of a declared normalisation (`mL/min` for a GFR in
+   * `mL/min/{1.73_m2}`): a result in it is read as given, and normalised like native data.
+   */
+  absoluteUnit?: string;
   /** Molar mass in g/mol, so that a result in a substance unit can express a mass unit. */
   molarMass?: string;
   reference?: { uln: boolean; lln: boolean };

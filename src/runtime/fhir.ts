@@ -12,6 +12,9 @@
  * when two results at one time disagree. A quantity whose
  * unit is not UCUM that can express its element, or that is only a bound (`< 0.5`),
  * is an error at its JSON path: the bundle is not screened.
+ *
+ * The resources are FHIR R4's types (`@types/fhir`) cut down to the fields
+ * `fhir-bundle.ts` checked: a field that was not checked cannot be read.
  */
 import {
   readBundle,
@@ -233,7 +236,8 @@ export function patientFromFhirWith(spec: FhirSpec, raw: unknown): FhirImport {
       return undefined;
     }
     const c = el.unit === undefined ? "same" : commensurability(unit, el.unit, el.molarMass);
-    if (c !== "same") {
+    const absolute = el.absoluteUnit !== undefined && commensurability(unit, el.absoluteUnit) === "same";
+    if (c !== "same" && !absolute) {
       errors.push({
         path: at,
         message: `"${given}" cannot express ${el.name}, which is measured in ${el.unit}${c === "needs-molar-mass" ? " (no molar mass is declared for it)" : ""}`,

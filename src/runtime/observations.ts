@@ -14,7 +14,8 @@
 import { compareTime, formatTimePoint, inClosedWindow, shift, type DurationUnit, type TimePoint } from "./time.js";
 import { compareQuantities } from "./units.js";
 import { dec } from "./decimal.js";
-import { unknown, type Val } from "./values.js";
+import { missingOf, unknown, type Val } from "./values.js";
+import { normaliser, type NormalisedElement } from "./bsa.js";
 
 /** A time relative to an anchor, as the IR states it (`D0 - 4 wk`). */
 export interface RelTime {
@@ -55,6 +56,7 @@ export function pickResult(
   results: Qty[],
   sel: Selection | undefined,
   anchors: Record<string, TimePoint | undefined> | null,
+  normalise?: (r: Qty) => Val,
 ): Val {
   const method = anchors ? sel?.method : undefined;
   const by = method ? ` by ${method}` : "";
@@ -93,15 +95,60 @@ export function pickResult(
     return unknown(`a new ${name}${by}${when}`);
   }
   // The latest; results at the same time must agree, or the choice would depend on their order.
-  let best = candidates[0]!;
-  for (const r of candidates.slice(1)) if (r.at && best.at && compareTime(r.at, best.at) > 0) best = r;
-  const ties = candidates.filter((r) => r !== best && r.at && best.at && compareTime(r.at, best.at) === 0);
+  let latest = candidates[0]!;
+  for (const r of candidates.slice(1)) if (r.at && latest.at && compareTime(r.at, latest.at) > 0) latest = r;
+  let ties = candidates.filter((r) => r === latest || (r.at && latest.at && compareTime(r.at, latest.at) === 0));
+  if (normalise) {
+    // Absolute values in the element's own kind (declared normalisation), only for the results read.
+    const normalised = ties.map(normalise);
+    const open = normalised.filter((v) => v.t !== "qty");
+    if (open.length) return unknown(...missingOf(...open));
+    ties = normalised as Qty[];
+    latest = ties[0]!;
+  }
   for (const t of ties)
-    if (compareQuantities(t.v, t.unit, best.v, best.unit, best.molarMass) !== 0)
-      return unknown(`one ${name} result at ${formatTimePoint(best.at!)} (two disagree)`);
-  // Equal values: the same result whichever is listed first (the smaller unit text wins).
-  for (const t of ties) if (t.unit < best.unit) best = t;
-  return best;
+    if (compareQuantities(t.v, t.unit, latest.v, latest.unit, latest.molarMass) !== 0)
+      return unknown(`one ${name} result at ${firstTime(ties)} (two disagree)`);
+  return agreeing(name, ties);
+}
+
+/** The earliest text of the time of results at one time (a date sorts before that day's 00:00). */
+function firstTime(ties: Qty[]): string {
+  return ties.map((t) => (t.at ? formatTimePoint(t.at) : "")).sort()[0]!;
+}
+
+/** The fields that tell results with equal values apart, as one text that sorts them. */
+function tieKey(r: Qty): string {
+  const lim = (l: Qty["uln"]) => (l ? `${l.unit} ${l.v.toString()}` : "");
+  const fields = [r.at ? formatTimePoint(r.at) : "", r.unit, lim(r.uln), lim(r.lln), r.method ?? "", r.specimen ?? ""];
+  return [...fields, r.normalised ?? ""].join("\u0000");
+}
+
+/**
+ * Results at one time with equal values are one result, whichever is listed first: the one
+ * whose fields sort first is shown. A reference limit they do not agree on (two values, or
+ * one result giving it and another not) is unknown, saying so: a rule reading it is unknown,
+ * one reading only the value is not.
+ */
+function agreeing(name: string, ties: Qty[]): Qty {
+  const shown = ties.reduce((a, b) => (tieKey(b) < tieKey(a) ? b : a));
+  if (ties.length === 1) return shown;
+  const out: Qty = { ...shown };
+  for (const lim of ["uln", "lln"] as const) {
+    const given = ties.map((t) => t[lim]);
+    const ref = given.find((g) => g !== undefined);
+    const agree =
+      ref === undefined ||
+      given.every((g) => g !== undefined && compareQuantities(g.v, g.unit, ref.v, ref.unit, shown.molarMass) === 0);
+    if (agree) continue;
+    delete out[lim];
+    const day = firstTime(ties).slice(0, 10);
+    out.limitConflict = {
+      ...out.limitConflict,
+      [lim]: `${name}.${lim} (two results on ${day} disagree on the ${lim.toUpperCase()})`,
+    };
+  }
+  return out;
 }
 
 /**
@@ -109,7 +156,7 @@ export function pickResult(
  * selection, windows measured from `anchors`. Called once per evaluation.
  */
 export function selectResults(
-  dict: { name: string; select?: Selection }[],
+  dict: (NormalisedElement & { select?: Selection })[],
   results: Record<string, Qty[]>,
   anchors: Record<string, TimePoint | undefined>,
   data: Record<string, Val>,
@@ -117,7 +164,13 @@ export function selectResults(
   const out: Record<string, Val> = { ...data };
   for (const el of dict) {
     const list = results[el.name];
-    if (list && (el.select?.window || el.select?.method)) out[el.name] = pickResult(el.name, list, el.select, anchors);
+    if (list && !el.normalise && (el.select?.window || el.select?.method))
+      out[el.name] = pickResult(el.name, list, el.select, anchors);
+  }
+  // Then the elements normalised with a BSA (or height and weight) read as the rules read it.
+  for (const el of dict) {
+    const list = results[el.name];
+    if (list && el.normalise) out[el.name] = pickResult(el.name, list, el.select, anchors, normaliser(el, out));
   }
   return out;
 }

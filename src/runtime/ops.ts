@@ -108,7 +108,7 @@ export function show(v: Val): string {
     case "num":
       return v.v.toString();
     case "qty":
-      return `${v.v.toString()} ${v.unit}${v.at ? ` on ${formatTimePoint(v.at)}` : ""}`;
+      return `${v.v.toString()} ${v.unit}${v.at ? ` on ${formatTimePoint(v.at)}` : ""}${v.normalised ? ` (${v.normalised})` : ""}`;
     case "code":
     case "text":
       return JSON.stringify(v.v);
@@ -190,7 +190,7 @@ export function refMultiple(v: Val, factor: string, limit: "ULN" | "LLN", name: 
   if (v.t === "unknown") return unknown(...v.missing, `${name}.${limit.toLowerCase()}`);
   if (v.t !== "qty") return unknown(`${name}.${limit.toLowerCase()}`);
   const ref = limit === "ULN" ? v.uln : v.lln;
-  if (!ref) return unknown(`${name}.${limit.toLowerCase()}`);
+  if (!ref) return unknown(v.limitConflict?.[limit === "ULN" ? "uln" : "lln"] ?? `${name}.${limit.toLowerCase()}`);
   return { t: "qty", v: dec(factor).times(ref.v), unit: ref.unit };
 }
 

@@ -16,6 +16,7 @@ import { commensurability, convert, validateUnit, unitAlias } from "./units.js";
 import { parseDate, parseDateTime, parseTimeStamp, REAL_DATE, REAL_DATE_TIME, type TimePoint } from "./time.js";
 import type { Limit, Row, Val } from "./values.js";
 import { pickResult, type Selection } from "./observations.js";
+import { normaliser, type Normalisation } from "./bsa.js";
 
 /** What the run time needs to know of a data element (a subset of the IR's element). */
 export interface DictElement {
@@ -29,6 +30,8 @@ export interface DictElement {
   fields?: DictElement[];
   /** Which result a rule reads, for a measured element (see `observations.ts`). */
   select?: Selection;
+  /** A declared normalisation of the element's absolute values (see `bsa.ts`). */
+  normalise?: Normalisation;
 }
 
 /** A measured element: a top-level decimal with a unit, holding one or more timed results. */
@@ -61,6 +64,8 @@ export type Normalized =
 export interface NormalizeOptions {
   /** The trial's IANA time zone: date-times with a UTC offset are read in it. */
   timeZone?: string;
+  /** Put before the name of missing data a normalisation needs (`labs.` for a cycle's labs). */
+  missingPrefix?: string;
 }
 
 const decimalInput = z.union([z.number(), z.string()]);
@@ -235,6 +240,11 @@ function toDecimal(x: number | string, path: string, errors: DataProblem[]) {
   return typeof d === "string" ? null : d;
 }
 
+/** Whether `unit` is the absolute unit of `el`'s declared normalisation (normalised when read). */
+function isAbsolute(el: DictElement, unit: string): boolean {
+  return el.normalise !== undefined && commensurability(unit, el.normalise.from) === "same";
+}
+
 /** A unit as given, if UCUM knows it and it can express `el` (else an error at `path`). */
 function readUnit(el: DictElement, given: string, path: string, errors: DataProblem[]): string | undefined {
   const unit = unitAlias(given);
@@ -244,6 +254,7 @@ function readUnit(el: DictElement, given: string, path: string, errors: DataProb
     return undefined;
   }
   const c = commensurability(unit, el.unit!, el.molarMass);
+  if (c !== "same" && isAbsolute(el, unit)) return unit;
   if (c !== "same") {
     errors.push({
       path,
@@ -288,8 +299,9 @@ function readLimit(
     errors.push({ path: `${path}.value`, message: "a reference limit must be positive" });
     return undefined;
   }
-  // A limit is a value of the same measurement: it gets the same plausible range.
-  if (el.range) {
+  // A limit is a value of the same measurement: it gets the same plausible range (an
+  // absolute one once normalised, with the value: see `bsa.ts`).
+  if (el.range && !isAbsolute(el, unit)) {
     const inUnit = convert(d, unit, el.unit!, el.molarMass);
     if (inUnit.lessThan(el.range.low) || inUnit.greaterThan(el.range.high)) {
       errors.push({
@@ -321,7 +333,7 @@ function readQuantity(
   const v = toDecimal(q.value as number | string, `${path}.value`, errors);
   if (!v) return undefined;
   const written = `${v.toString()} ${q.unit as string}`;
-  if (el.range) {
+  if (el.range && !isAbsolute(el, unit)) {
     const inUnit = convert(v, unit, el.unit!, el.molarMass);
     if (inUnit.lessThan(el.range.low) || inUnit.greaterThan(el.range.high))
       errors.push({
@@ -520,11 +532,17 @@ export function normalizePatient(
       );
       if (!list.length) continue;
       results[el.name] = list;
-      data[el.name] = pickResult(el.name, list, el.select, null);
+      if (!el.normalise) data[el.name] = pickResult(el.name, list, el.select, null);
       continue;
     }
     const v = normalizeValue(el, raw, jsonPath([el.name]), errors, warnings, options.timeZone);
     if (v) data[el.name] = v;
+  }
+  // Normalised elements last: their BSA (or height and weight) is read first.
+  for (const el of dict) {
+    const list = results[el.name];
+    if (list && el.normalise)
+      data[el.name] = pickResult(el.name, list, el.select, null, normaliser(el, data, options.missingPrefix));
   }
   const anchors: Record<string, TimePoint> = {};
   const rawAnchors = (obj.anchors ?? {}) as Record<string, unknown>;

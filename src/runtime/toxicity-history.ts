@@ -137,7 +137,7 @@ function readElements(
             : {}),
         });
   }
-  const norm = normalizePatient(dict, [], copy);
+  const norm = normalizePatient(dict, [], copy, { missingPrefix: `${at.replace(/^\$\./, "")}.` });
   const move = (x: DataProblem): DataProblem => ({ path: at + x.path.slice(1), message: x.message });
   if (!norm.ok) {
     p.errors.push(...norm.errors.map(move));
@@ -310,7 +310,10 @@ function gradeTerm(
   ] as const) {
     if (!uses.has(ref)) continue;
     if (given) input[ref === "ULN" ? "uln" : "lln"] = conv(given.v, given.unit);
-    else absent.push(`labs.${g.element}.${ref.toLowerCase()}`);
+    else {
+      const conflict = v.limitConflict?.[ref === "ULN" ? "uln" : "lln"];
+      absent.push(conflict ? `labs.${conflict}` : `labs.${g.element}.${ref.toLowerCase()}`);
+    }
   }
   if (uses.has("baseline")) {
     const b = baseline[g.element];

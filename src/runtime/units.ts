@@ -424,6 +424,40 @@ export function commensurability(from: string, to: string, molarMass?: string): 
   return "incompatible";
 }
 
+/**
+ * Whether `a` and `b` measure one kind but for their annotations (`mL/min` and
+ * `mL/min/{1.73_m2}`, or `L/h` and `mL/min/{1.73_m2}`), and differ in them. That is what a
+ * declared normalisation may turn one into the other; it is never a reason to compare
+ * them (`commensurability` keeps them apart).
+ */
+export function differOnlyByAnnotations(a: string, b: string): boolean {
+  const x = analyze(a),
+    y = analyze(b);
+  if (!x.ok || !y.ok || x.info.special || y.info.special) return false;
+  const [p, q] = [x.info, y.info];
+  return (
+    p.annKey !== q.annKey &&
+    p.mole === q.mole &&
+    p.eq === q.eq &&
+    p.arbKey === q.arbKey &&
+    p.dim.every((d, i) => d === q.dim[i])
+  );
+}
+
+/**
+ * The exact ratio from `from` to `to` when they {@link differOnlyByAnnotations} (an
+ * annotation has magnitude 1 in UCUM): the last step of a declared normalisation.
+ * Throws {@link UnitError} otherwise.
+ */
+export function annotatedRatio(from: string, to: string): Ratio {
+  if (!differOnlyByAnnotations(from, to))
+    throw new UnitError("incompatible", `"${from}" and "${to}" do not differ by annotations only`);
+  const x = analyze(from),
+    y = analyze(to);
+  if (!x.ok || !y.ok || !x.info.mag || !y.info.mag) throw new UnitError("non-ratio", "unit without a ratio scale");
+  return ratioDiv(x.info.mag, y.info.mag);
+}
+
 const ratios = new Map<string, Ratio>();
 
 /**

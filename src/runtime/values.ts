@@ -50,6 +50,17 @@ export type Val =
       at?: TimePoint;
       method?: string;
       specimen?: string;
+      /**
+       * A limit the results do not agree on (results at one time with equal values but
+       * different limits): what a rule reading it is missing, e.g. `total_bilirubin.uln
+       * (two results on 2027-01-12 disagree on the ULN)`.
+       */
+      limitConflict?: { uln?: string; lln?: string };
+      /**
+       * How an absolute value was normalised into this one, by a declared normalisation
+       * (`60 mL/min × 1.73 m2 / BSA 1.9 m2 on 2027-01-08`): explanations show it.
+       */
+      normalised?: string;
     }
   | { t: "code"; v: string }
   | { t: "text"; v: string }

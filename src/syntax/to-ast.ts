@@ -176,6 +176,26 @@ function declaration(node: DeclarationCstNode, cx: BuildContext): A.Decl {
   if (c.toxicityDecl !== undefined) return toxicityDecl(child(c.toxicityDecl, "toxicity"), cx);
   if (c.responseDecl !== undefined) return responseDecl(child(c.responseDecl, "response"), cx);
   if (c.objectivesDecl !== undefined) return objectivesDecl(child(c.objectivesDecl, "objectives"), cx);
+  if (c.normaliseDecl !== undefined) {
+    const n = child(c.normaliseDecl, "normalise");
+    const k = n.children;
+    const names = k.Name ?? [];
+    const area = tok(k.NumberLiteral, "reference area");
+    const areaUnit = s.name(k.Unit, "unit of the reference area", 1);
+    const by = s.name(names, "body-surface area", 1);
+    const close = k.RParen?.[0];
+    return {
+      kind: "NormaliseDecl",
+      element: s.name(names, "element", 0),
+      from: s.name(k.Unit, "absolute unit", 0),
+      area: { value: area.image, unit: areaUnit, span: s.join(s.ofToken(area), areaUnit.span) },
+      by,
+      args: has(k.LParen) ? names.slice(2).map((_t, i) => s.name(names, "argument", i + 2)) : null,
+      trace: cx.trace(k.traceBlock?.[0]?.children.traceItem),
+      header: s.join(s.ofToken(tok(k.KwNormalise, "normalise")), close ? s.ofToken(close) : by.span),
+      span: s.ofNode(n),
+    };
+  }
   throw new Incomplete("declaration");
 }
 

@@ -126,12 +126,72 @@ describe("result selection (latest within [D0 - 4 wk, D0 - 1 d])", () => {
   });
 });
 
+describe("results at one time that agree on the value but not on their limits", () => {
+  /** A total bilirubin of 1 mg/dL on 2027-01-12 with the given ULN (omitted when null). */
+  const bili = (uln: { value: string; unit: string } | null, unit = "mg/dL", value = "1") => ({
+    value,
+    unit,
+    at: "2027-01-12",
+    ...(uln ? { uln } : {}),
+  });
+  const i8a = (...results: object[]) => criterion(result({ ...base, total_bilirubin: { results } }), "I8a");
+
+  it("two ULNs that differ: the ULN rule is unknown and says so, whatever the order", () => {
+    // With a ULN of 0.4 the value is above 2 x ULN, with 1.2 it is below: the first listed decided.
+    const a = bili({ value: "0.4", unit: "mg/dL" });
+    const b = bili({ value: "1.2", unit: "mg/dL" });
+    for (const c of [i8a(a, b), i8a(b, a)]) {
+      expect(c.verdict).toBe("unknown");
+      expect(c.missing).toEqual(["total_bilirubin.uln (two results on 2027-01-12 disagree on the ULN)"]);
+    }
+  });
+
+  it("one gives a ULN and the other none: unknown too, never the first listed", () => {
+    const a = bili({ value: "1.2", unit: "mg/dL" });
+    const b = bili(null);
+    for (const c of [i8a(a, b), i8a(b, a)]) {
+      expect(c.verdict).toBe("unknown");
+      expect(c.missing).toEqual(["total_bilirubin.uln (two results on 2027-01-12 disagree on the ULN)"]);
+    }
+  });
+
+  it("the same ULN in two units, or beside the value in another unit, agrees: decided, explained alike in any order", () => {
+    // 1.2 mg/dL is 20.52… umol/L at 584.66 g/mol; 1 mg/dL is 17.1039… umol/L: compare exactly.
+    const a = bili({ value: "1.2", unit: "mg/dL" });
+    const b = bili({ value: "12", unit: "mg/L" });
+    const c = bili({ value: "12", unit: "mg/L" }, "mg/L", "10");
+    const runs = [i8a(a, b, c), i8a(c, b, a), i8a(b, c, a)];
+    for (const r of runs) expect(r.verdict).toBe("met");
+    expect(runs[1]!.steps).toEqual(runs[0]!.steps);
+    expect(runs[2]!.steps).toEqual(runs[0]!.steps);
+  });
+
+  it("a rule that reads only the value is decided when the limits disagree", () => {
+    const hb = (lln: string) => ({ value: 10, unit: "g/dL", at: "2027-01-12", lln: { value: lln, unit: "g/dL" } });
+    const r = result({ ...base, hemoglobin: { results: [hb("12"), hb("13.5")] } });
+    expect(criterion(r, "I7a").verdict).toBe("met");
+  });
+});
+
 describe("issue 10 defects", () => {
-  it("defect 1: an absolute GFR (mL/min) or one per BSA is not a normalised GFR", () => {
-    for (const unit of ["mL/min", "mL/min/{BSA}"])
-      expect(errorsOf({ ...base, gfr: { value: 52, unit, at: "2027-01-13", method: "51Cr-EDTA" } })).toEqual([
-        `$.gfr.unit: "${unit}" cannot express gfr, which is measured in mL/min/{1.73_m2}`,
-      ]);
+  it("defect 1: a GFR per the patient's own BSA is not a normalised GFR", () => {
+    expect(
+      errorsOf({ ...base, gfr: { value: 52, unit: "mL/min/{BSA}", at: "2027-01-13", method: "51Cr-EDTA" } }),
+    ).toEqual(['$.gfr.unit: "mL/min/{BSA}" cannot express gfr, which is measured in mL/min/{1.73_m2}']);
+  });
+
+  it("defect 1: an absolute GFR (mL/min) is normalised with the BSA, as the seed declares, never read 1:1", () => {
+    const gfr = { value: 52, unit: "mL/min", at: "2027-01-13", method: "51Cr-EDTA" };
+    // Without a BSA, I6 is unknown and names it; 52 mL/min is not 52 mL/min/{1.73_m2}.
+    const without = criterion(result({ ...base, gfr }), "I6");
+    expect(without.verdict).toBe("unknown");
+    expect(without.missing).toEqual(["bsa"]);
+    // 52 mL/min x 1.73 / 2.1 m2 = 42.838… < 50: not met, though 52 >= 50.
+    const i6 = criterion(result({ ...base, gfr, bsa: { value: "2.1", unit: "m2", at: "2027-01-12" } }), "I6");
+    expect(i6.verdict).toBe("not_met");
+    expect(i6.steps[0]!.detail).toBe(
+      "42.83809523809523809523809523809523809524 mL/min/{1.73_m2} on 2027-01-13 (52 mL/min × 1.73 m2 / BSA 2.1 m2 on 2027-01-12) >= 50 mL/min/{1.73_m2}",
+    );
   });
 
   it("defect 2: a ULN in another unit than the value is converted exactly", () => {
@@ -209,6 +269,58 @@ describe("properties", () => {
         },
       ),
       { numRuns: 25 },
+    );
+  });
+});
+
+describe("the order of results never matters (property)", () => {
+  /** Every criterion's verdict, missing data and explanation, by id. */
+  const everything = (r: EligibilityResult) => {
+    const out: Record<string, unknown> = {};
+    const walk = (c: CriterionResult) => {
+      out[c.id] = { verdict: c.verdict, missing: c.missing, steps: c.steps };
+      c.children.forEach(walk);
+    };
+    [...r.inclusion, ...r.exclusion].forEach(walk);
+    return { out, verdict: r.verdict, missing: r.missing };
+  };
+  /**
+   * A bilirubin result near the I8a boundary (1 mg/dL against 2 x ULN of 0.4 or 1.2 mg/dL):
+   * few times and quantities, each in two units, so that ties that agree on the value are common.
+   */
+  const limit = fc.option(
+    fc.constantFrom(
+      { value: "0.4", unit: "mg/dL" },
+      { value: "4", unit: "mg/L" },
+      { value: "1.2", unit: "mg/dL" },
+      { value: "12", unit: "mg/L" },
+    ),
+    { nil: undefined },
+  );
+  const one = fc
+    .record({
+      q: fc.constantFrom({ value: "1", unit: "mg/dL" }, { value: "10", unit: "mg/L" }, { value: "2.4", unit: "mg/dL" }),
+      at: fc.constantFrom("2027-01-10", "2027-01-12"),
+      uln: limit,
+      method: fc.constantFrom("diazo", "DIAZO", "enzymatic"),
+    })
+    .map(({ q, at, uln, method }) => ({ ...q, at, method, ...(uln ? { uln } : {}) }));
+
+  it("permuting a measured element's results never changes a decision, the missing data or an explanation", () => {
+    fc.assert(
+      fc.property(
+        fc
+          .array(one, { minLength: 1, maxLength: 5 })
+          .chain((rs) =>
+            fc.tuple(fc.constant(rs), fc.shuffledSubarray(rs, { minLength: rs.length, maxLength: rs.length })),
+          ),
+        ([results, shuffled]) => {
+          const a = result({ ...base, total_bilirubin: { results } });
+          const b = result({ ...base, total_bilirubin: { results: shuffled } });
+          expect(everything(b)).toEqual(everything(a));
+        },
+      ),
+      { numRuns: 50 },
     );
   });
 });

@@ -212,6 +212,27 @@ describe("FHIR import", () => {
     expect(lim.errors.map((e) => e.path)).toEqual(["$.entry[0].resource.referenceRange[0].low.unit"]);
   });
 
+  it("checks codes of FHIR R4's required bindings (statuses, gender): another code is an error at its path", () => {
+    const r = patientFromFhirWith(
+      spec(),
+      bundle(
+        { resource: { resourceType: "Patient", gender: "M" } },
+        { resource: { ...hb("x", 12, "2027-01-01").resource, status: "done" } },
+        { resource: { resourceType: "Consent", status: "active" } },
+        obs("y", "718-7", { valueQuantity: { value: 12, comparator: "~", unit: "g/dL" } }),
+      ),
+    );
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors.map((e) => e.path)).toEqual([
+      "$.entry[0].resource.gender",
+      "$.entry[1].resource.status",
+      "$.entry[2].resource.category",
+      "$.entry[3].resource.valueQuantity.comparator",
+    ]);
+    expect(r.errors[0]!.message).toMatch(/"male"/);
+  });
+
   it("rejects a malformed bundle with every problem's JSON path", () => {
     expect(patientFromFhirWith(spec(), { resourceType: "Patient" })).toEqual({
       ok: false,

@@ -65,6 +65,10 @@ describe("trialc eval --fhir on the command line", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("FHIR unused resources (2)");
     expect(r.stdout).toMatch(/FHIR missing from the bundle \(\d+\): lymphocytes/);
+    // Its GFR is an absolute clearance with the BSA beside it: normalised exactly to the boundary.
+    expect(r.stdout).toContain(
+      "gfr >= 50 mL/min/{1.73_m2}: 50 mL/min/{1.73_m2} on 2027-01-13 (60 mL/min × 1.73 m2 / BSA 2.076 m2 on 2027-01-12) >= 50 mL/min/{1.73_m2} → yes",
+    );
   });
 
   it("no patient and no bundle is a usage error", async () => {

@@ -128,8 +128,8 @@ describe("the language server on the seed protocol", () => {
       ["rule hemoglobin >= 9", 6, "haemoglobin", 3],
       ["define baseline_done", 8, "baseline_procedure_done", 11],
       ["criterion I3c_a", 11, "I3c_clinical", 1],
-      ["anchor D0", 7, "first_dose", 34],
-      ["form labs", 5, "laboratory", 17],
+      ["anchor D0", 7, "first_dose", 36],
+      ["form labs", 5, "laboratory", 18],
       ["where krenning_score", 7, "uptake_score", 2],
     ] as const) {
       const edit = (await lsp.connection.sendRequest("textDocument/rename", {
@@ -237,7 +237,9 @@ describe("the language server on the seed protocol", () => {
       textDocument: { uri: URI },
     })) as FoldingRange[];
     const dataLine = positionOf(TEXT, "data {").line;
-    expect(folds.find((f) => f.startLine === dataLine)?.endLine).toBe(positionOf(TEXT, "\n}\n\n// ----", 1).line - 1);
+    // The data block ends before the normalisation of an absolute GFR, which follows it.
+    const dataEnd = positionOf(TEXT, "\n}\n\n// An absolute clearance", 1).line - 1;
+    expect(folds.find((f) => f.startLine === dataLine)?.endLine).toBe(dataEnd);
     expect(folds.some((f) => f.kind === "comment" && f.startLine === 0 && f.endLine === 3)).toBe(true);
   });
 

@@ -177,6 +177,15 @@ describe.each(PG_URL ? ["duckdb", "postgres"] : ["duckdb"])("result selection on
     ]);
   });
 
+  it("does not normalise an absolute GFR (mL/min): unknown, naming gfr.unit, as docs/sql.md says", async () => {
+    // The seed declares `normalise gfr from decimal mL/min …`; SQL leaves it to trialc eval.
+    const rows = emptyRows();
+    rows.person.push([1, 8507, 1960, 5, 5]);
+    rows.measurement.push([10, 1, 2000000040, "2027-01-10", null, "60", null, 8795, null, null]);
+    const out = await run(db(), name as "duckdb", rows);
+    expect(out.map((r) => [r.I6, r.I6_missing])).toEqual([["unknown", "gfr.unit"]]);
+  });
+
   it("a result without a date leaves a windowed element unknown; results at one time must agree", async () => {
     // An extract (Parquet, a view) may hold what the CDM's DDL forbids.
     await db().exec("ALTER TABLE measurement ALTER COLUMN measurement_date DROP NOT NULL");
@@ -207,5 +216,47 @@ describe.each(PG_URL ? ["duckdb", "postgres"] : ["duckdb"])("result selection on
       "",
       "one hemoglobin result at 2027-01-10T08:30 (two disagree)",
     ]);
+  });
+
+  it("results at one time with equal values must agree on the ULN a rule reads, in any order", async () => {
+    // Total bilirubin 1 mg/dL on 2027-01-10, with the laboratory's ULN (range_high, in the
+    // row's unit): 0.4 or 1.2 mg/dL decide I8a differently, so two that differ, or one
+    // result with a ULN beside one without, leave it unknown whichever row comes first.
+    const bili = (id: number, pid: number, v: string, unit: number, uln: string | null) =>
+      [id, pid, 3024128, "2027-01-10", null, v, null, unit, null, uln] as OmopRows["measurement"][number];
+    const rows = emptyRows();
+    const persons: [string, number, string | null][][] = [
+      [
+        ["1", 8840, "0.4"],
+        ["1", 8840, "1.2"],
+      ],
+      [
+        ["1", 8840, "1.2"],
+        ["1", 8840, "0.4"],
+      ],
+      [
+        ["1", 8840, "1.2"],
+        ["1", 8840, null],
+      ],
+      [
+        ["1", 8840, null],
+        ["1", 8840, "1.2"],
+      ],
+      // The same ULN in two units (1.2 mg/dL = 20.52… umol/L at 584.66 g/mol is not a
+      // short decimal, so this pair uses the value's own unit twice): agreement.
+      [
+        ["1", 8840, "1.2"],
+        ["1.0", 8840, "1.20"],
+      ],
+    ];
+    persons.forEach((list, i) => {
+      rows.person.push([i + 1, 8507, 1960, 5, 5]);
+      rows.observation_period.push([i + 1, i + 1, "2020-01-01", "2030-01-01"]);
+      list.forEach(([v, unit, uln], k) => rows.measurement.push(bili((i + 1) * 10 + k, i + 1, v, unit, uln)));
+    });
+    const out = await run(db(), name as "duckdb", rows);
+    const conflict = "total_bilirubin.uln (two results on 2027-01-10 disagree on the ULN)";
+    expect(out.map((r) => r.I8a)).toEqual(["unknown", "unknown", "unknown", "unknown", "met"]);
+    expect(out.map((r) => r.I8a_missing)).toEqual([conflict, conflict, conflict, conflict, ""]);
   });
 });

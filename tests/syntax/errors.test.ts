@@ -176,7 +176,7 @@ inclusion I4 "x" {
 }
 `);
     const declaration =
-      'expected a declaration ("trial", "use", "source", "anchor", "form", "data", "inclusion", "exclusion", "define", "parameter", "schedule", "toxicity", "response" or "objectives")';
+      'expected a declaration ("trial", "use", "source", "anchor", "form", "data", "inclusion", "exclusion", "define", "parameter", "schedule", "toxicity", "response", "objectives" or "normalise")';
     expect(r.lines).toEqual([
       `1:1 TRC1020 ${declaration} but found "foo"`,
       `3:1 TRC1020 ${declaration} but found "junk"`,

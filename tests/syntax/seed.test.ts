@@ -27,7 +27,7 @@ describe("the seed protocol", () => {
     // The seed evolves; count what the text declares rather than hard-coding it.
     const written = [
       ...text.matchAll(
-        /^(trial|use|source|anchor|form|data|inclusion|exclusion|define|parameter|schedule|toxicity|response|objectives)\b/gm,
+        /^(trial|use|source|anchor|form|data|inclusion|exclusion|define|parameter|schedule|toxicity|response|objectives|normalise)\b/gm,
       ),
     ];
     expect(ast.decls.map((d) => slice(d.span).split(/\s/)[0])).toEqual(written.map((m) => m[1]));
@@ -46,7 +46,7 @@ describe("the seed protocol", () => {
   it("spans each declaration from its keyword to its closing brace", () => {
     for (const d of ast.decls) {
       expect(slice(d.span)).toMatch(
-        /^(trial|use|source|anchor|form|data|inclusion|exclusion|define|parameter|schedule|toxicity|response|objectives)\b/,
+        /^(trial|use|source|anchor|form|data|inclusion|exclusion|define|parameter|schedule|toxicity|response|objectives|normalise)\b/,
       );
       if (d.kind === "CriterionDecl" || d.kind === "DataDecl" || d.kind === "ScheduleDecl")
         expect(slice(d.span).endsWith("}")).toBe(true);

@@ -208,4 +208,22 @@ describe("accepted oddities are warnings", () => {
       expect.arrayContaining(["cycles[0].dosimetry.kidney_dose", "labs.platelets", "baseline.creatinine"]),
     );
   });
+
+  it("an absolute GFR in the labs is normalised with the BSA of the same labs, as the seed declares", () => {
+    const renal = (labs: Record<string, unknown>) => {
+      const h = kidneyHistory([4], normalLabs(labs));
+      const r = decideCycle(ir, h);
+      expect(compiled.decideCycle(h)).toEqual(JSON.parse(JSON.stringify(r)));
+      return decided(r).rules.find((x) => x.name === "renal")!;
+    };
+    // 55 mL/min x 1.73 / 2.1 m2 = 45.309… mL/min/{1.73_m2} < 50: delay, though 55 >= 50.
+    const met = renal({ gfr: q(55, "mL/min"), bsa: q("2.1", "m2") });
+    expect(met.verdict).toBe("met");
+    expect(met.steps[0]!.detail).toMatch(
+      /^45\.309\d* mL\/min\/\{1\.73_m2\} \(55 mL\/min × 1\.73 m2 \/ BSA 2\.1 m2\) < 50/,
+    );
+    const open = renal({ gfr: q(55, "mL/min") });
+    expect(open.verdict).toBe("unknown");
+    expect(open.missing).toEqual(["labs.bsa"]);
+  });
 });

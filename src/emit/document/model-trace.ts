@@ -10,7 +10,7 @@
  * from the literature, a rule taken from a guideline, CTCAE grading) is listed with
  * its source's kind and citation.
  */
-import type { IrCriterion, IrExpr, IrTrace } from "../../ir/types.js";
+import type { IrCriterion, IrExpr, IrNormalisation, IrTrace } from "../../ir/types.js";
 import { plainRule } from "./plain-language.js";
 import { durationRangeText, quantityText } from "./format.js";
 import {
@@ -47,6 +47,12 @@ interface Traced {
 }
 
 const EMPTY: IrTrace = { cites: [], interpretations: [], sources: [] };
+
+/** A declared normalisation in words: "An absolute gfr (mL/min) is read as value × 1.73 m2 / BSA (bsa)". */
+export function normalisationText(name: string, n: IrNormalisation): string {
+  const bsa = n.bsa.kind === "element" ? n.bsa.element : `${n.bsa.label}, from ${n.bsa.height} and ${n.bsa.weight}`;
+  return `An absolute ${name} (${n.from}) is read as value × ${n.area.value} ${n.area.unit} / body-surface area (${bsa})`;
+}
 
 /** A section's own row, and the note its rules carry when they cite nothing. */
 function section(id: string, label: string, trace: IrTrace): { row: Traced; covered: string | null } {
@@ -97,6 +103,24 @@ function tracedRules(ctx: DocContext): Traced[] {
   };
   for (const c of [...ir.eligibility.inclusion, ...ir.eligibility.exclusion]) criterion(c, null, null);
   const users = definitionUsers(ctx);
+  // Declared normalisations: conversions the rules rely on, each with its source. Their
+  // protocol text is that of the criteria reading the element (I6 states GFR per 1.73 m2).
+  const criteria = new Set(out.map((t) => t.id));
+  for (const e of ir.elements)
+    if (e.normalise) {
+      const by = e.readBy.filter((r) => criteria.has(r));
+      out.push({
+        id: `normalise ${e.name}`,
+        kind: "Conversion",
+        label: e.label,
+        rule: normalisationText(e.name, e.normalise),
+        ruleSource: e.normalise.text,
+        expr: null,
+        trace: e.normalise.trace,
+        covered: by.length ? `see ${by.join(", ")}, which read${by.length === 1 ? "s" : ""} ${e.name}` : null,
+        params: [],
+      });
+    }
   for (const d of ir.definitions) {
     const by = (users.get(d.name) ?? []).map((u) => criterionRef(ctx, u));
     const covered =

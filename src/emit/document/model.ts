@@ -20,7 +20,7 @@ import {
 import { criterionModel, definitionModels } from "./model-eligibility.js";
 import { scheduleModel, schedulePlan } from "./model-schedule.js";
 import { responseModel, toxicityModel } from "./model-safety.js";
-import { ambiguities, sourceModels, traceabilityRows } from "./model-trace.js";
+import { ambiguities, normalisationText, sourceModels, traceabilityRows } from "./model-trace.js";
 import { timelineModel } from "./timeline.js";
 import { plainRule } from "./plain-language.js";
 import { unitText } from "./format.js";
@@ -143,6 +143,7 @@ function elementModel(ctx: DocContext, e: IrElement): ElementModel {
     const when = e.select.window ? ` from ${e.select.window.low.text} to ${e.select.window.high.text}` : "";
     details.push(`rules read the latest result${by}${when}`);
   }
+  if (e.normalise) details.push(normalisationText(e.name, e.normalise).replace(/^An/, "an"));
   if (e.codes.length) details.push(`standard codes: ${codesText(e.codes)}`);
   if (e.values)
     details.push(

@@ -362,10 +362,32 @@ function column(s: Scope, alias: "b" | "r", name: string, path: string, el: IrEl
     out.unitCol = `${alias}.${alias === "b" ? "u" : "fu"}_${name.toLowerCase()}`;
     out.unitPath = path;
     out.unit = el.unit;
-    if (alias === "b" && el.reference.uln) out.uln = { v: `b.uh_${name.toLowerCase()}`, m: s.space.bit(`${path}.uln`) };
-    if (alias === "b" && el.reference.lln) out.lln = { v: `b.ul_${name.toLowerCase()}`, m: s.space.bit(`${path}.lln`) };
+    const measured = alias === "b" && bound?.how === "number" && bound.measured;
+    for (const lim of ["uln", "lln"] as const)
+      if (alias === "b" && el.reference[lim]) out[lim] = limitColumn(s, name, path, lim, measured);
   }
   return out;
+}
+
+/**
+ * A reference limit's column and what leaves it unknown: absent, or, for a measured element,
+ * results at the latest time that agree on the value but not on it (`uc_` / `lc_`, see
+ * query.ts), spelled as the runtime's pickResult spells it.
+ */
+function limitColumn(s: Scope, name: string, path: string, lim: "uln" | "lln", measured: boolean): Val["uln"] {
+  const n = name.toLowerCase();
+  const absent = s.space.bit(`${path}.${lim}`);
+  if (!measured) return { v: `b.${lim === "uln" ? "uh" : "ul"}_${n}`, m: absent };
+  const lit = (x: string) => str(s.d, x);
+  const what = ` disagree on the ${lim.toUpperCase()})`;
+  const conflict = s.space.spelled(
+    `${path}.${lim} (two results on (the latest day)${what}`,
+    `CONCAT(${lit(`${path}.${lim} (two results on `)}, SUBSTRING(b.ta_${n}, 1, 10), ${lit(what)})`,
+  );
+  return {
+    v: `b.${lim === "uln" ? "uh" : "ul"}_${n}`,
+    m: `CASE WHEN b.${lim === "uln" ? "uc" : "lc"}_${n} = 1 THEN ${conflict} ELSE ${absent} END`,
+  };
 }
 
 /**

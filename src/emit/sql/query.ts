@@ -249,7 +249,9 @@ export function buildQuery(ir: IrProtocol, bindings: Bindings, opts: SqlOptions)
    * 2 a window anchor is missing, 3 a result in play has no date, 4 none qualifies,
    * 5 results at the same latest time disagree, 6 / 7 one of them has a unit the table
    * cannot convert (its value and unit are passed on, so the rules name `<element>.unit`,
-   * as for a single such result) / no value.
+   * as for a single such result) / no value. Results at the latest time that agree on the
+   * value must also agree on each reference limit (each gives it, and the same quantity),
+   * else that limit is unknown (`uc` / `lc` = 1) and only a rule reading it is.
    *
    * All measured elements go through the same three CTEs, partitioned by person and
    * element, with what differs per element (window bounds, method, the reasons) in a CASE
@@ -343,10 +345,11 @@ export function buildQuery(ir: IrProtocol, bindings: Bindings, opts: SqlOptions)
       `  SELECT k.*,
     MAX(CASE WHEN k.tied = 1 AND k.pick = 1 THEN k.num END) OVER (PARTITION BY k.person_id, k.element) AS p_num,
     MAX(CASE WHEN k.tied = 1 AND k.pick = 1 THEN k.rn END) OVER (PARTITION BY k.person_id, k.element) AS p_rn,
-    MAX(CASE WHEN k.tied = 1 AND k.pick = 1 THEN k.rd END) OVER (PARTITION BY k.person_id, k.element) AS p_rd
+    MAX(CASE WHEN k.tied = 1 AND k.pick = 1 THEN k.rd END) OVER (PARTITION BY k.person_id, k.element) AS p_rd,
+    MAX(CASE WHEN k.tied = 1 AND k.pick = 1 THEN k.rh END) OVER (PARTITION BY k.person_id, k.element) AS p_rh,
+    MAX(CASE WHEN k.tied = 1 AND k.pick = 1 THEN k.rl END) OVER (PARTITION BY k.person_id, k.element) AS p_rl
   FROM (
     SELECT t.*, u.rn, u.rd,
-      ROW_NUMBER() OVER (PARTITION BY t.person_id, t.element, t.tied ORDER BY t.event_id) AS first_listed,
       ROW_NUMBER() OVER (PARTITION BY t.person_id, t.element, t.tied ORDER BY CASE WHEN u.rnk IS NULL THEN 1 ELSE 0 END, u.rnk, t.event_id) AS pick
     FROM (
       SELECT r.*, CASE WHEN r.inwin = 1 AND (r.res_at = r.best_at OR r.best_at IS NULL) THEN 1 ELSE 0 END AS tied
@@ -357,15 +360,22 @@ export function buildQuery(ir: IrProtocol, bindings: Bindings, opts: SqlOptions)
       "Each result, whether it is a candidate at the latest time (tied = 1); among those, the one read (pick = 1: equal ones, the first unit in text order, then the first event) and its value.",
     );
     const tied = (cond: string) => `t.tied = 1 AND ${cond}`;
+    /** Tied results that do not agree with the one read on a limit (`rh`, `rl`): one gives it and another not, or two differ. */
+    const limitDiffers = (c: "rh" | "rl") =>
+      `SUM(CASE WHEN ${tied(`(t.${c} IS NULL) <> (t.p_${c} IS NULL)`)} THEN 1 WHEN ${tied(`t.${c} IS NOT NULL AND t.p_${c} IS NOT NULL AND t.rn IS NOT NULL AND t.p_rn IS NOT NULL`)}
+          AND t.${c} * t.rn * t.p_rd <> t.p_${c} * t.p_rn * t.rd THEN 1 ELSE 0 END)`;
     cte(
       "trialc_sel",
       `  SELECT z.person_id, z.element, z.st, z.lo, z.hi, z.tie_at,
     CASE z.st WHEN 0 THEN z.num WHEN 6 THEN z.bad_num END AS v,
     CASE z.st WHEN 0 THEN z.unit WHEN 6 THEN z.bad_unit END AS u,
-    CASE WHEN z.st = 0 THEN z.rh END AS rh,
-    CASE WHEN z.st = 0 THEN z.rl END AS rl
+    CASE WHEN z.st = 0 AND z.n_rh_differ = 0 THEN z.rh END AS rh,
+    CASE WHEN z.st = 0 AND z.n_rl_differ = 0 THEN z.rl END AS rl,
+    CASE WHEN z.st = 0 AND z.n_rh_differ > 0 THEN 1 ELSE 0 END AS uc,
+    CASE WHEN z.st = 0 AND z.n_rl_differ > 0 THEN 1 ELSE 0 END AS lc
   FROM (
     SELECT g.person_id, g.element, g.lo, g.hi, g.tie_at, g.bad_num, g.bad_unit, g.num, g.unit, g.rh, g.rl,
+      g.n_rh_differ, g.n_rl_differ,
       ${perElement("g.element", st, st(measured[0]!))} AS st
     FROM (
       SELECT t.person_id, t.element, SUM(t.cand) AS n_cand,
@@ -378,7 +388,9 @@ export function buildQuery(ir: IrProtocol, bindings: Bindings, opts: SqlOptions)
         MAX(CASE WHEN ${tied("t.rn IS NULL")} THEN COALESCE(t.unit, -1) END) AS bad_unit,
         SUM(CASE WHEN ${tied("t.num IS NOT NULL AND t.rn IS NOT NULL AND t.p_num IS NOT NULL AND t.p_rn IS NOT NULL")}
           AND t.num * t.rn * t.p_rd <> t.p_num * t.p_rn * t.rd THEN 1 ELSE 0 END) AS n_disagree,
-        MAX(CASE WHEN ${tied("t.first_listed = 1")} THEN ${timeText(d, "t.res_at", "t.date_only = 1")} END) AS tie_at,
+        ${limitDiffers("rh")} AS n_rh_differ,
+        ${limitDiffers("rl")} AS n_rl_differ,
+        MIN(CASE WHEN t.tied = 1 THEN ${timeText(d, "t.res_at", "t.date_only = 1")} END) AS tie_at,
         MAX(CASE WHEN ${tied("t.pick = 1")} THEN t.num END) AS num,
         MAX(CASE WHEN ${tied("t.pick = 1")} THEN t.unit END) AS unit,
         MAX(CASE WHEN ${tied("t.pick = 1")} THEN t.rh END) AS rh,
@@ -387,12 +399,12 @@ export function buildQuery(ir: IrProtocol, bindings: Bindings, opts: SqlOptions)
       GROUP BY t.person_id, t.element
     ) g
   ) z`,
-      "The chosen result of each measured element per person with results (st 0), or why none is (st > 0). Equal results compare exactly across units.",
+      "The chosen result of each measured element per person with results (st 0), or why none is (st > 0); uc / lc: equal results at that time disagree on the ULN / LLN. Equal results compare exactly across units.",
     );
     const cols = measured.flatMap((el) => {
       const n = el.name.toLowerCase();
       const w = (c: string) => `MAX(CASE WHEN s.element = ${str(d, el.name)} THEN s.${c} END) AS ${c}_${n}`;
-      return ["v", "u", "rh", "rl", "st", "lo", "hi", "tie_at"].map(w);
+      return ["v", "u", "rh", "rl", "uc", "lc", "st", "lo", "hi", "tie_at"].map(w);
     });
     cte(
       "trialc_selected",
@@ -540,8 +552,8 @@ export function buildQuery(ir: IrProtocol, bindings: Bindings, opts: SqlOptions)
           personCols.push(
             `s.v_${n} AS e_${n}`,
             `s.u_${n} AS u_${n}`,
-            ...(el.reference.uln ? [`s.rh_${n} AS uh_${n}`] : []),
-            ...(el.reference.lln ? [`s.rl_${n} AS ul_${n}`] : []),
+            ...(el.reference.uln ? [`s.rh_${n} AS uh_${n}`, `s.uc_${n} AS uc_${n}`] : []),
+            ...(el.reference.lln ? [`s.rl_${n} AS ul_${n}`, `s.lc_${n} AS lc_${n}`] : []),
             `COALESCE(s.st_${n}, 1) AS st_${n}`,
             `s.lo_${n} AS lo_${n}`,
             `s.hi_${n} AS hi_${n}`,

@@ -19,10 +19,15 @@ export interface RuntimeAssets {
   readonly files: ReadonlyMap<string, string>;
   /** The packages the run time imports, at the versions this trialc was built with. */
   readonly dependencies: Readonly<Record<string, string>>;
+  /** The type packages the run time imports types from (`tsc` needs them, a run does not). */
+  readonly devDependencies: Readonly<Record<string, string>>;
 }
 
 /** The packages the copied run time imports (`src/runtime/README.md`). */
 export const RUNTIME_PACKAGES = ["@lhncbc/ucum-lhc", "decimal.js", "temporal-polyfill", "zod"] as const;
+
+/** The packages of types the copied run time imports (`import type`): FHIR R4's, for the FHIR import. */
+export const RUNTIME_TYPE_PACKAGES = ["@types/fhir"] as const;
 
 /** The TypeScript target's files by relative path: run time first, then the modules, then the configs. */
 export function typescriptFiles(ir: IrProtocol, runtime: RuntimeAssets): Map<string, string> {
@@ -53,7 +58,11 @@ export function projectFiles(runtime: RuntimeAssets): Map<string, string> {
     ["tsconfig.json", JSON.stringify({ compilerOptions: TSCONFIG, include: ["**/*.ts"] }, null, 2) + "\n"],
     [
       "package.json",
-      JSON.stringify({ type: "module", private: true, dependencies: runtime.dependencies }, null, 2) + "\n",
+      JSON.stringify(
+        { type: "module", private: true, dependencies: runtime.dependencies, devDependencies: runtime.devDependencies },
+        null,
+        2,
+      ) + "\n",
     ],
   ]);
 }
