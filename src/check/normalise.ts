@@ -13,7 +13,7 @@ import type * as A from "../ast/nodes.js";
 import type { IrElement, IrNormalisation } from "../ir/types.js";
 import { parseDecimal } from "../runtime/decimal.js";
 import { commensurability, differOnlyByAnnotations, unitAlias, validateUnit } from "../runtime/units.js";
-import { BSA_FORMULAS, type BsaFormula } from "../runtime/bsa.js";
+import { BSA_FORMULAS, type BsaFormula } from "../runtime/bsa-formulas.js";
 import { CheckContext, irSpan, lowerTrace } from "./context.js";
 
 /** The normalisation of each element that declares one, by element name. */
