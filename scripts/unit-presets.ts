@@ -19,10 +19,10 @@ export const PRESETS_FILE = "src/runtime/unit-presets.ts";
 
 /**
  * The units analysed ahead of time: those the forms offer as alternatives, durations,
- * and the seed protocol's others (molar masses, ADC, the CTCAE tables' pure number).
+ * and the seed protocol's others (molar masses, ADC, the CTCAE tables' pure number, the BSA and an absolute clearance).
  */
 export const PRESET_UNITS: readonly string[] = [
-  ...new Set([...COMMON_UNITS, "s", "mo", "a", "g/mol", "10*-6.mm2/s", "10*-3/L", "mmol/mol"]),
+  ...new Set([...COMMON_UNITS, "s", "mo", "a", "g/mol", "10*-6.mm2/s", "10*-3/L", "mmol/mol", "m2", "mL/min"]),
 ];
 
 /** The content of {@link PRESETS_FILE}. */

@@ -65,4 +65,6 @@ export const UNIT_PRESETS: Readonly<Record<string, UnitPreset>> = {
   "10*-6.mm2/s": { dim: [2, -1, 0, 0, 0, 0, 0], mole: 0, eq: 0, special: false, mag: [1n, 1000000000000n], arbKey: "", annKey: "", key: "m2.s-1" },
   "10*-3/L": { dim: [-3, 0, 0, 0, 0, 0, 0], mole: 0, eq: 0, special: false, mag: [1n, 1n], arbKey: "", annKey: "", key: "m-3" },
   "mmol/mol": { dim: [0, 0, 0, 0, 0, 0, 0], mole: 0, eq: 0, special: false, mag: [1n, 1000n], arbKey: "", annKey: "", key: "1" },
+  "m2": { dim: [2, 0, 0, 0, 0, 0, 0], mole: 0, eq: 0, special: false, mag: [1n, 1n], arbKey: "", annKey: "", key: "m2" },
+  "mL/min": { dim: [3, -1, 0, 0, 0, 0, 0], mole: 0, eq: 0, special: false, mag: [1n, 60000000n], arbKey: "", annKey: "", key: "m3.s-1" },
 };
