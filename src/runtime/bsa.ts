@@ -119,12 +119,28 @@ export function normaliser(
       ),
     );
   return (r) => {
-    if (commensurability(r.unit, unit, r.molarMass) === "same") return r;
+    const absolute = (u: string) => commensurability(u, unit, r.molarMass) !== "same";
+    const limits = (["uln", "lln"] as const).filter((k) => r[k] && absolute(r[k].unit));
+    if (!absolute(r.unit) && !limits.length) return r;
     bsa ??= bsaOf(n, data, prefix);
-    if ("t" in bsa) return bsa;
+    if ("t" in bsa) {
+      if (absolute(r.unit)) return bsa;
+      // The value is known; a limit in the absolute unit is unknown, naming the BSA.
+      const out: Qty = { ...r, limitUnknown: { ...r.limitUnknown } };
+      for (const k of limits) {
+        delete out[k];
+        out.limitUnknown![k] = bsa.t === "unknown" ? bsa.missing : [];
+      }
+      return out;
+    }
     const { m2, shown } = bsa;
     const limit = (l: Limit | undefined): Limit | undefined =>
-      !l || commensurability(l.unit, unit) === "same" ? l : { v: scaled(l.v, l.unit, m2), unit };
+      !l || !absolute(l.unit) ? l : { v: scaled(l.v, l.unit, m2), unit };
+    if (!absolute(r.unit)) {
+      const out: Qty = { ...r };
+      for (const k of limits) out[k] = limit(r[k])!;
+      return out;
+    }
     const v = scaled(r.v, r.unit, m2);
     const by = ` × ${n.area.value} ${n.area.unit} / BSA ${shown}`;
     if (el.range && (v.lessThan(el.range.low) || v.greaterThan(el.range.high)))

@@ -190,7 +190,8 @@ export function refMultiple(v: Val, factor: string, limit: "ULN" | "LLN", name: 
   if (v.t === "unknown") return unknown(...v.missing, `${name}.${limit.toLowerCase()}`);
   if (v.t !== "qty") return unknown(`${name}.${limit.toLowerCase()}`);
   const ref = limit === "ULN" ? v.uln : v.lln;
-  if (!ref) return unknown(v.limitConflict?.[limit === "ULN" ? "uln" : "lln"] ?? `${name}.${limit.toLowerCase()}`);
+  if (!ref)
+    return unknown(...(v.limitUnknown?.[limit === "ULN" ? "uln" : "lln"] ?? [`${name}.${limit.toLowerCase()}`]));
   return { t: "qty", v: dec(factor).times(ref.v), unit: ref.unit };
 }
 

@@ -311,8 +311,11 @@ function gradeTerm(
     if (!uses.has(ref)) continue;
     if (given) input[ref === "ULN" ? "uln" : "lln"] = conv(given.v, given.unit);
     else {
-      const conflict = v.limitConflict?.[ref === "ULN" ? "uln" : "lln"];
-      absent.push(conflict ? `labs.${conflict}` : `labs.${g.element}.${ref.toLowerCase()}`);
+      // Unknown though given (results disagree on it, or its BSA is missing), or absent.
+      const why = v.limitUnknown?.[ref === "ULN" ? "uln" : "lln"];
+      absent.push(
+        ...(why ?? [`${g.element}.${ref.toLowerCase()}`]).map((m) => (m.startsWith("labs.") ? m : `labs.${m}`)),
+      );
     }
   }
   if (uses.has("baseline")) {

@@ -51,11 +51,12 @@ export type Val =
       method?: string;
       specimen?: string;
       /**
-       * A limit the results do not agree on (results at one time with equal values but
-       * different limits): what a rule reading it is missing, e.g. `total_bilirubin.uln
-       * (two results on 2027-01-12 disagree on the ULN)`.
+       * Why a limit the data give is unknown, as what a rule reading it is missing:
+       * results at one time with equal values disagree on it (`total_bilirubin.uln (two
+       * results on 2027-01-12 disagree on the ULN)`), or it is absolute and the BSA that
+       * would normalise it is missing (`bsa`).
        */
-      limitConflict?: { uln?: string; lln?: string };
+      limitUnknown?: { uln?: string[]; lln?: string[] };
       /**
        * How an absolute value was normalised into this one, by a declared normalisation
        * (`60 mL/min × 1.73 m2 / BSA 1.9 m2 on 2027-01-08`): explanations show it.

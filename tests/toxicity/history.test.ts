@@ -14,6 +14,7 @@ import {
   normalLabs,
   q,
   seedIr,
+  verdicts,
   type ToxicityModule,
 } from "./helpers.js";
 
@@ -225,5 +226,25 @@ describe("accepted oddities are warnings", () => {
     const open = renal({ gfr: q(55, "mL/min") });
     expect(open.verdict).toBe("unknown");
     expect(open.missing).toEqual(["labs.bsa"]);
+  });
+
+  it("an LLN in the absolute unit is normalised with the same BSA; without it only the LLN is unknown", () => {
+    const ckd = (labs: Record<string, unknown>) => {
+      const h = kidneyHistory([4], normalLabs(labs));
+      const r = decideCycle(ir, h);
+      expect(compiled.decideCycle(h)).toEqual(JSON.parse(JSON.stringify(r)));
+      const d = decided(r);
+      return { grade: d.grades.find((g) => g.term === "chronic_kidney_disease")!, renal: verdicts(d).renal };
+    };
+    const gfr = { value: 70, unit: "mL/min/{1.73_m2}", lln: { value: 100, unit: "mL/min" } };
+    // LLN 100 mL/min x 1.73 / 2 m2 = 86.5 mL/min/{1.73_m2}: an eGFR of 70 is below it, CKD grade 1.
+    const known = ckd({ gfr, bsa: q(2, "m2") });
+    expect(known.grade).toMatchObject({ grade: 1 });
+    expect(known.renal).toBe("not_met");
+    // Without the BSA the LLN is unknown (grade 0 or 1, naming the BSA); the renal rule reads the value alone.
+    const open = ckd({ gfr });
+    expect(open.grade).toMatchObject({ grade: null, range: [0, 1] });
+    expect(open.grade.missing).toContain("labs.bsa");
+    expect(open.renal).toBe("not_met");
   });
 });
