@@ -6,6 +6,17 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { setFlagsFromString } from "node:v8";
+
+// Most commands are short (checking a protocol takes about half a second, most of it
+// code that runs once: building the lexer and parser, a first pass over the file), and
+// V8 spent about a fifth of that compiling functions with its optimising compiler soon
+// after they started running. A larger interrupt budget (the bytecode a function runs
+// before it is considered for optimisation; V8's default is 67584) leaves run-once code
+// to the interpreter; long runs (10,000 criteria) still optimise their hot loops, with no
+// measurable loss. Only a tiering heuristic changes, never what the code computes.
+// Measured in docs/benchmarks.md.
+setFlagsFromString("--interrupt-budget=300000");
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const compiled = join(root, "dist", "main.js");

@@ -14,7 +14,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createSyntaxDiagramsCode, generateCstDts } from "chevrotain";
-import { serializedGrammar, trialParser } from "./parser.js";
+import { getSerializedGrammar, trialParser } from "./parser.js";
 import * as T from "./tokens.js";
 
 /** The repository root (this file lives in `grammar/`). */
@@ -45,7 +45,7 @@ export function cstTypes(): string {
  */
 export function railroadHtml(): string {
   const base = "TRIALC_DIAGRAMS/";
-  let html = createSyntaxDiagramsCode(serializedGrammar, { resourceBase: base, css: `${base}diagrams.css` });
+  let html = createSyntaxDiagramsCode(getSerializedGrammar(), { resourceBase: base, css: `${base}diagrams.css` });
   html = html.replace(
     /<link rel='stylesheet' href='TRIALC_DIAGRAMS\/([^']+)'>/g,
     (_m, file: string) => `<style>\n${asset(file)}</style>`,

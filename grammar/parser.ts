@@ -126,6 +126,3 @@ export function getSerializedGrammar(): ISerializedGast[] {
   const rest = rules.slice(firstDeclarationRule).filter((r) => !top.includes(r));
   return [...top, ...rest, ...expressions];
 }
-
-/** `getSerializedGrammar()`, computed once. */
-export const serializedGrammar: ISerializedGast[] = getSerializedGrammar();

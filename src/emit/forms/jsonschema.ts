@@ -347,6 +347,8 @@ export function patientSchema(ir: IrProtocol): Schema {
  */
 function inline(v: unknown, width: number): string | null {
   if (!v || typeof v !== "object") {
+    // A string's JSON is at least its length and two quotes: a long description is known not to fit unread.
+    if (typeof v === "string" && v.length + 2 > width) return null;
     const t = JSON.stringify(v);
     return t.length <= width ? t : null;
   }
@@ -373,9 +375,9 @@ function inline(v: unknown, width: number): string | null {
  * line, for people reading the schema. `prefix` is the width already used on the line.
  */
 export function prettyJson(v: unknown, indent = "", prefix = 0): string {
+  if (!v || typeof v !== "object") return JSON.stringify(v); // on its line, however long
   const one = inline(v, Math.max(0, 100 - indent.length - prefix));
   if (one !== null) return one;
-  if (!v || typeof v !== "object") return JSON.stringify(v);
   const inner = indent + "  ";
   if (Array.isArray(v)) return `[\n${v.map((x) => inner + prettyJson(x, inner, 0)).join(",\n")}\n${indent}]`;
   const lines = Object.entries(v).map(([k, x]) => {
