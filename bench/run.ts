@@ -7,8 +7,9 @@
  *    module, the interpreter, a hand-written function, json-logic-js, json-rules-engine
  *    and cql-execution (bench/engines.ts); then the whole seed protocol by trialc's
  *    three. Every implementation must first agree with the others on every patient;
- *    the run stops loudly if one does not. Each is timed three times (median), over the
- *    whole cohort, or over its first SLICE patients for the slow ones (marked).
+ *    the run stops loudly if one does not. Each is timed three times (median, the runs
+ *    interleaved), over the whole cohort, or over its first SLICE patients for the slow
+ *    ones (marked).
  * 2. Compile time and peak memory of check and build for generated protocols of 10 to
  *    10,000 criteria, each in a fresh process (bench/compile-one.ts).
  * 3. Whole-process start-up of `trialc --help` and `trialc check` on the seed.
@@ -86,13 +87,16 @@ async function compare(title: string, impls: Impl[], reference: string, agreeOn:
     `All ${impls.length} implementations agree on every patient checked (${impls.map((i) => `${i.name}: ${agreeOn(i).toLocaleString("en")}`).join("; ")}). ` +
       `Verdicts of ${reference} on ${ref.length.toLocaleString("en")}: ${tally.eligible} eligible, ${tally.ineligible} ineligible, ${tally.indeterminate} indeterminate.\n`,
   );
-  const rows: { name: string; perSecond: number; n: number }[] = [];
-  for (const impl of impls) {
-    const n = impl.slow ? SLICE : N;
-    await time(impl, Math.min(n, 1000)); // warm-up
-    const runs = [await time(impl, n), await time(impl, n), await time(impl, n)].sort((a, b) => a - b);
-    rows.push({ name: impl.name, perSecond: (n / runs[1]!) * 1000, n });
-  }
+  // Runs interleaved (every implementation once, three times over), so that a change in
+  // the machine's load during the run reaches every implementation alike.
+  const size = (impl: Impl) => (impl.slow ? SLICE : N);
+  for (const impl of impls) await time(impl, Math.min(size(impl), 1000)); // warm-up
+  const runs = new Map<Impl, number[]>(impls.map((i) => [i, []]));
+  for (let round = 0; round < 3; round++) for (const impl of impls) runs.get(impl)!.push(await time(impl, size(impl)));
+  const rows = impls.map((impl) => {
+    const ms = runs.get(impl)!.sort((a, b) => a - b);
+    return { name: impl.name, perSecond: (size(impl) / ms[1]!) * 1000, n: size(impl) };
+  });
   const base = rows.find((r) => r.name === reference)!.perSecond;
   console.log(
     `| implementation | patients timed | patients/s (median of 3) | µs/patient | speed vs ${reference} | slower than ${reference} by |`,
