@@ -118,8 +118,20 @@ function plausibleYear(y: number): boolean {
   return y >= PLAUSIBLE_YEARS.low && y <= PLAUSIBLE_YEARS.high;
 }
 
+/** The text `dayOf` read last and its day: a record's results are often of one day. */
+let lastText = "";
+let lastDay = -Infinity;
+
 /** The day number of `YYYY-MM-DD` at the start of `t`, or -Infinity when it is not a real, plausible date. */
 function dayOf(t: string): number {
+  if (t === lastText) return lastDay;
+  const day = readDay(t);
+  lastText = t;
+  lastDay = day;
+  return day;
+}
+
+function readDay(t: string): number {
   const y = digits(t, 0, 4);
   const mo = digits(t, 5, 2);
   const d = digits(t, 8, 2);
@@ -422,13 +434,42 @@ function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === "object" && x !== null && !Array.isArray(x);
 }
 
-const QUANTITY_KEYS = new Set(["value", "unit", "uln", "lln"]);
-const LIMIT_KEYS = new Set(["value", "unit"]);
-const RESULT_KEYS = new Set(["value", "unit", "at", "uln", "lln", "method", "specimen"]);
+/**
+ * A field outside a quantity's, a limit's or a result's (which the exact path warns of)
+ * takes the exact path. A `switch` of string constants: keys read from JSON are
+ * interned, so each case is one comparison (a `Set` would hash every key).
+ */
+function quantityKeys(x: Record<string, unknown>): void {
+  for (const k in x)
+    switch (k) {
+      case "value":
+      case "unit":
+      case "uln":
+      case "lln":
+        continue;
+      default:
+        fallback();
+    }
+}
 
-/** A field outside `keys` (which the exact path warns of) takes the exact path. */
-function onlyKeys(x: Record<string, unknown>, keys: ReadonlySet<string>): void {
-  for (const k in x) if (!keys.has(k)) fallback();
+function limitKeys(x: Record<string, unknown>): void {
+  for (const k in x) if (k !== "value" && k !== "unit") fallback();
+}
+
+function resultKeys(x: Record<string, unknown>): void {
+  for (const k in x)
+    switch (k) {
+      case "value":
+      case "unit":
+      case "at":
+      case "uln":
+      case "lln":
+      case "method":
+      case "specimen":
+        continue;
+      default:
+        fallback();
+    }
 }
 
 /** The reference limits of the last quantity `value` read (in its element's unit), for the caller to store. */
@@ -466,7 +507,7 @@ export function value(el: PlanElement, raw: unknown): unknown {
       const v = toElementUnit(el, raw.value, raw.unit);
       const shown = written;
       if (!inRange(el, v)) fallback();
-      onlyKeys(raw, QUANTITY_KEYS);
+      quantityKeys(raw);
       refs.uln = limit(el, el.uln, raw.uln);
       refs.lln = limit(el, el.lln, raw.lln);
       // The unit as written: a series (successive_rises) is one unit, never two units converted.
@@ -510,6 +551,42 @@ export function value(el: PlanElement, raw: unknown): unknown {
   }
 }
 
+// One reader per kind of element, for generated loaders (`record.ts`): each call site
+// reads one kind, so V8 inlines a small function with no `switch`. Each accepts exactly
+// what `value` accepts for its kind (undefined for a missing value).
+
+export function bool(raw: unknown): number | undefined {
+  return raw === undefined || raw === null ? undefined : raw === true ? T : raw === false ? F : fallback();
+}
+
+export function code(el: PlanElement, raw: unknown): string | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  return typeof raw === "string" && el.codes!.has(raw) ? raw : fallback();
+}
+
+export function int(el: PlanElement, raw: unknown): number | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  return typeof raw === "number" && Number.isSafeInteger(raw) && inRange(el, raw) ? raw : fallback();
+}
+
+export function decimal(el: PlanElement, raw: unknown): number | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  return typeof raw === "number" && Number.isFinite(raw) && inRange(el, raw) ? raw : fallback();
+}
+
+export function text(raw: unknown): string | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  return typeof raw === "string" ? raw : fallback();
+}
+
+export function date(raw: unknown): number | undefined {
+  return raw === undefined || raw === null ? undefined : parseDate(raw);
+}
+
+export function dateTime(raw: unknown): number | undefined {
+  return raw === undefined || raw === null ? undefined : parseDateTime(raw);
+}
+
 /**
  * A reference limit (ULN/LLN) of a quantity: `{"value", "unit"}` with nothing else, allowed
  * by the protocol, positive, converted like a value and inside the element's plausible range.
@@ -518,7 +595,7 @@ function limit(el: PlanElement, allowed: boolean, x: unknown): number | undefine
   if (x === undefined) return undefined;
   if (!allowed || !isRecord(x) || typeof x.value !== "number" || typeof x.unit !== "string" || !(x.value > 0))
     return fallback();
-  onlyKeys(x, LIMIT_KEYS);
+  limitKeys(x);
   const v = toElementUnit(el, x.value, x.unit);
   // A limit in another unit than the value's is shown converted by the exact path.
   if (written !== undefined) state.exotic = true;
@@ -553,7 +630,7 @@ function optionalText(x: unknown): string | undefined {
 /** One result object: only a result's fields, each of its type, the value and limits plausible. */
 function result(el: PlanElement, r: unknown): Result {
   if (!isRecord(r) || typeof r.value !== "number" || typeof r.unit !== "string") return fallback();
-  onlyKeys(r, RESULT_KEYS);
+  resultKeys(r);
   const v = toElementUnit(el, r.value, r.unit);
   const shown = written;
   if (!inRange(el, v)) fallback();
@@ -586,13 +663,22 @@ export function measured(el: PlanElement, raw: unknown, anchors: Record<string, 
   if (raw === null || raw === undefined) return undefined;
   if (!isRecord(raw)) return fallback();
   if (raw.results === undefined && el.method === undefined && el.window === undefined) {
-    // One result, and nothing to select: it is the value (the common case, without lists).
-    const r = result(el, raw);
-    refs.uln = r.uln;
-    refs.lln = r.lln;
-    refs.at = r.at;
-    refs.written = r.written;
-    return r.v;
+    // One result, and nothing to select: it is the value (the common case, read into
+    // `refs` without building a result).
+    if (typeof raw.value !== "number" || typeof raw.unit !== "string") return fallback();
+    resultKeys(raw);
+    const v = toElementUnit(el, raw.value, raw.unit);
+    const shown = written;
+    if (!inRange(el, v)) fallback();
+    optionalText(raw.specimen);
+    optionalText(raw.method);
+    const at = raw.at;
+    if (at !== undefined) stamp(at);
+    refs.uln = limit(el, el.uln, raw.uln);
+    refs.lln = limit(el, el.lln, raw.lln);
+    refs.at = at as string | undefined;
+    refs.written = shown;
+    return v;
   }
   let list: Result[];
   if (raw.results !== undefined) {

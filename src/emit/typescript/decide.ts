@@ -582,6 +582,29 @@ export function emitDecideModule(ir: IrProtocol): string {
  * yes/no as F/T; a measured element's chosen result with its limits and time) and its
  * reference dates into `anchor`, element by element, or throws `K.FALLBACK`.
  */
+/** The call that reads element `el` of a record (fast.ts has one reader per kind). */
+function reader(el: IrProtocol["elements"][number], plan: string, raw: string): string {
+  switch (el.type) {
+    case "boolean":
+    case "attestation":
+      return `K.bool(${raw})`;
+    case "code":
+      return `K.code(${plan}, ${raw})`;
+    case "integer":
+      return `K.int(${plan}, ${raw})`;
+    case "decimal":
+      return el.unit ? `K.measured(${plan}, ${raw}, anchor)` : `K.decimal(${plan}, ${raw})`;
+    case "text":
+      return `K.text(${raw})`;
+    case "date":
+      return `K.date(${raw})`;
+    case "datetime":
+      return `K.dateTime(${raw})`;
+    default:
+      return `K.value(${plan}, ${raw})`;
+  }
+}
+
 export function emitRecordModule(ir: IrProtocol): string {
   const L = new Lines();
   L.line(header(ir, "The patient record, read plainly for the fast paths: load(patient, options) into p and anchor."));
@@ -607,8 +630,9 @@ export function emitRecordModule(ir: IrProtocol): string {
     L.line("K.loadAnchors(PLAN, r, options, anchor);");
     for (const el of ir.elements) {
       const read = el.type === "decimal" && el.unit ? "K.measured" : "K.value";
-      const extra = read === "K.measured" ? ", anchor" : "";
-      L.line(`${prop("p", el.name)} = ${read}(${prop("E", el.name)}!, ${prop("r", el.name)}${extra});`);
+      const raw = prop("r", el.name);
+      const plan = `${prop("E", el.name)}!`;
+      L.line(`${prop("p", el.name)} = ${reader(el, plan, raw)};`);
       for (const lim of ["uln", "lln"] as const)
         if (el.unit && el.reference[lim]) L.line(`${prop("p", `${el.name}.${lim}`)} = K.refs.${lim};`);
       if (read === "K.measured") {
