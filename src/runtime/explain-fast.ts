@@ -577,60 +577,72 @@ export function shownAnchors(
 
 // --------------------------------------------------------------------------- warnings
 
-/** A tree of the sets of unexpected keys seen, in the record's order: each node's warnings, once computed. */
+/**
+ * A tree of the key sequences seen (a record's keys in their order, then its reference
+ * dates' keys), each node's children in two parallel arrays searched by identity (keys
+ * read from JSON are interned strings, and a node rarely has more than two children).
+ */
 interface KeyNode {
-  next: Map<string, KeyNode>;
-  /** Where the reference dates' unexpected keys start (a record with `anchors`). */
-  anchors?: KeyNode;
+  keys: string[];
+  kids: KeyNode[];
+  /** Where the reference dates' keys start (a record with `anchors`). */
+  anchors: KeyNode | undefined;
   warnings: DataProblem[] | undefined;
 }
-let seen: KeyNode = { next: new Map(), warnings: undefined };
-/** Nodes in `seen`: the tree starts again beyond 10,000 (records with ever new fields must not fill memory). */
+const node0 = (): KeyNode => ({ keys: [], kids: [], anchors: undefined, warnings: undefined });
+let seen: KeyNode = node0();
+/** The dictionary `seen` was built for (a module has one; another starts the tree again). */
+let seenFor: ReadonlySet<string> | undefined;
+/** Nodes in `seen`: the tree starts again beyond 50,000 (records with ever new fields must not fill memory). */
 let nodes = 0;
+
+function child(node: KeyNode, k: string): KeyNode {
+  const keys = node.keys;
+  for (let i = 0; i < keys.length; i++) if (keys[i] === k) return node.kids[i]!;
+  const n = node0();
+  keys.push(k);
+  node.kids.push(n);
+  nodes++;
+  return n;
+}
 
 /**
  * The warnings `normalizePatient` gives a record read plainly: its fields outside the
  * dictionary and its reference dates that are not anchors (`topLevelWarnings`,
- * `anchorWarnings`, which sort them), computed once for each set of unexpected keys
- * (records of one source have the same fields, in the same order), then copied.
+ * `anchorWarnings`, which sort them), computed once for each sequence of keys (records
+ * of one source have the same fields, in the same order), then copied.
  */
 export function recordWarnings(
   r: Record<string, unknown>,
   elements: ReadonlySet<string>,
   anchorNames: readonly string[],
 ): DataProblem[] {
-  if (nodes > 10_000) {
-    seen = { next: new Map(), warnings: undefined };
+  if (nodes > 50_000 || seenFor !== elements) {
+    seen = node0();
+    seenFor = elements;
     nodes = 0;
   }
   let node = seen;
-  const step = (k: string) => {
-    let n = node.next.get(k);
-    if (n === undefined) {
-      node.next.set(k, (n = { next: new Map(), warnings: undefined }));
-      nodes++;
-    }
-    node = n;
-  };
-  for (const k in r) if (!elements.has(k) && k !== "anchors") step(k);
-  if (r.anchors != null) {
+  for (const k in r) node = child(node, k);
+  const anchors = r.anchors;
+  if (anchors != null) {
     if (node.anchors === undefined) {
-      node.anchors = { next: new Map(), warnings: undefined };
+      node.anchors = node0();
       nodes++;
     }
     node = node.anchors;
-    for (const k in r.anchors as object) if (!anchorNames.includes(k)) step(k);
+    for (const k in anchors as object) node = child(node, k);
   }
   let warnings = node.warnings;
   if (warnings === undefined) {
-    warnings = [];
+    node.warnings = warnings = [];
     topLevelWarnings(r, elements, warnings);
-    if (r.anchors != null) anchorWarnings(r.anchors, anchorNames, warnings);
-    node.warnings = warnings;
+    if (anchors != null) anchorWarnings(anchors, anchorNames, warnings);
   }
   return copy(warnings);
 }
 
+/** Each result gets warnings of its own, as the exact path gives. */
 function copy(warnings: DataProblem[]): DataProblem[] {
   const out: DataProblem[] = new Array(warnings.length);
   for (let i = 0; i < warnings.length; i++) out[i] = { path: warnings[i]!.path, message: warnings[i]!.message };

@@ -14,7 +14,8 @@ import { compileFile } from "../../src/cli/source.js";
 import { evaluateEligibility } from "../../src/interpret/eligibility.js";
 import type { IrProtocol } from "../../src/ir/types.js";
 import { fromJsonNumber } from "../../src/runtime/decimal.js";
-import { num, time } from "../../src/runtime/explain-fast.js";
+import { num, recordWarnings, time } from "../../src/runtime/explain-fast.js";
+import { anchorWarnings, topLevelWarnings, type DataProblem } from "../../src/runtime/patient.js";
 import { formatTimePoint, parseTimeStamp } from "../../src/runtime/time.js";
 import { writeGenerated } from "../generated.js";
 import { cohort } from "../../bench/cohort.js";
@@ -125,6 +126,38 @@ describe("explained fast path = exact path = interpreter", () => {
         },
       ),
       { numRuns: 2000 },
+    );
+  });
+
+  it("warns of unknown fields as the exact path does, through its cache of key sequences", () => {
+    // The cache is keyed by the record's keys in order: records with the same keys in
+    // another order, with one key more or less, with and without reference dates, and two
+    // dictionaries used in turn must each get the warnings computed afresh.
+    const dictionaries = [new Set(["a", "b", "c"]), new Set(["b", "x"])];
+    const anchorNames = ["inclusion"];
+    const key = fc.constantFrom("a", "b", "c", "x", "y", "z", "anchors");
+    const record = fc.uniqueArray(key, { maxLength: 7 }).chain((keys) =>
+      fc.record({
+        keys: fc.constant(keys),
+        anchorKeys: fc.uniqueArray(fc.constantFrom("inclusion", "D0", "other"), { maxLength: 3 }),
+      }),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.tuple(record, fc.nat({ max: 1 })), { minLength: 1, maxLength: 20 }), (runs) => {
+        for (const [{ keys, anchorKeys }, d] of runs) {
+          const r: Record<string, unknown> = {};
+          for (const k of keys)
+            r[k] = k === "anchors" ? Object.fromEntries(anchorKeys.map((a) => [a, "2027-01-01"])) : 1;
+          const want: DataProblem[] = [];
+          topLevelWarnings(r, dictionaries[d]!, want);
+          if (r.anchors != null) anchorWarnings(r.anchors as object, anchorNames, want);
+          const got = recordWarnings(r, dictionaries[d]!, anchorNames);
+          expect(got).toEqual(want);
+          // Each result has warnings of its own: changing one does not change the next.
+          if (got.length) got[0]!.message = "changed";
+        }
+      }),
+      { numRuns: 300 },
     );
   });
 });
