@@ -88,8 +88,21 @@ function pad4(n: number): string {
   return n < 1000 ? String(n).padStart(4, "0") : String(n);
 }
 
+/** The time `time` printed last, and how: a patient's reference dates are printed more than once. */
+let lastTime = NaN;
+let lastDateTime = false;
+let lastPrinted = "";
+
 /** A time in seconds as `formatTimePoint` prints it: `YYYY-MM-DD`, or with `THH:MM[:SS]`. */
 export function time(t: number, dateTime: boolean): string {
+  if (t === lastTime && dateTime === lastDateTime) return lastPrinted;
+  lastPrinted = printTime(t, dateTime);
+  lastTime = t;
+  lastDateTime = dateTime;
+  return lastPrinted;
+}
+
+function printTime(t: number, dateTime: boolean): string {
   const days = Math.floor(t / 86400);
   const [y, m, d] = civilFromDays(days);
   const date = `${pad4(y)}-${pad2(m)}-${pad2(d)}`;
@@ -313,9 +326,9 @@ export function compareRef(
   );
 }
 
-/** `fact` of ops.ts: a yes/no used as a condition. */
-export function fact(s: Step[] | null, v: C, rule: string, how: string): C {
-  return note(s, rule, v, s && (v instanceof M ? `not ${how}` : `${how} as ${v === T ? "yes" : "no"}`));
+/** `fact` of ops.ts: a yes/no used as a condition; its three details are written when the module is generated. */
+export function fact(s: Step[] | null, v: C, rule: string, yes: string, no: string, unknown: string): C {
+  return note(s, rule, v, v instanceof M ? unknown : v === T ? yes : no);
 }
 
 /** `inSet` of ops.ts; `list` is `"(a, b, c)"`. */

@@ -208,7 +208,7 @@ class XFn {
         return this.val(e);
       case "fact": {
         const how = e.attestedBy ? `attested by the ${e.attestedBy}` : "recorded";
-        return `X.fact(${this.s}, ${this.cond(e.arg)}, ${lit(e.text)}, ${lit(how)})`;
+        return `X.fact(${this.s}, ${this.cond(e.arg)}, ${lit(e.text)}, ${lit(`${how} as yes`)}, ${lit(`${how} as no`)}, ${lit(`not ${how}`)})`;
       }
       case "define":
         return this.call(e);

@@ -40,9 +40,9 @@ function def_recist_progression(s: Step[] | null): any {
 function any_ssr_scans_1(r_ssr_scans: any, i_1: any): X.C {
   return X.and([
     X.inSet(null, X.fld(r_ssr_scans.modality, "ssr_scans", i_1, "modality"), ["pet_ct", "spect_ct"], "(pet_ct, spect_ct)", "modality in (pet_ct, spect_ct)"),
-    X.fact(null, X.fld(r_ssr_scans.same_modality_as_reference, "ssr_scans", i_1, "same_modality_as_reference"), "same_modality_as_reference", "recorded"),
+    X.fact(null, X.fld(r_ssr_scans.same_modality_as_reference, "ssr_scans", i_1, "same_modality_as_reference"), "same_modality_as_reference", "recorded as yes", "recorded as no", "not recorded"),
     X.or([
-      X.fact(null, X.fld(r_ssr_scans.new_lesions, "ssr_scans", i_1, "new_lesions"), "new_lesions", "recorded"),
+      X.fact(null, X.fld(r_ssr_scans.new_lesions, "ssr_scans", i_1, "new_lesions"), "new_lesions", "recorded as yes", "recorded as no", "not recorded"),
       X.compare(null, "diameter_increase > 30 %", X.Op.Gt, X.fld(r_ssr_scans.diameter_increase, "ssr_scans", i_1, "diameter_increase"), X.Show.Qty, "%", undefined, undefined, 30, X.Show.Fixed, "30 %", undefined, undefined),
     ]),
     X.within(null, true, X.fld(r_ssr_scans.date, "ssr_scans", i_1, "date"), false, "12 mo", X.el(anchor.inclusion, "anchor inclusion"), false, X.el(inclusion_minus_12_mo, "anchor inclusion"), false, "date within 12 mo before inclusion"),
@@ -86,15 +86,15 @@ function any_lesions_4(r_lesions: any, i_4: any): X.C {
   return X.and([
     X.compare(null, "krenning_score >= 3", X.Op.Ge, X.fld(r_lesions.krenning_score, "lesions", i_4, "krenning_score"), X.Show.Num, "", undefined, undefined, 3, X.Show.Fixed, "3", undefined, undefined),
     X.compare(null, "longest_diameter >= 20 mm", X.Op.Ge, X.fld(r_lesions.longest_diameter, "lesions", i_4, "longest_diameter"), X.Show.Qty, "mm", undefined, undefined, 20, X.Show.Fixed, "20 mm", undefined, undefined),
-    X.fact(null, X.fld(r_lesions.recist_measurable, "lesions", i_4, "recist_measurable"), "recist_measurable", "recorded"),
-    X.fact(null, X.fld(r_lesions.progressive_on_mri, "lesions", i_4, "progressive_on_mri"), "progressive_on_mri", "recorded"),
-    X.not(X.fact(null, X.fld(r_lesions.previously_irradiated, "lesions", i_4, "previously_irradiated"), "previously_irradiated", "recorded")),
+    X.fact(null, X.fld(r_lesions.recist_measurable, "lesions", i_4, "recist_measurable"), "recist_measurable", "recorded as yes", "recorded as no", "not recorded"),
+    X.fact(null, X.fld(r_lesions.progressive_on_mri, "lesions", i_4, "progressive_on_mri"), "progressive_on_mri", "recorded as yes", "recorded as no", "not recorded"),
+    X.not(X.fact(null, X.fld(r_lesions.previously_irradiated, "lesions", i_4, "previously_irradiated"), "previously_irradiated", "recorded as yes", "recorded as no", "not recorded")),
   ]);
 }
 /** any surgeries where major and date within 6 wk before inclusion: one row */
 function any_surgeries_5(r_surgeries: any, i_5: any): X.C {
   return X.and([
-    X.fact(null, X.fld(r_surgeries.major, "surgeries", i_5, "major"), "major", "recorded"),
+    X.fact(null, X.fld(r_surgeries.major, "surgeries", i_5, "major"), "major", "recorded as yes", "recorded as no", "not recorded"),
     X.within(null, true, X.fld(r_surgeries.date, "surgeries", i_5, "date"), false, "6 wk", X.el(anchor.inclusion, "anchor inclusion"), false, X.el(inclusion_minus_6_wk, "anchor inclusion"), false, "date within 6 wk before inclusion"),
   ]);
 }
@@ -103,7 +103,7 @@ function any_prior_therapies_6(r_prior_therapies: any, i_6: any): X.C {
   return X.and([
     X.inSet(null, X.fld(r_prior_therapies.therapy, "prior_therapies", i_6, "therapy"), ["radiotherapy", "chemotherapy", "embolization", "mtor_inhibitor", "rtk_inhibitor", "interferon", "investigational"], "(radiotherapy, chemotherapy, embolization, mtor_inhibitor, rtk_inhibitor, interferon, investigational)", "therapy in (radiotherapy, chemotherapy, embolization, mtor_inhibitor, rtk_inhibitor, interferon, investigational)"),
     X.or([
-      X.fact(null, X.fld(r_prior_therapies.ongoing, "prior_therapies", i_6, "ongoing"), "ongoing", "recorded"),
+      X.fact(null, X.fld(r_prior_therapies.ongoing, "prior_therapies", i_6, "ongoing"), "ongoing", "recorded as yes", "recorded as no", "not recorded"),
       X.within(null, true, X.fld(r_prior_therapies.last_administration, "prior_therapies", i_6, "last_administration"), false, "12 wk", X.el(anchor.inclusion, "anchor inclusion"), false, X.el(inclusion_minus_12_wk, "anchor inclusion"), false, "last_administration within 12 wk before inclusion"),
     ]),
   ]);
@@ -119,8 +119,8 @@ function x_I1(): CriterionResult {
 function x_I2(): CriterionResult {
   const s: Step[] = [];
   return X.criterion("I2", "inclusion", "Histology-proven advanced GEP-NETs.", s, X.and([
-    X.fact(s, X.el(p.histology_proven_net, "histology_proven_net"), "histology_proven_net", "recorded"),
-    X.fact(s, X.el(p.advanced_disease, "advanced_disease"), "advanced_disease", "attested by the investigator"),
+    X.fact(s, X.el(p.histology_proven_net, "histology_proven_net"), "histology_proven_net", "recorded as yes", "recorded as no", "not recorded"),
+    X.fact(s, X.el(p.advanced_disease, "advanced_disease"), "advanced_disease", "attested by the investigator as yes", "attested by the investigator as no", "not attested by the investigator"),
     X.inSet(s, X.el(p.primary_site, "primary_site"), ["pancreas", "stomach", "duodenum", "jejunum_ileum", "appendix", "colon", "rectum"], "(pancreas, stomach, duodenum, jejunum_ileum, appendix, colon, rectum)", "primary_site in (pancreas, stomach, duodenum, jejunum_ileum, appendix, colon, rectum)"),
   ]));
 }
@@ -162,7 +162,7 @@ function x_I3(): CriterionResult {
 /** I4: Disease refractory to SSA's and/or standard systemic therapy available in Belgium at the time of inclusion. */
 function x_I4(): CriterionResult {
   const s: Step[] = [];
-  return X.criterion("I4", "inclusion", "Disease refractory to SSA's and/or standard systemic therapy available in Belgium at the time of inclusion.", s, X.fact(s, X.el(p.refractory_disease, "refractory_disease"), "refractory_disease", "attested by the investigator"));
+  return X.criterion("I4", "inclusion", "Disease refractory to SSA's and/or standard systemic therapy available in Belgium at the time of inclusion.", s, X.fact(s, X.el(p.refractory_disease, "refractory_disease"), "refractory_disease", "attested by the investigator as yes", "attested by the investigator as no", "not attested by the investigator"));
 }
 
 /** I5: Long-acting SSAs discontinued at least 4 weeks before study treatment start; short-acting analogues stopped 48h before the treatment date. */
@@ -170,12 +170,12 @@ function x_I5(): CriterionResult {
   let t0: any, t1: any;
   const s: Step[] = [];
   return X.criterion("I5", "inclusion", "Long-acting SSAs discontinued at least 4 weeks before study treatment start; short-acting analogues stopped 48h before the treatment date.", s, X.and([
-    ((t0 = X.fact(s, X.el(p.long_acting_ssa_used, "long_acting_ssa_used"), "long_acting_ssa_used", "recorded")) === T
+    ((t0 = X.fact(s, X.el(p.long_acting_ssa_used, "long_acting_ssa_used"), "long_acting_ssa_used", "recorded as yes", "recorded as no", "not recorded")) === T
       ? X.atLeast(s, true, X.el(p.last_long_acting_ssa, "last_long_acting_ssa"), false, "4 wk", X.el(anchor.D0, "anchor D0"), false, X.el(D0_minus_4_wk, "anchor D0"), false, "last_long_acting_ssa at least 4 wk before D0")
       : t0 === F
         ? T
         : X.ifUnknown(t0, X.atLeast(s, true, X.el(p.last_long_acting_ssa, "last_long_acting_ssa"), false, "4 wk", X.el(anchor.D0, "anchor D0"), false, X.el(D0_minus_4_wk, "anchor D0"), false, "last_long_acting_ssa at least 4 wk before D0"), T)),
-    ((t1 = X.fact(s, X.el(p.short_acting_ssa_used, "short_acting_ssa_used"), "short_acting_ssa_used", "recorded")) === T
+    ((t1 = X.fact(s, X.el(p.short_acting_ssa_used, "short_acting_ssa_used"), "short_acting_ssa_used", "recorded as yes", "recorded as no", "not recorded")) === T
       ? X.atLeast(s, true, X.el(p.last_short_acting_ssa, "last_short_acting_ssa"), true, "48 h", X.el(anchor.D0, "anchor D0"), false, X.el(D0_minus_48_h, "anchor D0"), true, "last_short_acting_ssa at least 48 h before D0")
       : t1 === F
         ? T
@@ -255,13 +255,13 @@ function x_I10a(): CriterionResult {
   let t0: any;
   const s: Step[] = [];
   return X.criterion("I10a", "criterion", "Agreement to highly effective contraception", s, ((t0 = X.or([
-    X.fact(s, X.el(p.childbearing_potential, "childbearing_potential"), "childbearing_potential", "recorded"),
-    X.fact(s, X.el(p.partner_childbearing_potential, "partner_childbearing_potential"), "partner_childbearing_potential", "recorded"),
+    X.fact(s, X.el(p.childbearing_potential, "childbearing_potential"), "childbearing_potential", "recorded as yes", "recorded as no", "not recorded"),
+    X.fact(s, X.el(p.partner_childbearing_potential, "partner_childbearing_potential"), "partner_childbearing_potential", "recorded as yes", "recorded as no", "not recorded"),
   ])) === T
-    ? X.fact(s, X.el(p.contraception_agreed, "contraception_agreed"), "contraception_agreed", "attested by the patient")
+    ? X.fact(s, X.el(p.contraception_agreed, "contraception_agreed"), "contraception_agreed", "attested by the patient as yes", "attested by the patient as no", "not attested by the patient")
     : t0 === F
       ? T
-      : X.ifUnknown(t0, X.fact(s, X.el(p.contraception_agreed, "contraception_agreed"), "contraception_agreed", "attested by the patient"), T)));
+      : X.ifUnknown(t0, X.fact(s, X.el(p.contraception_agreed, "contraception_agreed"), "contraception_agreed", "attested by the patient as yes", "attested by the patient as no", "not attested by the patient"), T)));
 }
 
 /** I10b: Negative serum pregnancy test within 4 weeks before inclusion */
@@ -270,7 +270,7 @@ function x_I10b(): CriterionResult {
   const s: Step[] = [];
   return X.criterion("I10b", "criterion", "Negative serum pregnancy test within 4 weeks before inclusion", s, ((t0 = X.and([
     X.compare(s, "sex = female", X.Op.Eq, X.el(p.sex, "sex"), X.Show.Code, "", undefined, undefined, "female", X.Show.Fixed, "\"female\"", undefined, undefined),
-    X.fact(s, X.el(p.childbearing_potential, "childbearing_potential"), "childbearing_potential", "recorded"),
+    X.fact(s, X.el(p.childbearing_potential, "childbearing_potential"), "childbearing_potential", "recorded as yes", "recorded as no", "not recorded"),
   ])) === T
     ? X.and([
     X.compare(s, "pregnancy_test_type = serum", X.Op.Eq, X.el(p.pregnancy_test_type, "pregnancy_test_type"), X.Show.Code, "", undefined, undefined, "serum", X.Show.Fixed, "\"serum\"", undefined, undefined),
@@ -295,7 +295,7 @@ function x_I10(): CriterionResult {
 function x_I11(): CriterionResult {
   const s: Step[] = [];
   return X.criterion("I11", "inclusion", "Patient's written informed consent obtained prior to any study procedure.", s, X.and([
-    X.fact(s, X.el(p.informed_consent, "informed_consent"), "informed_consent", "attested by the investigator"),
+    X.fact(s, X.el(p.informed_consent, "informed_consent"), "informed_consent", "attested by the investigator as yes", "attested by the investigator as no", "not attested by the investigator"),
     X.order(s, true, X.el(p.consent_at, "consent_at"), true, X.el(p.first_study_procedure_at, "first_study_procedure_at"), true, "consent_at before first_study_procedure_at"),
   ]));
 }
@@ -321,7 +321,7 @@ function x_I13(): CriterionResult {
 /** E1: Resectable tumor with curative intent. */
 function x_E1(): CriterionResult {
   const s: Step[] = [];
-  return X.criterion("E1", "exclusion", "Resectable tumor with curative intent.", s, X.fact(s, X.el(p.resectable_with_curative_intent, "resectable_with_curative_intent"), "resectable_with_curative_intent", "attested by the investigator"));
+  return X.criterion("E1", "exclusion", "Resectable tumor with curative intent.", s, X.fact(s, X.el(p.resectable_with_curative_intent, "resectable_with_curative_intent"), "resectable_with_curative_intent", "attested by the investigator as yes", "attested by the investigator as no", "not attested by the investigator"));
 }
 
 /** E2: Any major surgery within the last 6 weeks prior to inclusion in the study. */
@@ -340,8 +340,8 @@ function x_E3(): CriterionResult {
 function x_E4(): CriterionResult {
   const s: Step[] = [];
   return X.criterion("E4", "exclusion", "Diffuse bone marrow infiltration on the baseline 68Ga-octreotate PET/CT confirmed by MRI.", s, X.and([
-    X.fact(s, X.el(p.diffuse_marrow_infiltration_pet, "diffuse_marrow_infiltration_pet"), "diffuse_marrow_infiltration_pet", "recorded"),
-    X.fact(s, X.el(p.diffuse_marrow_infiltration_mri, "diffuse_marrow_infiltration_mri"), "diffuse_marrow_infiltration_mri", "recorded"),
+    X.fact(s, X.el(p.diffuse_marrow_infiltration_pet, "diffuse_marrow_infiltration_pet"), "diffuse_marrow_infiltration_pet", "recorded as yes", "recorded as no", "not recorded"),
+    X.fact(s, X.el(p.diffuse_marrow_infiltration_mri, "diffuse_marrow_infiltration_mri"), "diffuse_marrow_infiltration_mri", "recorded as yes", "recorded as no", "not recorded"),
   ]));
 }
 
@@ -349,7 +349,7 @@ function x_E4(): CriterionResult {
 function x_E5(): CriterionResult {
   const s: Step[] = [];
   return X.criterion("E5", "exclusion", "Prior external beam radiotherapy on kidneys or on more than 25% of bone marrow.", s, X.or([
-    X.fact(s, X.el(p.prior_ebrt_kidneys, "prior_ebrt_kidneys"), "prior_ebrt_kidneys", "recorded"),
+    X.fact(s, X.el(p.prior_ebrt_kidneys, "prior_ebrt_kidneys"), "prior_ebrt_kidneys", "recorded as yes", "recorded as no", "not recorded"),
     X.compare(s, "prior_ebrt_marrow_fraction > 25 %", X.Op.Gt, X.el(p.prior_ebrt_marrow_fraction, "prior_ebrt_marrow_fraction"), X.Show.Qty, "%", p["prior_ebrt_marrow_fraction.at"], p["prior_ebrt_marrow_fraction.w"], 25, X.Show.Fixed, "25 %", undefined, undefined),
   ]));
 }
@@ -357,21 +357,21 @@ function x_E5(): CriterionResult {
 /** E6: Patients with known uncontrolled brain metastases. */
 function x_E6(): CriterionResult {
   const s: Step[] = [];
-  return X.criterion("E6", "exclusion", "Patients with known uncontrolled brain metastases.", s, X.fact(s, X.el(p.uncontrolled_brain_metastases, "uncontrolled_brain_metastases"), "uncontrolled_brain_metastases", "recorded"));
+  return X.criterion("E6", "exclusion", "Patients with known uncontrolled brain metastases.", s, X.fact(s, X.el(p.uncontrolled_brain_metastases, "uncontrolled_brain_metastases"), "uncontrolled_brain_metastases", "recorded as yes", "recorded as no", "not recorded"));
 }
 
 /** E7: Significant medical, neuro-psychiatric, or surgical condition, currently uncontrolled by treatment, which may interfere with completion of the study. */
 function x_E7(): CriterionResult {
   const s: Step[] = [];
-  return X.criterion("E7", "exclusion", "Significant medical, neuro-psychiatric, or surgical condition, currently uncontrolled by treatment, which may interfere with completion of the study.", s, X.fact(s, X.el(p.uncontrolled_condition, "uncontrolled_condition"), "uncontrolled_condition", "attested by the investigator"));
+  return X.criterion("E7", "exclusion", "Significant medical, neuro-psychiatric, or surgical condition, currently uncontrolled by treatment, which may interfere with completion of the study.", s, X.fact(s, X.el(p.uncontrolled_condition, "uncontrolled_condition"), "uncontrolled_condition", "attested by the investigator as yes", "attested by the investigator as no", "not attested by the investigator"));
 }
 
 /** E8: Pregnant or lactating patients. */
 function x_E8(): CriterionResult {
   const s: Step[] = [];
   return X.criterion("E8", "exclusion", "Pregnant or lactating patients.", s, X.or([
-    X.fact(s, X.el(p.pregnant, "pregnant"), "pregnant", "recorded"),
-    X.fact(s, X.el(p.lactating, "lactating"), "lactating", "recorded"),
+    X.fact(s, X.el(p.pregnant, "pregnant"), "pregnant", "recorded as yes", "recorded as no", "not recorded"),
+    X.fact(s, X.el(p.lactating, "lactating"), "lactating", "recorded as yes", "recorded as no", "not recorded"),
   ]));
 }
 
@@ -380,10 +380,10 @@ function x_E9(): CriterionResult {
   const s: Step[] = [];
   return X.criterion("E9", "exclusion", "Women of childbearing potential and men with partners of child-bearing potential refusing an adequate contraception.", s, X.and([
     X.or([
-      X.fact(s, X.el(p.childbearing_potential, "childbearing_potential"), "childbearing_potential", "recorded"),
-      X.fact(s, X.el(p.partner_childbearing_potential, "partner_childbearing_potential"), "partner_childbearing_potential", "recorded"),
+      X.fact(s, X.el(p.childbearing_potential, "childbearing_potential"), "childbearing_potential", "recorded as yes", "recorded as no", "not recorded"),
+      X.fact(s, X.el(p.partner_childbearing_potential, "partner_childbearing_potential"), "partner_childbearing_potential", "recorded as yes", "recorded as no", "not recorded"),
     ]),
-    X.fact(s, X.el(p.contraception_refused, "contraception_refused"), "contraception_refused", "attested by the patient"),
+    X.fact(s, X.el(p.contraception_refused, "contraception_refused"), "contraception_refused", "attested by the patient as yes", "attested by the patient as no", "not attested by the patient"),
   ]));
 }
 
