@@ -405,7 +405,16 @@ function inRange(el: PlanElement, v: number): boolean {
  * would show differently (a value or limit converted from another unit, a measured
  * element unknown for want of a result in its window, a field outside the dictionary).
  */
-export const state = { exotic: false };
+export const state = {
+  exotic: false,
+  /**
+   * Whether a quantity's, a limit's or a result's fields outside its own take the exact
+   * path (which warns of them). The explained path needs it (its warnings must be the
+   * exact path's); the decision does not: a warning never changes a verdict, so
+   * `isEligible` reads such a record plainly.
+   */
+  keys: true,
+};
 
 /**
  * A value given in another unit than its element's, as the exact path shows it (`52 mg/L`,
@@ -507,7 +516,7 @@ export function value(el: PlanElement, raw: unknown): unknown {
       const v = toElementUnit(el, raw.value, raw.unit);
       const shown = written;
       if (!inRange(el, v)) fallback();
-      quantityKeys(raw);
+      if (state.keys) quantityKeys(raw);
       refs.uln = limit(el, el.uln, raw.uln);
       refs.lln = limit(el, el.lln, raw.lln);
       // The unit as written: a series (successive_rises) is one unit, never two units converted.
@@ -595,7 +604,7 @@ function limit(el: PlanElement, allowed: boolean, x: unknown): number | undefine
   if (x === undefined) return undefined;
   if (!allowed || !isRecord(x) || typeof x.value !== "number" || typeof x.unit !== "string" || !(x.value > 0))
     return fallback();
-  limitKeys(x);
+  if (state.keys) limitKeys(x);
   const v = toElementUnit(el, x.value, x.unit);
   // A limit in another unit than the value's is shown converted by the exact path.
   if (written !== undefined) state.exotic = true;
@@ -630,7 +639,7 @@ function optionalText(x: unknown): string | undefined {
 /** One result object: only a result's fields, each of its type, the value and limits plausible. */
 function result(el: PlanElement, r: unknown): Result {
   if (!isRecord(r) || typeof r.value !== "number" || typeof r.unit !== "string") return fallback();
-  resultKeys(r);
+  if (state.keys) resultKeys(r);
   const v = toElementUnit(el, r.value, r.unit);
   const shown = written;
   if (!inRange(el, v)) fallback();
@@ -666,7 +675,7 @@ export function measured(el: PlanElement, raw: unknown, anchors: Record<string, 
     // One result, and nothing to select: it is the value (the common case, read into
     // `refs` without building a result).
     if (typeof raw.value !== "number" || typeof raw.unit !== "string") return fallback();
-    resultKeys(raw);
+    if (state.keys) resultKeys(raw);
     const v = toElementUnit(el, raw.value, raw.unit);
     const shown = written;
     if (!inRange(el, v)) fallback();
@@ -727,8 +736,9 @@ export function planElements(plan: Plan): Record<string, PlanElement> {
 }
 
 /** The start of a generated loader: the record must be an object. */
-export function record(raw: unknown): Record<string, unknown> {
+export function record(raw: unknown, keys: boolean): Record<string, unknown> {
   state.exotic = false;
+  state.keys = keys;
   return isRecord(raw) ? raw : fallback();
 }
 

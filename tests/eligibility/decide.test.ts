@@ -164,6 +164,35 @@ describe("decision-only module = explained evaluation", () => {
     }
   });
 
+  it("decides plainly a result or a limit with fields of its own, which only draw warnings", async () => {
+    // Fields a result or a limit does not have are warned of by the exact path and never
+    // change a verdict: isEligible reads such a record plainly, and must still agree.
+    const ir = compileFile("bench/criteria15.trial").ir!;
+    const mod = await importDecide(writeGenerated(ir, "decide-extra-fields"));
+    const base = JSON.parse(readFileSync("protocols/patients/eligible.json", "utf8")) as Record<string, unknown>;
+    const extra = [
+      {
+        total_bilirubin: { value: 2.5, unit: "mg/dL", uln: { value: 1.2, unit: "mg/dL", lab: "X" }, at: "2027-01-10" },
+      },
+      {
+        total_bilirubin: { value: 2.4, unit: "mg/dL", uln: { value: 1.2, unit: "mg/dL" }, at: "2027-01-10", note: "x" },
+      },
+      { hemoglobin: { value: 8.9, unit: "g/dL", at: "2027-01-10", device: "POC" } },
+      { hemoglobin: { value: 9, unit: "g/dL", at: "2027-01-10", device: "POC" } },
+      { prior_ebrt_marrow_fraction: { value: 25.1, unit: "%", comment: "estimated" } },
+    ];
+    for (const e of extra) {
+      const p = { ...base, ...e };
+      const before = { ...mod.paths };
+      const exact = evaluateEligibility(ir, p);
+      const name = Object.keys(e)[0]!;
+      const nested = exact.ok ? exact.result.warnings.filter((w) => w.path.startsWith(`$.${name}.`)) : [];
+      expect(nested.length, JSON.stringify(e)).toBe(1);
+      expectSameVerdict(mod, ir, p);
+      expect(mod.paths.fast - before.fast, JSON.stringify(e)).toBe(1);
+    }
+  });
+
   it("screen gives each patient's verdict in order", async () => {
     const ir = compileFile("protocols/lu177-octreotate.trial").ir!;
     const mod = await importDecide(writeGenerated(ir, "decide-seed-screen"));

@@ -543,7 +543,7 @@ export function emitDecideModule(ir: IrProtocol): string {
       "export function isEligible(patient: unknown, options: EligibilityOptions = {}): EligibilityVerdict {",
     ).indent(() => {
       L.line("try {").indent(() => {
-        L.line("load(patient, options);");
+        L.line("load(patient, options, false);");
         L.line("const verdict = decide();");
         L.line("paths.fast++;");
         L.line("return verdict;");
@@ -607,7 +607,9 @@ function reader(el: IrProtocol["elements"][number], plan: string, raw: string): 
 
 export function emitRecordModule(ir: IrProtocol): string {
   const L = new Lines();
-  L.line(header(ir, "The patient record, read plainly for the fast paths: load(patient, options) into p and anchor."));
+  L.line(
+    header(ir, "The patient record, read plainly for the fast paths: load(patient, options, keys) into p and anchor."),
+  );
   L.line("/* eslint-disable */");
   L.line('import * as K from "./runtime/fast.js";');
   L.line('import { ANCHORS, DICTIONARY } from "./patient.js";');
@@ -625,8 +627,11 @@ export function emitRecordModule(ir: IrProtocol): string {
   L.line(
     "/** Check and normalise a patient into `p` and `anchor`, element by element; anything unusual takes the exact path. */",
   );
-  L.line("export function load(raw: unknown, options: object): void {").indent(() => {
-    L.line("const r: any = K.record(raw);");
+  L.line(
+    "/** `keys`: whether fields a result or a limit should not have take the exact path (for the warnings it gives). */",
+  );
+  L.line("export function load(raw: unknown, options: object, keys: boolean): void {").indent(() => {
+    L.line("const r: any = K.record(raw, keys);");
     L.line("K.loadAnchors(PLAN, r, options, anchor);");
     for (const el of ir.elements) {
       const read = el.type === "decimal" && el.unit ? "K.measured" : "K.value";

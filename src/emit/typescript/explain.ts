@@ -443,7 +443,7 @@ export function emitExplainModule(ir: IrProtocol): string {
   L.line(
     "export function explainFast(patient: unknown, options: object): { ok: true; result: EligibilityResult } {",
   ).indent(() => {
-    L.line("load(patient, options);");
+    L.line("load(patient, options, true);");
     L.line("if (K.state.exotic) K.fallback();");
     L.line("const r = patient as Record<string, unknown>;");
     L.line("const warnings = X.recordWarnings(r, ELEMENTS, ANCHORS);");

@@ -509,7 +509,7 @@ function decide(): EligibilityVerdict {
 /** The verdict `evaluateEligibility` gives this patient; throws PatientDataError for invalid data. */
 export function isEligible(patient: unknown, options: EligibilityOptions = {}): EligibilityVerdict {
   try {
-    load(patient, options);
+    load(patient, options, false);
     const verdict = decide();
     paths.fast++;
     return verdict;

@@ -389,7 +389,7 @@ function x_E9(): CriterionResult {
 
 /** The explained result of a patient read plainly; throws `K.FALLBACK` for any other (the exact path decides). */
 export function explainFast(patient: unknown, options: object): { ok: true; result: EligibilityResult } {
-  load(patient, options);
+  load(patient, options, true);
   if (K.state.exotic) K.fallback();
   const r = patient as Record<string, unknown>;
   const warnings = X.recordWarnings(r, ELEMENTS, ANCHORS);
