@@ -62,25 +62,27 @@ export class TrialParser extends SectionRules {
 
   /** One top-level declaration. */
   declaration = this.RULE("declaration", () => {
-    this.OR({
-      ERR_MSG: `a declaration (${DECLARATION_WORDS})`,
-      DEF: [
-        { ALT: () => this.SUBRULE(this.trialDecl) },
-        { ALT: () => this.SUBRULE(this.useDecl) },
-        { ALT: () => this.SUBRULE(this.sourceDecl) },
-        { ALT: () => this.SUBRULE(this.anchorDecl) },
-        { ALT: () => this.SUBRULE(this.formDecl) },
-        { ALT: () => this.SUBRULE(this.dataDecl) },
-        { ALT: () => this.SUBRULE(this.criterionDecl) },
-        { ALT: () => this.SUBRULE(this.defineDecl) },
-        { ALT: () => this.SUBRULE(this.parameterDecl) },
-        { ALT: () => this.SUBRULE(this.scheduleDecl) },
-        { ALT: () => this.SUBRULE(this.toxicityDecl) },
-        { ALT: () => this.SUBRULE(this.responseDecl) },
-        { ALT: () => this.SUBRULE(this.objectivesDecl) },
-        { ALT: () => this.SUBRULE(this.normaliseDecl) },
-      ],
-    });
+    this.OR(
+      (this.alts.declaration ??= {
+        ERR_MSG: `a declaration (${DECLARATION_WORDS})`,
+        DEF: [
+          { ALT: () => this.SUBRULE(this.trialDecl) },
+          { ALT: () => this.SUBRULE(this.useDecl) },
+          { ALT: () => this.SUBRULE(this.sourceDecl) },
+          { ALT: () => this.SUBRULE(this.anchorDecl) },
+          { ALT: () => this.SUBRULE(this.formDecl) },
+          { ALT: () => this.SUBRULE(this.dataDecl) },
+          { ALT: () => this.SUBRULE(this.criterionDecl) },
+          { ALT: () => this.SUBRULE(this.defineDecl) },
+          { ALT: () => this.SUBRULE(this.parameterDecl) },
+          { ALT: () => this.SUBRULE(this.scheduleDecl) },
+          { ALT: () => this.SUBRULE(this.toxicityDecl) },
+          { ALT: () => this.SUBRULE(this.responseDecl) },
+          { ALT: () => this.SUBRULE(this.objectivesDecl) },
+          { ALT: () => this.SUBRULE(this.normaliseDecl) },
+        ],
+      }),
+    );
   });
 
   /**
