@@ -151,7 +151,10 @@ const MAX_INPUT_DIGITS = 50;
 function nestingLimit(tokens: IToken[], file: string, text: string): Diagnostic | null {
   let depth = 0;
   let nots = 0;
-  for (const t of tokens) {
+  // Indexed loops over the tokens here: a for-of allocated an iterator result per token
+  // (200,000 for 10,000 criteria) until V8 optimised the loop.
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
     if (t.tokenType === T.LParen || t.tokenType === T.LCurly) depth++;
     else if (t.tokenType === T.RParen || t.tokenType === T.RCurly) depth = Math.max(0, depth - 1);
     nots = t.tokenType === T.KwNot ? nots + 1 : 0;
@@ -169,8 +172,9 @@ function nestingLimit(tokens: IToken[], file: string, text: string): Diagnostic 
 /** TRC1023 for every number literal with more digits than any measurement has. */
 function numberLimits(tokens: IToken[], file: string, text: string): Diagnostic[] {
   const out: Diagnostic[] = [];
-  for (const t of tokens) {
-    if (t.tokenType !== T.NumberLiteral) continue;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.tokenType !== T.NumberLiteral || t.image.length <= MAX_INPUT_DIGITS) continue; // no more digits than characters
     const digits = t.image.replace(".", "").replace(/^0+/, "").length;
     if (digits > MAX_INPUT_DIGITS)
       out.push(
