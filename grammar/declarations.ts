@@ -23,14 +23,16 @@ export abstract class DeclarationRules extends ExpressionRules {
 
   /** What every traceable block may contain: `cite`, `interpretation`, `source`. */
   traceItem = this.RULE("traceItem", () => {
-    this.OR({
-      ERR_MSG: '"cite", "interpretation" or "source"',
-      DEF: [
-        { ALT: () => this.SUBRULE(this.cite) },
-        { ALT: () => this.SUBRULE(this.interpretation) },
-        { ALT: () => this.SUBRULE(this.sourceRef) },
-      ],
-    });
+    this.OR(
+      (this.alts.traceItem ??= {
+        ERR_MSG: '"cite", "interpretation" or "source"',
+        DEF: [
+          { ALT: () => this.SUBRULE(this.cite) },
+          { ALT: () => this.SUBRULE(this.interpretation) },
+          { ALT: () => this.SUBRULE(this.sourceRef) },
+        ],
+      }),
+    );
   });
 
   /** `cite seed "protocol words"`. */
@@ -52,13 +54,15 @@ export abstract class DeclarationRules extends ExpressionRules {
       this.CONSUME(T.KwRef);
       this.CONSUME2(T.StringLiteral);
     });
-    this.MANY({
-      GATE: () => this.LA(1).startLine === this.LA(0).endLine,
-      DEF: () => {
-        this.CONSUME(T.KwSource);
-        this.CONSUME(T.Name);
-      },
-    });
+    this.MANY(
+      (this.opts.interpretation_many ??= {
+        GATE: () => this.LA(1).startLine === this.LA(0).endLine,
+        DEF: () => {
+          this.CONSUME(T.KwSource);
+          this.CONSUME(T.Name);
+        },
+      }),
+    );
   });
 
   /** `source emami1991`. */
@@ -85,10 +89,18 @@ export abstract class DeclarationRules extends ExpressionRules {
     this.CONSUME(T.LCurly);
     // A metadata key is never a declaration keyword: `use ...` after a missing `}` ends the
     // block. (`source` is also a trace item, so it does not end it.)
-    this.MANY({
-      GATE: () => this.LA(1).tokenType === T.KwSource || !T.declarationKeywords.includes(this.LA(1).tokenType),
-      DEF: () => this.OR([{ ALT: () => this.SUBRULE(this.traceItem) }, { ALT: () => this.SUBRULE(this.metaProperty) }]),
-    });
+    this.MANY(
+      (this.opts.trialDecl_many ??= {
+        GATE: () => this.LA(1).tokenType === T.KwSource || !T.declarationKeywords.includes(this.LA(1).tokenType),
+        DEF: () =>
+          this.OR(
+            (this.alts.trialDecl ??= [
+              { ALT: () => this.SUBRULE(this.traceItem) },
+              { ALT: () => this.SUBRULE(this.metaProperty) },
+            ]),
+          ),
+      }),
+    );
     this.CONSUME(T.RCurly);
   });
 
@@ -118,15 +130,17 @@ export abstract class DeclarationRules extends ExpressionRules {
     this.CONSUME(T.KwSource);
     this.CONSUME(T.Name);
     this.CONSUME(T.StringLiteral);
-    this.OR({
-      ERR_MSG: 'the kind of source ("protocol", "literature", "standard" or "reference")',
-      DEF: [
-        { ALT: () => this.CONSUME(T.KwProtocol) },
-        { ALT: () => this.CONSUME(T.KwLiterature) },
-        { ALT: () => this.CONSUME(T.KwStandard) },
-        { ALT: () => this.CONSUME(T.KwReference) },
-      ],
-    });
+    this.OR(
+      (this.alts.sourceDecl ??= {
+        ERR_MSG: 'the kind of source ("protocol", "literature", "standard" or "reference")',
+        DEF: [
+          { ALT: () => this.CONSUME(T.KwProtocol) },
+          { ALT: () => this.CONSUME(T.KwLiterature) },
+          { ALT: () => this.CONSUME(T.KwStandard) },
+          { ALT: () => this.CONSUME(T.KwReference) },
+        ],
+      }),
+    );
   });
 
   /** `anchor cycle "label" [repeating]`. */
@@ -152,7 +166,7 @@ export abstract class DeclarationRules extends ExpressionRules {
   dataDecl = this.RULE("dataDecl", () => {
     this.CONSUME(T.KwData);
     this.CONSUME(T.LCurly);
-    this.MANY({ GATE: this.elementStarts, DEF: () => this.SUBRULE(this.element) });
+    this.MANY((this.opts.dataDecl_many ??= { GATE: this.elementStarts, DEF: () => this.SUBRULE(this.element) }));
     this.CONSUME(T.RCurly);
   });
 
@@ -171,62 +185,82 @@ export abstract class DeclarationRules extends ExpressionRules {
   element = this.RULE("element", () => {
     this.CONSUME(T.Name);
     this.CONSUME(T.Colon);
-    const notNextElement = (): boolean => this.LA(2).tokenType !== T.Colon;
-    this.OR({
-      ERR_MSG: "a type (decimal, integer, boolean, date, datetime, text, code(...), attestation by ..., records)",
-      DEF: [
-        {
-          ALT: () => {
-            this.CONSUME(T.KwRecords);
-            this.MANY1({ GATE: notNextElement, DEF: () => this.SUBRULE1(this.elementAttribute) });
-            this.CONSUME(T.LCurly);
-            this.MANY2({ GATE: this.elementStarts, DEF: () => this.SUBRULE(this.element) });
-            this.CONSUME(T.RCurly);
+    this.OR(
+      (this.alts.element ??= {
+        ERR_MSG: "a type (decimal, integer, boolean, date, datetime, text, code(...), attestation by ..., records)",
+        DEF: [
+          {
+            ALT: () => {
+              this.CONSUME(T.KwRecords);
+              this.MANY1(
+                (this.opts.element_many1 ??= {
+                  GATE: this.notNextElement,
+                  DEF: () => this.SUBRULE1(this.elementAttribute),
+                }),
+              );
+              this.CONSUME(T.LCurly);
+              this.MANY2(
+                (this.opts.element_many2 ??= { GATE: this.elementStarts, DEF: () => this.SUBRULE(this.element) }),
+              );
+              this.CONSUME(T.RCurly);
+            },
           },
-        },
-        {
-          ALT: () => {
-            this.SUBRULE(this.scalarType);
-            this.MANY3({ GATE: notNextElement, DEF: () => this.SUBRULE2(this.elementAttribute) });
+          {
+            ALT: () => {
+              this.SUBRULE(this.scalarType);
+              this.MANY3(
+                (this.opts.element_many3 ??= {
+                  GATE: this.notNextElement,
+                  DEF: () => this.SUBRULE2(this.elementAttribute),
+                }),
+              );
+            },
           },
-        },
-      ],
-    });
+        ],
+      }),
+    );
   });
+
+  /** Whether the next tokens are not `word :`, which starts the next element. */
+  private notNextElement = (): boolean => this.LA(2).tokenType !== T.Colon;
 
   /** Every type but `records`: `decimal [unit]`, `code(a "A", ...)`, `attestation by patient`... */
   scalarType = this.RULE("scalarType", () => {
-    this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(T.KwDecimal);
-          this.OPTION(() => this.CONSUME(T.Unit));
+    this.OR(
+      (this.alts.scalarType ??= [
+        {
+          ALT: () => {
+            this.CONSUME(T.KwDecimal);
+            this.OPTION(() => this.CONSUME(T.Unit));
+          },
         },
-      },
-      { ALT: () => this.CONSUME(T.KwInteger) },
-      { ALT: () => this.CONSUME(T.KwBoolean) },
-      { ALT: () => this.CONSUME(T.KwDate) },
-      { ALT: () => this.CONSUME(T.KwDatetime) },
-      { ALT: () => this.CONSUME(T.KwText) },
-      {
-        ALT: () => {
-          this.CONSUME(T.KwCode);
-          this.CONSUME(T.LParen);
-          this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.codeOption) });
-          this.CONSUME(T.RParen);
+        { ALT: () => this.CONSUME(T.KwInteger) },
+        { ALT: () => this.CONSUME(T.KwBoolean) },
+        { ALT: () => this.CONSUME(T.KwDate) },
+        { ALT: () => this.CONSUME(T.KwDatetime) },
+        { ALT: () => this.CONSUME(T.KwText) },
+        {
+          ALT: () => {
+            this.CONSUME(T.KwCode);
+            this.CONSUME(T.LParen);
+            this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.codeOption) });
+            this.CONSUME(T.RParen);
+          },
         },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(T.KwAttestation);
-          this.CONSUME(T.KwBy);
-          this.OR2({
-            ERR_MSG: '"investigator" or "patient"',
-            DEF: [{ ALT: () => this.CONSUME(T.KwInvestigator) }, { ALT: () => this.CONSUME(T.KwPatient) }],
-          });
+        {
+          ALT: () => {
+            this.CONSUME(T.KwAttestation);
+            this.CONSUME(T.KwBy);
+            this.OR2(
+              (this.alts.scalarType2 ??= {
+                ERR_MSG: '"investigator" or "patient"',
+                DEF: [{ ALT: () => this.CONSUME(T.KwInvestigator) }, { ALT: () => this.CONSUME(T.KwPatient) }],
+              }),
+            );
+          },
         },
-      },
-    ]);
+      ]),
+    );
   });
 
   /** `female "Female" [code SNOMED "248152002"]*`: one value of a code list. */
@@ -245,79 +279,86 @@ export abstract class DeclarationRules extends ExpressionRules {
 
   /** One attribute of an element, in any order. */
   elementAttribute = this.RULE("elementAttribute", () => {
-    this.OR([
-      { ALT: () => this.CONSUME(T.StringLiteral) },
-      {
-        ALT: () => {
-          this.CONSUME(T.KwForm);
-          this.CONSUME(T.Name);
+    this.OR(
+      (this.alts.elementAttribute ??= [
+        { ALT: () => this.CONSUME(T.StringLiteral) },
+        {
+          ALT: () => {
+            this.CONSUME(T.KwForm);
+            this.CONSUME(T.Name);
+          },
         },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(T.KwRange);
-          this.SUBRULE1(this.signedNumber);
-          this.CONSUME(T.KwTo);
-          this.SUBRULE2(this.signedNumber);
+        {
+          ALT: () => {
+            this.CONSUME(T.KwRange);
+            this.SUBRULE1(this.signedNumber);
+            this.CONSUME(T.KwTo);
+            this.SUBRULE2(this.signedNumber);
+          },
         },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(T.KwWith);
-          this.OR2([{ ALT: () => this.CONSUME(T.KwULN) }, { ALT: () => this.CONSUME(T.KwLLN) }]);
+        {
+          ALT: () => {
+            this.CONSUME(T.KwWith);
+            this.OR2(
+              (this.alts.elementAttribute2 ??= [
+                { ALT: () => this.CONSUME(T.KwULN) },
+                { ALT: () => this.CONSUME(T.KwLLN) },
+              ]),
+            );
+          },
         },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(T.KwMolar);
-          this.CONSUME(T.KwMass);
-          this.CONSUME(T.NumberLiteral);
-          this.CONSUME(T.Unit);
+        {
+          ALT: () => {
+            this.CONSUME(T.KwMolar);
+            this.CONSUME(T.KwMass);
+            this.CONSUME(T.NumberLiteral);
+            this.CONSUME(T.Unit);
+          },
         },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(T.KwRequired);
-          this.CONSUME(T.KwWhen);
-          this.SUBRULE(this.expression);
+        {
+          ALT: () => {
+            this.CONSUME(T.KwRequired);
+            this.CONSUME(T.KwWhen);
+            this.SUBRULE(this.expression);
+          },
         },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(T.KwCapture);
-          this.CONSUME(T.KwOnly);
+        {
+          ALT: () => {
+            this.CONSUME(T.KwCapture);
+            this.CONSUME(T.KwOnly);
+          },
         },
-      },
-      { ALT: () => this.SUBRULE(this.codeBinding) },
-      {
-        // `noun "somatostatin receptor scan" [plural "somatostatin receptor scans"]`
-        ALT: () => {
-          this.CONSUME(T.KwNoun);
-          this.CONSUME3(T.StringLiteral);
-          this.OPTION3(() => {
-            this.CONSUME(T.KwPlural);
-            this.CONSUME4(T.StringLiteral);
-          });
+        { ALT: () => this.SUBRULE(this.codeBinding) },
+        {
+          // `noun "somatostatin receptor scan" [plural "somatostatin receptor scans"]`
+          ALT: () => {
+            this.CONSUME(T.KwNoun);
+            this.CONSUME3(T.StringLiteral);
+            this.OPTION3(() => {
+              this.CONSUME(T.KwPlural);
+              this.CONSUME4(T.StringLiteral);
+            });
+          },
         },
-      },
-      {
-        // `select latest [by "method"] [between D0 - 4 wk and D0 - 1 d]`
-        ALT: () => {
-          this.CONSUME(T.KwSelect);
-          this.CONSUME(T.KwLatest);
-          this.OPTION1(() => {
-            this.CONSUME(T.KwBy);
-            this.CONSUME2(T.StringLiteral);
-          });
-          this.OPTION2(() => {
-            this.CONSUME(T.KwBetween);
-            this.SUBRULE1(this.additive);
-            this.CONSUME(T.KwAnd);
-            this.SUBRULE2(this.additive);
-          });
+        {
+          // `select latest [by "method"] [between D0 - 4 wk and D0 - 1 d]`
+          ALT: () => {
+            this.CONSUME(T.KwSelect);
+            this.CONSUME(T.KwLatest);
+            this.OPTION1(() => {
+              this.CONSUME(T.KwBy);
+              this.CONSUME2(T.StringLiteral);
+            });
+            this.OPTION2(() => {
+              this.CONSUME(T.KwBetween);
+              this.SUBRULE1(this.additive);
+              this.CONSUME(T.KwAnd);
+              this.SUBRULE2(this.additive);
+            });
+          },
         },
-      },
-    ]);
+      ]),
+    );
   });
 
   // -------------------------------------------------------------------------
@@ -326,7 +367,12 @@ export abstract class DeclarationRules extends ExpressionRules {
 
   /** `inclusion I1 "text" { ... }` or `exclusion E2 "text" { ... }`. */
   criterionDecl = this.RULE("criterionDecl", () => {
-    this.OR([{ ALT: () => this.CONSUME(T.KwInclusion) }, { ALT: () => this.CONSUME(T.KwExclusion) }]);
+    this.OR(
+      (this.alts.criterionDecl ??= [
+        { ALT: () => this.CONSUME(T.KwInclusion) },
+        { ALT: () => this.CONSUME(T.KwExclusion) },
+      ]),
+    );
     this.SUBRULE(this.criterionRest);
   });
 
@@ -349,33 +395,35 @@ export abstract class DeclarationRules extends ExpressionRules {
 
   /** `rule EXPR`, `all of { criterion* }` or `at least N of { criterion* }`. */
   criterionBody = this.RULE("criterionBody", () => {
-    this.OR({
-      ERR_MSG: 'a criterion body ("rule", "all of" or "at least N of")',
-      DEF: [
-        {
-          ALT: () => {
-            this.CONSUME(T.KwRule);
-            this.SUBRULE(this.expression);
+    this.OR(
+      (this.alts.criterionBody ??= {
+        ERR_MSG: 'a criterion body ("rule", "all of" or "at least N of")',
+        DEF: [
+          {
+            ALT: () => {
+              this.CONSUME(T.KwRule);
+              this.SUBRULE(this.expression);
+            },
           },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(T.KwAll);
-            this.CONSUME1(T.KwOf);
-            this.SUBRULE1(this.criterionGroup);
+          {
+            ALT: () => {
+              this.CONSUME(T.KwAll);
+              this.CONSUME1(T.KwOf);
+              this.SUBRULE1(this.criterionGroup);
+            },
           },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(T.KwAt);
-            this.CONSUME(T.KwLeast);
-            this.CONSUME(T.NumberLiteral);
-            this.CONSUME2(T.KwOf);
-            this.SUBRULE2(this.criterionGroup);
+          {
+            ALT: () => {
+              this.CONSUME(T.KwAt);
+              this.CONSUME(T.KwLeast);
+              this.CONSUME(T.NumberLiteral);
+              this.CONSUME2(T.KwOf);
+              this.SUBRULE2(this.criterionGroup);
+            },
           },
-        },
-      ],
-    });
+        ],
+      }),
+    );
   });
 
   /** `{ criterion* }`. */

@@ -19,7 +19,14 @@
  * `between D0 - 4 wk and D0 - 1 d` can never be read as a conjunction.
  * Rules hold syntax only; `src/syntax/to-ast.ts` builds the AST from the CST.
  */
-import { CstParser, tokenMatcher, type IParserConfig } from "chevrotain";
+import {
+  CstParser,
+  tokenMatcher,
+  type DSLMethodOpts,
+  type IOrAlt,
+  type IParserConfig,
+  type OrMethodOpts,
+} from "chevrotain";
 import * as T from "./tokens.js";
 
 /** The expression half of the grammar; extended by `DeclarationRules`. */
@@ -29,12 +36,30 @@ export abstract class ExpressionRules extends CstParser {
     super(T.allTokens, config);
   }
 
+  /**
+   * The alternatives of every `OR`, and the `{ GATE, DEF }` options of every gated
+   * `OPTION` and `MANY`, of every rule, by call site (`rule`, `rule2` for `OR2`,
+   * `rule_many1` for `MANY1`: unique, as Chevrotain wants each call site's method and
+   * index to be in its rule). Written inline, `this.OR([{ ALT: () => ... }, ...])` builds
+   * an array of objects and closures on every call of the rule: 30 % of what parsing
+   * 10,000 criteria allocated, and under tsx, which names each such closure as it is
+   * made, half of the parser's time. They are built on a rule's first call instead
+   * (Chevrotain's recording pass, when the parser is complete, so every rule and gate
+   * they name exists) and reused by every parse: they read only `this`, never a value
+   * of the call that built them.
+   */
+  protected readonly alts: Record<string, IOrAlt<unknown>[] | OrMethodOpts<unknown>> = {};
+  /** The options of the gated `OPTION`s and `MANY`s: see {@link alts}. */
+  protected readonly opts: Record<string, DSLMethodOpts<unknown>> = {};
+
   /** A full expression: `if ... then ... [else ...]` or an `or` chain. */
   expression = this.RULE("expression", () => {
-    this.OR({
-      ERR_MSG: "an expression",
-      DEF: [{ ALT: () => this.SUBRULE(this.ifExpression) }, { ALT: () => this.SUBRULE(this.orExpression) }],
-    });
+    this.OR(
+      (this.alts.expression ??= {
+        ERR_MSG: "an expression",
+        DEF: [{ ALT: () => this.SUBRULE(this.ifExpression) }, { ALT: () => this.SUBRULE(this.orExpression) }],
+      }),
+    );
   });
 
   /** `if C then A [else B]`; a dangling `else` belongs to the nearest `if`. */
@@ -69,41 +94,47 @@ export abstract class ExpressionRules extends CstParser {
 
   /** `not x`, binding looser than comparisons: `not a = b` is `not (a = b)`. */
   notExpression = this.RULE("notExpression", () => {
-    this.OR({
-      ERR_MSG: "an expression",
-      DEF: [
-        {
-          ALT: () => {
-            this.CONSUME(T.KwNot);
-            this.SUBRULE(this.notExpression);
+    this.OR(
+      (this.alts.notExpression ??= {
+        ERR_MSG: "an expression",
+        DEF: [
+          {
+            ALT: () => {
+              this.CONSUME(T.KwNot);
+              this.SUBRULE(this.notExpression);
+            },
           },
-        },
-        { ALT: () => this.SUBRULE(this.relation) },
-      ],
-    });
+          { ALT: () => this.SUBRULE(this.relation) },
+        ],
+      }),
+    );
   });
 
   /** An additive expression with at most one relational tail. */
   relation = this.RULE("relation", () => {
     this.SUBRULE(this.additive);
     // `at` is a tail only as `at least` (it is otherwise a name, e.g. a next element `at: datetime`).
-    this.OPTION({
-      GATE: () => this.LA(1).tokenType !== T.KwAt || this.LA(2).tokenType === T.KwLeast,
-      DEF: () =>
-        this.OR([
-          { ALT: () => this.SUBRULE(this.compareTail) },
-          { ALT: () => this.SUBRULE(this.inTail) },
-          { ALT: () => this.SUBRULE(this.withinTail) },
-          { ALT: () => this.SUBRULE(this.atLeastTail) },
-          { ALT: () => this.SUBRULE(this.betweenTail) },
-          { ALT: () => this.SUBRULE(this.beforeAfterTail) },
-        ]),
-    });
+    this.OPTION(
+      (this.opts.relation_option ??= {
+        GATE: () => this.LA(1).tokenType !== T.KwAt || this.LA(2).tokenType === T.KwLeast,
+        DEF: () =>
+          this.OR(
+            (this.alts.relation ??= [
+              { ALT: () => this.SUBRULE(this.compareTail) },
+              { ALT: () => this.SUBRULE(this.inTail) },
+              { ALT: () => this.SUBRULE(this.withinTail) },
+              { ALT: () => this.SUBRULE(this.atLeastTail) },
+              { ALT: () => this.SUBRULE(this.betweenTail) },
+              { ALT: () => this.SUBRULE(this.beforeAfterTail) },
+            ]),
+          ),
+      }),
+    );
   });
 
   /** `>= 18 a`: one comparison operator and its right operand. */
   compareTail = this.RULE("compareTail", () => {
-    this.OR(T.comparisonTokens.map((tok) => ({ ALT: () => this.CONSUME(tok) })));
+    this.OR((this.alts.compareTail ??= T.comparisonTokens.map((tok) => ({ ALT: () => this.CONSUME(tok) }))));
     this.SUBRULE(this.additive);
   });
 
@@ -148,17 +179,19 @@ export abstract class ExpressionRules extends CstParser {
 
   /** `before` or `after`. */
   direction = this.RULE("direction", () => {
-    this.OR({
-      ERR_MSG: '"before" or "after"',
-      DEF: [{ ALT: () => this.CONSUME(T.KwBefore) }, { ALT: () => this.CONSUME(T.KwAfter) }],
-    });
+    this.OR(
+      (this.alts.direction ??= {
+        ERR_MSG: '"before" or "after"',
+        DEF: [{ ALT: () => this.CONSUME(T.KwBefore) }, { ALT: () => this.CONSUME(T.KwAfter) }],
+      }),
+    );
   });
 
   /** `D0 - 4 wk`, `cycle + 1 d` (left-associative). */
   additive = this.RULE("additive", () => {
     this.SUBRULE1(this.primary);
     this.MANY(() => {
-      this.OR([{ ALT: () => this.CONSUME(T.Plus) }, { ALT: () => this.CONSUME(T.Minus) }]);
+      this.OR((this.alts.additive ??= [{ ALT: () => this.CONSUME(T.Plus) }, { ALT: () => this.CONSUME(T.Minus) }]));
       this.SUBRULE2(this.primary);
     });
   });
@@ -171,20 +204,22 @@ export abstract class ExpressionRules extends CstParser {
    * forms therefore come before `nameTerm`.
    */
   primary = this.RULE("primary", () => {
-    this.OR({
-      ERR_MSG: "a value (a number, a quantity, a string, true, false, a name or an expression in parentheses)",
-      DEF: [
-        { ALT: () => this.SUBRULE(this.numberTerm) },
-        { ALT: () => this.CONSUME(T.StringLiteral) },
-        { ALT: () => this.CONSUME(T.KwTrue) },
-        { ALT: () => this.CONSUME(T.KwFalse) },
-        { GATE: this.nameFollows, ALT: () => this.SUBRULE(this.quantifier) },
-        { GATE: this.nameFollows, ALT: () => this.SUBRULE(this.organDose) },
-        { GATE: this.nameFollows, ALT: () => this.SUBRULE(this.gradeOf) },
-        { ALT: () => this.SUBRULE(this.parenExpression) },
-        { ALT: () => this.SUBRULE(this.nameTerm) },
-      ],
-    });
+    this.OR(
+      (this.alts.primary ??= {
+        ERR_MSG: "a value (a number, a quantity, a string, true, false, a name or an expression in parentheses)",
+        DEF: [
+          { ALT: () => this.SUBRULE(this.numberTerm) },
+          { ALT: () => this.CONSUME(T.StringLiteral) },
+          { ALT: () => this.CONSUME(T.KwTrue) },
+          { ALT: () => this.CONSUME(T.KwFalse) },
+          { GATE: this.nameFollows, ALT: () => this.SUBRULE(this.quantifier) },
+          { GATE: this.nameFollows, ALT: () => this.SUBRULE(this.organDose) },
+          { GATE: this.nameFollows, ALT: () => this.SUBRULE(this.gradeOf) },
+          { ALT: () => this.SUBRULE(this.parenExpression) },
+          { ALT: () => this.SUBRULE(this.nameTerm) },
+        ],
+      }),
+    );
   });
 
   /** Whether the token after the next is a name on the same line (`grade anemia`). */
@@ -201,25 +236,34 @@ export abstract class ExpressionRules extends CstParser {
   numberTerm = this.RULE("numberTerm", () => {
     this.OPTION1(() => this.CONSUME(T.Minus));
     this.CONSUME(T.NumberLiteral);
-    this.OPTION2({
-      GATE: () => {
-        const next = this.LA(1).tokenType;
-        if (next === T.Unit) return true;
-        const after = this.LA(2).tokenType;
-        return next === T.KwX && (after === T.KwULN || after === T.KwLLN);
-      },
-      DEF: () => {
-        this.OR([
-          { ALT: () => this.CONSUME(T.Unit) },
-          {
-            ALT: () => {
-              this.CONSUME(T.KwX);
-              this.OR2([{ ALT: () => this.CONSUME(T.KwULN) }, { ALT: () => this.CONSUME(T.KwLLN) }]);
-            },
-          },
-        ]);
-      },
-    });
+    this.OPTION2(
+      (this.opts.numberTerm_option2 ??= {
+        GATE: () => {
+          const next = this.LA(1).tokenType;
+          if (next === T.Unit) return true;
+          const after = this.LA(2).tokenType;
+          return next === T.KwX && (after === T.KwULN || after === T.KwLLN);
+        },
+        DEF: () => {
+          this.OR(
+            (this.alts.numberTerm ??= [
+              { ALT: () => this.CONSUME(T.Unit) },
+              {
+                ALT: () => {
+                  this.CONSUME(T.KwX);
+                  this.OR2(
+                    (this.alts.numberTerm2 ??= [
+                      { ALT: () => this.CONSUME(T.KwULN) },
+                      { ALT: () => this.CONSUME(T.KwLLN) },
+                    ]),
+                  );
+                },
+              },
+            ]),
+          );
+        },
+      }),
+    );
   });
 
   /** A signed number without unit: the bounds of `range -100 to 1000`. */
@@ -232,21 +276,23 @@ export abstract class ExpressionRules extends CstParser {
   nameTerm = this.RULE("nameTerm", () => {
     this.CONSUME1(T.Name);
     this.OPTION(() => {
-      this.OR([
-        {
-          ALT: () => {
-            this.CONSUME(T.Dot);
-            this.CONSUME2(T.Name);
+      this.OR(
+        (this.alts.nameTerm ??= [
+          {
+            ALT: () => {
+              this.CONSUME(T.Dot);
+              this.CONSUME2(T.Name);
+            },
           },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(T.LParen);
-            this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.expression) });
-            this.CONSUME(T.RParen);
+          {
+            ALT: () => {
+              this.CONSUME(T.LParen);
+              this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.expression) });
+              this.CONSUME(T.RParen);
+            },
           },
-        },
-      ]);
+        ]),
+      );
     });
   });
 
@@ -259,12 +305,14 @@ export abstract class ExpressionRules extends CstParser {
 
   /** `any lesions where ...`: the `where` expression extends as far as possible. */
   quantifier = this.RULE("quantifier", () => {
-    this.OR([
-      { ALT: () => this.CONSUME(T.KwAny) },
-      { ALT: () => this.CONSUME(T.KwAll) },
-      { ALT: () => this.CONSUME(T.KwNone) },
-      { ALT: () => this.CONSUME(T.KwCount) },
-    ]);
+    this.OR(
+      (this.alts.quantifier ??= [
+        { ALT: () => this.CONSUME(T.KwAny) },
+        { ALT: () => this.CONSUME(T.KwAll) },
+        { ALT: () => this.CONSUME(T.KwNone) },
+        { ALT: () => this.CONSUME(T.KwCount) },
+      ]),
+    );
     this.CONSUME(T.Name);
     this.OPTION(() => {
       this.CONSUME(T.KwWhere);
@@ -274,7 +322,12 @@ export abstract class ExpressionRules extends CstParser {
 
   /** `cumulative kidneys`, `projected bone_marrow`. */
   organDose = this.RULE("organDose", () => {
-    this.OR([{ ALT: () => this.CONSUME(T.KwCumulative) }, { ALT: () => this.CONSUME(T.KwProjected) }]);
+    this.OR(
+      (this.alts.organDose ??= [
+        { ALT: () => this.CONSUME(T.KwCumulative) },
+        { ALT: () => this.CONSUME(T.KwProjected) },
+      ]),
+    );
     this.CONSUME(T.Name);
   });
 

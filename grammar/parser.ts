@@ -8,7 +8,7 @@
  * syntax only; `src/syntax/to-ast.ts` turns the CST into the AST, and
  * `src/syntax/parse.ts` is the entry point that never throws.
  */
-import type { ISerializedGast } from "chevrotain";
+import { CstParser, type CstNode, type ISerializedGast } from "chevrotain";
 import { SectionRules } from "./sections.js";
 import { DECLARATION_WORDS, TrialErrorMessages } from "./messages.js";
 import { TableLookahead, type LookaheadTable } from "./lookahead.js";
@@ -19,8 +19,22 @@ import { allTokens } from "./tokens.js";
 const MAX_LOOKAHEAD = 3;
 import * as T from "./tokens.js";
 
+/** Chevrotain's step that adds a finished rule's CST node to its parent's children (not in its typings). */
+type PostNonTerminal = (this: CstParser, cst: CstNode, ruleName: string) => void;
+const addToParent = (CstParser.prototype as unknown as { cstPostNonTerminal: PostNonTerminal }).cstPostNonTerminal;
+
 /** The full grammar; use the `trialParser` singleton rather than constructing one per file. */
 export class TrialParser extends SectionRules {
+  /**
+   * Set for one parse by `src/syntax/parse.ts` (null otherwise): offered each top-level
+   * declaration's CST as soon as the declaration is parsed, it returns whether it took
+   * it, and a taken one is left out of `trialFile`'s children. parse.ts builds the
+   * declaration's AST there and then, so the CST of a large file is never held whole:
+   * each declaration's dies young, where collecting it is cheap, instead of surviving
+   * (and being copied by the collector) until the whole file is parsed.
+   */
+  declarationTaker: ((cst: CstNode) => boolean) | null = null;
+
   /** The message provider, kept to hand it the grammar after self-analysis. */
   private readonly messages: TrialErrorMessages;
   /** The lookahead, read from `generated/lookahead.ts` when it matches the grammar (`npm run grammar` writes it). */
@@ -60,27 +74,37 @@ export class TrialParser extends SectionRules {
     this.MANY(() => this.SUBRULE(this.declaration));
   });
 
+  /** Chevrotain's hook after a subrule: a declaration goes to {@link declarationTaker} when there is one. */
+  protected cstPostNonTerminal(cst: CstNode, ruleName: string): void {
+    addToParent.call(this, cst, ruleName);
+    if (ruleName !== "declaration" || this.declarationTaker === null || !this.declarationTaker(cst)) return;
+    const parent = (this as unknown as { CST_STACK: CstNode[] }).CST_STACK.at(-1);
+    parent?.children["declaration"]?.pop();
+  }
+
   /** One top-level declaration. */
   declaration = this.RULE("declaration", () => {
-    this.OR({
-      ERR_MSG: `a declaration (${DECLARATION_WORDS})`,
-      DEF: [
-        { ALT: () => this.SUBRULE(this.trialDecl) },
-        { ALT: () => this.SUBRULE(this.useDecl) },
-        { ALT: () => this.SUBRULE(this.sourceDecl) },
-        { ALT: () => this.SUBRULE(this.anchorDecl) },
-        { ALT: () => this.SUBRULE(this.formDecl) },
-        { ALT: () => this.SUBRULE(this.dataDecl) },
-        { ALT: () => this.SUBRULE(this.criterionDecl) },
-        { ALT: () => this.SUBRULE(this.defineDecl) },
-        { ALT: () => this.SUBRULE(this.parameterDecl) },
-        { ALT: () => this.SUBRULE(this.scheduleDecl) },
-        { ALT: () => this.SUBRULE(this.toxicityDecl) },
-        { ALT: () => this.SUBRULE(this.responseDecl) },
-        { ALT: () => this.SUBRULE(this.objectivesDecl) },
-        { ALT: () => this.SUBRULE(this.normaliseDecl) },
-      ],
-    });
+    this.OR(
+      (this.alts.declaration ??= {
+        ERR_MSG: `a declaration (${DECLARATION_WORDS})`,
+        DEF: [
+          { ALT: () => this.SUBRULE(this.trialDecl) },
+          { ALT: () => this.SUBRULE(this.useDecl) },
+          { ALT: () => this.SUBRULE(this.sourceDecl) },
+          { ALT: () => this.SUBRULE(this.anchorDecl) },
+          { ALT: () => this.SUBRULE(this.formDecl) },
+          { ALT: () => this.SUBRULE(this.dataDecl) },
+          { ALT: () => this.SUBRULE(this.criterionDecl) },
+          { ALT: () => this.SUBRULE(this.defineDecl) },
+          { ALT: () => this.SUBRULE(this.parameterDecl) },
+          { ALT: () => this.SUBRULE(this.scheduleDecl) },
+          { ALT: () => this.SUBRULE(this.toxicityDecl) },
+          { ALT: () => this.SUBRULE(this.responseDecl) },
+          { ALT: () => this.SUBRULE(this.objectivesDecl) },
+          { ALT: () => this.SUBRULE(this.normaliseDecl) },
+        ],
+      }),
+    );
   });
 
   /**

@@ -36,13 +36,15 @@ export abstract class SectionRules extends DeclarationRules {
     this.CONSUME(T.KwSchedule);
     this.CONSUME(T.LCurly);
     this.MANY(() => {
-      this.OR([
-        { ALT: () => this.SUBRULE(this.traceItem) },
-        { ALT: () => this.SUBRULE(this.treatmentDecl) },
-        { ALT: () => this.SUBRULE(this.dayDecl) },
-        { ALT: () => this.SUBRULE(this.visitDecl) },
-        { ALT: () => this.SUBRULE(this.requireDecl) },
-      ]);
+      this.OR(
+        (this.alts.scheduleDecl ??= [
+          { ALT: () => this.SUBRULE(this.traceItem) },
+          { ALT: () => this.SUBRULE(this.treatmentDecl) },
+          { ALT: () => this.SUBRULE(this.dayDecl) },
+          { ALT: () => this.SUBRULE(this.visitDecl) },
+          { ALT: () => this.SUBRULE(this.requireDecl) },
+        ]),
+      );
     });
     this.CONSUME(T.RCurly);
   });
@@ -59,44 +61,46 @@ export abstract class SectionRules extends DeclarationRules {
 
   /** One line of a treatment block. */
   treatmentItem = this.RULE("treatmentItem", () => {
-    this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(T.KwDose);
-          this.SUBRULE1(this.additive);
-          this.OPTION(() => {
-            this.CONSUME(T.KwTolerance);
-            this.SUBRULE2(this.additive);
-          });
+    this.OR(
+      (this.alts.treatmentItem ??= [
+        {
+          ALT: () => {
+            this.CONSUME(T.KwDose);
+            this.SUBRULE1(this.additive);
+            this.OPTION(() => {
+              this.CONSUME(T.KwTolerance);
+              this.SUBRULE2(this.additive);
+            });
+          },
         },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(T.KwRoute);
-          this.CONSUME(T.StringLiteral);
+        {
+          ALT: () => {
+            this.CONSUME(T.KwRoute);
+            this.CONSUME(T.StringLiteral);
+          },
         },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(T.KwCycles);
-          this.CONSUME(T.NumberLiteral);
+        {
+          ALT: () => {
+            this.CONSUME(T.KwCycles);
+            this.CONSUME(T.NumberLiteral);
+          },
         },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(T.KwFirst);
-          this.CONSUME(T.KwAt);
-          this.CONSUME(T.Name);
+        {
+          ALT: () => {
+            this.CONSUME(T.KwFirst);
+            this.CONSUME(T.KwAt);
+            this.CONSUME(T.Name);
+          },
         },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(T.KwSpacing);
-          this.SUBRULE(this.durationRange);
+        {
+          ALT: () => {
+            this.CONSUME(T.KwSpacing);
+            this.SUBRULE(this.durationRange);
+          },
         },
-      },
-      { ALT: () => this.SUBRULE(this.traceItem) },
-    ]);
+        { ALT: () => this.SUBRULE(this.traceItem) },
+      ]),
+    );
   });
 
   /** `day "label" { step* total R trace* }`. */
@@ -105,16 +109,18 @@ export abstract class SectionRules extends DeclarationRules {
     this.CONSUME(T.StringLiteral);
     this.CONSUME(T.LCurly);
     this.MANY(() => {
-      this.OR([
-        { ALT: () => this.SUBRULE(this.stepDecl) },
-        {
-          ALT: () => {
-            this.CONSUME(T.KwTotal);
-            this.SUBRULE(this.durationRange);
+      this.OR(
+        (this.alts.dayDecl ??= [
+          { ALT: () => this.SUBRULE(this.stepDecl) },
+          {
+            ALT: () => {
+              this.CONSUME(T.KwTotal);
+              this.SUBRULE(this.durationRange);
+            },
           },
-        },
-        { ALT: () => this.SUBRULE(this.traceItem) },
-      ]);
+          { ALT: () => this.SUBRULE(this.traceItem) },
+        ]),
+      );
     });
     this.CONSUME(T.RCurly);
   });
@@ -124,29 +130,31 @@ export abstract class SectionRules extends DeclarationRules {
     this.CONSUME(T.KwStep);
     this.CONSUME1(T.Name);
     this.CONSUME(T.StringLiteral);
-    this.OR({
-      ERR_MSG: 'the timing of the step ("at", "before" or "after")',
-      DEF: [
-        {
-          ALT: () => {
-            this.CONSUME(T.KwAt);
-            this.SUBRULE(this.additive);
+    this.OR(
+      (this.alts.stepDecl ??= {
+        ERR_MSG: 'the timing of the step ("at", "before" or "after")',
+        DEF: [
+          {
+            ALT: () => {
+              this.CONSUME(T.KwAt);
+              this.SUBRULE(this.additive);
+            },
           },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(T.KwBefore);
-            this.CONSUME2(T.Name);
+          {
+            ALT: () => {
+              this.CONSUME(T.KwBefore);
+              this.CONSUME2(T.Name);
+            },
           },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(T.KwAfter);
-            this.CONSUME3(T.Name);
+          {
+            ALT: () => {
+              this.CONSUME(T.KwAfter);
+              this.CONSUME3(T.Name);
+            },
           },
-        },
-      ],
-    });
+        ],
+      }),
+    );
     this.OPTION(() => {
       this.CONSUME(T.KwLasting);
       this.SUBRULE(this.durationRange);
@@ -159,29 +167,36 @@ export abstract class SectionRules extends DeclarationRules {
     this.CONSUME(T.Name);
     this.CONSUME(T.StringLiteral);
     this.OPTION1(() => this.SUBRULE(this.eachCycle));
-    this.OR({
-      ERR_MSG: 'the timing of the visit ("at" or "between")',
-      DEF: [
-        {
-          ALT: () => {
-            this.CONSUME(T.KwAt);
-            this.SUBRULE1(this.additive);
+    this.OR(
+      (this.alts.visitDecl ??= {
+        ERR_MSG: 'the timing of the visit ("at" or "between")',
+        DEF: [
+          {
+            ALT: () => {
+              this.CONSUME(T.KwAt);
+              this.SUBRULE1(this.additive);
+            },
           },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(T.KwBetween);
-            this.SUBRULE2(this.additive);
-            this.CONSUME(T.KwAnd);
-            this.SUBRULE3(this.additive);
+          {
+            ALT: () => {
+              this.CONSUME(T.KwBetween);
+              this.SUBRULE2(this.additive);
+              this.CONSUME(T.KwAnd);
+              this.SUBRULE3(this.additive);
+            },
           },
-        },
-      ],
-    });
+        ],
+      }),
+    );
     this.OPTION2(() => {
       this.CONSUME(T.LCurly);
       this.MANY(() => {
-        this.OR2([{ ALT: () => this.SUBRULE(this.procedures) }, { ALT: () => this.SUBRULE(this.traceItem) }]);
+        this.OR2(
+          (this.alts.visitDecl2 ??= [
+            { ALT: () => this.SUBRULE(this.procedures) },
+            { ALT: () => this.SUBRULE(this.traceItem) },
+          ]),
+        );
       });
       this.CONSUME(T.RCurly);
     });
@@ -216,13 +231,15 @@ export abstract class SectionRules extends DeclarationRules {
     this.CONSUME(T.KwToxicity);
     this.CONSUME(T.LCurly);
     this.MANY(() => {
-      this.OR([
-        { ALT: () => this.SUBRULE(this.traceItem) },
-        { ALT: () => this.SUBRULE(this.organDecl) },
-        { ALT: () => this.SUBRULE(this.gradeDecl) },
-        { ALT: () => this.SUBRULE(this.toxRuleDecl) },
-        { ALT: () => this.SUBRULE(this.maxCycles) },
-      ]);
+      this.OR(
+        (this.alts.toxicityDecl ??= [
+          { ALT: () => this.SUBRULE(this.traceItem) },
+          { ALT: () => this.SUBRULE(this.organDecl) },
+          { ALT: () => this.SUBRULE(this.gradeDecl) },
+          { ALT: () => this.SUBRULE(this.toxRuleDecl) },
+          { ALT: () => this.SUBRULE(this.maxCycles) },
+        ]),
+      );
     });
     this.CONSUME(T.RCurly);
   });
@@ -251,13 +268,20 @@ export abstract class SectionRules extends DeclarationRules {
 
   /** `stop name "label" when EXPR [{ trace* }]`, or `delay ... [max DURATION then (stop | "text")]`. */
   toxRuleDecl = this.RULE("toxRuleDecl", () => {
-    this.OR([{ ALT: () => this.CONSUME(T.KwStop) }, { ALT: () => this.CONSUME(T.KwDelay) }]);
+    this.OR(
+      (this.alts.toxRuleDecl ??= [{ ALT: () => this.CONSUME(T.KwStop) }, { ALT: () => this.CONSUME(T.KwDelay) }]),
+    );
     this.CONSUME(T.Name);
     this.CONSUME(T.StringLiteral);
     this.CONSUME(T.KwWhen);
     this.SUBRULE(this.expression);
     // `max cycles 4` may follow a rule: only `max` before a duration belongs to the rule.
-    this.OPTION1({ GATE: () => this.LA(2).tokenType !== T.KwCycles, DEF: () => this.SUBRULE(this.maxDelay) });
+    this.OPTION1(
+      (this.opts.toxRuleDecl_option1 ??= {
+        GATE: () => this.LA(2).tokenType !== T.KwCycles,
+        DEF: () => this.SUBRULE(this.maxDelay),
+      }),
+    );
     this.OPTION2(() => this.SUBRULE(this.traceBlock));
   });
 
@@ -266,7 +290,9 @@ export abstract class SectionRules extends DeclarationRules {
     this.CONSUME(T.KwMax);
     this.SUBRULE(this.additive);
     this.CONSUME(T.KwThen);
-    this.OR([{ ALT: () => this.CONSUME(T.KwStop) }, { ALT: () => this.CONSUME(T.StringLiteral) }]);
+    this.OR(
+      (this.alts.maxDelay ??= [{ ALT: () => this.CONSUME(T.KwStop) }, { ALT: () => this.CONSUME(T.StringLiteral) }]),
+    );
   });
 
   /** `max cycles 4`. */
@@ -285,11 +311,13 @@ export abstract class SectionRules extends DeclarationRules {
     this.CONSUME(T.KwResponse);
     this.CONSUME(T.LCurly);
     this.MANY(() => {
-      this.OR([
-        { ALT: () => this.SUBRULE(this.traceItem) },
-        { ALT: () => this.SUBRULE(this.lesionResponse) },
-        { ALT: () => this.SUBRULE(this.recistDecl) },
-      ]);
+      this.OR(
+        (this.alts.responseDecl ??= [
+          { ALT: () => this.SUBRULE(this.traceItem) },
+          { ALT: () => this.SUBRULE(this.lesionResponse) },
+          { ALT: () => this.SUBRULE(this.recistDecl) },
+        ]),
+      );
     });
     this.CONSUME(T.RCurly);
   });
@@ -301,13 +329,20 @@ export abstract class SectionRules extends DeclarationRules {
     this.CONSUME(T.KwOf);
     this.CONSUME(T.Name);
     this.CONSUME(T.KwFrom);
-    this.OR({
-      ERR_MSG: '"baseline" or "nadir"',
-      DEF: [{ ALT: () => this.CONSUME(T.KwBaseline) }, { ALT: () => this.CONSUME(T.KwNadir) }],
-    });
+    this.OR(
+      (this.alts.lesionResponse ??= {
+        ERR_MSG: '"baseline" or "nadir"',
+        DEF: [{ ALT: () => this.CONSUME(T.KwBaseline) }, { ALT: () => this.CONSUME(T.KwNadir) }],
+      }),
+    );
     this.CONSUME(T.LCurly);
     this.MANY(() => {
-      this.OR2([{ ALT: () => this.SUBRULE(this.category) }, { ALT: () => this.SUBRULE(this.traceItem) }]);
+      this.OR2(
+        (this.alts.lesionResponse2 ??= [
+          { ALT: () => this.SUBRULE(this.category) },
+          { ALT: () => this.SUBRULE(this.traceItem) },
+        ]),
+      );
     });
     this.CONSUME(T.RCurly);
   });
@@ -317,18 +352,20 @@ export abstract class SectionRules extends DeclarationRules {
     this.CONSUME(T.KwCategory);
     this.CONSUME(T.Name);
     this.CONSUME(T.StringLiteral);
-    this.OR({
-      ERR_MSG: '"when" or "otherwise"',
-      DEF: [
-        {
-          ALT: () => {
-            this.CONSUME(T.KwWhen);
-            this.SUBRULE(this.expression);
+    this.OR(
+      (this.alts.category ??= {
+        ERR_MSG: '"when" or "otherwise"',
+        DEF: [
+          {
+            ALT: () => {
+              this.CONSUME(T.KwWhen);
+              this.SUBRULE(this.expression);
+            },
           },
-        },
-        { ALT: () => this.CONSUME(T.KwOtherwise) },
-      ],
-    });
+          { ALT: () => this.CONSUME(T.KwOtherwise) },
+        ],
+      }),
+    );
   });
 
   /** `recist { confirmation ... max not evaluable between N  stable disease minimum ... too small to measure ... }`. */
@@ -341,49 +378,51 @@ export abstract class SectionRules extends DeclarationRules {
 
   /** One RECIST setting. */
   recistItem = this.RULE("recistItem", () => {
-    this.OR([
-      {
-        // confirmation required [after D] | confirmation not required
-        ALT: () => {
-          this.CONSUME(T.KwConfirmation);
-          this.OPTION1(() => this.CONSUME(T.KwNot));
-          this.CONSUME(T.KwRequired);
-          this.OPTION2(() => {
-            this.CONSUME1(T.KwAfter);
-            this.SUBRULE1(this.additive);
-          });
+    this.OR(
+      (this.alts.recistItem ??= [
+        {
+          // confirmation required [after D] | confirmation not required
+          ALT: () => {
+            this.CONSUME(T.KwConfirmation);
+            this.OPTION1(() => this.CONSUME(T.KwNot));
+            this.CONSUME(T.KwRequired);
+            this.OPTION2(() => {
+              this.CONSUME1(T.KwAfter);
+              this.SUBRULE1(this.additive);
+            });
+          },
         },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(T.KwMax);
-          this.CONSUME2(T.KwNot);
-          this.CONSUME(T.KwEvaluable);
-          this.CONSUME(T.KwBetween);
-          this.CONSUME(T.NumberLiteral);
+        {
+          ALT: () => {
+            this.CONSUME(T.KwMax);
+            this.CONSUME2(T.KwNot);
+            this.CONSUME(T.KwEvaluable);
+            this.CONSUME(T.KwBetween);
+            this.CONSUME(T.NumberLiteral);
+          },
         },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(T.KwStable);
-          this.CONSUME(T.KwDisease);
-          this.CONSUME(T.KwMinimum);
-          this.SUBRULE2(this.additive);
-          this.CONSUME2(T.KwAfter);
-          this.CONSUME(T.Name);
+        {
+          ALT: () => {
+            this.CONSUME(T.KwStable);
+            this.CONSUME(T.KwDisease);
+            this.CONSUME(T.KwMinimum);
+            this.SUBRULE2(this.additive);
+            this.CONSUME2(T.KwAfter);
+            this.CONSUME(T.Name);
+          },
         },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(T.KwToo);
-          this.CONSUME(T.KwSmall);
-          this.CONSUME(T.KwTo);
-          this.CONSUME(T.KwMeasure);
-          this.SUBRULE3(this.additive);
+        {
+          ALT: () => {
+            this.CONSUME(T.KwToo);
+            this.CONSUME(T.KwSmall);
+            this.CONSUME(T.KwTo);
+            this.CONSUME(T.KwMeasure);
+            this.SUBRULE3(this.additive);
+          },
         },
-      },
-      { ALT: () => this.SUBRULE(this.traceItem) },
-    ]);
+        { ALT: () => this.SUBRULE(this.traceItem) },
+      ]),
+    );
   });
 
   // -------------------------------------------------------------------------
@@ -395,27 +434,44 @@ export abstract class SectionRules extends DeclarationRules {
     this.CONSUME(T.KwObjectives);
     this.CONSUME(T.LCurly);
     this.MANY(() =>
-      this.OR([{ ALT: () => this.SUBRULE(this.traceItem) }, { ALT: () => this.SUBRULE(this.objectiveDecl) }]),
+      this.OR(
+        (this.alts.objectivesDecl ??= [
+          { ALT: () => this.SUBRULE(this.traceItem) },
+          { ALT: () => this.SUBRULE(this.objectiveDecl) },
+        ]),
+      ),
     );
     this.CONSUME(T.RCurly);
   });
 
   /** `primary P1 "To assess ..." per lesion { trace* endpoint* }`. */
   objectiveDecl = this.RULE("objectiveDecl", () => {
-    this.OR1([
-      { ALT: () => this.CONSUME(T.KwPrimary) },
-      { ALT: () => this.CONSUME(T.KwSecondary) },
-      { ALT: () => this.CONSUME(T.KwExploratory) },
-    ]);
+    this.OR1(
+      (this.alts.objectiveDecl1 ??= [
+        { ALT: () => this.CONSUME(T.KwPrimary) },
+        { ALT: () => this.CONSUME(T.KwSecondary) },
+        { ALT: () => this.CONSUME(T.KwExploratory) },
+      ]),
+    );
     this.CONSUME(T.Name);
     this.CONSUME(T.StringLiteral);
     this.OPTION(() => {
       this.CONSUME(T.KwPer);
-      this.OR2([{ ALT: () => this.CONSUME(T.KwLesion) }, { ALT: () => this.CONSUME(T.KwPatient) }]);
+      this.OR2(
+        (this.alts.objectiveDecl2 ??= [
+          { ALT: () => this.CONSUME(T.KwLesion) },
+          { ALT: () => this.CONSUME(T.KwPatient) },
+        ]),
+      );
     });
     this.CONSUME(T.LCurly);
     this.MANY(() =>
-      this.OR3([{ ALT: () => this.SUBRULE(this.traceItem) }, { ALT: () => this.SUBRULE(this.endpointDecl) }]),
+      this.OR3(
+        (this.alts.objectiveDecl3 ??= [
+          { ALT: () => this.SUBRULE(this.traceItem) },
+          { ALT: () => this.SUBRULE(this.endpointDecl) },
+        ]),
+      ),
     );
     this.CONSUME(T.RCurly);
   });

@@ -20,12 +20,14 @@ export class BuildContext {
   /**
    * `hasSyntaxErrors` tells whether the CST may be partial: if it is not, a missing
    * piece is a bug in the converter and is reported rather than silently dropped.
+   * `parse.ts` sets it once parsing is over: the declarations it builds as they are
+   * parsed, before any syntax error, are built with it false.
    */
   constructor(
     file: string,
     text: string,
     readonly diagnostics: Diagnostic[],
-    readonly hasSyntaxErrors: boolean,
+    public hasSyntaxErrors: boolean,
   ) {
     this.s = new Spans(file, text);
     this.x = new ExprBuilder(this.s, diagnostics);

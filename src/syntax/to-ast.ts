@@ -54,6 +54,11 @@ export function declarations(cst: TrialFileCstNode, cx: BuildContext): A.Decl[] 
   return cx.each(cst.children.declaration, (d) => declaration(d, cx));
 }
 
+/** The AST of one top-level declaration, taken as soon as it is parsed: empty if it cannot be built. */
+export function declarationAst(node: DeclarationCstNode, cx: BuildContext): A.Decl[] {
+  return cx.each([node], (d) => declaration(d, cx));
+}
+
 /** The span covering a whole text. */
 export function wholeFile(file: string, text: string): A.Span {
   const lines = text.split(/\r\n|\r|\n/);

@@ -352,21 +352,32 @@ function inline(v: unknown, width: number): string | null {
     const t = JSON.stringify(v);
     return t.length <= width ? t : null;
   }
-  const open = Array.isArray(v) ? "[" : "{ ";
-  const close = Array.isArray(v) ? "]" : " }";
-  const entries: [string, unknown][] = Array.isArray(v)
-    ? v.map((x) => ["", x])
-    : Object.entries(v).map(([k, x]) => [`${JSON.stringify(k)}: `, x]);
-  if (!entries.length) return Array.isArray(v) ? "[]" : "{}";
-  let out = open;
-  for (let i = 0; i < entries.length; i++) {
-    const [key, x] = entries[i]!;
+  // Entries are read one at a time, so that an object of a thousand properties that does
+  // not fit (a form's `properties`) costs its first few, not a copy of all of them.
+  if (Array.isArray(v)) {
+    if (!v.length) return "[]";
+    let out = "[";
+    for (let i = 0; i < v.length; i++) {
+      const sep = i ? ", " : "";
+      const part = inline(v[i], width - out.length - sep.length - 1);
+      if (part === null) return null;
+      out += sep + part;
+    }
+    out += "]";
+    return out.length <= width ? out : null;
+  }
+  const keys = Object.keys(v);
+  if (!keys.length) return "{}";
+  let out = "{ ";
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    const key = `${JSON.stringify(k)}: `;
     const sep = i ? ", " : "";
-    const part = inline(x, width - out.length - sep.length - key.length - close.length);
+    const part = inline((v as Record<string, unknown>)[k], width - out.length - sep.length - key.length - 2);
     if (part === null) return null;
     out += sep + key + part;
   }
-  out += close;
+  out += " }";
   return out.length <= width ? out : null;
 }
 
