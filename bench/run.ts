@@ -13,6 +13,8 @@
  * 2. Compile time and peak memory of check and build for generated protocols of 10 to
  *    10,000 criteria, each in a fresh process (bench/compile-one.ts).
  * 3. Whole-process start-up of `trialc --help` and `trialc check` on the seed.
+ * 5. Last: BENCH_SQL_PERSONS synthetic OMOP persons (default 1,000,000; 0 skips it)
+ *    screened through DuckDB, against the compiled evaluator (bench/sql-section.ts).
  *
  * `BENCH_PATIENTS=N` changes the cohort size (default 100,000).
  */
@@ -212,3 +214,6 @@ for (const args of [["--help"], ["check", "protocols/lu177-octreotate.trial"]]) 
 console.log("\n### Language server: diagnostics after an edit (`bench/lsp.ts`)\n");
 const lsp = spawnSync(process.execPath, ["--import", "tsx", "bench/lsp.ts"], { encoding: "utf8" });
 console.log(lsp.status === 0 ? lsp.stdout.trim() : `bench/lsp.ts failed: ${lsp.stderr.trim()}`);
+
+// ------------------------------------------------------------------ 5. screening in SQL
+await (await import("./sql-section.js")).sqlSection();
