@@ -498,6 +498,37 @@ export const refs: {
   written: undefined,
 };
 
+/**
+ * A number given as a JSON number, or as a decimal string that a double holds as its
+ * shortest form: digits with an optional sign and fraction, no exponent, no spaces, at
+ * most 15 significant digits (any such decimal survives decimal → double → shortest
+ * decimal unchanged, so the number stands for exactly the decimal written, as a JSON
+ * number does). Databases and FHIR converters send decimals as text ("138", "120.0").
+ * Anything else takes the exact path.
+ */
+export function amount(x: unknown): number {
+  if (typeof x === "number") return Number.isFinite(x) ? x : fallback();
+  if (typeof x !== "string") return fallback();
+  const n = x.length;
+  let i = n > 0 && x.charCodeAt(0) === 45 ? 1 : 0; // "-"
+  let digits = 0;
+  let significant = false;
+  let point = -1;
+  for (; i < n; i++) {
+    const c = x.charCodeAt(i);
+    if (c === 46) {
+      // "." between digits only: "5." and ".5" are not decimals for the exact path.
+      if (point >= 0 || i === 0 || x.charCodeAt(i - 1) === 45 || i === n - 1) return fallback();
+      point = i;
+    } else if (c >= 48 && c <= 57) {
+      if (c !== 48) significant = true;
+      if (significant) digits++;
+    } else return fallback();
+  }
+  if (digits > 15 || n === 0 || x.charCodeAt(n - 1) === 45) return fallback();
+  return Number(x);
+}
+
 /** One value read plainly and normalised (undefined when missing; limits of a quantity in `refs`), or take the exact path. */
 export function value(el: PlanElement, raw: unknown): unknown {
   if (raw === null || raw === undefined) {
@@ -505,15 +536,16 @@ export function value(el: PlanElement, raw: unknown): unknown {
     return undefined;
   }
   switch (el.kind) {
-    case Kind.Number:
-      if (typeof raw !== "number" || !Number.isFinite(raw) || !inRange(el, raw)) fallback();
-      return raw;
+    case Kind.Number: {
+      const v = amount(raw);
+      return inRange(el, v) ? v : fallback();
+    }
     case Kind.Integer:
       if (typeof raw !== "number" || !Number.isSafeInteger(raw) || !inRange(el, raw)) fallback();
       return raw;
     case Kind.Quantity: {
-      if (!isRecord(raw) || typeof raw.value !== "number" || typeof raw.unit !== "string") return fallback();
-      const v = toElementUnit(el, raw.value, raw.unit);
+      if (!isRecord(raw) || typeof raw.unit !== "string") return fallback();
+      const v = toElementUnit(el, amount(raw.value), raw.unit);
       const shown = written;
       if (!inRange(el, v)) fallback();
       if (state.keys) quantityKeys(raw);
@@ -580,7 +612,8 @@ export function int(el: PlanElement, raw: unknown): number | undefined {
 
 export function decimal(el: PlanElement, raw: unknown): number | undefined {
   if (raw === undefined || raw === null) return undefined;
-  return typeof raw === "number" && Number.isFinite(raw) && inRange(el, raw) ? raw : fallback();
+  const v = amount(raw);
+  return inRange(el, v) ? v : fallback();
 }
 
 export function text(raw: unknown): string | undefined {
@@ -602,10 +635,11 @@ export function dateTime(raw: unknown): number | undefined {
  */
 function limit(el: PlanElement, allowed: boolean, x: unknown): number | undefined {
   if (x === undefined) return undefined;
-  if (!allowed || !isRecord(x) || typeof x.value !== "number" || typeof x.unit !== "string" || !(x.value > 0))
-    return fallback();
+  if (!allowed || !isRecord(x) || typeof x.unit !== "string") return fallback();
+  const given = amount(x.value);
+  if (!(given > 0)) return fallback();
   if (state.keys) limitKeys(x);
-  const v = toElementUnit(el, x.value, x.unit);
+  const v = toElementUnit(el, given, x.unit);
   // A limit in another unit than the value's is shown converted by the exact path.
   if (written !== undefined) state.exotic = true;
   return inRange(el, v) ? v : fallback();
@@ -638,9 +672,9 @@ function optionalText(x: unknown): string | undefined {
 
 /** One result object: only a result's fields, each of its type, the value and limits plausible. */
 function result(el: PlanElement, r: unknown): Result {
-  if (!isRecord(r) || typeof r.value !== "number" || typeof r.unit !== "string") return fallback();
+  if (!isRecord(r) || typeof r.unit !== "string") return fallback();
   if (state.keys) resultKeys(r);
-  const v = toElementUnit(el, r.value, r.unit);
+  const v = toElementUnit(el, amount(r.value), r.unit);
   const shown = written;
   if (!inRange(el, v)) fallback();
   optionalText(r.specimen);
@@ -674,9 +708,9 @@ export function measured(el: PlanElement, raw: unknown, anchors: Record<string, 
   if (raw.results === undefined && el.method === undefined && el.window === undefined) {
     // One result, and nothing to select: it is the value (the common case, read into
     // `refs` without building a result).
-    if (typeof raw.value !== "number" || typeof raw.unit !== "string") return fallback();
+    if (typeof raw.unit !== "string") return fallback();
     if (state.keys) resultKeys(raw);
-    const v = toElementUnit(el, raw.value, raw.unit);
+    const v = toElementUnit(el, amount(raw.value), raw.unit);
     const shown = written;
     if (!inRange(el, v)) fallback();
     optionalText(raw.specimen);
@@ -717,17 +751,35 @@ export function measured(el: PlanElement, raw: unknown, anchors: Record<string, 
   if (!candidates.length) return undefined;
   let best = candidates[0]!;
   for (let i = 1; i < candidates.length; i++) if (candidates[i]!.t! > best.t!) best = candidates[i]!;
+  let tied = false;
   for (const r of candidates)
     if (r !== best && r.t === best.t) {
       if (r.v !== best.v) return undefined; // two results at one time disagree: unknown
-      return fallback(); // agreeing ties: the exact path says which one's limits count
+      tied = true;
     }
-  state.exotic = saved;
-  refs.uln = best.uln;
-  refs.lln = best.lln;
+  // Agreeing results at one time (`agreeing` of observations.ts): the value is theirs; a
+  // limit counts when every one gives it and they agree, else it is unknown. Which
+  // result the explanation shows, and how it words an unknown limit, is the exact path's.
+  if (!tied) state.exotic = saved;
+  refs.uln = tied ? tiedLimit(candidates, best.t, "uln") : best.uln;
+  refs.lln = tied ? tiedLimit(candidates, best.t, "lln") : best.lln;
   refs.at = best.at;
   refs.written = best.written;
   return best.v;
+}
+
+/** A limit of results at time `t` that agree on their value: the one they all give, or undefined when one lacks it or two differ. */
+function tiedLimit(rs: Result[], t: number | undefined, lim: "uln" | "lln"): number | undefined {
+  let ref: number | undefined;
+  let lacking = false;
+  for (const r of rs) {
+    if (r.t !== t) continue;
+    const g = r[lim];
+    if (g === undefined) lacking = true;
+    else if (ref === undefined) ref = g;
+    else if (g !== ref) return undefined;
+  }
+  return lacking ? undefined : ref;
 }
 
 /** The compiled elements by name, for a generated loader that reads each element by its own property. */

@@ -15,6 +15,12 @@ import { evaluateEligibility } from "../../src/interpret/eligibility.js";
 import type { IrProtocol } from "../../src/ir/types.js";
 import { importDecide, writeGenerated, type DecideModule } from "../generated.js";
 import { mutantOf, patientFor, thresholdsOf, withNumbers } from "./arbitraries.js";
+import { parseConceptMap } from "../../src/emit/sql/index.js";
+import { bind } from "../../src/emit/sql/binding.js";
+import { RUN, synthCohort } from "../../scripts/omop/synth.js";
+import { omopToPatient, splitByPerson } from "../../scripts/omop/to-patient.js";
+
+const MAP_FILE = "protocols/omop/lu177-concept-map.csv";
 import { protocolText } from "./random-protocol-text.js";
 
 function expectSameVerdict(mod: DecideModule, ir: IrProtocol, patient: unknown, options: Record<string, string> = {}) {
@@ -191,6 +197,27 @@ describe("decision-only module = explained evaluation", () => {
       expectSameVerdict(mod, ir, p);
       expect(mod.paths.fast - before.fast, JSON.stringify(e)).toBe(1);
     }
+  });
+
+  it("decides plainly what a database sends: decimal text, other units, agreeing results at one time", async () => {
+    // Persons of the synthetic OMOP cohort, converted to patient records as the SQL
+    // target's tests do: values and limits as decimal text ("138", "120.0"), in the
+    // laboratory's units (g/L, 10*9/L), and duplicate results at one time. They all took
+    // the exact path (about 2 ms each) before decimal text and agreeing ties were read plainly.
+    const ir = compileFile("protocols/lu177-octreotate.trial").ir!;
+    const mod = await importDecide(writeGenerated(ir, "decide-omop"));
+    const map = parseConceptMap(MAP_FILE, readFileSync(MAP_FILE, "utf8"));
+    const anchors = { inclusion: RUN.inclusion, D0: RUN.D0 };
+    // Half the values drawn at a rule's edge, where exactness decides.
+    const persons = [...splitByPerson(synthCohort(7, 1, 300, 0.5)).entries()].map(([pid, rows]) =>
+      omopToPatient(ir, bind(ir, map), map, rows, pid, RUN.asOf, anchors),
+    );
+    const text = persons.filter((p) => JSON.stringify(p).includes('"value":"')).length;
+    expect(text).toBe(persons.length);
+    const before = { ...mod.paths };
+    for (const p of persons) expectSameVerdict(mod, ir, p, anchors);
+    expect(mod.paths.exact - before.exact).toBe(0);
+    expect(mod.paths.fast - before.fast).toBe(persons.length);
   });
 
   it("screen gives each patient's verdict in order", async () => {

@@ -7,8 +7,17 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Temporal } from "temporal-polyfill";
-import { dec } from "../../src/runtime/decimal.js";
-import { addMonths, age, cmpRef, exactAsDouble, FALLBACK, parseDate, parseDateTime } from "../../src/runtime/fast.js";
+import { dec, fromJsonNumber, readDecimal } from "../../src/runtime/decimal.js";
+import {
+  addMonths,
+  age,
+  amount,
+  cmpRef,
+  exactAsDouble,
+  FALLBACK,
+  parseDate,
+  parseDateTime,
+} from "../../src/runtime/fast.js";
 import { ageInYears, parseDate as exactDate, parseDateTime as exactDateTime } from "../../src/runtime/time.js";
 
 const EPOCH = Temporal.PlainDate.from("1970-01-01");
@@ -108,6 +117,62 @@ describe("fast calendar = Temporal", () => {
 });
 
 describe("numbers: doubles decide exactly", () => {
+  it("reads a decimal string as a number only when the number stands for exactly that decimal", () => {
+    // amount() lets decimal text ("138", "120.0", as databases send it) take the fast path.
+    // Whenever it gives a number, the exact path must read the same text as a decimal
+    // equal to that number's shortest form; otherwise it must take the exact path.
+    const digit = fc.constantFrom(..."0123456789");
+    const digits = (max: number) => fc.array(digit, { minLength: 1, maxLength: max }).map((d) => d.join(""));
+    const text = fc.oneof(
+      // plain decimals, up to 22 digits, with leading and trailing zeros
+      fc
+        .tuple(fc.constantFrom("", "-"), digits(12), fc.option(digits(12)))
+        .map(([s, i, f]) => (f === null ? `${s}${i}` : `${s}${i}.${f}`)),
+      // near misses of the grammar, one character changed or added
+      fc
+        .tuple(digits(8), fc.constantFrom(".", "-", "+", "e", "E", " ", ",", "x", ""), fc.nat({ max: 9 }))
+        .map(([d, c, at]) => d.slice(0, at) + c + d.slice(at)),
+      fc.constantFrom(
+        "",
+        "-",
+        ".",
+        ".5",
+        "5.",
+        "-.5",
+        "1e3",
+        "1E-2",
+        " 1",
+        "1 ",
+        "NaN",
+        "Infinity",
+        "0x10",
+        "--1",
+        "1.2.3",
+      ),
+    );
+    fc.assert(
+      fc.property(text, (t) => {
+        let n: number | typeof FALLBACK;
+        try {
+          n = amount(t);
+        } catch (e) {
+          expect(e).toBe(FALLBACK);
+          return;
+        }
+        const exact = readDecimal(t);
+        expect(typeof exact, t).not.toBe("string");
+        expect(fromJsonNumber(n).eq(exact as ReturnType<typeof dec>), t).toBe(true);
+      }),
+      { numRuns: 20_000 },
+    );
+    // At 15 significant digits it reads; at 16, where doubles no longer hold every decimal, it does not.
+    expect(amount("123456789012345")).toBe(123456789012345);
+    expect(amount("0.000123456789012345")).toBe(0.000123456789012345);
+    expect(() => amount("1234567890123456")).toThrow();
+    expect(() => amount("9007199254740993")).toThrow();
+    expect(amount("120.0")).toBe(120);
+  });
+
   // Decimals of few digits near each other: the cases where binary rounding could flip a comparison.
   const near = fc
     .tuple(fc.integer({ min: -100000, max: 100000 }), fc.integer({ min: 0, max: 6 }), fc.integer({ min: -3, max: 3 }))
