@@ -298,6 +298,8 @@ interface PlanElement {
   fieldNames: ReadonlySet<string> | null;
   /** For a unit other than the element's: the unit UCUM reads it as, or null when it cannot express the element. */
   otherUnits: Map<string, string | null>;
+  /** Values converted from another unit (`"138 g/L"`), in the element's unit, or NaN when not exactly a double; at most 10,000. */
+  converted: Map<string, number>;
   /** A measured element (a top-level decimal with a unit): its results, and which one counts. */
   measured: boolean;
   /** Only results by this method count (trimmed, lower case). */
@@ -367,6 +369,7 @@ function planElement(el: DictElement): PlanElement {
     fields: (el.fields ?? []).map(planElement),
     fieldNames: el.fields ? new Set(el.fields.map((f) => f.name)) : null,
     otherUnits: new Map(),
+    converted: new Map(),
     measured: false,
     method: undefined,
     window: undefined,
@@ -434,9 +437,18 @@ function toElementUnit(el: PlanElement, v: number, unit: string): number {
   }
   if (as === null) return fallback();
   if (as !== el.unit) written = `${v === 0 ? "0" : String(v)} ${as}`;
-  const exact = convert(fromJsonNumber(v), as, el.unit, el.molarMass);
-  const n = exact.toNumber();
-  return fromJsonNumber(n).eq(exact) ? n : fallback();
+  // The exact conversion, remembered per element, unit and value (a laboratory's values
+  // repeat: 138 g/L is converted once); NaN when it is no double (the exact path decides).
+  const key = `${v} ${unit}`;
+  let n = el.converted.get(key);
+  if (n === undefined) {
+    const exact = convert(fromJsonNumber(v), as, el.unit, el.molarMass);
+    n = exact.toNumber();
+    if (!fromJsonNumber(n).eq(exact)) n = NaN;
+    if (el.converted.size >= 10_000) el.converted.clear();
+    el.converted.set(key, n);
+  }
+  return Number.isNaN(n) ? fallback() : n;
 }
 
 function isRecord(x: unknown): x is Record<string, unknown> {
