@@ -519,7 +519,7 @@ export const refs: {
  * Anything else takes the exact path.
  */
 export function amount(x: unknown): number {
-  if (typeof x === "number") return Number.isFinite(x) ? x : fallback();
+  if (typeof x === "number") return Number.isFinite(x) ? inputRange(x) : fallback();
   if (typeof x !== "string") return fallback();
   const n = x.length;
   let i = n > 0 && x.charCodeAt(0) === 45 ? 1 : 0; // "-"
@@ -538,7 +538,19 @@ export function amount(x: unknown): number {
     } else return fallback();
   }
   if (digits > 15 || n === 0 || x.charCodeAt(n - 1) === 45) return fallback();
-  return Number(x);
+  return inputRange(Number(x));
+}
+
+/**
+ * A number the exact path accepts as input: 0, or at least 1e-100 and below 1e101 in size
+ * (`readDecimal`'s MAX_INPUT_EXPONENT: a decimal's exponent within ±100). The doubles
+ * nearest 1e-100 and 1e101 are the bounds; a decimal of at most 17 significant digits on
+ * either side of one has its double on the same side. Anything else takes the exact path,
+ * which refuses it.
+ */
+function inputRange(n: number): number {
+  const a = n < 0 ? -n : n;
+  return n === 0 || (a >= 1e-100 && a < 1e101) ? n : fallback();
 }
 
 /** One value read plainly and normalised (undefined when missing; limits of a quantity in `refs`), or take the exact path. */

@@ -165,6 +165,31 @@ describe("numbers: doubles decide exactly", () => {
       }),
       { numRuns: 20_000 },
     );
+    // Numbers the exact path refuses as out of range (a decimal exponent beyond ±100) are
+    // never read plainly, as JSON numbers or as text: the fast paths once decided them.
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.double({ noNaN: true, noDefaultInfinity: true }),
+          fc.integer({ min: -110, max: 110 }).map((e) => Number(`1e${e}`)),
+          fc.integer({ min: -110, max: 110 }).map((e) => Number(`9.99999999999999e${e}`)),
+        ),
+        (x) => {
+          let read = true;
+          try {
+            amount(x);
+          } catch {
+            read = false;
+          }
+          expect(read, String(x)).toBe(typeof readDecimal(x) !== "string");
+        },
+      ),
+      { numRuns: 5000 },
+    );
+    expect(() => amount(1e-150)).toThrow();
+    expect(() => amount(`0.${"0".repeat(149)}1`)).toThrow();
+    expect(amount(1e-100)).toBe(1e-100);
+    expect(() => amount(1e101)).toThrow();
     // At 15 significant digits it reads; at 16, where doubles no longer hold every decimal, it does not.
     expect(amount("123456789012345")).toBe(123456789012345);
     expect(amount("0.000123456789012345")).toBe(0.000123456789012345);
