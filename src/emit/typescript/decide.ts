@@ -576,12 +576,6 @@ export function emitDecideModule(ir: IrProtocol): string {
   return L.toString();
 }
 
-/**
- * `record.ts`: the loader both fast paths share. `load(patient, options)` checks and
- * normalises a record into `p` (every element in its element's unit, dates as seconds,
- * yes/no as F/T; a measured element's chosen result with its limits and time) and its
- * reference dates into `anchor`, element by element, or throws `K.FALLBACK`.
- */
 /** The call that reads element `el` of a record (fast.ts has one reader per kind). */
 function reader(el: IrProtocol["elements"][number], plan: string, raw: string): string {
   switch (el.type) {
@@ -605,6 +599,12 @@ function reader(el: IrProtocol["elements"][number], plan: string, raw: string): 
   }
 }
 
+/**
+ * `record.ts`: the loader both fast paths share. `load(patient, options, keys)` checks and
+ * normalises a record into `p` (every element in its element's unit, dates as seconds,
+ * yes/no as F/T; a measured element's chosen result with its limits and time) and its
+ * reference dates into `anchor`, element by element, or throws `K.FALLBACK`.
+ */
 export function emitRecordModule(ir: IrProtocol): string {
   const L = new Lines();
   L.line(
@@ -624,23 +624,23 @@ export function emitRecordModule(ir: IrProtocol): string {
   L.line("const PLAN = K.compilePlan(DICTIONARY, ANCHORS);");
   L.line("const E = K.planElements(PLAN);");
   L.line();
+  L.line("/**");
   L.line(
-    "/** Check and normalise a patient into `p` and `anchor`, element by element; anything unusual takes the exact path. */",
+    " * Check and normalise a patient into `p` and `anchor`, element by element; anything unusual takes the exact path.",
   );
   L.line(
-    "/** `keys`: whether fields a result or a limit should not have take the exact path (for the warnings it gives). */",
+    " * `keys`: whether fields a result or a limit should not have take the exact path too (for the warnings it gives).",
   );
+  L.line(" */");
   L.line("export function load(raw: unknown, options: object, keys: boolean): void {").indent(() => {
     L.line("const r: any = K.record(raw, keys);");
     L.line("K.loadAnchors(PLAN, r, options, anchor);");
     for (const el of ir.elements) {
-      const read = el.type === "decimal" && el.unit ? "K.measured" : "K.value";
-      const raw = prop("r", el.name);
-      const plan = `${prop("E", el.name)}!`;
-      L.line(`${prop("p", el.name)} = ${reader(el, plan, raw)};`);
+      L.line(`${prop("p", el.name)} = ${reader(el, `${prop("E", el.name)}!`, prop("r", el.name))};`);
       for (const lim of ["uln", "lln"] as const)
         if (el.unit && el.reference[lim]) L.line(`${prop("p", `${el.name}.${lim}`)} = K.refs.${lim};`);
-      if (read === "K.measured") {
+      if (el.type === "decimal" && el.unit) {
+        // A measured element: the time of the result read, and its value as written in another unit.
         L.line(`${prop("p", `${el.name}.at`)} = K.refs.at;`);
         L.line(`${prop("p", `${el.name}.w`)} = K.refs.written;`);
       }

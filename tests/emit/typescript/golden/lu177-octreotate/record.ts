@@ -15,8 +15,10 @@ export const anchor: Record<string, number | undefined> = {};
 const PLAN = K.compilePlan(DICTIONARY, ANCHORS);
 const E = K.planElements(PLAN);
 
-/** Check and normalise a patient into `p` and `anchor`, element by element; anything unusual takes the exact path. */
-/** `keys`: whether fields a result or a limit should not have take the exact path (for the warnings it gives). */
+/**
+ * Check and normalise a patient into `p` and `anchor`, element by element; anything unusual takes the exact path.
+ * `keys`: whether fields a result or a limit should not have take the exact path too (for the warnings it gives).
+ */
 export function load(raw: unknown, options: object, keys: boolean): void {
   const r: any = K.record(raw, keys);
   K.loadAnchors(PLAN, r, options, anchor);
