@@ -77,8 +77,14 @@ function show(chars: string): string {
     .join("");
 }
 
+/**
+ * C0 controls but tab (line ends cannot be in a string token), DEL and C1: invisible in
+ * an editor and unprintable in a document, so never part of protocol text.
+ */
+const CONTROLS = "\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F";
+const CONTROL = new RegExp(`[${CONTROLS}]`, "g");
 /** A control character or a backslash: what the string checks below look for. */
-const SUSPECT = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\\]/;
+const SUSPECT = new RegExp(`[${CONTROLS}\\\\]`);
 
 /** Every diagnostic the lexer stage produces, in source order. */
 export function lexDiagnostics(lexed: ILexingResult, text: string, file: string): Diagnostic[] {
@@ -117,10 +123,8 @@ export function lexDiagnostics(lexed: ILexingResult, text: string, file: string)
         }),
       );
     }
-    // C0 controls but tab (line ends cannot be in a string token), DEL and C1: invisible
-    // in an editor and unprintable in a document, so never part of protocol text.
     if (!SUSPECT.test(token.image)) continue; // most strings: nothing to look at
-    for (const m of token.image.matchAll(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g)) {
+    for (const m of token.image.matchAll(CONTROL)) {
       const char = `U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
       out.push(
         report("TRC1024", "controlCharacter", { char }, inToken(file, token, m.index ?? 0, 1), {

@@ -209,8 +209,9 @@ describe("decision-only module = explained evaluation", () => {
     const map = parseConceptMap(MAP_FILE, readFileSync(MAP_FILE, "utf8"));
     const anchors = { inclusion: RUN.inclusion, D0: RUN.D0 };
     // Half the values drawn at a rule's edge, where exactness decides.
+    const bindings = bind(ir, map);
     const persons = [...splitByPerson(synthCohort(7, 1, 300, 0.5)).entries()].map(([pid, rows]) =>
-      omopToPatient(ir, bind(ir, map), map, rows, pid, RUN.asOf, anchors),
+      omopToPatient(ir, bindings, map, rows, pid, RUN.asOf, anchors),
     );
     const text = persons.filter((p) => JSON.stringify(p).includes('"value":"')).length;
     expect(text).toBe(persons.length);
