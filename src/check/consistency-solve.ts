@@ -63,6 +63,16 @@ export class FormulaBuilder {
   readonly thresholds = new Map<string, Map<string, Decimal>>();
   /** `candidates(key)`, until a new threshold on `key` is seen (a formula is lowered once, solved many times). */
   private readonly tries = new Map<string, Decimal[]>();
+  /**
+   * Candidates by everything they depend on (the thresholds' exact texts, the range, the
+   * element's type, the scale, positivity): coordinates cut at the same places share them.
+   * A protocol of 10,000 thresholds on a few dozen distinct cuts computes a few dozen.
+   */
+  private readonly cuts = new Map<string, Decimal[]>();
+  /** Literals read once each: a protocol repeats its thresholds and ranges. */
+  private readonly literals = new Map<string, Decimal>();
+  /** The exact text of each literal read (what `thresholds` is keyed by), by identity. */
+  private readonly texts = new Map<Decimal, string>();
   private readonly elements: Map<string, IrElement>;
   private readonly grades: Map<string, IrGrade>;
   private readonly defs: Map<string, IrExpr>;
@@ -82,14 +92,22 @@ export class FormulaBuilder {
       this.coords.set(key, { key, element, scale });
       this.thresholds.set(key, new Map());
       if (scale === "abs" && element.range)
-        for (const b of [element.range.low, element.range.high]) this.note(key, dec(b));
+        for (const b of [element.range.low, element.range.high]) this.note(key, this.literal(b));
     }
     return key;
   }
 
+  /** An exact decimal literal, read once. */
+  private literal(text: string): Decimal {
+    let v = this.literals.get(text);
+    if (v === undefined) this.literals.set(text, (v = dec(text)));
+    return v;
+  }
+
   private note(key: string, v: Decimal): void {
     const seen = this.thresholds.get(key)!;
-    const text = v.toString();
+    let text = this.texts.get(v);
+    if (text === undefined) this.texts.set(v, (text = v.toString()));
     if (seen.has(text)) return;
     seen.set(text, v);
     this.tries.delete(key);
@@ -147,14 +165,14 @@ export class FormulaBuilder {
     if (right.kind === "number" || right.kind === "quantity") {
       const key = this.coord(left.name, "abs");
       if (!key) return null;
-      const value = dec(right.value);
+      const value = this.literal(right.value);
       this.note(key, value);
       return { k: "cmp", coord: key, op, value, source: e };
     }
     if (right.kind === "refMultiple" && right.of === left.name && right.ofRecord === undefined) {
       const key = this.coord(left.name, right.limit);
       if (!key) return null;
-      const value = dec(right.factor);
+      const value = this.literal(right.factor);
       this.note(key, value);
       return { k: "cmp", coord: key, op, value, source: e };
     }
@@ -208,7 +226,15 @@ export class FormulaBuilder {
    */
   candidates(key: string): Decimal[] {
     let known = this.tries.get(key);
-    if (!known) this.tries.set(key, (known = this.computeCandidates(key)));
+    if (known) return known;
+    const c = this.coords.get(key)!;
+    const cuts = [...this.thresholds.get(key)!.keys()].sort().join(" ");
+    const range = c.scale === "abs" && c.element.range ? `${c.element.range.low}..${c.element.range.high}` : "";
+    const limits = c.element.reference.uln || c.element.reference.lln ? "limited" : "";
+    const shape = `${c.element.type}|${c.scale}|${limits}|${range}|${cuts}`;
+    known = this.cuts.get(shape);
+    if (!known) this.cuts.set(shape, (known = this.computeCandidates(key)));
+    this.tries.set(key, known);
     return known;
   }
 
