@@ -56,7 +56,7 @@ export abstract class DeclarationRules extends ExpressionRules {
     });
     this.MANY(
       (this.opts.interpretation_many ??= {
-        GATE: () => this.LA(1).startLine === this.LA(0).endLine,
+        GATE: () => this.sameLine(this.LA(0), this.LA(1)),
         DEF: () => {
           this.CONSUME(T.KwSource);
           this.CONSUME(T.Name);

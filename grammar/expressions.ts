@@ -25,6 +25,7 @@ import {
   type DSLMethodOpts,
   type IOrAlt,
   type IParserConfig,
+  type IToken,
   type OrMethodOpts,
 } from "chevrotain";
 import * as T from "./tokens.js";
@@ -51,6 +52,27 @@ export abstract class ExpressionRules extends CstParser {
   protected readonly alts: Record<string, IOrAlt<unknown>[] | OrMethodOpts<unknown>> = {};
   /** The options of the gated `OPTION`s and `MANY`s: see {@link alts}. */
   protected readonly opts: Record<string, DSLMethodOpts<unknown>> = {};
+
+  /**
+   * The text the input's tokens index into, set for one parse by `src/syntax/parse.ts`,
+   * whose lexer tracks offsets only (lines and columns on 200,000 tokens were a third of
+   * lexing): {@link sameLine} reads it for tokens that carry no line.
+   */
+  source: string | null = null;
+
+  /** Whether no line ends between the end of `a` and the start of `b` (`a` before `b`). */
+  protected sameLine(a: IToken | undefined, b: IToken | undefined): boolean {
+    if (a === undefined || b === undefined) return false;
+    if (a.endLine !== undefined || b.startLine !== undefined) return a.endLine === b.startLine; // lines tracked
+    const text = this.source;
+    const from = a.endOffset;
+    if (text === null || from === undefined || isNaN(from) || isNaN(b.startOffset)) return false;
+    for (let i = from + 1; i < b.startOffset; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10 || c === 13) return false;
+    }
+    return true;
+  }
 
   /** A full expression: `if ... then ... [else ...]` or an `or` chain. */
   expression = this.RULE("expression", () => {
@@ -226,7 +248,7 @@ export abstract class ExpressionRules extends CstParser {
   private nameFollows = (): boolean => {
     const word = this.LA(1);
     const next = this.LA(2);
-    return tokenMatcher(next, T.Name) && next.startLine === word.endLine;
+    return tokenMatcher(next, T.Name) && this.sameLine(word, next);
   };
 
   /**

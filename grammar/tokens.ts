@@ -437,14 +437,34 @@ export const allTokens: TokenType[] = [
 ];
 
 /**
- * A lexer; `positionTracking: "full"` gives every token its line and column. Chevrotain's
- * validation of the token definitions costs about a third of the command's start-up, so
- * the lexer every command uses skips it; `tests/grammar/validations.test.ts` builds one
- * with `validate` on, so a bad token definition still fails the tests.
+ * A lexer. `positionTracking: "full"` gives every token its line and column (the
+ * formatter and the language server read them); `"onlyOffset"` gives offsets only, for
+ * the compiler (src/syntax/parse.ts), which computes lines for the tokens that need them.
+ * Chevrotain's validation of the token definitions costs about a third of the command's
+ * start-up, so the lexers the commands use skip it; `tests/grammar/validations.test.ts`
+ * builds one with `validate` on, so a bad token definition still fails the tests.
  */
-export function makeLexer(validate: boolean): Lexer {
-  return new Lexer(allTokens, { positionTracking: "full", ensureOptimizations: false, skipValidations: !validate });
+export function makeLexer(validate: boolean, positionTracking: "full" | "onlyOffset" = "full"): Lexer {
+  return new Lexer(allTokens, { positionTracking, ensureOptimizations: false, skipValidations: !validate });
 }
 
-/** The lexer (validated by the tests, not on every start). */
+/** The lexer with lines and columns (validated by the tests, not on every start). */
 export const trialLexer = makeLexer(false);
+
+/**
+ * The compiler's lexer: offsets only. Chevrotain's `"onlyOffset"` tokens carry a start
+ * offset but no end, which the parser's node locations need, so this lexer makes its
+ * tokens itself (the hook is Chevrotain's own, chosen by `positionTracking`; the version
+ * is pinned, and every parse in the tests goes through it): image, start and end offset,
+ * type. Lines and columns on every token were most of lexing 10,000 criteria.
+ */
+export const offsetLexer: Lexer = (() => {
+  const lexer = makeLexer(false, "onlyOffset");
+  (lexer as unknown as { createTokenInstance: unknown }).createTokenInstance = (
+    image: string,
+    startOffset: number,
+    tokenTypeIdx: number,
+    tokenType: TokenType,
+  ): IToken => ({ image, startOffset, endOffset: startOffset + image.length - 1, tokenTypeIdx, tokenType });
+  return lexer;
+})();

@@ -8,6 +8,7 @@ import type { ILexingResult, IToken } from "chevrotain";
 import type { Span } from "../ast/nodes.js";
 import { report, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { StringLiteral, UnterminatedComment, UnterminatedString } from "../../grammar/tokens.js";
+import { Spans } from "./spans.js";
 
 /** What to write instead of a character the language does not use. */
 const LOOK_ALIKES: Record<string, string> = {
@@ -55,18 +56,8 @@ export function wholeFileSpan(file: string): Span {
 }
 
 /** The span of one (single-line) token, or of `length` characters from `index` inside it. */
-function inToken(file: string, token: IToken, index = 0, length = token.image.length): Span {
-  const column = (token.startColumn ?? 1) + index;
-  const line = token.startLine ?? 1;
-  return {
-    file,
-    start: token.startOffset + index,
-    end: token.startOffset + index + length,
-    line,
-    column,
-    endLine: line,
-    endColumn: column + length,
-  };
+function inToken(spans: Spans, token: IToken, index = 0, length = token.image.length): Span {
+  return spans.point(token.startOffset + index, length);
 }
 
 function show(chars: string): string {
@@ -89,25 +80,20 @@ const SUSPECT = new RegExp(`[${CONTROLS}\\\\]`);
 /** Every diagnostic the lexer stage produces, in source order. */
 export function lexDiagnostics(lexed: ILexingResult, text: string, file: string): Diagnostic[] {
   const out: Diagnostic[] = [];
+  // Lines and columns from offsets: the compiler's lexer tracks offsets only.
+  let lines: Spans | undefined;
+  const spans = () => (lines ??= new Spans(file, text));
   for (const error of lexed.errors) {
     const chars = text.substr(error.offset, error.length);
     const first = [...chars][0] ?? "";
     const hint = LOOK_ALIKES[first];
-    const span: Span = {
-      file,
-      start: error.offset,
-      end: error.offset + error.length,
-      line: error.line ?? 1,
-      column: error.column ?? 1,
-      endLine: error.line ?? 1,
-      endColumn: (error.column ?? 1) + error.length,
-    };
+    const span = spans().point(error.offset, error.length);
     const params = { plural: [...chars].length > 1 ? "s" : "", chars: show(chars) };
     out.push(report("TRC1010", "unexpectedCharacters", params, span, hint === undefined ? {} : { hint }));
   }
   for (const token of lexed.groups["errors"] ?? []) {
     if (token.tokenType === UnterminatedComment) {
-      out.push(report("TRC1010", "unterminatedComment", {}, inToken(file, token, 0, 2)));
+      out.push(report("TRC1010", "unterminatedComment", {}, inToken(spans(), token, 0, 2)));
     }
   }
   // Indexed, as in parse.ts: a for-of over 200,000 tokens allocated an iterator result
@@ -118,7 +104,7 @@ export function lexDiagnostics(lexed: ILexingResult, text: string, file: string)
     if (token.tokenType !== StringLiteral && token.tokenType !== UnterminatedString) continue;
     if (token.tokenType === UnterminatedString) {
       out.push(
-        report("TRC1011", "unterminatedString", {}, inToken(file, token), {
+        report("TRC1011", "unterminatedString", {}, inToken(spans(), token), {
           hint: 'a string ends on the line it starts; write \\" for a quote inside it',
         }),
       );
@@ -127,7 +113,7 @@ export function lexDiagnostics(lexed: ILexingResult, text: string, file: string)
     for (const m of token.image.matchAll(CONTROL)) {
       const char = `U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
       out.push(
-        report("TRC1024", "controlCharacter", { char }, inToken(file, token, m.index ?? 0, 1), {
+        report("TRC1024", "controlCharacter", { char }, inToken(spans(), token, m.index ?? 0, 1), {
           hint: "delete it; write \\t for a tab",
         }),
       );
@@ -136,7 +122,7 @@ export function lexDiagnostics(lexed: ILexingResult, text: string, file: string)
       const escaped = m[1] ?? "";
       if (escaped === "" || '"\\nt'.includes(escaped)) continue;
       out.push(
-        report("TRC1010", "unknownEscape", { escape: escaped }, inToken(file, token, m.index ?? 0, 2), {
+        report("TRC1010", "unknownEscape", { escape: escaped }, inToken(spans(), token, m.index ?? 0, 2), {
           hint: 'the escapes are \\" \\\\ \\n and \\t; write \\\\ for a backslash',
         }),
       );

@@ -85,7 +85,7 @@ function parseText(text: string, file: string): ParseResult {
   if (/^[\s\uFEFF]*$/.test(text)) return { ...failed(report("TRC1004", "empty", {}, pointAt(file, text, 0))), text };
 
   // Lexing
-  const lexed = T.trialLexer.tokenize(text);
+  const lexed = T.offsetLexer.tokenize(text);
   const diagnostics = lexDiagnostics(lexed, text, file);
   const tokens = lexed.tokens;
   if (tokens.length === 0) {
@@ -114,6 +114,7 @@ function parseText(text: string, file: string): ParseResult {
   const csts: TrialFileCstNode[] = [];
   const errors: IRecognitionException[] = [];
   let from = 0;
+  trialParser.source = text;
   try {
     for (;;) {
       trialParser.input = from === 0 ? tokens : tokens.slice(from);
@@ -121,7 +122,9 @@ function parseText(text: string, file: string): ParseResult {
       errors.push(...trialParser.errors);
       const gaveUp = trialParser.errors.find((e) => e.name === "NotAllInputParsedException");
       const next =
-        gaveUp === undefined ? -1 : nextDeclarationStart(tokens, Math.max(from, tokens.indexOf(gaveUp.token)) + 1);
+        gaveUp === undefined
+          ? -1
+          : nextDeclarationStart(tokens, text, Math.max(from, tokens.indexOf(gaveUp.token)) + 1);
       if (next < 0) break;
       from = next;
     }
@@ -130,6 +133,7 @@ function parseText(text: string, file: string): ParseResult {
     // until the next parse: through check and build, or for good in the language server.
     trialParser.input = [];
     trialParser.declarationTaker = null;
+    trialParser.source = null;
   }
   const seen = new Set<number>();
   const consequence = consequenceOfLexError(tokens, diagnostics);
@@ -207,14 +211,23 @@ function numberLimits(tokens: IToken[], file: string, text: string): Diagnostic[
 /** Words that start a top-level declaration: where parsing restarts after giving up. */
 const DECLARATION_STARTS = new Set(T.declarationKeywords);
 
+/** Whether a line ends between the end of `a` and the start of `b` (tokens with offsets only). */
+function lineBreakBetween(text: string, a: IToken, b: IToken): boolean {
+  for (let i = (a.endOffset ?? a.startOffset) + 1; i < b.startOffset; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) return true;
+  }
+  return false;
+}
+
 /** Index of the next declaration keyword at or after `from`, preferring one that starts a line. */
-function nextDeclarationStart(tokens: IToken[], from: number): number {
+function nextDeclarationStart(tokens: IToken[], text: string, from: number): number {
   let any = -1;
   for (let i = from; i < tokens.length; i++) {
     const token = tokens[i] as IToken;
     if (!DECLARATION_STARTS.has(token.tokenType)) continue;
     const previous = tokens[i - 1];
-    if (previous === undefined || previous.endLine !== token.startLine) return i;
+    if (previous === undefined || lineBreakBetween(text, previous, token)) return i;
     if (any < 0) any = i;
   }
   return any;

@@ -95,17 +95,25 @@ export class Spans {
     return (this.last = lo);
   }
 
-  /** The span of one token. */
+  /**
+   * The span of one token. The compiler's lexer tracks offsets only, so its line and
+   * columns are computed here, as for nodes (a token ends on the line it starts, but for
+   * block comments, which are never in the AST: the end is computed all the same).
+   */
   ofToken(token: IToken): Span {
     if (!isReal(token)) throw new Incomplete("token position");
+    const start = token.startOffset;
+    const last = token.endOffset ?? start + token.image.length - 1;
+    const line = this.lineAt(start);
+    const endLine = this.lineAt(last);
     return {
       file: this.file,
-      start: token.startOffset,
-      end: (token.endOffset ?? token.startOffset + token.image.length - 1) + 1,
-      line: token.startLine ?? 1,
-      column: token.startColumn ?? 1,
-      endLine: token.endLine ?? token.startLine ?? 1,
-      endColumn: (token.endColumn ?? token.startColumn ?? 0) + 1,
+      start,
+      end: last + 1,
+      line: line + 1,
+      column: start - this.starts[line]! + 1,
+      endLine: endLine + 1,
+      endColumn: last - this.starts[endLine]! + 2,
     };
   }
 
@@ -129,6 +137,21 @@ export class Spans {
       column: loc.startOffset - this.starts[line]! + 1,
       endLine: endLine + 1,
       endColumn: loc.endOffset - this.starts[endLine]! + 2,
+    };
+  }
+
+  /** `length` characters from `offset`, on the line `offset` is on. */
+  point(offset: number, length: number): Span {
+    const line = this.lineAt(offset);
+    const column = offset - this.starts[line]! + 1;
+    return {
+      file: this.file,
+      start: offset,
+      end: offset + length,
+      line: line + 1,
+      column,
+      endLine: line + 1,
+      endColumn: column + length,
     };
   }
 

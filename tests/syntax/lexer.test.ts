@@ -4,8 +4,8 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { keywords, trialLexer } from "../../grammar/tokens.js";
-import { lineStarts } from "../../src/syntax/spans.js";
+import { keywords, offsetLexer, trialLexer } from "../../grammar/tokens.js";
+import { lineStarts, Spans } from "../../src/syntax/spans.js";
 
 /** `Type:image` for every token of `text`; lexer errors fail the test. */
 function lex(text: string): string[] {
@@ -210,6 +210,49 @@ describe("lines and columns from offsets (src/syntax/spans.ts)", () => {
         }
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  // The compiler lexes with `offsetLexer` (no lines on tokens) and computes the lines of
+  // the tokens it keeps; the formatter and the language server read the full lexer's.
+  it("the compiler's offset-only lexer gives the same tokens, and the same spans as the full lexer's lines", () => {
+    const piece = fc.constantFrom(
+      "a",
+      "18",
+      '"s"',
+      '"a\\q"',
+      '"open',
+      "/* x\r\ny */",
+      "/* open",
+      "{",
+      ">=",
+      "g/dL",
+      "@",
+      "§",
+      "é",
+      "😀",
+    );
+    const gap = fc.constantFrom(" ", "\n", "\r\n", "\r", "\n\r", "\t", "\u2028", "");
+    fc.assert(
+      fc.property(fc.array(fc.tuple(piece, gap), { maxLength: 40 }), (parts) => {
+        const text = parts.map(([p, g]) => p + g).join("");
+        const full = trialLexer.tokenize(text);
+        const offsets = offsetLexer.tokenize(text);
+        const spans = new Spans("f.trial", text);
+        const show = (t: (typeof full.tokens)[number]) => [t.tokenType.name, t.image, t.startOffset, t.endOffset];
+        expect(offsets.tokens.map(show)).toEqual(full.tokens.map(show));
+        expect(offsets.errors.map((e) => [e.offset, e.length])).toEqual(full.errors.map((e) => [e.offset, e.length]));
+        full.tokens.forEach((t, i) => {
+          const s = spans.ofToken(offsets.tokens[i]!);
+          expect([s.line, s.column, s.endLine, s.endColumn], JSON.stringify(text)).toEqual([
+            t.startLine,
+            t.startColumn,
+            t.endLine,
+            t.endColumn! + 1,
+          ]);
+        });
+      }),
+      { numRuns: 1000 },
     );
   });
 });
