@@ -27,13 +27,15 @@ const addToParent = (CstParser.prototype as unknown as { cstPostNonTerminal: Pos
 export class TrialParser extends SectionRules {
   /**
    * Set for one parse by `src/syntax/parse.ts` (null otherwise): offered each top-level
-   * declaration's CST as soon as the declaration is parsed, it returns whether it took
-   * it, and a taken one is left out of `trialFile`'s children. parse.ts builds the
-   * declaration's AST there and then, so the CST of a large file is never held whole:
-   * each declaration's dies young, where collecting it is cheap, instead of surviving
-   * (and being copied by the collector) until the whole file is parsed.
+   * declaration's CST as soon as the declaration is parsed, and each element of a `data`
+   * block as soon as the element is (with the block's node, still being parsed), it
+   * returns whether it took it, and a taken one is left out of its parent's children.
+   * parse.ts builds the AST there and then, so the CST of a large file is never held
+   * whole: each declaration's and each element's dies young, where collecting it is
+   * cheap, instead of surviving (and being copied by the collector) until the whole file,
+   * or the whole data block of 10,000 elements, is parsed.
    */
-  declarationTaker: ((cst: CstNode) => boolean) | null = null;
+  cstTaker: ((cst: CstNode, parent: CstNode) => boolean) | null = null;
 
   /** The message provider, kept to hand it the grammar after self-analysis. */
   private readonly messages: TrialErrorMessages;
@@ -74,12 +76,13 @@ export class TrialParser extends SectionRules {
     this.MANY(() => this.SUBRULE(this.declaration));
   });
 
-  /** Chevrotain's hook after a subrule: a declaration goes to {@link declarationTaker} when there is one. */
+  /** Chevrotain's hook after a subrule: a declaration or a data block's element goes to {@link cstTaker} when there is one. */
   protected cstPostNonTerminal(cst: CstNode, ruleName: string): void {
     addToParent.call(this, cst, ruleName);
-    if (ruleName !== "declaration" || this.declarationTaker === null || !this.declarationTaker(cst)) return;
+    if (this.cstTaker === null || (ruleName !== "declaration" && ruleName !== "element")) return;
     const parent = (this as unknown as { CST_STACK: CstNode[] }).CST_STACK.at(-1);
-    parent?.children["declaration"]?.pop();
+    if (parent === undefined || (ruleName === "element" && parent.name !== "dataDecl")) return;
+    if (this.cstTaker(cst, parent)) parent.children[ruleName]?.pop();
   }
 
   /** One top-level declaration. */

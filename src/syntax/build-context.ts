@@ -16,6 +16,8 @@ export class BuildContext {
   readonly s: Spans;
   /** Expression converter. */
   readonly x: ExprBuilder;
+  /** Elements built as they were parsed, by their data block's CST node (`takeElement` in to-ast.ts). */
+  readonly takenElements = new Map<CstNode, A.ElementDecl[]>();
 
   /**
    * `hasSyntaxErrors` tells whether the CST may be partial: if it is not, a missing

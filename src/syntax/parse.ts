@@ -13,12 +13,12 @@
 import { EOF, type CstNode, type IRecognitionException, type IToken } from "chevrotain";
 import type { Decl, Span, TrialFile } from "../ast/nodes.js";
 import { report, sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.js";
-import type { DeclarationCstNode, TrialFileCstNode } from "../../grammar/generated/cst.js";
+import type { DeclarationCstNode, ElementCstNode, TrialFileCstNode } from "../../grammar/generated/cst.js";
 import { trialParser } from "../../grammar/parser.js";
 import * as T from "../../grammar/tokens.js";
 import { BuildContext } from "./build-context.js";
 import { lexDiagnostics, pointAt, wholeFileSpan } from "./lex-diagnostics.js";
-import { declarationAst, declarations, wholeFile } from "./to-ast.js";
+import { declarationAst, declarations, takeElement, wholeFile } from "./to-ast.js";
 
 /** The largest protocol accepted, in bytes of UTF-8. */
 export const MAX_BYTES = 2 * 1024 * 1024;
@@ -100,16 +100,19 @@ function parseText(text: string, file: string): ParseResult {
 
   // Parsing. Chevrotain's recovery normally resynchronises at the next declaration by
   // itself; should it give up early (NotAllInputParsed), parse again from the next one.
-  // Until the first syntax error each declaration is built into the AST as soon as it is
-  // parsed (see `TrialParser.declarationTaker`), so its CST dies young; after one, the
-  // rest are built from the CST at the end, once it is known the file has errors.
+  // Until the first syntax error each declaration, and each element of a data block, is
+  // built into the AST as soon as it is parsed (see `TrialParser.cstTaker`), so its CST
+  // dies young; after one, the rest are built from the CST at the end, once it is known
+  // the file has errors (a data block's elements built before it are kept, in order).
   const cx = new BuildContext(file, text, diagnostics, false);
   const built: Decl[] = [];
   let clean = true;
-  trialParser.declarationTaker = (cst) => {
+  trialParser.cstTaker = (cst, parent) => {
     if (clean && trialParser.errors.length > 0) clean = false;
-    if (clean) built.push(...declarationAst(cst as DeclarationCstNode, cx));
-    return clean;
+    if (!clean) return false;
+    if (cst.name === "element") takeElement(parent, cst as ElementCstNode, cx);
+    else built.push(...declarationAst(cst as DeclarationCstNode, cx));
+    return true;
   };
   const csts: TrialFileCstNode[] = [];
   const errors: IRecognitionException[] = [];
@@ -132,7 +135,7 @@ function parseText(text: string, file: string): ParseResult {
     // The shared parser would otherwise hold this file's tokens (40 MB for 10,000 criteria)
     // until the next parse: through check and build, or for good in the language server.
     trialParser.input = [];
-    trialParser.declarationTaker = null;
+    trialParser.cstTaker = null;
     trialParser.source = null;
   }
   const seen = new Set<number>();

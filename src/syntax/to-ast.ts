@@ -9,6 +9,7 @@
  * dictionary, criteria, definitions and parameters; `sections-to-ast.ts` the
  * schedule, toxicity and response sections.
  */
+import type { CstNode } from "chevrotain";
 import type * as A from "../ast/nodes.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type {
@@ -57,6 +58,17 @@ export function declarations(cst: TrialFileCstNode, cx: BuildContext): A.Decl[] 
 /** The AST of one top-level declaration, taken as soon as it is parsed: empty if it cannot be built. */
 export function declarationAst(node: DeclarationCstNode, cx: BuildContext): A.Decl[] {
   return cx.each([node], (d) => declaration(d, cx));
+}
+
+/**
+ * An element of a data block, built as soon as it is parsed (parse.ts): kept by the
+ * block's CST node, from which it was left out, until the block is built.
+ */
+export function takeElement(block: CstNode, node: ElementCstNode, cx: BuildContext): void {
+  const built = cx.each([node], (e) => element(e, cx));
+  const list = cx.takenElements.get(block);
+  if (list) list.push(...built);
+  else cx.takenElements.set(block, built);
 }
 
 /** The span covering a whole text. */
@@ -143,7 +155,11 @@ function declaration(node: DeclarationCstNode, cx: BuildContext): A.Decl {
   }
   if (c.dataDecl !== undefined) {
     const n = child(c.dataDecl, "data");
-    return { kind: "DataDecl", elements: cx.each(n.children.element, (e) => element(e, cx)), span: s.ofNode(n) };
+    // Elements taken as they were parsed come first: they precede any left in the CST.
+    const taken = cx.takenElements.get(n);
+    cx.takenElements.delete(n);
+    const rest = cx.each(n.children.element, (e) => element(e, cx));
+    return { kind: "DataDecl", elements: taken ? taken.concat(rest) : rest, span: s.ofNode(n) };
   }
   if (c.criterionDecl !== undefined) {
     const n = child(c.criterionDecl, "criterion");

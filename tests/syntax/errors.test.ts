@@ -196,3 +196,34 @@ inclusion I4 "x" {
     ]);
   });
 });
+
+describe("declarations and data elements built as they are parsed", () => {
+  // Until the first syntax error, parse.ts builds each declaration, and each element of a
+  // data block, as soon as it is parsed; after one, from the CST at the end. Both ways
+  // must give the same AST.
+  const seed = readFileSync(new URL("../../protocols/lu177-octreotate.trial", import.meta.url), "utf8");
+  // Everything but positions (the second file is one line longer).
+  const shape = (decls: A.Decl[]) =>
+    JSON.stringify(decls, (_k, v: unknown) =>
+      v !== null && typeof v === "object" && "endColumn" in v ? undefined : v,
+    );
+
+  it("give the seed's AST whether built as parsed or from the CST after an error", () => {
+    const clean = parseTrial(seed, "seed.trial");
+    expect(clean.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    const late = parseTrial(`junk\n${seed}`, "seed.trial"); // an error first: nothing is built as parsed
+    expect(late.diagnostics.map((d) => d.code)).toEqual(["TRC1020"]);
+    expect(shape(late.ast!.decls)).toBe(shape(clean.ast!.decls));
+  });
+
+  it("keep a data block's elements in order around a syntax error inside it", () => {
+    // a and b are built as parsed, c has the error, d and e are built from the CST at the end.
+    const r = parseBad(
+      "data {\n  a: integer\n  b: integer\n  c: decimal mg/dL range 0 to\n  d: integer\n  e: boolean\n}",
+    );
+    expect(r.lines).toEqual(['5:3 TRC1020 expected a number after "to" but found "d"']);
+    const data = r.ast!.decls[0] as A.DataDecl;
+    expect(data.elements.map((e) => e.name.text)).toEqual(["a", "b", "c", "d", "e"]);
+    expect(data.elements.map((e) => e.span.line)).toEqual([2, 3, 4, 5, 6]);
+  });
+});
