@@ -67,7 +67,7 @@ export function projectFiles(runtime: RuntimeAssets): Map<string, string> {
   ]);
 }
 
-/** The generated tsconfig.json's options (the same as the build writer's STRICT_OPTIONS, as JSON). */
+/** The generated tsconfig.json's options (the same as the build writer's strictOptions in src/build.ts, as JSON). */
 const TSCONFIG = {
   target: "ES2022",
   module: "NodeNext",
