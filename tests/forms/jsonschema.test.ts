@@ -103,6 +103,23 @@ describe("JSON Schema forms of the seed protocol", () => {
     expect(hist).toContain('"type":["array","null"]'); // repeating groups are arrays of records
   });
 
+  it("offers the absolute unit of a normalised element, ranged only in its own units", () => {
+    const labs = v.schemas.get("labs.schema.json") as unknown as {
+      properties: Record<string, Record<string, unknown>>;
+    };
+    const common = v.schemas.get(COMMON_FILE) as unknown as { $defs: Record<string, unknown> };
+    const gfr = labs.properties.gfr!;
+    expect(gfr.description).toContain("Also accepted: L/h/{1.73_m2}. "); // converted by a factor
+    expect(gfr.description).toContain("An absolute value in mL/min is accepted: the evaluator normalises it");
+    const shared = JSON.stringify(followShared(gfr, common));
+    expect(shared).toContain('"examples":["mL/min/{1.73_m2}","L/h/{1.73_m2}","mL/min"]');
+    expect(shared).not.toContain('"const":"mL/min"'); // no range check in it: it depends on the BSA
+    // A result in mL/min passes the form, whatever its number: the evaluator ranges it after normalising.
+    const validate = v.form("labs");
+    expect(validate({ gfr: { value: 400, unit: "mL/min", at: "2027-01-05T09:00" } })).toBe(true);
+    expect(validate({ gfr: { value: 400, unit: "mL/min/{1.73_m2}", at: "2027-01-05T09:00" } })).toBe(false);
+  });
+
   it("requires the pregnancy test when the patient is of childbearing potential (if/then)", () => {
     const patient = v.patient();
     const base = load("eligible.json");

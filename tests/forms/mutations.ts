@@ -15,7 +15,16 @@ import type fc from "fast-check";
 import type { IrElement, IrProtocol } from "../../src/ir/types.js";
 import { commensurability, convert } from "../../src/runtime/units.js";
 import { dec } from "../../src/runtime/decimal.js";
-import { acceptedUnits, COMMON_UNITS, exactRanges, formCondition } from "../../src/emit/forms/model.js";
+import {
+  acceptedUnits,
+  COMMON_UNITS,
+  exactRanges,
+  formCondition,
+  normalisedUnits,
+} from "../../src/emit/forms/model.js";
+
+/** The accepted units a value converts from by a factor: not those normalised with the BSA (their range depends on it). */
+const ownUnits = (el: IrElement) => acceptedUnits(el).filter((u) => !normalisedUnits(el).includes(u));
 
 /** Which checks catch a defect (see the table above). */
 export type DefectClass = "type" | "shared" | "runtime" | "form" | "neutral";
@@ -165,7 +174,7 @@ export function valueDefects(el: IrElement, place: Place = {}): Defect[] {
             );
           out.push(d("runtime", q({ value: beyond(r, true).toString(), unit }), `${lim} as decimal text above range`));
           const exact = new Set(exactRanges(el).map((x) => x.unit));
-          for (const u of acceptedUnits(el).filter((u) => !exact.has(u)))
+          for (const u of ownUnits(el).filter((u) => !exact.has(u)))
             out.push(
               d(
                 "runtime",
@@ -184,7 +193,7 @@ export function valueDefects(el: IrElement, place: Place = {}): Defect[] {
           );
         out.push(d("runtime", { value: beyond(r, true).toString(), unit }, "decimal text above range"));
         const exact = new Set(exactRanges(el).map((x) => x.unit));
-        for (const u of acceptedUnits(el).filter((u) => !exact.has(u)))
+        for (const u of ownUnits(el).filter((u) => !exact.has(u)))
           out.push(
             d(
               "runtime",

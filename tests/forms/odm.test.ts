@@ -189,6 +189,22 @@ describe("ODM 1.3.2 export of the seed protocol", () => {
     }
   });
 
+  it("offers the absolute unit of a normalised element, with no range check in it", () => {
+    // `normalise gfr from decimal mL/min to 1.73 m2 by bsa`: the evaluator takes mL/min.
+    const gfr = byOid("ItemDef", "IT.gfr")!;
+    const unitName = (ref: XmlElement) => byOid("MeasurementUnit", ref.attrs.MeasurementUnitOID!)!.attrs.Name;
+    const units = childrenNamed(gfr, "MeasurementUnitRef").map(unitName);
+    expect(units[0]).toBe("mL/min/{1.73_m2}");
+    expect(units).toContain("mL/min");
+    const checked = childrenNamed(gfr, "RangeCheck").map((c) => unitName(childrenNamed(c, "MeasurementUnitRef")[0]!));
+    expect(checked).toContain("mL/min/{1.73_m2}");
+    expect(checked).not.toContain("mL/min"); // its range depends on the BSA: the evaluator checks it
+    const description = textOf(childrenNamed(childrenNamed(gfr, "Description")[0]!, "TranslatedText")[0]!);
+    expect(description).toContain(
+      'An absolute value in mL/min is accepted: the evaluator normalises it to 1.73 m2 with the body-surface area "bsa" (value x 1.73 / BSA)',
+    );
+  });
+
   it("is deterministic, and takes its creation time from SOURCE_DATE_EPOCH", () => {
     expect(emitOdm(ir)).toBe(xml);
     expect(creationDateTime({ SOURCE_DATE_EPOCH: "1798761600" })).toBe("2027-01-01T00:00:00Z");

@@ -23,6 +23,7 @@ import { dec } from "../../runtime/decimal.js";
 import { quantityDefs } from "./quantity-defs.js";
 import {
   acceptedUnits,
+  normalisedUnits,
   conditionElements,
   conditionText,
   elementNotes,
@@ -212,7 +213,10 @@ function valueSchema(ir: IrProtocol, el: IrElement): Schema {
 function describe(ir: IrProtocol, el: IrElement): string {
   const bits: string[] = [];
   if (el.unit) {
-    const alt = acceptedUnits(el).slice(1);
+    const normalised = normalisedUnits(el); // said in the element's notes
+    const alt = acceptedUnits(el)
+      .slice(1)
+      .filter((u) => !normalised.includes(u));
     bits.push(
       `Unit: ${el.unit} (UCUM).${alt.length ? ` Also accepted: ${alt.join(", ")}.` : ""} Any UCUM unit of the same kind is converted exactly by the evaluator; JSON Schema cannot check UCUM units.`,
     );

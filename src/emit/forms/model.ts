@@ -80,14 +80,51 @@ function memo<T>(cache: Map<string, T>, key: string, compute: () => T): T {
 const unitsCache = new Map<string, readonly string[]>();
 const rangesCache = new Map<string, readonly UnitRange[]>();
 
-/** The units a value of `el` may be entered in: its own unit first, then commensurable common ones. */
+/**
+ * The units a value of `el` may be entered in: its own unit first, then commensurable
+ * common ones, then the units of absolute values it declares a normalisation for
+ * (`normalise gfr from decimal mL/min ...`: see {@link normalisedUnits}).
+ */
 export function acceptedUnits(el: IrElement): readonly string[] {
+  const own = ownUnits(el);
+  const normalised = normalisedUnits(el);
+  return normalised.length ? [...own, ...normalised] : own;
+}
+
+/** Its own unit, then the common units it converts to exactly (by a factor, or a molar mass). */
+function ownUnits(el: IrElement): readonly string[] {
   const own = el.unit;
   if (!own) return [];
   return memo(unitsCache, `${own} ${el.molarMass ?? ""}`, () => [
     own,
     ...COMMON_UNITS.filter((u) => u !== own && commensurability(u, own, el.molarMass) === "same"),
   ]);
+}
+
+/**
+ * The units of absolute values the evaluator normalises into the element's unit with the
+ * body-surface area: the declared one, then the common units of its kind. No range is
+ * stated in them (it depends on the patient's BSA): the evaluator checks it after
+ * normalisation.
+ */
+export function normalisedUnits(el: IrElement): readonly string[] {
+  const from = el.normalise?.from;
+  if (!from || !el.unit) return [];
+  return memo(unitsCache, `normalised ${from} ${el.unit}`, () => [
+    from,
+    ...COMMON_UNITS.filter((u) => u !== from && u !== el.unit && commensurability(u, from) === "same"),
+  ]);
+}
+
+/** What a form says of a normalisation: the units, the reference area, where the BSA comes from. */
+export function normalisationNote(el: IrElement): string | null {
+  const n = el.normalise;
+  if (!n) return null;
+  const bsa =
+    n.bsa.kind === "element"
+      ? `the body-surface area "${n.bsa.element}"`
+      : `the body-surface area by ${n.bsa.label} from "${n.bsa.height}" and "${n.bsa.weight}"`;
+  return `An absolute value in ${normalisedUnits(el).join(" or ")} is accepted: the evaluator normalises it to ${n.area.value} ${n.area.unit} with ${bsa} (value x ${n.area.value} / BSA), and checks the plausible range after normalisation.`;
 }
 
 /** A range restated in one unit; `low`/`high` are decimal text. */
@@ -144,7 +181,7 @@ export function exactRanges(el: IrElement): readonly UnitRange[] {
 
 function computeRanges(el: IrElement, range: { readonly low: string; readonly high: string }): UnitRange[] {
   const out: UnitRange[] = [];
-  for (const unit of el.unit ? acceptedUnits(el) : [""]) {
+  for (const unit of el.unit ? ownUnits(el) : [""]) {
     const r = el.unit ? conversionRatio(el.unit, unit, el.molarMass) : ratio(1n); // "" stands for a pure number
     const low = exactDecimal(ratioMul(ratioOf(range.low), r));
     const high = exactDecimal(ratioMul(ratioOf(range.high), r));
@@ -253,6 +290,8 @@ export function conditionText(ir: IrProtocol, c: FormCondition): string {
 export function elementNotes(ir: IrProtocol, el: IrElement): string[] {
   const bits: string[] = [];
   if (el.molarMass) bits.push(`Molar mass ${el.molarMass} g/mol (mass and substance units convert).`);
+  const normalised = normalisationNote(el);
+  if (normalised) bits.push(normalised);
   if (el.reference.uln) bits.push('Carries the upper limit of normal ("uln"), with its own unit.');
   if (el.reference.lln) bits.push('Carries the lower limit of normal ("lln"), with its own unit.');
   if (el.attestedBy) bits.push(`Attested by the ${el.attestedBy}.`);
