@@ -347,6 +347,12 @@ describe("date-time anchors in the trial's time zone (Europe/Brussels)", () => {
     expect(details).toContain("2027-03-27T08:00 <= 2027-03-27T08:00 (2027-03-29T09:00 - 48 h)");
   });
 
+  it("I5 with D0 only a date: 00:00 two days before it, on the wall clock, as its interpretation says", () => {
+    // 2027-03-27T00:00 to 2027-03-29T00:00 is 47 elapsed hours (the clocks go forward on the 28th).
+    expect(dst("2027-03-27T00:00", "2027-03-29").verdict).toBe("met");
+    expect(dst("2027-03-27T00:01", "2027-03-29").verdict).toBe("not_met");
+  });
+
   it("an anchor with a UTC offset is read in the trial's zone", () => {
     expect(dst("2027-03-27T08:00", "2027-03-29T07:00:00Z").verdict).toBe("met");
     expect(dst("2027-03-27T08:01", "2027-03-29T09:00:00+02:00").verdict).toBe("not_met");
