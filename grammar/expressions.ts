@@ -65,13 +65,8 @@ export abstract class ExpressionRules extends CstParser {
     if (a === undefined || b === undefined) return false;
     if (a.endLine !== undefined || b.startLine !== undefined) return a.endLine === b.startLine; // lines tracked
     const text = this.source;
-    const from = a.endOffset;
-    if (text === null || from === undefined || isNaN(from) || isNaN(b.startOffset)) return false;
-    for (let i = from + 1; i < b.startOffset; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 10 || c === 13) return false;
-    }
-    return true;
+    if (text === null || a.endOffset === undefined || isNaN(a.endOffset) || isNaN(b.startOffset)) return false;
+    return !T.lineBreakBetween(text, a, b);
   }
 
   /** A full expression: `if ... then ... [else ...]` or an `or` chain. */

@@ -468,3 +468,15 @@ export const offsetLexer: Lexer = (() => {
   ): IToken => ({ image, startOffset, endOffset: startOffset + image.length - 1, tokenTypeIdx, tokenType });
   return lexer;
 })();
+
+/**
+ * Whether a line ends between the end of token `a` and the start of token `b` (`a`
+ * before `b`), read from `text`, for tokens of {@link offsetLexer} that carry no line.
+ */
+export function lineBreakBetween(text: string, a: IToken, b: IToken): boolean {
+  for (let i = (a.endOffset ?? a.startOffset) + 1; i < b.startOffset; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) return true;
+  }
+  return false;
+}

@@ -214,15 +214,6 @@ function numberLimits(tokens: IToken[], file: string, text: string): Diagnostic[
 /** Words that start a top-level declaration: where parsing restarts after giving up. */
 const DECLARATION_STARTS = new Set(T.declarationKeywords);
 
-/** Whether a line ends between the end of `a` and the start of `b` (tokens with offsets only). */
-function lineBreakBetween(text: string, a: IToken, b: IToken): boolean {
-  for (let i = (a.endOffset ?? a.startOffset) + 1; i < b.startOffset; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10 || c === 13) return true;
-  }
-  return false;
-}
-
 /** Index of the next declaration keyword at or after `from`, preferring one that starts a line. */
 function nextDeclarationStart(tokens: IToken[], text: string, from: number): number {
   let any = -1;
@@ -230,7 +221,7 @@ function nextDeclarationStart(tokens: IToken[], text: string, from: number): num
     const token = tokens[i] as IToken;
     if (!DECLARATION_STARTS.has(token.tokenType)) continue;
     const previous = tokens[i - 1];
-    if (previous === undefined || lineBreakBetween(text, previous, token)) return i;
+    if (previous === undefined || T.lineBreakBetween(text, previous, token)) return i;
     if (any < 0) any = i;
   }
   return any;

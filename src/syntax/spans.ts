@@ -102,19 +102,7 @@ export class Spans {
    */
   ofToken(token: IToken): Span {
     if (!isReal(token)) throw new Incomplete("token position");
-    const start = token.startOffset;
-    const last = token.endOffset ?? start + token.image.length - 1;
-    const line = this.lineAt(start);
-    const endLine = this.lineAt(last);
-    return {
-      file: this.file,
-      start,
-      end: last + 1,
-      line: line + 1,
-      column: start - this.starts[line]! + 1,
-      endLine: endLine + 1,
-      endColumn: last - this.starts[endLine]! + 2,
-    };
+    return this.fromTo(token.startOffset, token.endOffset ?? token.startOffset + token.image.length - 1);
   }
 
   /**
@@ -127,16 +115,21 @@ export class Spans {
     if (loc === undefined || isNaN(loc.startOffset) || loc.endOffset === undefined || isNaN(loc.endOffset)) {
       throw new Incomplete(`position of ${node.name}`);
     }
-    const line = this.lineAt(loc.startOffset);
-    const endLine = this.lineAt(loc.endOffset);
+    return this.fromTo(loc.startOffset, loc.endOffset);
+  }
+
+  /** From the character at offset `start` to the one at `last`, both included. */
+  private fromTo(start: number, last: number): Span {
+    const line = this.lineAt(start);
+    const endLine = this.lineAt(last);
     return {
       file: this.file,
-      start: loc.startOffset,
-      end: loc.endOffset + 1,
+      start,
+      end: last + 1,
       line: line + 1,
-      column: loc.startOffset - this.starts[line]! + 1,
+      column: start - this.starts[line]! + 1,
       endLine: endLine + 1,
-      endColumn: loc.endOffset - this.starts[endLine]! + 2,
+      endColumn: last - this.starts[endLine]! + 2,
     };
   }
 
