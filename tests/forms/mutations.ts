@@ -15,16 +15,7 @@ import type fc from "fast-check";
 import type { IrElement, IrProtocol } from "../../src/ir/types.js";
 import { commensurability, convert } from "../../src/runtime/units.js";
 import { dec } from "../../src/runtime/decimal.js";
-import {
-  acceptedUnits,
-  COMMON_UNITS,
-  exactRanges,
-  formCondition,
-  normalisedUnits,
-} from "../../src/emit/forms/model.js";
-
-/** The accepted units a value converts from by a factor: not those normalised with the BSA (their range depends on it). */
-const ownUnits = (el: IrElement) => acceptedUnits(el).filter((u) => !normalisedUnits(el).includes(u));
+import { COMMON_UNITS, exactRanges, formCondition, ownUnits } from "../../src/emit/forms/model.js";
 
 /** Which checks catch a defect (see the table above). */
 export type DefectClass = "type" | "shared" | "runtime" | "form" | "neutral";

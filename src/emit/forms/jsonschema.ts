@@ -22,12 +22,11 @@ import type { IrCode, IrElement, IrProtocol } from "../../ir/types.js";
 import { dec } from "../../runtime/decimal.js";
 import { quantityDefs } from "./quantity-defs.js";
 import {
-  acceptedUnits,
-  normalisedUnits,
   conditionElements,
   conditionText,
   elementNotes,
   exactRanges,
+  ownUnits,
   elementsByName,
   formCondition,
   type FormCondition,
@@ -213,10 +212,7 @@ function valueSchema(ir: IrProtocol, el: IrElement): Schema {
 function describe(ir: IrProtocol, el: IrElement): string {
   const bits: string[] = [];
   if (el.unit) {
-    const normalised = normalisedUnits(el); // said in the element's notes
-    const alt = acceptedUnits(el)
-      .slice(1)
-      .filter((u) => !normalised.includes(u));
+    const alt = ownUnits(el).slice(1); // the normalised ones are in the element's notes
     bits.push(
       `Unit: ${el.unit} (UCUM).${alt.length ? ` Also accepted: ${alt.join(", ")}.` : ""} Any UCUM unit of the same kind is converted exactly by the evaluator; JSON Schema cannot check UCUM units.`,
     );

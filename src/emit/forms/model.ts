@@ -92,7 +92,7 @@ export function acceptedUnits(el: IrElement): readonly string[] {
 }
 
 /** Its own unit, then the common units it converts to exactly (by a factor, or a molar mass). */
-function ownUnits(el: IrElement): readonly string[] {
+export function ownUnits(el: IrElement): readonly string[] {
   const own = el.unit;
   if (!own) return [];
   return memo(unitsCache, `${own} ${el.molarMass ?? ""}`, () => [
