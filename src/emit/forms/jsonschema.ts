@@ -386,16 +386,39 @@ function inline(v: unknown, width: number): string | null {
  * line, for people reading the schema. `prefix` is the width already used on the line.
  */
 export function prettyJson(v: unknown, indent = "", prefix = 0): string {
-  if (!v || typeof v !== "object") return JSON.stringify(v); // on its line, however long
-  const one = inline(v, Math.max(0, 100 - indent.length - prefix));
-  if (one !== null) return one;
-  const inner = indent + "  ";
-  if (Array.isArray(v)) return `[\n${v.map((x) => inner + prettyJson(x, inner, 0)).join(",\n")}\n${indent}]`;
-  const lines = Object.entries(v).map(([k, x]) => {
-    const key = `${JSON.stringify(k)}: `;
-    return inner + key + prettyJson(x, inner, key.length);
-  });
-  return `{\n${lines.join(",\n")}\n${indent}}`;
+  // One string grown as the document is walked (no array of lines joined at each depth).
+  let out = "";
+  const write = (x: unknown, ind: string, pre: number): void => {
+    if (!x || typeof x !== "object") {
+      out += JSON.stringify(x); // on its line, however long
+      return;
+    }
+    const one = inline(x, Math.max(0, 100 - ind.length - pre));
+    if (one !== null) {
+      out += one;
+      return;
+    }
+    const inner = ind + "  ";
+    if (Array.isArray(x)) {
+      out += "[\n";
+      for (let i = 0; i < x.length; i++) {
+        out += i ? ",\n" + inner : inner;
+        write(x[i], inner, 0);
+      }
+      out += "\n" + ind + "]";
+      return;
+    }
+    out += "{\n";
+    const keys = Object.keys(x);
+    for (let i = 0; i < keys.length; i++) {
+      const key = `${JSON.stringify(keys[i])}: `;
+      out += (i ? ",\n" + inner : inner) + key;
+      write((x as Record<string, unknown>)[keys[i]!], inner, key.length);
+    }
+    out += "\n" + ind + "}";
+  };
+  write(v, indent, prefix);
+  return out;
 }
 
 /** Every schema file, by file name, as pretty-printed JSON (deterministic: same IR, same bytes). */
