@@ -96,13 +96,12 @@ function hostWithTrialcPackages(ts: typeof TS, options: TS.CompilerOptions): TS.
  */
 export function compileGenerated(dir: string, files: string[], emit: boolean): string[] {
   const ts = typescript();
-  const options: TS.CompilerOptions = {
-    ...strictOptions(ts),
+  const options: TS.CompilerOptions = Object.assign({}, strictOptions(ts), {
     noEmit: !emit,
     declaration: emit,
     outDir: dir,
     rootDir: dir,
-  };
+  });
   // The generated files themselves (the runtime's ambient `.d.ts` included), never
   // declaration files a previous `--js` build emitted beside them.
   const program = ts.createProgram({

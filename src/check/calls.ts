@@ -30,7 +30,7 @@ export function checkCall(ctx: CheckContext, e: A.Call, scope: Scope): IrExpr {
     const args = e.args.map((a) => checkTimePoint(ctx, a, scope));
     for (const [i, a] of args.entries())
       if (a.type === "datetime") ctx.report("TRC3001", "ageCountedBetweenDates", {}, e.args[i]!.span);
-    return { ...base, kind: "builtin", fn: "age", args, type: "quantity", unit: "a" };
+    return { text: base.text, span: base.span, kind: "builtin", fn: "age", args, type: "quantity", unit: "a" };
   }
   if (name === "successive_rises") return checkSuccessiveRises(ctx, e, scope);
   const def = ctx.defines.get(name);

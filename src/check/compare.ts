@@ -6,7 +6,7 @@
  * compares numbers in one unit.
  */
 import type * as A from "../ast/nodes.js";
-import type { IrExpr, IrCodeValue } from "../ir/types.js";
+import type { IrExpr, IrCodeValue, IrSpan } from "../ir/types.js";
 import { commensurability, convert, isCalendarUnit } from "../runtime/units.js";
 import { dec } from "../runtime/decimal.js";
 import { CheckContext, errorExpr, irSpan, type Scope } from "./context.js";
@@ -53,13 +53,7 @@ function elementOf(ctx: CheckContext, ir: IrExpr) {
 }
 
 export function checkCompare(ctx: CheckContext, e: A.Compare, scope: Scope): IrExpr {
-  const base = {
-    text: ctx.textOf(e.span),
-    span: irSpan(e.span),
-    kind: "compare" as const,
-    op: e.op,
-    type: "boolean" as const,
-  };
+  const base = { text: ctx.textOf(e.span), span: irSpan(e.span), op: e.op };
   const left = checkExpr(ctx, e.left, scope);
   if (ctx.poisoned.has(left)) return errorExpr(ctx, e.span);
 
@@ -69,7 +63,7 @@ export function checkCompare(ctx: CheckContext, e: A.Compare, scope: Scope): IrE
   if (codes && rightNode.kind === "NameRef" && codes.some((c) => c.code === rightNode.name)) {
     if (ORDERING.has(e.op)) ctx.report("TRC3001", "codedValuesHaveNo", { left: left.text }, e.span);
     const right = resolveCode(ctx, { text: rightNode.name, span: rightNode.span }, codes, left.text);
-    return { ...base, left, right };
+    return compareNode(base, left, right);
   }
   // A definition parameter compared with a coded value takes its codes.
   if (left.kind === "arg" && rightNode.kind === "NameRef") {
@@ -83,11 +77,13 @@ export function checkCompare(ctx: CheckContext, e: A.Compare, scope: Scope): IrE
         p.type = "code";
         p.values = codes;
       }
-      return {
-        ...base,
-        left,
-        right: { kind: "arg", name: rightNode.name, type: "code", text: rightNode.name, span: irSpan(rightNode.span) },
-      };
+      return compareNode(base, left, {
+        kind: "arg",
+        name: rightNode.name,
+        type: "code",
+        text: rightNode.name,
+        span: irSpan(rightNode.span),
+      });
     }
   }
 
@@ -116,7 +112,7 @@ export function checkCompare(ctx: CheckContext, e: A.Compare, scope: Scope): IrE
       text: ctx.textOf(rightNode.span),
       span: irSpan(rightNode.span),
     };
-    return { ...base, left, right };
+    return compareNode(base, left, right);
   }
 
   const right = checkExpr(ctx, e.right, scope);
@@ -124,7 +120,12 @@ export function checkCompare(ctx: CheckContext, e: A.Compare, scope: Scope): IrE
   const fixed = unify(ctx, e, left, right);
   if (!fixed) return errorExpr(ctx, e.span);
   warnOutsideRange(ctx, left, fixed, e.right.span);
-  return { ...base, left, right: fixed };
+  return compareNode(base, left, fixed);
+}
+
+/** A comparison's IR node, written out (not `{ ...base, left, right }`: see tests/architecture/object-spread.test.ts). */
+function compareNode(base: { text: string; span: IrSpan; op: A.Compare["op"] }, left: IrExpr, right: IrExpr): IrExpr {
+  return { text: base.text, span: base.span, kind: "compare", op: base.op, type: "boolean", left, right };
 }
 
 function isKnownName(ctx: CheckContext, name: string, scope: Scope): boolean {
@@ -178,14 +179,13 @@ function unify(ctx: CheckContext, e: A.Compare, left: IrExpr, right: IrExpr): Ir
             e.span,
           ),
         );
-      r = {
-        ...right,
+      r = Object.assign({}, right, {
         kind: "quantity",
         value: right.duration.amount,
         unit: right.duration.unit,
         written: { value: right.duration.amount, unit: right.duration.unit },
         type: "quantity",
-      } as IrExpr;
+      }) as IrExpr;
     }
     if (r.type !== "quantity" || !r.unit || !left.unit) return cannot();
     const molarMass = elementOf(ctx, left)?.molarMass;
@@ -208,7 +208,7 @@ function unify(ctx: CheckContext, e: A.Compare, left: IrExpr, right: IrExpr): Ir
       // same decimal back, as it is exact up to 39 significant digits.
       const same = r.unit === left.unit && dec(r.value).sd() <= 39;
       const value = same ? dec(r.value) : convert(dec(r.value), r.unit, left.unit, molarMass);
-      return { ...r, value: value.toString(), unit: left.unit } as IrExpr;
+      return Object.assign({}, r, { value: value.toString(), unit: left.unit }) as IrExpr;
     }
     return r;
   }

@@ -285,7 +285,7 @@ function restrict(f: Formula, element: string, b: FormulaBuilder): Formula {
     case "and":
     case "or":
     case "atLeast":
-      return { ...f, args: f.args.map((x) => restrict(x, element, b)) };
+      return Object.assign({}, f, { args: f.args.map((x) => restrict(x, element, b)) });
     default:
       return f;
   }

@@ -153,7 +153,7 @@ export function lowerElement(ctx: CheckContext, e: A.ElementDecl): IrElement | n
         }
         if (f.form) ctx.report("TRC5004", "recordFieldCapturedOn", {}, f.form.span);
         const fir = lowerElement(ctx, f);
-        if (fir) fields.set(f.name.text, { ...fir, form: el.form });
+        if (fir) fields.set(f.name.text, Object.assign({}, fir, { form: el.form }));
       }
       el.fields = [...fields.values()];
       break;

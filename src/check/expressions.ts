@@ -68,13 +68,19 @@ export function checkExpr(ctx: CheckContext, e: A.Expr, scope: Scope): IrExpr {
   const base = { text: ctx.textOf(e.span), span: irSpan(e.span) };
   switch (e.kind) {
     case "NumberLit":
-      return { ...base, kind: "number", value: e.value, type: /[.eE]/.test(e.value) ? "decimal" : "integer" };
+      return {
+        text: base.text,
+        span: base.span,
+        kind: "number",
+        value: e.value,
+        type: /[.eE]/.test(e.value) ? "decimal" : "integer",
+      };
     case "QuantityLit":
       return checkQuantity(ctx, e, base);
     case "StringLit":
-      return { ...base, kind: "string", value: e.value, type: "text" };
+      return { text: base.text, span: base.span, kind: "string", value: e.value, type: "text" };
     case "BoolLit":
-      return { ...base, kind: "bool", value: e.value, type: "boolean" };
+      return { text: base.text, span: base.span, kind: "bool", value: e.value, type: "boolean" };
     case "Paren":
       return checkExpr(ctx, e.inner, scope);
     case "NameRef":
@@ -94,13 +100,20 @@ export function checkExpr(ctx: CheckContext, e: A.Expr, scope: Scope): IrExpr {
         if (ir.kind === e.op) args.push(...ir.args);
         else args.push(ir);
       }
-      return { ...base, kind: e.op, args, type: "boolean" };
+      return { text: base.text, span: base.span, kind: e.op, args, type: "boolean" };
     }
     case "Not":
-      return { ...base, kind: "not", arg: checkCondition(ctx, e.operand, scope), type: "boolean" };
+      return {
+        text: base.text,
+        span: base.span,
+        kind: "not",
+        arg: checkCondition(ctx, e.operand, scope),
+        type: "boolean",
+      };
     case "IfThen":
       return {
-        ...base,
+        text: base.text,
+        span: base.span,
         kind: "if",
         cond: checkCondition(ctx, e.cond, scope),
         then: checkCondition(ctx, e.then, scope),
@@ -129,7 +142,8 @@ export function checkExpr(ctx: CheckContext, e: A.Expr, scope: Scope): IrExpr {
         return errorExpr(ctx, e.span, "quantity");
       }
       return {
-        ...base,
+        text: base.text,
+        span: base.span,
         kind: "organDose",
         measure: e.measure,
         organ: e.organ.text,
@@ -143,7 +157,7 @@ export function checkExpr(ctx: CheckContext, e: A.Expr, scope: Scope): IrExpr {
         ctx.unknown("TRC2001", "graded term", e.term.text, e.term.span, ctx.gradedTerms.keys());
         return errorExpr(ctx, e.span, "integer");
       }
-      return { ...base, kind: "grade", term: e.term.text, type: "integer" };
+      return { text: base.text, span: base.span, kind: "grade", term: e.term.text, type: "integer" };
     }
   }
 }
@@ -157,7 +171,13 @@ function notHere(ctx: CheckContext, span: A.Span, what: string, where: string): 
 function checkQuantity(ctx: CheckContext, e: A.QuantityLit, base: { text: string; span: IrExpr["span"] }): IrExpr {
   const unit = unitAlias(e.unit);
   if (DURATION_UNITS.has(unit)) {
-    return { ...base, kind: "duration", duration: { amount: e.value, unit: unit as never }, type: "duration" };
+    return {
+      text: base.text,
+      span: base.span,
+      kind: "duration",
+      duration: { amount: e.value, unit: unit as never },
+      type: "duration",
+    };
   }
   const v = validateUnit(unit);
   if (!v.ok) {
@@ -166,7 +186,8 @@ function checkQuantity(ctx: CheckContext, e: A.QuantityLit, base: { text: string
     return errorExpr(ctx, e.span, "quantity");
   }
   return {
-    ...base,
+    text: base.text,
+    span: base.span,
     kind: "quantity",
     value: e.value,
     unit,
@@ -192,14 +213,23 @@ export function resolveName(ctx: CheckContext, name: string, span: A.Span, scope
   const base = { text: name, span: irSpan(span) };
   for (let s: Scope | undefined = scope; s; s = s.parent) {
     const v = s.vars?.get(name);
-    if (v) return { ...base, kind: "var", name, ...v } as IrExpr;
+    if (v) return { text: base.text, span: base.span, kind: "var", name, ...v } as IrExpr;
     const field = s.records?.fields?.find((f) => f.name === name);
-    if (field && s.records) return { ...base, kind: "field", record: s.records.name, name, ...elementType(field) };
+    if (field && s.records)
+      return { text: base.text, span: base.span, kind: "field", record: s.records.name, name, ...elementType(field) };
     const p = s.params?.get(name);
-    if (p) return { ...base, kind: "arg", name, type: p.type ?? "code", ...(p.unit ? { unit: p.unit } : {}) };
+    if (p)
+      return {
+        text: base.text,
+        span: base.span,
+        kind: "arg",
+        name,
+        type: p.type ?? "code",
+        ...(p.unit ? { unit: p.unit } : {}),
+      };
   }
   const el = ctx.elements.get(name);
-  if (el) return { ...base, kind: "element", name, ...elementType(el.ir) };
+  if (el) return { text: base.text, span: base.span, kind: "element", name, ...elementType(el.ir) };
   const def = ctx.defines.get(name);
   if (def) return useDefine(ctx, def, [], span, scope);
   const param = ctx.parameters.get(name);
@@ -207,9 +237,9 @@ export function resolveName(ctx: CheckContext, name: string, span: A.Span, scope
     param.used = true;
     const value = param.ir?.value;
     if (!value) return errorExpr(ctx, span, "quantity");
-    return { ...value, text: name, span: base.span, param: name } as IrExpr;
+    return Object.assign({}, value, { text: name, span: base.span, param: name }) as IrExpr;
   }
-  if (ctx.anchors.has(name)) return { ...base, kind: "anchor", name, type: "date" };
+  if (ctx.anchors.has(name)) return { text: base.text, span: base.span, kind: "anchor", name, type: "date" };
   ctx.unknown("TRC2001", "name", name, span, allNames(ctx, scope));
   return errorExpr(ctx, span, "boolean");
 }
@@ -247,7 +277,15 @@ function checkQuantifier(ctx: CheckContext, e: A.Quantifier, scope: Scope): IrEx
   }
   const inner: Scope = { section: scope.section, records: el.ir, parent: scope };
   const where = e.where ? checkCondition(ctx, e.where, inner) : null;
-  return { ...base, kind: "quantifier", quantifier: e.quantifier, records: e.collection.text, where, type };
+  return {
+    text: base.text,
+    span: base.span,
+    kind: "quantifier",
+    quantifier: e.quantifier,
+    records: e.collection.text,
+    where,
+    type,
+  };
 }
 
 function recordNames(ctx: CheckContext): string[] {

@@ -117,7 +117,7 @@ export function checkProtocol(file: A.TrialFile, text: string): CheckResult {
     const select = selections.get(e.ir.name);
     const normalise = normalisations.get(e.ir.name);
     return finishElement(
-      { ...e.ir, ...(select ? { select } : {}), ...(normalise ? { normalise } : {}) },
+      Object.assign({}, e.ir, select ? { select } : {}, normalise ? { normalise } : {}),
       requiredWhen.get(e.ir.name),
       reads,
     );

@@ -45,5 +45,5 @@ export function checkSelection(
     ...(method ? [`by "${method}"`] : []),
     ...(window ? [`between ${window.low.text} and ${window.high.text}`] : []),
   ].join(" ");
-  return { ...(method ? { method } : {}), ...(window ? { window } : {}), text };
+  return Object.assign({}, method ? { method } : {}, window ? { window } : {}, { text });
 }

@@ -66,7 +66,9 @@ export function checkWindow(
     case "Within":
     case "AtLeast":
       return {
-        ...base,
+        text: base.text,
+        span: base.span,
+        type: base.type,
         kind: e.kind === "Within" ? "within" : "atLeast",
         direction: e.direction,
         subject: checkTimePoint(ctx, e.subject, scope),
@@ -75,7 +77,9 @@ export function checkWindow(
       };
     case "BeforeAfter":
       return {
-        ...base,
+        text: base.text,
+        span: base.span,
+        type: base.type,
         kind: "order",
         direction: e.direction,
         subject: checkTimePoint(ctx, e.subject, scope),
@@ -85,7 +89,15 @@ export function checkWindow(
       const low = checkTimePoint(ctx, e.low, scope);
       const high = checkTimePoint(ctx, e.high, scope);
       checkBoundsOrder(ctx, low, high, e.span);
-      return { ...base, kind: "between", subject: checkTimePoint(ctx, e.subject, scope), low, high };
+      return {
+        text: base.text,
+        span: base.span,
+        type: base.type,
+        kind: "between",
+        subject: checkTimePoint(ctx, e.subject, scope),
+        low,
+        high,
+      };
     }
   }
 }

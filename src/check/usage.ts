@@ -71,12 +71,16 @@ export function finishElement(
   requiredWhen: IrExpr | undefined,
   reads: ReadonlyMap<string, string[]>,
 ): IrElement {
-  return {
-    ...el,
-    readBy: reads.get(el.name) ?? [],
-    ...(el.fields ? { fields: el.fields.map((f) => ({ ...f, readBy: reads.get(`${el.name}.${f.name}`) ?? [] })) } : {}),
-    ...(requiredWhen ? { requiredWhen } : {}),
-  };
+  // Object.assign, not `{ ...el, readBy }`: see tests/architecture/object-spread.test.ts.
+  return Object.assign(
+    {},
+    el,
+    { readBy: reads.get(el.name) ?? [] },
+    el.fields
+      ? { fields: el.fields.map((f) => Object.assign({}, f, { readBy: reads.get(`${el.name}.${f.name}`) ?? [] })) }
+      : {},
+    requiredWhen ? { requiredWhen } : {},
+  );
 }
 
 export function checkUsage(ctx: CheckContext, ir: IrProtocol, elementDecls: Map<string, A.ElementDecl>): void {

@@ -55,24 +55,27 @@ export function runEval(file: string, patients: string[], opts: EvalOptions): nu
     if (!outcome.ok || !fhir) return printOutcome(outcome, p, opts.format, formatEligibility);
     process.stdout.write(
       opts.format === "json"
-        ? JSON.stringify({ ...outcome.result, fhir: fhirJson(fhir) }, null, 2) + "\n"
+        ? JSON.stringify(Object.assign({}, outcome.result, { fhir: fhirJson(fhir) }), null, 2) + "\n"
         : formatEligibility(outcome.result) + fhirText(fhir, ""),
     );
     return EXIT.ok;
   }
   for (const { file: p, outcome } of results) if (!outcome.ok) printProblems(p, outcome.errors);
   if (opts.format === "json" && opts.summary) {
-    const rows = results.map(({ file: p, outcome, fhir }) => ({
-      ...(outcome.ok
-        ? {
-            file: p,
-            verdict: outcome.result.verdict,
-            reasons: outcome.result.reasons,
-            missing: outcome.result.missing,
-          }
-        : { file: p, verdict: "invalid", problems: outcome.errors.length }),
-      ...(fhir ? { fhir: fhirJson(fhir) } : {}),
-    }));
+    const rows = results.map(({ file: p, outcome, fhir }) =>
+      Object.assign(
+        {},
+        outcome.ok
+          ? {
+              file: p,
+              verdict: outcome.result.verdict,
+              reasons: outcome.result.reasons,
+              missing: outcome.result.missing,
+            }
+          : { file: p, verdict: "invalid", problems: outcome.errors.length },
+        fhir ? { fhir: fhirJson(fhir) } : {},
+      ),
+    );
     const tallied = Object.fromEntries(
       ["eligible", "ineligible", "indeterminate", "invalid"].map((v) => [
         v,

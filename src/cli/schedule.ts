@@ -62,11 +62,17 @@ export function runSchedule(file: string, opts: ScheduleCliOptions): number {
   if (events === null)
     throw new UserError(`${opts.events}: $: the events file holds null: give an array of events ([] for none)`);
   const patient = opts.patient === undefined ? undefined : readJson(opts.patient);
-  const outcome = planSchedule(ir, opts.start, events, {
-    ...(opts.asOf !== undefined ? { asOf: opts.asOf } : {}),
-    ...(patient !== undefined ? { patient } : {}),
-    ...(Object.keys(anchors).length ? { anchors } : {}),
-  });
+  const outcome = planSchedule(
+    ir,
+    opts.start,
+    events,
+    Object.assign(
+      {},
+      opts.asOf !== undefined ? { asOf: opts.asOf } : {},
+      patient !== undefined ? { patient } : {},
+      Object.keys(anchors).length ? { anchors } : {},
+    ),
+  );
   if (!outcome.ok) {
     if (opts.format === "json")
       process.stdout.write(JSON.stringify({ ok: false, errors: outcome.errors }, null, 2) + "\n");

@@ -56,7 +56,7 @@ export async function runScreen(file: string, opts: ScreenOptions): Promise<numb
   if (!ir) return EXIT.input;
   const db = await openDb(opts.db, opts.parquet);
   try {
-    const q = compileToSql(ir, map, sqlOptions(db.dialect, { ...opts, asOf }));
+    const q = compileToSql(ir, map, sqlOptions(db.dialect, Object.assign({}, opts, { asOf })));
     const s = await screen(db, q, asOf);
     const where = opts.db ? (db.dialect === "postgres" ? redact(opts.db) : opts.db) : `${opts.parquet} (Parquet)`;
     const screening: Screening = {

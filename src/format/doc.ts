@@ -94,13 +94,14 @@ function fits(first: Frame, rest: readonly Frame[], width: number): boolean {
     }
     const { mode, doc } = frame;
     if (typeof doc === "string") remaining -= doc.length;
-    else if (Array.isArray(doc)) for (let i = doc.length - 1; i >= 0; i--) stack.push({ ...frame, doc: doc[i] as Doc });
+    else if (Array.isArray(doc))
+      for (let i = doc.length - 1; i >= 0; i--) stack.push({ ind: frame.ind, mode, doc: doc[i] as Doc });
     else if (doc.kind === "verbatim") {
       const newline = doc.text.indexOf("\n");
       if (newline >= 0) return remaining - newline >= 0;
       remaining -= doc.text.length;
-    } else if (doc.kind === "indent") stack.push({ ...frame, doc: doc.contents });
-    else if (doc.kind === "group") stack.push({ ...frame, mode: doc.broken ? "break" : mode, doc: doc.contents });
+    } else if (doc.kind === "indent") stack.push({ ind: frame.ind, mode, doc: doc.contents });
+    else if (doc.kind === "group") stack.push({ ind: frame.ind, mode: doc.broken ? "break" : mode, doc: doc.contents });
     else if (mode === "break" || doc.hard) return true;
     else remaining -= doc.soft ? 0 : 1;
   }

@@ -36,15 +36,15 @@ export function responseSpec(ir: IrProtocol): ResponseSpec | null {
   const defs = new Map(ir.definitions.map((d) => [d.name, d]));
   const whens = ir.response?.lesion?.categories ?? [];
   const lesion = settings.lesion;
-  return {
-    ...settings,
+  return Object.assign({}, settings, {
     lesion: lesion
-      ? {
-          ...lesion,
-          categories: lesion.categories.map((c, i) => ({ ...c, when: conditionOf(whens[i]?.when ?? null, defs) })),
-        }
+      ? Object.assign({}, lesion, {
+          categories: lesion.categories.map((c, i) =>
+            Object.assign({}, c, { when: conditionOf(whens[i]?.when ?? null, defs) }),
+          ),
+        })
       : null,
-  };
+  });
 }
 
 /** Evaluate an assessment series against the protocol's response section (which it must have). */

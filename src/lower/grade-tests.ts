@@ -42,13 +42,17 @@ export function lowerGradeTests(e: IrExpr): IrLoweredExpr {
     }
     case "and":
     case "or":
-      return { ...e, args: e.args.map(lower) };
+      return Object.assign({}, e, { args: e.args.map(lower) });
     case "not":
-      return { ...e, arg: lower(e.arg) };
+      return Object.assign({}, e, { arg: lower(e.arg) });
     case "if":
-      return { ...e, cond: lower(e.cond), then: lower(e.then), otherwise: e.otherwise ? lower(e.otherwise) : null };
+      return Object.assign({}, e, {
+        cond: lower(e.cond),
+        then: lower(e.then),
+        otherwise: e.otherwise ? lower(e.otherwise) : null,
+      });
     case "quantifier":
-      return { ...e, where: e.where ? lower(e.where) : null };
+      return Object.assign({}, e, { where: e.where ? lower(e.where) : null });
     // Not condition positions (values, time points, definitions' uses): left as they are.
     case "bool":
     case "number":

@@ -126,7 +126,7 @@ export function normaliser(
     if ("t" in bsa) {
       if (absolute(r.unit)) return bsa;
       // The value is known; a limit in the absolute unit is unknown, naming the BSA.
-      const out: Qty = { ...r, limitUnknown: { ...r.limitUnknown } };
+      const out: Qty = Object.assign({}, r, { limitUnknown: { ...r.limitUnknown } });
       for (const k of limits) {
         delete out[k];
         out.limitUnknown![k] = bsa.t === "unknown" ? bsa.missing : [];
@@ -148,7 +148,7 @@ export function normaliser(
         `a plausible ${el.name} (${r.v.toString()} ${r.unit}${when(r)}${by} is ${v.toString()} ${unit}, outside ${el.range.low} to ${el.range.high})`,
       );
     const how = `${r.v.toString()} ${r.unit}${by}`;
-    const out: Qty = { ...r, v, unit, normalised: how };
+    const out: Qty = Object.assign({}, r, { v, unit, normalised: how });
     const uln = limit(r.uln);
     const lln = limit(r.lln);
     if (uln) out.uln = uln;

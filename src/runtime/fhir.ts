@@ -379,14 +379,17 @@ export function patientFromFhirWith(spec: FhirSpec, raw: unknown): FhirImport {
         const uln = qty("uln");
         const method = sub("method")?.valueString;
         const specimen = sub("specimen")?.valueString;
-        results.push({
-          ...value,
-          ...(at !== undefined ? { at } : {}),
-          ...(lln ? { lln } : {}),
-          ...(uln ? { uln } : {}),
-          ...(method !== undefined ? { method } : {}),
-          ...(specimen !== undefined ? { specimen } : {}),
-        });
+        results.push(
+          Object.assign(
+            {},
+            value,
+            at !== undefined ? { at } : {},
+            lln ? { lln } : {},
+            uln ? { uln } : {},
+            method !== undefined ? { method } : {},
+            specimen !== undefined ? { specimen } : {},
+          ),
+        );
       });
     return results.length ? { results } : single(el, answers(el));
   }
@@ -455,13 +458,14 @@ export function patientFromFhirWith(spec: FhirSpec, raw: unknown): FhirImport {
       const method = o.resource.method?.text ?? o.resource.method?.coding?.[0]?.display;
       const specimen = o.resource.specimen?.display;
       rows.push({
-        value: {
-          ...q,
-          ...(at !== undefined ? { at } : {}),
-          ...limitsOf(o.resource, el, o.path),
-          ...(method !== undefined ? { method } : {}),
-          ...(specimen !== undefined ? { specimen } : {}),
-        },
+        value: Object.assign(
+          {},
+          q,
+          at !== undefined ? { at } : {},
+          limitsOf(o.resource, el, o.path),
+          method !== undefined ? { method } : {},
+          specimen !== undefined ? { specimen } : {},
+        ),
         ...(at !== undefined ? { at } : {}),
         path: o.path,
       });

@@ -143,10 +143,9 @@ function agreeing(name: string, ties: Qty[]): Qty {
     if (agree) continue;
     delete out[lim];
     const day = firstTime(ties).slice(0, 10);
-    out.limitUnknown = {
-      ...out.limitUnknown,
+    out.limitUnknown = Object.assign({}, out.limitUnknown, {
       [lim]: [`${name}.${lim} (two results on ${day} disagree on the ${lim.toUpperCase()})`],
-    };
+    });
   }
   return out;
 }

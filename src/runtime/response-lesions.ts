@@ -146,27 +146,25 @@ export function lesionChanges(
         const where = entry
           ? `${entry.path}.${spec.field}`
           : `${tp.path}.lesions[?(@.id==${JSON.stringify(f.lesion.id)})].${spec.field}`;
-        return {
-          ...base,
+        return Object.assign({}, base, {
           change: null,
           category: null,
           label: null,
           steps: [],
           missing: [where],
           explanation: `${f.lesion.id}: ${spec.field} not measured on ${tp.date} (${refText})`,
-        };
+        });
       }
       const shown = `${show(value)}${source === "too_small_default" ? " (too small to measure, default)" : ""}`;
       if (ref.isZero()) {
-        return {
-          ...base,
+        return Object.assign({}, base, {
           change: null,
           category: null,
           label: null,
           steps: [],
           missing: [],
           explanation: `${f.lesion.id}: ${shown} vs ${refText}: a change in % of 0 is undefined`,
-        };
+        });
       }
       const change = value.minus(ref).times(100).div(ref);
       const { chosen, steps, missing } = categorise(ctx, spec, { change: { t: "qty", v: change, unit: "%" } });
@@ -175,15 +173,14 @@ export function lesionChanges(
           ? `${chosen.rule} → ${chosen.label}`
           : `otherwise → ${chosen.label}`
         : `undecided (missing: ${missing.join(", ")})`;
-      return {
-        ...base,
+      return Object.assign({}, base, {
         change: change.toFixed(),
         category: chosen?.name ?? null,
         label: chosen?.label ?? null,
         steps,
         missing,
         explanation: `${f.lesion.id}: ${shown} vs ${refText}: change ${showPercent(change)}; ${how}`,
-      };
+      });
     });
   });
 }

@@ -318,15 +318,14 @@ export function runRecist(
       opts,
     );
     const { timePoints: _notes, ...rest } = borResult;
-    bor = {
-      ...rest,
+    bor = Object.assign({}, rest, {
       confirmationRequired: settings.confirmation.required,
       minIntervalDays: settings.confirmation.minIntervalDays,
       maxNotEvaluableBetween: settings.maxNotEvaluableBetween,
       sdMinimumDays: opts.sdMinimumDays,
       referenceDate,
       referenceAnchor: sd?.anchor ?? null,
-    };
+    });
   }
   const timePoints = new Map<string, RecistTimePoint>();
   for (const r of results) {

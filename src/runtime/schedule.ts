@@ -256,6 +256,7 @@ function checkRequirements(
     // Before cycle 1 the patient's data is current; before a later cycle it is stale
     // (an SSA dose recorded at screening says nothing about the week before cycle 3),
     // so only that cycle's own recorded data count.
+    // leading spread kept: the data are the user's, and Object.assign would run a "__proto__" key's setter.
     return k === 1 ? { ...patient, ...(ev?.data ?? {}) } : { ...(ev?.data ?? {}) };
   };
   const run = (req: S.ScheduleSpec["requirements"][number], cycle: number | null, date: Day): S.RequirementCheck => {
@@ -331,6 +332,7 @@ export function planWithSpec(
   }
   if (errors.length || !startDay) return { ok: false, errors };
   const fixedNames = [...new Set([...(firstAt ? [firstAt] : []), ...spec.anchors])];
+  // leading spread kept: the anchors' names are the user's, and Object.assign would run a "__proto__" key's setter.
   const resolved = resolveAnchors(fixedNames, patientAnchors, {
     ...(options.anchors ?? {}),
     ...(firstAt ? { [firstAt]: iso(startDay) } : {}),

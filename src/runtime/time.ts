@@ -160,7 +160,7 @@ export function shift(tp: TimePoint, duration: Duration, sign: 1 | -1): TimePoin
     const d = unit === "mo" ? { months: n } : unit === "a" ? { years: n } : { days: unit === "wk" ? 7 * n : n };
     return tp.kind === "date"
       ? { kind: "date", date: tp.date.add(d, { overflow: "constrain" }) }
-      : { ...tp, dateTime: tp.dateTime.add(d, { overflow: "constrain" }) };
+      : Object.assign({}, tp, { dateTime: tp.dateTime.add(d, { overflow: "constrain" }) });
   }
   const minutes = amount.times(MINUTES[unit]).times(sign);
   const wholeMinutes = minutes.trunc();

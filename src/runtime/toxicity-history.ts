@@ -124,18 +124,21 @@ function readElements(
     copy[el.name] = kept;
     for (const k of Object.keys(v).sort())
       if (!QUANTITY_KEYS.has(k))
-        p.warnings.push({
-          ...unknownField(
-            `${path}${jsonPath([k]).slice(1)}`,
-            k,
-            "a quantity (value, unit, uln, lln, at, method, specimen)",
+        p.warnings.push(
+          Object.assign(
+            {},
+            unknownField(
+              `${path}${jsonPath([k]).slice(1)}`,
+              k,
+              "a quantity (value, unit, uln, lln, at, method, specimen)",
+            ),
+            k === "baseline"
+              ? {
+                  message: `"baseline" is not a field of a quantity and was ignored: give pre-treatment values in "baseline" at the top level`,
+                }
+              : {},
           ),
-          ...(k === "baseline"
-            ? {
-                message: `"baseline" is not a field of a quantity and was ignored: give pre-treatment values in "baseline" at the top level`,
-              }
-            : {}),
-        });
+        );
   }
   const norm = normalizePatient(dict, [], copy, { missingPrefix: `${at.replace(/^\$\./, "")}.` });
   const move = (x: DataProblem): DataProblem => ({ path: at + x.path.slice(1), message: x.message });

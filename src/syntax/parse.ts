@@ -82,7 +82,8 @@ function parseText(text: string, file: string): ParseResult {
     const key = binary[0] === "\u0000" ? "nulCharacter" : "notUnicode";
     return failed(report("TRC1002", key, {}, pointAt(file, text, binary.index, 1)));
   }
-  if (/^[\s\uFEFF]*$/.test(text)) return { ...failed(report("TRC1004", "empty", {}, pointAt(file, text, 0))), text };
+  if (/^[\s\uFEFF]*$/.test(text))
+    return Object.assign({}, failed(report("TRC1004", "empty", {}, pointAt(file, text, 0))), { text });
 
   // Lexing
   const lexed = T.offsetLexer.tokenize(text);

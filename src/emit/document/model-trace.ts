@@ -125,7 +125,7 @@ function tracedRules(ctx: DocContext): Traced[] {
     const by = (users.get(d.name) ?? []).map((u) => criterionRef(ctx, u));
     const covered =
       by.length === 0 ? null : by.length === 1 ? `see ${by[0]}, which uses it` : `see ${by.join(", ")}, which use it`;
-    out.push({ ...rule(ctx, d.name, "Definition", d.label, d.expr, d.trace), covered });
+    out.push(Object.assign({}, rule(ctx, d.name, "Definition", d.label, d.expr, d.trace), { covered }));
   }
 
   const s = ir.schedule;
@@ -184,7 +184,7 @@ function tracedRules(ctx: DocContext): Traced[] {
       });
     }
     for (const r of s.requirements)
-      out.push({ ...rule(ctx, `require.${r.name}`, "Requirement", r.label, r.expr, r.trace), covered });
+      out.push(Object.assign({}, rule(ctx, `require.${r.name}`, "Requirement", r.label, r.expr, r.trace), { covered }));
   }
 
   const t = ir.toxicity;
@@ -220,17 +220,20 @@ function tracedRules(ctx: DocContext): Traced[] {
       });
     }
     for (const r of t.rules)
-      out.push({
-        ...rule(
-          ctx,
-          `${r.action}.${r.name}`,
-          r.action === "stop" ? "Stopping rule" : "Delay rule",
-          r.label,
-          r.when,
-          r.trace,
+      out.push(
+        Object.assign(
+          {},
+          rule(
+            ctx,
+            `${r.action}.${r.name}`,
+            r.action === "stop" ? "Stopping rule" : "Delay rule",
+            r.label,
+            r.when,
+            r.trace,
+          ),
+          { covered },
         ),
-        covered,
-      });
+      );
   }
 
   const r = ir.response;

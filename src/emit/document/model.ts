@@ -64,7 +64,7 @@ export function buildDocumentModel(ir: IrProtocol, generator: string): DocumentM
     sources: sourceModels(ctx),
   };
   const list = sections(model);
-  return { ...model, sections: list, numbers: Object.fromEntries(list.map((s) => [s.id, s.number])) };
+  return Object.assign({}, model, { sections: list, numbers: Object.fromEntries(list.map((s) => [s.id, s.number])) });
 }
 
 /** The numbered sections present in this protocol, for the contents and page anchors. */

@@ -95,7 +95,7 @@ function addElement(table: DefTable, el: IrElement & { unit: string }, top: bool
   // A measured element: one result (shorthand) or every result, each with its time.
   // Its fields are exactly those the evaluator reads (it refuses any other).
   const result = table.add(`result-${base}${flags}`, {
-    ...local(quantity),
+    $ref: local(quantity).$ref,
     type: "object",
     properties: {
       at: { $ref: "#/$defs/timestamp" },
@@ -133,7 +133,7 @@ export function quantityDefs(ir: IrProtocol): QuantityDefs {
         const { unit, molarMass, range, reference } = el;
         const shape = [unit, molarMass, range?.low, range?.high, reference.uln, reference.lln, top].join(" ");
         let name = byShape.get(shape);
-        if (name === undefined) byShape.set(shape, (name = addElement(table, { ...el, unit }, top)));
+        if (name === undefined) byShape.set(shape, (name = addElement(table, Object.assign({}, el, { unit }), top)));
         nameOf.set(el, name);
       }
       if (el.fields) visit(el.fields, false);

@@ -134,55 +134,70 @@ function fieldRows(
   const note = (s: string) => ({ "Field Note": redcapText(s) });
   switch (e.type) {
     case "boolean":
-      return [row({ ...base, ...cond, "Field Type": "yesno" })];
+      return [row(Object.assign({}, base, cond, { "Field Type": "yesno" }))];
     case "attestation":
       return [
-        row({ ...base, ...cond, "Field Type": "yesno", ...note(`Attested by the ${e.attestedBy ?? "investigator"}`) }),
+        row(
+          Object.assign(
+            {},
+            base,
+            cond,
+            { "Field Type": "yesno" },
+            note(`Attested by the ${e.attestedBy ?? "investigator"}`),
+          ),
+        ),
       ];
     case "code":
       return [
-        row({
-          ...base,
-          ...cond,
-          "Field Type": (e.values ?? []).length > 8 ? "dropdown" : "radio",
-          "Choices, Calculations, OR Slider Labels": (e.values ?? [])
-            .map((c) => `${c.code}, ${oneLine(redcapText(c.label))}`)
-            .join(" | "),
-        }),
+        row(
+          Object.assign({}, base, cond, {
+            "Field Type": (e.values ?? []).length > 8 ? "dropdown" : "radio",
+            "Choices, Calculations, OR Slider Labels": (e.values ?? [])
+              .map((c) => `${c.code}, ${oneLine(redcapText(c.label))}`)
+              .join(" | "),
+          }),
+        ),
       ];
     case "date":
       return [
-        row({ ...base, ...cond, "Field Type": "text", "Text Validation Type OR Show Slider Number": "date_ymd" }),
+        row(
+          Object.assign({}, base, cond, {
+            "Field Type": "text",
+            "Text Validation Type OR Show Slider Number": "date_ymd",
+          }),
+        ),
       ];
     case "datetime":
       return [
-        row({ ...base, ...cond, "Field Type": "text", "Text Validation Type OR Show Slider Number": "datetime_ymd" }),
+        row(
+          Object.assign({}, base, cond, {
+            "Field Type": "text",
+            "Text Validation Type OR Show Slider Number": "datetime_ymd",
+          }),
+        ),
       ];
     case "integer":
       return [
-        row({
-          ...base,
-          ...cond,
-          ...range,
-          "Field Type": "text",
-          "Text Validation Type OR Show Slider Number": "integer",
-        }),
+        row(
+          Object.assign({}, base, cond, range, {
+            "Field Type": "text",
+            "Text Validation Type OR Show Slider Number": "integer",
+          }),
+        ),
       ];
     case "text":
-      return [row({ ...base, ...cond, "Field Type": "text" })];
+      return [row(Object.assign({}, base, cond, { "Field Type": "text" }))];
     case "records":
       return []; // a repeating instrument of its own
     case "decimal": {
       const unit = e.unit ? note(`Unit: ${e.unit} (UCUM); enter the value in this unit`) : {};
       const rows = [
-        row({
-          ...base,
-          ...cond,
-          ...range,
-          ...unit,
-          "Field Type": "text",
-          "Text Validation Type OR Show Slider Number": "number",
-        }),
+        row(
+          Object.assign({}, base, cond, range, unit, {
+            "Field Type": "text",
+            "Text Validation Type OR Show Slider Number": "number",
+          }),
+        ),
       ];
       for (const [flag, suffix, what] of [
         [e.reference.uln, "uln", "upper"],
@@ -190,16 +205,15 @@ function fieldRows(
       ] as const)
         if (flag)
           rows.push(
-            row({
-              ...base,
-              ...cond,
-              ...unit,
-              "Variable / Field Name": vars.get(`${key}:${suffix}`)!,
-              "Field Label": `${label}: ${what} limit of normal`,
-              "Field Type": "text",
-              "Text Validation Type OR Show Slider Number": "number",
-              "Field Annotation": annotation.replace(/^trialc (\S+?)(;|$)/, `trialc $1.${suffix}$2`),
-            }),
+            row(
+              Object.assign({}, base, cond, unit, {
+                "Variable / Field Name": vars.get(`${key}:${suffix}`)!,
+                "Field Label": `${label}: ${what} limit of normal`,
+                "Field Type": "text",
+                "Text Validation Type OR Show Slider Number": "number",
+                "Field Annotation": annotation.replace(/^trialc (\S+?)(;|$)/, `trialc $1.${suffix}$2`),
+              }),
+            ),
           );
       return rows;
     }
