@@ -12,6 +12,7 @@
  * emitter does not compile makes the whole module use that exact path, and says why.
  */
 import type { IrCriterion, IrDefinition, IrExpr, IrProtocol } from "../../ir/types.js";
+import { children } from "../../ir/walk.js";
 import { dec } from "../../runtime/decimal.js";
 import { exactAsDouble } from "../../runtime/fast.js";
 import { commentText, ident, Lines, lit } from "./code.js";
@@ -390,10 +391,7 @@ class ModuleBuilder {
         const fn = new Fn(this, [], new Set());
         out.add(`K.ageGuard(${fn.val(b!)}, ${fn.val(a!)});`);
       }
-      for (const v of Object.values(e)) {
-        if (Array.isArray(v)) v.forEach((x) => x && typeof x === "object" && "kind" in x && visit(x as IrExpr));
-        else if (v && typeof v === "object" && "kind" in v && "text" in v) visit(v as IrExpr);
-      }
+      for (const c of children(e)) visit(c);
     };
     const crit = (c: IrCriterion): void => {
       if (c.body.kind === "rule") visit(c.body.expr);
