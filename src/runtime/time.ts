@@ -153,6 +153,28 @@ function whole(amount: Decimal, unit: string): number {
  *   are a RangeError rather than a silent rounding.
  */
 export function shift(tp: TimePoint, duration: Duration, sign: 1 | -1): TimePoint {
+  // By value: the time point (its kind, fields and zone), the duration and the sign.
+  const key =
+    `${tp.kind === "date" ? "d" : `t${tp.zone ?? ""}`}|${timeKey(tp).join(",")}|` +
+    `${sign}|${duration.amount.toString()}|${duration.unit}`;
+  let out = shifted.get(key);
+  if (out === undefined) {
+    out = Object.freeze(shiftOnce(tp, duration, sign));
+    if (shifted.size >= MAX_SHIFTED) shifted.clear();
+    shifted.set(key, out);
+  }
+  return out;
+}
+
+/**
+ * The shifts computed so far, frozen. A protocol shifts a few reference dates by a few
+ * durations, again and again (`D0 - 4 wk` for every baseline test of every patient), and
+ * Temporal's calendar arithmetic took about half of an evaluation's time.
+ */
+const shifted = new Map<string, TimePoint>();
+const MAX_SHIFTED = 10_000;
+
+function shiftOnce(tp: TimePoint, duration: Duration, sign: 1 | -1): TimePoint {
   const { amount, unit } = duration;
   if (!["min", "h", "d", "wk", "mo", "a"].includes(unit)) throw new RangeError(`"${unit}" is not a duration unit`);
   if (unit === "mo" || unit === "a" || unit === "wk" || (unit === "d" && amount.isInteger())) {

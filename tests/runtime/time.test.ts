@@ -212,3 +212,76 @@ describe("time: properties", () => {
     );
   });
 });
+
+describe("time: shifts are remembered by value, never across different inputs", () => {
+  // What shift() must give, written with Temporal directly (the semantics the examples above pin).
+  const oracle = (tp: TimePoint, amount: string, unit: DurationUnit, sign: 1 | -1): string => {
+    const n = Number(amount) * sign;
+    const whole = Number.isInteger(Number(amount));
+    if (unit === "mo" || unit === "a" || unit === "wk" || (unit === "d" && whole)) {
+      const d = unit === "mo" ? { months: n } : unit === "a" ? { years: n } : { days: unit === "wk" ? 7 * n : n };
+      return tp.kind === "date"
+        ? tp.date.add(d, { overflow: "constrain" }).toString()
+        : `${tp.dateTime.add(d, { overflow: "constrain" }).toString()}${tp.zone ?? ""}`;
+    }
+    const minutes = n * { min: 1, h: 60, d: 1440 }[unit];
+    if (tp.kind === "datetime" && tp.zone)
+      return `${tp.dateTime.toZonedDateTime(tp.zone, { disambiguation: "compatible" }).add({ minutes }).toPlainDateTime().toString()}${tp.zone}`;
+    return toDateTime(tp).add({ minutes }).toString();
+  };
+  const shown = (tp: TimePoint): string =>
+    tp.kind === "date" ? tp.date.toString() : `${tp.dateTime.toString()}${tp.zone ?? ""}`;
+
+  // A small pool, so that the same fields come back as a date, as a date-time at 00:00,
+  // with and without a zone (across the spring change in Brussels), and amounts repeat.
+  const point = fc.constantFrom(
+    (): TimePoint => D("2027-03-27"),
+    (): TimePoint => DT("2027-03-27T00:00"),
+    (): TimePoint => ({ kind: "datetime", dateTime: parseDateTime("2027-03-27T00:00")!, zone: "Europe/Brussels" }),
+    (): TimePoint => ({ kind: "datetime", dateTime: parseDateTime("2027-03-29T09:00")!, zone: "Europe/Brussels" }),
+    (): TimePoint => DT("2027-03-29T09:00"),
+    (): TimePoint => D("2024-02-29"),
+  );
+  const amountUnit = fc.constantFrom<[string, DurationUnit]>(
+    ["1", "d"],
+    ["2", "d"],
+    ["1.5", "d"],
+    ["48", "h"],
+    ["4", "wk"],
+    ["1", "mo"],
+    ["12", "mo"],
+    ["1", "a"],
+    ["90", "min"],
+  );
+
+  it("gives, in any order of calls, what Temporal gives for each input", () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(point, amountUnit, fc.constantFrom<1 | -1>(1, -1)), { maxLength: 30 }), (calls) => {
+        for (const [make, [amount, unit], sign] of calls) {
+          const tp = make(); // a new object each time: the memory is by value
+          const got = shift(tp, dur(amount, unit), sign);
+          expect(shown(got), `${shown(tp)} ${sign > 0 ? "+" : "-"} ${amount} ${unit}`).toBe(
+            oracle(tp, amount, unit, sign),
+          );
+          expect(got.kind).toBe(
+            tp.kind === "date" && (unit === "wk" || unit === "mo" || unit === "a" || amount === "1" || amount === "2")
+              ? "date"
+              : "datetime",
+          );
+        }
+      }),
+    );
+  });
+
+  it("hands back the same frozen time point for the same shift", () => {
+    const a = shift(D("2027-01-18"), dur("4", "wk"), -1);
+    const b = shift(D("2027-01-18"), dur("4", "wk"), -1);
+    expect(b).toBe(a);
+    expect(Object.isFrozen(a)).toBe(true);
+    expect(fmt(a)).toBe("2026-12-21");
+  });
+
+  it("still refuses a bad duration every time it is asked", () => {
+    for (let i = 0; i < 2; i++) expect(() => shift(D("2027-01-18"), dur("1.5", "wk"), 1)).toThrow(RangeError);
+  });
+});
