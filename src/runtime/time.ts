@@ -47,11 +47,31 @@ function plausibleYear(y: number): boolean {
 }
 
 /**
+ * A parser that keeps what it read, by text (Temporal's values are immutable): a record
+ * repeats its dates (a visit's results share one, a cohort its reference dates), and
+ * building Temporal values took a fifth of reading a record. At most 10,000 texts.
+ */
+function remembering<T>(parse: (text: string) => T): (text: string) => T {
+  const seen = new Map<string, T>();
+  return (text) => {
+    let value = seen.get(text);
+    if (value === undefined && !seen.has(text)) {
+      value = parse(text);
+      if (seen.size >= 10_000) seen.clear();
+      seen.set(text, value);
+    }
+    return value as T;
+  };
+}
+
+/**
  * Parses exactly `YYYY-MM-DD` and rejects impossible dates (2023-02-30) rather
  * than clamping them: a typo in a birth date must not silently become another
  * date. Returns null on any failure.
  */
-export function parseDate(text: string): Temporal.PlainDate | null {
+export const parseDate: (text: string) => Temporal.PlainDate | null = remembering(readDate);
+
+function readDate(text: string): Temporal.PlainDate | null {
   const m = DATE.exec(text);
   if (!m || !plausibleYear(+m[1]!)) return null;
   try {
@@ -66,7 +86,9 @@ export function parseDate(text: string): Temporal.PlainDate | null {
  * Anything with a zone or offset (`Z`, `+02:00`), fractional seconds, a space
  * separator, hour 24 or second 60 gives null; the caller reports the text.
  */
-export function parseDateTime(text: string): Temporal.PlainDateTime | null {
+export const parseDateTime: (text: string) => Temporal.PlainDateTime | null = remembering(readDateTime);
+
+function readDateTime(text: string): Temporal.PlainDateTime | null {
   const m = DATE_TIME.exec(text);
   if (!m || !plausibleYear(+m[1]!)) return null;
   try {

@@ -285,3 +285,43 @@ describe("time: shifts are remembered by value, never across different inputs", 
     for (let i = 0; i < 2; i++) expect(() => shift(D("2027-01-18"), dur("1.5", "wk"), 1)).toThrow(RangeError);
   });
 });
+
+describe("time: parsed texts are remembered", () => {
+  it("reads a text once and gives the same value again; a refused text is refused again", () => {
+    expect(parseDate("2027-01-18")).toBe(parseDate("2027-01-18"));
+    expect(parseDateTime("2027-01-18T08:30")).toBe(parseDateTime("2027-01-18T08:30"));
+    for (let i = 0; i < 2; i++) {
+      expect(parseDate("2023-02-29")).toBeNull();
+      expect(parseDateTime("2024-03-08T24:00")).toBeNull();
+    }
+  });
+
+  it("gives each text its own value, in any order, past the memory's size", () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(
+            fc.integer({ min: 1990, max: 2030 }),
+            fc.integer({ min: 1, max: 12 }),
+            fc.integer({ min: 1, max: 31 }),
+          ),
+          {
+            maxLength: 200,
+          },
+        ),
+        (days) => {
+          for (const [y, m, d] of days) {
+            const text = `${y}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
+            const real = d <= new Temporal.PlainDate(y, m, 1).daysInMonth;
+            expect(parseDate(text)?.toString() ?? null, text).toBe(real ? text : null);
+          }
+        },
+      ),
+    );
+    // More texts than the memory keeps: it starts again, and still reads each right.
+    for (let i = 0; i < 10_050; i++) {
+      const day = Temporal.PlainDate.from("2000-01-01").add({ days: i });
+      expect(parseDate(day.toString())?.equals(day)).toBe(true);
+    }
+  });
+});
