@@ -11,6 +11,12 @@
  *   its `response` section loses `response.ts`);
  * - a failure (full disk, read-only file system, a file where a folder should be) is a
  *   one-line message naming the path, exit 1, and leaves nothing half-written behind.
+ *
+ * One instant is not covered: POSIX has no atomic exchange of two directories, so a
+ * process killed (`kill -9`, power loss) between the swap's two renames leaves no folder
+ * at `--out`, the old output whole beside it (`.NAME.trialc-old-PID`) and the new one
+ * whole in its staging folder. The next write to that place puts the old output back
+ * first ({@link recoverSwap}), then replaces it as usual.
  */
 import fs from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
@@ -145,6 +151,11 @@ export function writeOutputDir(
   finish?: (staging: string) => void,
 ): void {
   const out = resolve(dir);
+  try {
+    recoverSwap(out);
+  } catch (e) {
+    throw writeError(e, dir);
+  }
   const st = lstat(out);
   if (st && !st.isDirectory()) {
     if (st.isSymbolicLink() && fs.existsSync(out) && fs.statSync(out).isDirectory() && guard.force) {
@@ -188,6 +199,26 @@ export function writeOutputDir(
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
   }
+}
+
+/**
+ * After a process was killed between {@link swapIn}'s two renames: no `out`, and the old
+ * output beside it. Put the newest such old output back (the others, and stagings of
+ * killed processes, are left as they are: they may be another process's, still running).
+ */
+function recoverSwap(out: string): void {
+  if (lstat(out) !== null) return;
+  const prefix = `.${basename(out)}.trialc-old-`;
+  let names: string[];
+  try {
+    names = fs.readdirSync(dirname(out)).filter((n) => n.startsWith(prefix));
+  } catch {
+    return; // no parent folder yet: nothing to recover
+  }
+  const newest = names
+    .map((n) => ({ path: join(dirname(out), n), time: lstat(join(dirname(out), n))?.mtimeMs ?? 0 }))
+    .sort((a, b) => b.time - a.time)[0];
+  if (newest && fs.existsSync(join(newest.path, MARKER))) fs.renameSync(newest.path, out);
 }
 
 /** Replace `out` by `staging` with two renames; the old output is deleted only after. */

@@ -18,6 +18,7 @@ import {
   readdirSync,
   readFileSync,
   readlinkSync,
+  renameSync,
   rmSync,
   statSync,
   symlinkSync,
@@ -255,9 +256,35 @@ describe("a build replaces the previous one as a whole", () => {
       while (!exited && newFiles(parent, since) < written) await new Promise((r) => setTimeout(r, 5));
       child.kill("SIGKILL");
       if (!exited) await new Promise((r) => child.once("exit", r));
-      expect(buildHashes(out).size, `killed after ${written} files`).toBe(1);
+      if (existsSync(out)) expect(buildHashes(out).size, `killed after ${written} files`).toBe(1);
+      else {
+        // Killed between the swap's two renames: the old build is whole beside it, and
+        // the next write puts it back before replacing it.
+        const old = readdirSync(parent).filter((n) => n.startsWith(".out.trialc-old-"));
+        expect(old, `killed after ${written} files`).toHaveLength(1);
+        expect(buildHashes(join(parent, old[0]!)).size).toBe(1);
+      }
     }
+    expect((await trialc("build", changed, "--out", out)).code).toBe(0);
+    expect(buildHashes(out).size).toBe(1);
+    expect(readdirSync(parent).filter((n) => n.includes("trialc-old-"))).toEqual([]);
   }, 300_000);
+
+  it("killed between the swap's two renames: the next write puts the old build back, then replaces it", async () => {
+    const parent = at("swap-killed");
+    const out = join(parent, "out");
+    expect((await trialc("build", SEED, "--out", out)).code).toBe(0);
+    const before = [...buildHashes(out)];
+    // The state a kill -9 after the first rename leaves: no out, the old build beside it.
+    renameSync(out, join(parent, ".out.trialc-old-99999"));
+    const changed = at("swap-changed.trial");
+    writeFileSync(changed, readFileSync(SEED, "utf8").replace("hemoglobin >= 9 g/dL", "hemoglobin >= 10 g/dL"));
+    expect((await trialc("build", changed, "--out", out)).code).toBe(0);
+    const after = [...buildHashes(out)];
+    expect(after).toHaveLength(1);
+    expect(after).not.toEqual(before);
+    expect(readdirSync(parent).filter((n) => n.includes("trialc-old-"))).toEqual([]);
+  });
 
   it("with --js, compiles wherever the output goes and says what it needs", async () => {
     const out = at("elsewhere", "build");
