@@ -153,6 +153,7 @@ export function writeOutputDir(
   const out = resolve(dir);
   try {
     recoverSwap(out);
+    removeLeftovers(out);
   } catch (e) {
     throw writeError(e, dir);
   }
@@ -219,6 +220,41 @@ function recoverSwap(out: string): void {
     .map((n) => ({ path: join(dirname(out), n), time: lstat(join(dirname(out), n))?.mtimeMs ?? 0 }))
     .sort((a, b) => b.time - a.time)[0];
   if (newest && fs.existsSync(join(newest.path, MARKER))) fs.renameSync(newest.path, out);
+}
+
+/**
+ * The staging and old folders of processes that were killed (`.NAME.trialc-new-PID`,
+ * `.NAME.trialc-old-PID` whose process is gone), removed: a kill while a build writes
+ * its staging folder, or after the swap but before the old output is deleted, leaves one.
+ * A folder whose process is alive, or that cannot be told, is left alone.
+ */
+function removeLeftovers(out: string): void {
+  const pattern = new RegExp(`^\\.${escapeRegExp(basename(out))}\\.trialc-(?:old|new)-(\\d+)$`);
+  let names: string[];
+  try {
+    names = fs.readdirSync(dirname(out));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(pattern.exec(name)?.[1]);
+    if (!pid || pid === process.pid || alive(pid)) continue;
+    fs.rmSync(join(dirname(out), name), { recursive: true, force: true });
+  }
+}
+
+/** Whether a process with this id exists (EPERM: it does, and is another user's). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== "ESRCH";
+  }
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 /** Replace `out` by `staging` with two renames; the old output is deleted only after. */

@@ -286,6 +286,22 @@ describe("a build replaces the previous one as a whole", () => {
     expect(readdirSync(parent).filter((n) => n.includes("trialc-old-"))).toEqual([]);
   });
 
+  it("what killed builds left beside the output (a staging folder, an old output) goes with the next write", async () => {
+    const parent = at("leftovers");
+    const out = join(parent, "out");
+    expect((await trialc("build", SEED, "--out", out)).code).toBe(0);
+    const dead = spawnSync(process.execPath, ["-e", ""]).pid!; // a process that has exited
+    for (const kind of ["new", "old"]) {
+      mkdirSync(join(parent, `.out.trialc-${kind}-${dead}`));
+      writeFileSync(join(parent, `.out.trialc-${kind}-${dead}`, "eligibility.ts"), "// half a build");
+    }
+    const live = join(parent, `.out.trialc-new-${process.ppid}`); // a running process's (this one's parent): kept
+    mkdirSync(live);
+    expect((await trialc("build", SEED, "--out", out)).code).toBe(0);
+    expect(buildHashes(out).size).toBe(1);
+    expect(readdirSync(parent).sort()).toEqual([`.out.trialc-new-${process.ppid}`, "out"]);
+  });
+
   it("with --js, compiles wherever the output goes and says what it needs", async () => {
     const out = at("elsewhere", "build");
     const r = await trialc("build", SEED, "--out", out, "--js");
