@@ -204,8 +204,8 @@ export function writeOutputDir(
 
 /**
  * After a process was killed between {@link swapIn}'s two renames: no `out`, and the old
- * output beside it. Put the newest such old output back (the others, and stagings of
- * killed processes, are left as they are: they may be another process's, still running).
+ * output beside it. Put the newest such old output back; {@link removeLeftovers} then
+ * removes what killed processes left (a running one's folders stay).
  */
 function recoverSwap(out: string): void {
   if (lstat(out) !== null) return;
