@@ -16,7 +16,7 @@
  * process killed (`kill -9`, power loss) between the swap's two renames leaves no folder
  * at `--out`, the old output whole beside it (`.NAME.trialc-old-PID`) and the new one
  * whole in its staging folder. The next write to that place puts the old output back
- * first ({@link recoverSwap}), then replaces it as usual.
+ * first ({@link settleLeftovers}), then replaces it as usual.
  */
 import fs from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
@@ -152,8 +152,7 @@ export function writeOutputDir(
 ): void {
   const out = resolve(dir);
   try {
-    recoverSwap(out);
-    removeLeftovers(out);
+    settleLeftovers(out);
   } catch (e) {
     throw writeError(e, dir);
   }
@@ -203,44 +202,36 @@ export function writeOutputDir(
 }
 
 /**
- * After a process was killed between {@link swapIn}'s two renames: no `out`, and the old
- * output beside it. Put the newest such old output back; {@link removeLeftovers} then
- * removes what killed processes left (a running one's folders stay).
+ * What killed processes left beside `out`, read once: after a kill between
+ * {@link swapIn}'s two renames there is no `out` and the old output lies beside it, so the
+ * newest old output is put back (if it is trialc's, by its marker); then the staging and
+ * old folders (`.NAME.trialc-new-PID`, `.NAME.trialc-old-PID`) of processes that are gone
+ * are removed. A folder whose process is alive, or that cannot be told, is left alone.
  */
-function recoverSwap(out: string): void {
-  if (lstat(out) !== null) return;
-  const prefix = `.${basename(out)}.trialc-old-`;
-  let names: string[];
+function settleLeftovers(out: string): void {
+  const parent = dirname(out);
+  const prefix = `.${basename(out)}.trialc-`;
+  let left: { path: string; kind: string; pid: number }[];
   try {
-    names = fs.readdirSync(dirname(out)).filter((n) => n.startsWith(prefix));
+    left = fs.readdirSync(parent).flatMap((name) => {
+      const m = name.startsWith(prefix) ? /^(old|new)-(\d+)$/.exec(name.slice(prefix.length)) : null;
+      return m ? [{ path: join(parent, name), kind: m[1]!, pid: Number(m[2]) }] : [];
+    });
   } catch {
-    return; // no parent folder yet: nothing to recover
+    return; // no parent folder yet: nothing left there
   }
-  const newest = names
-    .map((n) => ({ path: join(dirname(out), n), time: lstat(join(dirname(out), n))?.mtimeMs ?? 0 }))
-    .sort((a, b) => b.time - a.time)[0];
-  if (newest && fs.existsSync(join(newest.path, MARKER))) fs.renameSync(newest.path, out);
-}
-
-/**
- * The staging and old folders of processes that were killed (`.NAME.trialc-new-PID`,
- * `.NAME.trialc-old-PID` whose process is gone), removed: a kill while a build writes
- * its staging folder, or after the swap but before the old output is deleted, leaves one.
- * A folder whose process is alive, or that cannot be told, is left alone.
- */
-function removeLeftovers(out: string): void {
-  const pattern = new RegExp(`^\\.${escapeRegExp(basename(out))}\\.trialc-(?:old|new)-(\\d+)$`);
-  let names: string[];
-  try {
-    names = fs.readdirSync(dirname(out));
-  } catch {
-    return;
+  if (lstat(out) === null) {
+    const newest = left
+      .filter((l) => l.kind === "old")
+      .map((l) => ({ l, time: lstat(l.path)?.mtimeMs ?? 0 }))
+      .sort((a, b) => b.time - a.time)[0]?.l;
+    if (newest && fs.existsSync(join(newest.path, MARKER))) {
+      fs.renameSync(newest.path, out);
+      left = left.filter((l) => l !== newest);
+    }
   }
-  for (const name of names) {
-    const pid = Number(pattern.exec(name)?.[1]);
-    if (!pid || pid === process.pid || alive(pid)) continue;
-    fs.rmSync(join(dirname(out), name), { recursive: true, force: true });
-  }
+  for (const l of left)
+    if (l.pid && l.pid !== process.pid && !alive(l.pid)) fs.rmSync(l.path, { recursive: true, force: true });
 }
 
 /** Whether a process with this id exists (EPERM: it does, and is another user's). */
@@ -251,10 +242,6 @@ function alive(pid: number): boolean {
   } catch (e) {
     return (e as NodeJS.ErrnoException).code !== "ESRCH";
   }
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 /** Replace `out` by `staging` with two renames; the old output is deleted only after. */

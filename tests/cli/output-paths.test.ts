@@ -276,7 +276,9 @@ describe("a build replaces the previous one as a whole", () => {
     expect((await trialc("build", SEED, "--out", out)).code).toBe(0);
     const before = [...buildHashes(out)];
     // The state a kill -9 after the first rename leaves: no out, the old build beside it.
-    renameSync(out, join(parent, ".out.trialc-old-99999"));
+    // Named for a live process (this one's parent), so that only putting it back, not the
+    // removal of dead processes' leftovers, can clear it.
+    renameSync(out, join(parent, `.out.trialc-old-${process.ppid}`));
     const changed = at("swap-changed.trial");
     writeFileSync(changed, readFileSync(SEED, "utf8").replace("hemoglobin >= 9 g/dL", "hemoglobin >= 10 g/dL"));
     expect((await trialc("build", changed, "--out", out)).code).toBe(0);
