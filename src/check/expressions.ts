@@ -65,33 +65,34 @@ export function describeType(ir: { type: IrType; unit?: string }): string {
 
 /** Check any expression. */
 export function checkExpr(ctx: CheckContext, e: A.Expr, scope: Scope): IrExpr {
-  const base = { text: ctx.textOf(e.span), span: irSpan(e.span) };
+  const text = ctx.textOf(e.span);
+  const span = irSpan(e.span);
   switch (e.kind) {
     case "NumberLit":
       return {
-        text: base.text,
-        span: base.span,
+        text,
+        span,
         kind: "number",
         value: e.value,
         type: /[.eE]/.test(e.value) ? "decimal" : "integer",
       };
     case "QuantityLit":
-      return checkQuantity(ctx, e, base);
+      return checkQuantity(ctx, e, text, span);
     case "StringLit":
-      return { text: base.text, span: base.span, kind: "string", value: e.value, type: "text" };
+      return { text, span, kind: "string", value: e.value, type: "text" };
     case "BoolLit":
-      return { text: base.text, span: base.span, kind: "bool", value: e.value, type: "boolean" };
+      return { text, span, kind: "bool", value: e.value, type: "boolean" };
     case "Paren":
       return checkExpr(ctx, e.inner, scope);
     case "NameRef":
       return resolveName(ctx, e.name, e.span, scope);
     case "PathRef":
-      ctx.report("TRC5004", "namesFieldEveryRecord", { field: base.text, records: e.base.text }, e.span);
+      ctx.report("TRC5004", "namesFieldEveryRecord", { field: text, records: e.base.text }, e.span);
       return errorExpr(ctx, e.span);
     case "Call":
       return checkCall(ctx, e, scope);
     case "UlnMultiple":
-      ctx.report("TRC3005", "mustComparedWithLaboratory", { base: base.text, limit: e.limit }, e.span);
+      ctx.report("TRC3005", "mustComparedWithLaboratory", { base: text, limit: e.limit }, e.span);
       return errorExpr(ctx, e.span, "quantity");
     case "Logical": {
       const args: IrExpr[] = [];
@@ -100,20 +101,20 @@ export function checkExpr(ctx: CheckContext, e: A.Expr, scope: Scope): IrExpr {
         if (ir.kind === e.op) args.push(...ir.args);
         else args.push(ir);
       }
-      return { text: base.text, span: base.span, kind: e.op, args, type: "boolean" };
+      return { text, span, kind: e.op, args, type: "boolean" };
     }
     case "Not":
       return {
-        text: base.text,
-        span: base.span,
+        text,
+        span,
         kind: "not",
         arg: checkCondition(ctx, e.operand, scope),
         type: "boolean",
       };
     case "IfThen":
       return {
-        text: base.text,
-        span: base.span,
+        text,
+        span,
         kind: "if",
         cond: checkCondition(ctx, e.cond, scope),
         then: checkCondition(ctx, e.then, scope),
@@ -142,8 +143,8 @@ export function checkExpr(ctx: CheckContext, e: A.Expr, scope: Scope): IrExpr {
         return errorExpr(ctx, e.span, "quantity");
       }
       return {
-        text: base.text,
-        span: base.span,
+        text,
+        span,
         kind: "organDose",
         measure: e.measure,
         organ: e.organ.text,
@@ -157,7 +158,7 @@ export function checkExpr(ctx: CheckContext, e: A.Expr, scope: Scope): IrExpr {
         ctx.unknown("TRC2001", "graded term", e.term.text, e.term.span, ctx.gradedTerms.keys());
         return errorExpr(ctx, e.span, "integer");
       }
-      return { text: base.text, span: base.span, kind: "grade", term: e.term.text, type: "integer" };
+      return { text, span, kind: "grade", term: e.term.text, type: "integer" };
     }
   }
 }
@@ -168,12 +169,12 @@ function notHere(ctx: CheckContext, span: A.Span, what: string, where: string): 
 }
 
 /** `9 g/dL` is a quantity; `4 wk` a duration (so that dates can be shifted by it). */
-function checkQuantity(ctx: CheckContext, e: A.QuantityLit, base: { text: string; span: IrExpr["span"] }): IrExpr {
+function checkQuantity(ctx: CheckContext, e: A.QuantityLit, text: string, span: IrExpr["span"]): IrExpr {
   const unit = unitAlias(e.unit);
   if (DURATION_UNITS.has(unit)) {
     return {
-      text: base.text,
-      span: base.span,
+      text,
+      span,
       kind: "duration",
       duration: { amount: e.value, unit: unit as never },
       type: "duration",
@@ -186,8 +187,8 @@ function checkQuantity(ctx: CheckContext, e: A.QuantityLit, base: { text: string
     return errorExpr(ctx, e.span, "quantity");
   }
   return {
-    text: base.text,
-    span: base.span,
+    text,
+    span,
     kind: "quantity",
     value: e.value,
     unit,
@@ -210,18 +211,18 @@ export function elementType(el: { type: string; unit?: string }): { type: IrType
 
 /** Resolve a bare name: section variables, record fields, definition parameters, elements, definitions, parameters, anchors. */
 export function resolveName(ctx: CheckContext, name: string, span: A.Span, scope: Scope): IrExpr {
-  const base = { text: name, span: irSpan(span) };
+  const at = irSpan(span);
   for (let s: Scope | undefined = scope; s; s = s.parent) {
     const v = s.vars?.get(name);
-    if (v) return { text: base.text, span: base.span, kind: "var", name, ...v } as IrExpr;
+    if (v) return { text: name, span: at, kind: "var", name, ...v } as IrExpr;
     const field = s.records?.fields?.find((f) => f.name === name);
     if (field && s.records)
-      return { text: base.text, span: base.span, kind: "field", record: s.records.name, name, ...elementType(field) };
+      return { text: name, span: at, kind: "field", record: s.records.name, name, ...elementType(field) };
     const p = s.params?.get(name);
     if (p)
       return {
-        text: base.text,
-        span: base.span,
+        text: name,
+        span: at,
         kind: "arg",
         name,
         type: p.type ?? "code",
@@ -229,7 +230,7 @@ export function resolveName(ctx: CheckContext, name: string, span: A.Span, scope
       };
   }
   const el = ctx.elements.get(name);
-  if (el) return { text: base.text, span: base.span, kind: "element", name, ...elementType(el.ir) };
+  if (el) return { text: name, span: at, kind: "element", name, ...elementType(el.ir) };
   const def = ctx.defines.get(name);
   if (def) return useDefine(ctx, def, [], span, scope);
   const param = ctx.parameters.get(name);
@@ -237,9 +238,9 @@ export function resolveName(ctx: CheckContext, name: string, span: A.Span, scope
     param.used = true;
     const value = param.ir?.value;
     if (!value) return errorExpr(ctx, span, "quantity");
-    return Object.assign({}, value, { text: name, span: base.span, param: name }) as IrExpr;
+    return Object.assign({}, value, { text: name, span: at, param: name }) as IrExpr;
   }
-  if (ctx.anchors.has(name)) return { text: base.text, span: base.span, kind: "anchor", name, type: "date" };
+  if (ctx.anchors.has(name)) return { text: name, span: at, kind: "anchor", name, type: "date" };
   ctx.unknown("TRC2001", "name", name, span, allNames(ctx, scope));
   return errorExpr(ctx, span, "boolean");
 }
@@ -258,7 +259,8 @@ export function allNames(ctx: CheckContext, scope: Scope): string[] {
 
 /** `any lesions where …`: the where-clause sees the record's fields. */
 function checkQuantifier(ctx: CheckContext, e: A.Quantifier, scope: Scope): IrExpr {
-  const base = { text: ctx.textOf(e.span), span: irSpan(e.span) };
+  const text = ctx.textOf(e.span);
+  const span = irSpan(e.span);
   const el = ctx.elements.get(e.collection.text);
   const type: IrType = e.quantifier === "count" ? "integer" : "boolean";
   if (!el || el.ir.type !== "records") {
@@ -278,8 +280,8 @@ function checkQuantifier(ctx: CheckContext, e: A.Quantifier, scope: Scope): IrEx
   const inner: Scope = { section: scope.section, records: el.ir, parent: scope };
   const where = e.where ? checkCondition(ctx, e.where, inner) : null;
   return {
-    text: base.text,
-    span: base.span,
+    text,
+    span,
     kind: "quantifier",
     quantifier: e.quantifier,
     records: e.collection.text,
