@@ -20,7 +20,7 @@ import type { Step } from "./ops.js";
 import type { CriterionResult } from "./eligibility.js";
 import { anchorWarnings, topLevelWarnings, type DataProblem } from "./patient.js";
 import { Decimal, dec, fromJsonNumber } from "./decimal.js";
-import { F, T, age as completedYears, civilFromDays, cmpRef, fallback, type Row } from "./fast.js";
+import { F, T, age as completedYears, civilPacked, cmpRef, fallback, type Row } from "./fast.js";
 
 /** An unknown value or condition, naming the data that would decide it (no duplicates, in order). */
 export class M {
@@ -104,8 +104,10 @@ export function time(t: number, dateTime: boolean): string {
 
 function printTime(t: number, dateTime: boolean): string {
   const days = Math.floor(t / 86400);
-  const [y, m, d] = civilFromDays(days);
-  const date = `${pad4(y)}-${pad2(m)}-${pad2(d)}`;
+  const c = civilPacked(days);
+  const y = Math.floor(c / 10000);
+  const md = c - y * 10000;
+  const date = `${pad4(y)}-${pad2(Math.floor(md / 100))}-${pad2(md % 100)}`;
   if (!dateTime) return date;
   const s = t - days * 86400;
   const hh = Math.floor(s / 3600);

@@ -81,8 +81,12 @@ export function daysFromCivil(y: number, m: number, d: number): number {
   return era * 146097 + doe - 719468;
 }
 
-/** The date of a day number: [year, month, day]. */
-export function civilFromDays(z: number): [number, number, number] {
+/**
+ * The date of a day number as one integer, year × 10,000 + month × 100 + day (for any
+ * year, negative ones included: the month and day are the remainder). The hot paths
+ * (`age`, printing a date) read it without an array to destructure.
+ */
+export function civilPacked(z: number): number {
   z += 719468;
   const era = Math.floor(z / 146097);
   const doe = z - era * 146097;
@@ -91,7 +95,15 @@ export function civilFromDays(z: number): [number, number, number] {
   const mp = Math.floor((5 * doy + 2) / 153);
   const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
   const m = mp + (mp < 10 ? 3 : -9);
-  return [yoe + era * 400 + (m <= 2 ? 1 : 0), m, d];
+  return (yoe + era * 400 + (m <= 2 ? 1 : 0)) * 10000 + m * 100 + d;
+}
+
+/** The date of a day number: [year, month, day]. */
+export function civilFromDays(z: number): [number, number, number] {
+  const c = civilPacked(z);
+  const y = Math.floor(c / 10000);
+  const md = c - y * 10000;
+  return [y, Math.floor(md / 100), md % 100];
 }
 
 function leap(y: number): boolean {
@@ -184,14 +196,29 @@ export function day(t: number | undefined): number | undefined {
   return t === undefined ? undefined : Math.floor(t / DAY) * DAY;
 }
 
-/** Completed years from `birth` to `at` (dates); a 29 February birthday is reached on 1 March in other years. */
+/** The `at` of the last `age` (a cohort's reference date is the same for every patient), as year and month-day. */
+let ageAt = NaN;
+let ageAtYear = 0;
+let ageAtMonthDay = 0;
+
+/**
+ * Completed years from `birth` to `at` (dates); a 29 February birthday is reached on 1
+ * March in other years. Month-days compare as month × 100 + day: in a year without 29
+ * February, no date falls between 28 February (228) and 1 March (301), so a birthday of
+ * 229 is reached on 1 March with no special case.
+ */
 export function age(birth: number | undefined, at: number | undefined): number | undefined {
   if (birth === undefined || at === undefined) return undefined;
   if (birth > at) return fallback(); // a data error: the exact path reports it
-  const [by, bm0, bd0] = civilFromDays(Math.floor(birth / DAY));
-  const [ay, am, ad] = civilFromDays(Math.floor(at / DAY));
-  const [bm, bd] = bm0 === 2 && bd0 === 29 && !leap(ay) ? [3, 1] : [bm0, bd0];
-  return ay - by - (am > bm || (am === bm && ad >= bd) ? 0 : 1);
+  if (at !== ageAt) {
+    const a = civilPacked(Math.floor(at / DAY));
+    ageAtYear = Math.floor(a / 10000);
+    ageAtMonthDay = a - ageAtYear * 10000;
+    ageAt = at;
+  }
+  const b = civilPacked(Math.floor(birth / DAY));
+  const by = Math.floor(b / 10000);
+  return ageAtYear - by - (ageAtMonthDay >= b - by * 10000 ? 0 : 1);
 }
 
 /** The data error `age` reports, checked up front: early exit must not skip a record the exact path rejects. */

@@ -160,4 +160,26 @@ describe("explained fast path = exact path = interpreter", () => {
       { numRuns: 300 },
     );
   });
+
+  it("keeps every sequence of keys apart when many share their beginnings (the tree's runs split)", () => {
+    // One dictionary throughout, so that the tree grows: sequences that are prefixes of
+    // one another, that part at every position, and that come back later.
+    const dictionary = new Set(["a", "b", "c", "d"]);
+    const anchorNames = ["inclusion"];
+    const keys = fc.uniqueArray(fc.constantFrom("a", "b", "c", "d", "e", "f", "g", "h", "anchors"), { maxLength: 9 });
+    const anchorKeys = fc.uniqueArray(fc.constantFrom("inclusion", "D0", "other"), { maxLength: 3 });
+    fc.assert(
+      fc.property(fc.array(fc.tuple(keys, anchorKeys), { minLength: 1, maxLength: 60 }), (records) => {
+        for (const [ks, as] of [...records, ...records]) {
+          const r: Record<string, unknown> = {};
+          for (const k of ks) r[k] = k === "anchors" ? Object.fromEntries(as.map((a) => [a, "2027-01-01"])) : 1;
+          const want: DataProblem[] = [];
+          topLevelWarnings(r, dictionary, want);
+          if (r.anchors != null) anchorWarnings(r.anchors as object, anchorNames, want);
+          expect(recordWarnings(r, dictionary, anchorNames)).toEqual(want);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
 });

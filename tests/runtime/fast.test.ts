@@ -114,6 +114,25 @@ describe("fast calendar = Temporal", () => {
     expect(age(seconds(exactDate("2000-02-29")!), seconds(exactDate("2023-02-28")!))).toBe(22);
     expect(age(seconds(exactDate("2000-02-29")!), seconds(exactDate("2023-03-01")!))).toBe(23);
   });
+
+  it("counts completed years right when many births share one reference date (which age remembers)", () => {
+    // A cohort is screened on one inclusion date: age keeps that date's year and month-day
+    // between calls. Alternating two reference dates (one in a leap year) checks that
+    // what it keeps is never a stale one's.
+    fc.assert(
+      fc.property(fc.array(date, { minLength: 1, maxLength: 20 }), date, date, (births, r1, r2) => {
+        const refs = [exactDate(r1), exactDate(r2), exactDate("2024-02-29"), exactDate("2023-02-28")];
+        for (const b of births)
+          for (const y of refs) {
+            const x = exactDate(b);
+            if (!x || !y || Temporal.PlainDate.compare(x, y) > 0) continue;
+            expect(age(seconds(x), seconds(y))).toBe(ageInYears(x, y));
+            expect(age(seconds(x), seconds(y))).toBe(ageInYears(x, y));
+          }
+      }),
+      { numRuns: 500 },
+    );
+  });
 });
 
 describe("numbers: doubles decide exactly", () => {
