@@ -61,14 +61,15 @@ export function checkWindow(
   e: A.Within | A.AtLeast | A.Between | A.BeforeAfter,
   scope: Scope,
 ): IrExpr {
-  const base = { text: ctx.textOf(e.span), span: irSpan(e.span), type: "boolean" as const };
+  const text = ctx.textOf(e.span);
+  const span = irSpan(e.span);
   switch (e.kind) {
     case "Within":
     case "AtLeast":
       return {
-        text: base.text,
-        span: base.span,
-        type: base.type,
+        text,
+        span,
+        type: "boolean",
         kind: e.kind === "Within" ? "within" : "atLeast",
         direction: e.direction,
         subject: checkTimePoint(ctx, e.subject, scope),
@@ -77,9 +78,9 @@ export function checkWindow(
       };
     case "BeforeAfter":
       return {
-        text: base.text,
-        span: base.span,
-        type: base.type,
+        text,
+        span,
+        type: "boolean",
         kind: "order",
         direction: e.direction,
         subject: checkTimePoint(ctx, e.subject, scope),
@@ -90,9 +91,9 @@ export function checkWindow(
       const high = checkTimePoint(ctx, e.high, scope);
       checkBoundsOrder(ctx, low, high, e.span);
       return {
-        text: base.text,
-        span: base.span,
-        type: base.type,
+        text,
+        span,
+        type: "boolean",
         kind: "between",
         subject: checkTimePoint(ctx, e.subject, scope),
         low,
