@@ -7,6 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../src/cli/db.js";
 import { emptyRows, type OmopRows } from "../../scripts/omop/synth.js";
+import { compileText } from "../../src/compile.js";
+import { compileSql, parseConceptMap, sqlText } from "../../src/emit/sql/index.js";
 import { cdmDatabase, PG_URL, reload, seedProtocol, type Compiled } from "./support.js";
 
 let seed: Compiled;
@@ -258,5 +260,81 @@ describe.each(PG_URL ? ["duckdb", "postgres"] : ["duckdb"])("result selection on
     const conflict = "total_bilirubin.uln (two results on 2027-01-10 disagree on the ULN)";
     expect(out.map((r) => r.I8a)).toEqual(["unknown", "unknown", "unknown", "unknown", "met"]);
     expect(out.map((r) => r.I8a_missing)).toEqual([conflict, conflict, conflict, conflict, ""]);
+  });
+
+  it("a value too large to compare exactly (or not finite) is no value for that person, and the screen goes on", async () => {
+    // A Parquet extract or a view may hold the CDM's value columns as DOUBLE, with
+    // absurd values: casting one to DECIMAL(38,9), or multiplying it, aborted the query.
+    const dbl = name === "postgres" ? "double precision" : "DOUBLE";
+    const cols = ["value_as_number", "range_high"];
+    for (const c of cols) await db().exec(`ALTER TABLE measurement ALTER COLUMN ${c} TYPE ${dbl}`);
+    try {
+      const hb = (id: number, pid: number, v: string, unit: number, at = "2027-01-10") =>
+        [id, pid, 3000963, at, null, v, null, unit, null, null] as OmopRows["measurement"][number];
+      const rows = emptyRows();
+      const persons: OmopRows["measurement"][number][][] = [
+        [hb(10, 1, "1e25", 8713)],
+        [hb(20, 2, "Infinity", 8713)],
+        [hb(30, 3, "NaN", 8713)],
+        [hb(40, 4, "-1e40", 8636)],
+        // Near the largest magnitude read, tied across units (integers, exact as doubles):
+        // 999999999999990 g/L = 99999999999999 g/dL.
+        [hb(50, 5, "999999999999990", 8636), hb(51, 5, "99999999999999", 8713)],
+        [hb(60, 6, "12", 8713)],
+        // Total bilirubin 1 mg/dL with an absurd ULN: that limit is unknown, nothing else.
+        [[70, 7, 3024128, "2027-01-10", null, "1", null, 8840, null, "1e30"]],
+      ];
+      persons.forEach((list, i) => {
+        rows.person.push([i + 1, 8507, 1960, 5, 5]);
+        rows.observation_period.push([i + 1, i + 1, "2020-01-01", "2030-01-01"]);
+        rows.measurement.push(...list);
+      });
+      const out = await run(db(), name as "duckdb", rows);
+      expect(out.map((r) => r.I7a)).toEqual(["unknown", "unknown", "unknown", "unknown", "met", "met", "unknown"]);
+      const hbMissing = [...Array<string>(4).fill("hemoglobin"), "", "", "hemoglobin"];
+      expect(out.map((r) => r.I7a_missing)).toEqual(hbMissing);
+      expect(out[6]!.I8a).toBe("unknown");
+      expect(out[6]!.I8a_missing).toBe("total_bilirubin.uln");
+    } finally {
+      const num = name === "postgres" ? "NUMERIC" : "DECIMAL(18,3)";
+      await db().exec("DELETE FROM measurement");
+      // DuckDB's ALTER still reads the deleted rows' values.
+      for (const c of cols) await db().exec(`ALTER TABLE measurement ALTER COLUMN ${c} TYPE ${num} USING (NULL)`);
+    }
+  });
+});
+
+describe("an element whose units' factors are large", () => {
+  it("reads its values only below a smaller magnitude, so comparing results across units cannot overflow", async () => {
+    // 1 kg/L = 100 g/dL and 1 pg/L = 10^-13 g/dL: results at one time are compared as
+    // value × rn × rd' (up to 100 × 10^13), so hb is read only below 10^29 / 10^15 = 10^14.
+    const text = `trial "T" { title "x" }
+data {
+  hb: decimal g/dL range 0 to 1000 "Hb" select latest
+}
+inclusion I1 "Hb at least 9 g/dL" { rule hb >= 9 g/dL }
+`;
+    const r = compileText(text, "units.trial");
+    expect(r.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    const map = parseConceptMap(
+      "m.csv",
+      "element,system,code,concept_id,domain_id\nhb,,,3000963,Measurement\n,UCUM,g/dL,8713,Unit\n,UCUM,kg/L,2000001001,Unit\n,UCUM,pg/L,2000001002,Unit\n",
+    );
+    const sql = sqlText(compileSql(r.ir!, map, { dialect: "duckdb", asOf: "2027-01-18" }));
+    expect(sql).toContain("100000000000000 AS lim");
+    const db = await cdmDatabase("duckdb");
+    const rows = emptyRows();
+    const hb = (id: number, pid: number, v: string, unit: number) =>
+      [id, pid, 3000963, "2027-01-10", null, v, null, unit, null, null] as OmopRows["measurement"][number];
+    for (const pid of [1, 2, 3]) rows.person.push([pid, 8507, 1960, 5, 5]);
+    // Person 1: 10^14 kg/L beside 1 pg/L at the same time (10^14 × 100 × 10^13 = 10^29 overflowed).
+    rows.measurement.push(hb(10, 1, "100000000000000", 2000001001), hb(11, 1, "1", 2000001002));
+    // Person 2: 9 g/dL = 0.09 kg/L = 9 × 10^13 pg/L, all at one time: they agree.
+    rows.measurement.push(hb(20, 2, "9", 8713), hb(21, 2, "0.09", 2000001001), hb(22, 2, "90000000000000", 2000001002));
+    rows.measurement.push(hb(30, 3, "8.999", 8713));
+    await reload(db, rows);
+    const out = await db.query(sql);
+    expect(out.map((o) => o.I1)).toEqual(["unknown", "met", "not_met"]);
+    await db.close();
   });
 });

@@ -13,7 +13,7 @@ import { dec as decimalOf, ratioDiv, ratioOf, type Ratio } from "../../runtime/d
 import { conversionRatio } from "../../runtime/units.js";
 import type { Bindings } from "./binding.js";
 import { maskIfNull, maskIfUnknown, orMasks, type MissingSpace } from "./missing.js";
-import { addInterval, DEC, dayOf, monthOf, str, timeText, yearOf, type Dialect } from "./sql-text.js";
+import { addInterval, DEC, dayOf, LIMIT_DEC, monthOf, str, timeText, yearOf, type Dialect } from "./sql-text.js";
 
 /** A condition: `t` is 0, 1 or 2; `m` the mask of what leaves it unknown. */
 export interface Tri {
@@ -84,6 +84,17 @@ export interface Scope {
 export class SqlUnsupported extends Error {}
 
 const dec = (x: string) => `CAST('${decimalOf(x).toFixed()}' AS ${DEC})`;
+/**
+ * A rule's factor (`2.5 x ULN`) at its own precision and scale, so that its product with
+ * a limit (LIMIT_DEC) is exact in every dialect: DECIMAL(24,9) × DECIMAL(p,s) needs
+ * 25 + p digits, within 38 (Spark rounds a product that needs more to 6 decimals).
+ */
+const factorDec = (x: string) => {
+  const text = decimalOf(x).toFixed();
+  const [int, frac = ""] = text.replace("-", "").split(".");
+  const p = Math.max(1, (int === "0" ? 0 : int!.length) + frac.length);
+  return p <= 13 && frac.length <= 9 ? `CAST('${text}' AS DECIMAL(${p},${frac.length}))` : dec(x);
+};
 
 /** Scale of every decimal in the SQL (DECIMAL(38,9)). */
 const SCALE = 9n;
@@ -272,7 +283,7 @@ function compareRef(s: Scope, op: CompareOp, l: Val, factor: string, limit: "ULN
   if (!ref) return { t: "1", m: orMasks([maskIfNull(l.v, l.m), item]) };
   const sqlOp = op === "!=" ? "<>" : op;
   const cmp: Tri = {
-    t: `CASE WHEN ${l.v} IS NULL OR ${ref.v} IS NULL THEN 1 WHEN ${l.v} ${sqlOp} ${dec(factor)} * ${ref.v} THEN 2 ELSE 0 END`,
+    t: `CASE WHEN ${l.v} IS NULL OR ${ref.v} IS NULL THEN 1 WHEN ${l.v} ${sqlOp} ${factorDec(factor)} * CAST(${ref.v} AS ${LIMIT_DEC}) THEN 2 ELSE 0 END`,
     // As the runtime: an unknown value also leaves its limit unknown.
     m: orMasks([maskIfNull(l.v, orMasks([l.m, item])), maskIfNull(ref.v, ref.m)]),
   };

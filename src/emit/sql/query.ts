@@ -18,6 +18,8 @@ import {
   ident,
   joinComma,
   makeDate,
+  MAX_MAGNITUDE,
+  readNumber,
   str,
   textType,
   timeText,
@@ -188,6 +190,18 @@ export function buildQuery(ir: IrProtocol, bindings: Bindings, opts: SqlOptions)
   );
 
   // --- concepts and events
+  /**
+   * The magnitude below which an element's numbers are read (see MAX_MAGNITUDE): results
+   * at one time are compared as value × rn × rd' (their units' factors), which must stay
+   * below 10^29, the integer digits of DECIMAL(38,9).
+   */
+  const magnitude = (element: string) => {
+    const units = bindings.units.filter((u) => u.element === element);
+    if (!units.length) return MAX_MAGNITUDE;
+    const max = (xs: bigint[]) => xs.reduce((a, b) => (a > b ? a : b));
+    const bound = 10n ** 29n / (max(units.map((u) => u.ratio.num)) * max(units.map((u) => u.ratio.den)));
+    return bound < MAX_MAGNITUDE ? bound : MAX_MAGNITUDE;
+  };
   const events = bindings.events.filter((e) => used.some((u) => u.name === e.element));
   const tables = [...new Set(events.map((e) => e.table))].sort();
   if (events.length) {
@@ -195,8 +209,8 @@ export function buildQuery(ir: IrProtocol, bindings: Bindings, opts: SqlOptions)
       "trialc_concepts",
       events
         .map(
-          (e, i) =>
-            `  SELECT ${e.conceptId} AS concept_id, ${str(d, e.table)} AS tbl, ${str(d, e.element)} AS element, ${e.value === null ? `CAST(NULL AS ${textType(d)})` : str(d, e.value)} AS code_value, ${e.method === null ? `CAST(NULL AS ${textType(d)})` : str(d, e.method)} AS method, ${measured.some((m) => m.name === e.element) ? 1 : 0} AS selected${i === 0 ? "" : ""}`,
+          (e) =>
+            `  SELECT ${e.conceptId} AS concept_id, ${str(d, e.table)} AS tbl, ${str(d, e.element)} AS element, ${e.value === null ? `CAST(NULL AS ${textType(d)})` : str(d, e.value)} AS code_value, ${e.method === null ? `CAST(NULL AS ${textType(d)})` : str(d, e.method)} AS method, ${measured.some((m) => m.name === e.element) ? 1 : 0} AS selected, ${magnitude(e.element)} AS lim`,
         )
         .join("\n  UNION ALL\n"),
       "The OMOP concepts of each data element (from the concept map).",
@@ -205,9 +219,9 @@ export function buildQuery(ir: IrProtocol, bindings: Bindings, opts: SqlOptions)
       const c = TABLES[t];
       return `  SELECT x.person_id, c.element, c.code_value, c.method, x.${c.source} AS source_value, x.${c.date} AS event_date, x.${c.datetime} AS event_datetime, ${
         c.value
-          ? `x.value_as_number AS num, x.value_as_concept_id AS value_concept, x.unit_concept_id AS unit_concept_id, ${
+          ? `${readNumber(d, "x.value_as_number", "c.lim")} AS num, x.value_as_concept_id AS value_concept, x.unit_concept_id AS unit_concept_id, ${
               t === "measurement"
-                ? "x.range_low AS range_low, x.range_high AS range_high"
+                ? `${readNumber(d, "x.range_low", "c.lim")} AS range_low, ${readNumber(d, "x.range_high", "c.lim")} AS range_high`
                 : `CAST(NULL AS ${DEC}) AS range_low, CAST(NULL AS ${DEC}) AS range_high`
             }`
           : `CAST(NULL AS ${DEC}) AS num, CAST(NULL AS INTEGER) AS value_concept, CAST(NULL AS INTEGER) AS unit_concept_id, CAST(NULL AS ${DEC}) AS range_low, CAST(NULL AS ${DEC}) AS range_high`

@@ -60,6 +60,35 @@ export function tsOf(d: Dialect, dateExpr: string): string {
 
 /** Exact decimals: every number that takes part in a decision. */
 export const DEC = "DECIMAL(38,9)";
+/**
+ * The magnitude below which a number read from the CDM is compared: at most 15 digits
+ * before the point (no laboratory quantity in any unit comes near), less for an element
+ * whose units' factors are large (query.ts, `magnitude`). With the 9 decimals, every
+ * product the query forms (results at one time compared across units, a reference limit
+ * as DECIMAL(24,9) by a rule's factor) then stays inside DECIMAL(38,9). A value at or
+ * beyond it is read as no value (unknown), where casting it would abort the query.
+ */
+export const MAX_MAGNITUDE = 10n ** 15n;
+/**
+ * A number column of the CDM read as an exact DECIMAL(38,9), NULL at or beyond `limit`
+ * (MAX_MAGNITUDE or less) or not finite. The CDM's DDL makes these columns NUMERIC, but an extract (Parquet, a
+ * view) may hold them as DOUBLE, and DuckDB's cast of a DOUBLE to a DECIMAL multiplies in
+ * binary: 999999999999990 became 999999999999990.051110912. DuckDB reads a DOUBLE of a
+ * million or more through its shortest text instead (its direct cast is exact below a
+ * million: checked on 2.1 million random decimals of up to 15 digits), and `typeof` is
+ * decided when the query is planned, so a NUMERIC column pays nothing. PostgreSQL's cast
+ * of a double rounds to 15 significant digits.
+ */
+export function readNumber(d: Dialect, col: string, limit: string = String(MAX_MAGNITUDE)): string {
+  const inRange = `${col} > -${limit} AND ${col} < ${limit}`;
+  const exact =
+    d === "duckdb"
+      ? `CASE WHEN typeof(${col}) NOT IN ('DOUBLE', 'FLOAT') OR (${col} > -1000000 AND ${col} < 1000000) THEN CAST(${col} AS ${DEC}) ELSE CAST(CAST(${col} AS VARCHAR) AS ${DEC}) END`
+      : `CAST(${col} AS ${DEC})`;
+  return `CASE WHEN ${inRange} THEN ${exact} END`;
+}
+/** A reference limit inside MAX_MAGNITUDE: 15 digits and 9 decimals. */
+export const LIMIT_DEC = "DECIMAL(24,9)";
 export function decimal(expr: string): string {
   return `CAST(${expr} AS ${DEC})`;
 }
