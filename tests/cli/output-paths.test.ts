@@ -67,15 +67,32 @@ function buildHashes(dir: string): Set<string> {
   return out;
 }
 
-/** How many files under `dir` were written since `since` (ms). */
+/**
+ * How many files under `dir` were written since `since` (ms), while a build renames and
+ * removes folders there: a folder or file gone in the middle of the walk is skipped (a
+ * recursive readdirSync threw ENOENT when the old output went mid-walk).
+ */
 function newFiles(dir: string, since: number): number {
   let n = 0;
-  for (const e of readdirSync(dir, { recursive: true, withFileTypes: true }))
+  const walk = (d: string) => {
+    let entries;
     try {
-      if (e.isFile() && statSync(join(e.parentPath, e.name)).mtimeMs >= since) n++;
+      entries = readdirSync(d, { withFileTypes: true });
     } catch {
-      // removed meanwhile
+      return; // removed meanwhile
     }
+    for (const e of entries) {
+      const path = join(d, e.name);
+      if (e.isDirectory()) walk(path);
+      else if (e.isFile())
+        try {
+          if (statSync(path).mtimeMs >= since) n++;
+        } catch {
+          // removed meanwhile
+        }
+    }
+  };
+  walk(dir);
   return n;
 }
 
