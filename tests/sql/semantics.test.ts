@@ -302,6 +302,28 @@ describe.each(PG_URL ? ["duckdb", "postgres"] : ["duckdb"])("result selection on
       for (const c of cols) await db().exec(`ALTER TABLE measurement ALTER COLUMN ${c} TYPE ${num} USING (NULL)`);
     }
   });
+
+  it("a FLOAT (real) value column is read as the decimal that was written: 9.01 g/dL and 9010 mg/dL at one time agree", async () => {
+    // DuckDB's cast of the FLOAT 9.01 to a DECIMAL gives 9.009999872 (9010 is exact): they disagreed.
+    const float = name === "postgres" ? "real" : "FLOAT";
+    await db().exec(`ALTER TABLE measurement ALTER COLUMN value_as_number TYPE ${float}`);
+    try {
+      const rows = hemoglobins([
+        ["9.01", 8713],
+        ["8.999", 8713],
+      ]);
+      rows.measurement.push([11, 1, 3000963, "2027-01-02", null, "9010", null, 8840, null, null]);
+      const out = await run(db(), name as "duckdb", rows);
+      expect(out.map((r) => [r.I7a, r.I7a_missing])).toEqual([
+        ["met", ""],
+        ["not_met", ""],
+      ]);
+    } finally {
+      await db().exec("DELETE FROM measurement");
+      const num = name === "postgres" ? "NUMERIC" : "DECIMAL(18,3)";
+      await db().exec(`ALTER TABLE measurement ALTER COLUMN value_as_number TYPE ${num} USING (NULL)`);
+    }
+  });
 });
 
 describe("an element whose units' factors are large", () => {

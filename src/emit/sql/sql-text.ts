@@ -71,19 +71,21 @@ export const DEC = "DECIMAL(38,9)";
 export const MAX_MAGNITUDE = 10n ** 15n;
 /**
  * A number column of the CDM read as an exact DECIMAL(38,9), NULL at or beyond `limit`
- * (MAX_MAGNITUDE or less) or not finite. The CDM's DDL makes these columns NUMERIC, but an extract (Parquet, a
- * view) may hold them as DOUBLE, and DuckDB's cast of a DOUBLE to a DECIMAL multiplies in
- * binary: 999999999999990 became 999999999999990.051110912. DuckDB reads a DOUBLE of a
- * million or more through its shortest text instead (its direct cast is exact below a
- * million: checked on 2.1 million random decimals of up to 15 digits), and `typeof` is
- * decided when the query is planned, so a NUMERIC column pays nothing. PostgreSQL's cast
- * of a double rounds to 15 significant digits.
+ * (MAX_MAGNITUDE or less) or not finite. The CDM's DDL makes these columns NUMERIC, but
+ * an extract (Parquet, a view) may hold them as DOUBLE or FLOAT, and DuckDB's cast of
+ * those to a DECIMAL works in binary: the DOUBLE 999999999999990 became
+ * 999999999999990.051110912, the FLOAT 5.586 5.585999966. DuckDB therefore reads a FLOAT,
+ * and a DOUBLE of a million or more, through its shortest text (the decimal that was
+ * written); a smaller DOUBLE directly (exact there: checked on 2.1 million random
+ * decimals of up to 15 digits). `typeof` is decided when the query is planned, so a
+ * NUMERIC column pays nothing. PostgreSQL's cast rounds a double to 15 significant
+ * digits and a real to 6.
  */
 export function readNumber(d: Dialect, col: string, limit: string = String(MAX_MAGNITUDE)): string {
   const inRange = `${col} > -${limit} AND ${col} < ${limit}`;
   const exact =
     d === "duckdb"
-      ? `CASE WHEN typeof(${col}) NOT IN ('DOUBLE', 'FLOAT') OR (${col} > -1000000 AND ${col} < 1000000) THEN CAST(${col} AS ${DEC}) ELSE CAST(CAST(${col} AS VARCHAR) AS ${DEC}) END`
+      ? `CASE WHEN typeof(${col}) = 'FLOAT' OR (typeof(${col}) = 'DOUBLE' AND NOT (${col} > -1000000 AND ${col} < 1000000)) THEN CAST(CAST(${col} AS VARCHAR) AS ${DEC}) ELSE CAST(${col} AS ${DEC}) END`
       : `CAST(${col} AS ${DEC})`;
   return `CASE WHEN ${inRange} THEN ${exact} END`;
 }
