@@ -3,11 +3,11 @@
  * DuckDB file and as Parquet files; the attrition table adds up; bad input gives a clear
  * message and exit code, never a stack trace.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDuckDb } from "../../src/cli/db.js";
+import { CDM_TABLES, openDuckDb, type Db } from "../../src/cli/db.js";
 import { createCdm, insertRows } from "../../scripts/omop/load.js";
 import { RUN, synthCohort } from "../../scripts/omop/synth.js";
 import { trialc } from "../cli/run.js";
@@ -23,20 +23,16 @@ beforeAll(async () => {
   const db = await openDuckDb(dbFile);
   await createCdm(db);
   await insertRows(db, synthCohort(11, 1, 120, 0.2));
-  for (const t of [
-    "person",
-    "observation_period",
-    "visit_occurrence",
-    "condition_occurrence",
-    "drug_exposure",
-    "procedure_occurrence",
-    "measurement",
-    "observation",
-  ])
-    await db.exec(`COPY ${t} TO '${join(dir, `${t}.parquet`)}' (FORMAT parquet)`);
+  await exportParquet(db, dir);
   await db.close();
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Each CDM table as `<table>.parquet` in `to`, from `source(table)` (a query, or the table). */
+async function exportParquet(db: Db, to: string, source: (t: string) => string = (t) => t): Promise<void> {
+  for (const t of CDM_TABLES)
+    await db.exec(`COPY ${source(t) === t ? t : `(${source(t)})`} TO '${join(to, `${t}.parquet`)}' (FORMAT parquet)`);
+}
 
 describe("trialc screen", () => {
   it("prints the attrition table in protocol order, and it adds up", async () => {
@@ -73,6 +69,25 @@ describe("trialc screen", () => {
     const lines = readFileSync(out, "utf8").trim().split("\n");
     expect(lines).toHaveLength(121);
     expect(lines[0]!.startsWith("person_id,verdict,I1,I1_missing")).toBe(true);
+  });
+
+  it("a Parquet extract with FLOAT value columns gives every person the same result as the NUMERIC database", async () => {
+    // ETLs often write value_as_number and the ranges as binary floats; each is read as the
+    // decimal that was written (docs/sql.md, "Numbers as read"), boundary values included.
+    const floats = join(dir, "floats");
+    mkdirSync(floats);
+    const db = await openDuckDb(dbFile);
+    const real = (cols: string[]) => cols.map((c) => `CAST(${c} AS FLOAT) AS ${c}`).join(", ");
+    const floated: Record<string, string[]> = {
+      measurement: ["value_as_number", "range_low", "range_high"],
+      observation: ["value_as_number"],
+    };
+    await exportParquet(db, floats, (t) => (floated[t] ? `SELECT * REPLACE (${real(floated[t])}) FROM ${t}` : t));
+    await db.close();
+    const [a, b] = [join(dir, "numeric.csv"), join(dir, "float.csv")];
+    expect((await trialc("screen", SEED, "--db", dbFile, ...run, "--out", a)).code).toBe(0);
+    expect((await trialc("screen", SEED, "--parquet", floats, ...run, "--out", b)).code).toBe(0);
+    expect(readFileSync(b, "utf8")).toBe(readFileSync(a, "utf8"));
   });
 
   it("csv format", async () => {
