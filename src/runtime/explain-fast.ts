@@ -17,6 +17,7 @@
  * where the exact path is quiet): then no explanation text is built either.
  */
 import type { Step } from "./ops.js";
+import { limitItem } from "./values.js";
 import type { CriterionResult } from "./eligibility.js";
 import { anchorWarnings, topLevelWarnings, type DataProblem } from "./patient.js";
 import { Decimal, dec, fromJsonNumber } from "./decimal.js";
@@ -321,14 +322,14 @@ export function compareRef(
 ): C {
   const opText = OP_TEXT[op]!;
   if (l instanceof M) {
-    const t = miss(...l.missing, `${name}.${limit.toLowerCase()}`);
+    const t = miss(...l.missing, limitItem(name, limit));
     return note(s, rule, missingOf(l, t), s && `unknown ${opText} unknown`);
   }
   if (ref === undefined)
     return note(
       s,
       rule,
-      new M([`${name}.${limit.toLowerCase()}`]),
+      new M([limitItem(name, limit)]),
       s && `${shown(l, Show.Qty, unit, at, written)} ${opText} unknown`,
     );
   // The exact path would show the threshold converted into the value's unit as written.

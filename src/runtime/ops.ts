@@ -18,7 +18,19 @@ import {
   inClosedWindow,
   type TimePoint,
 } from "./time.js";
-import { bool, DataError, FALSE, missingOf, TRUE, unknown, tri, type Row, type Tri, type Val } from "./values.js";
+import {
+  bool,
+  DataError,
+  FALSE,
+  limitItem,
+  missingOf,
+  TRUE,
+  unknown,
+  tri,
+  type Row,
+  type Tri,
+  type Val,
+} from "./values.js";
 
 /** One line of an explanation. */
 export interface Step {
@@ -187,11 +199,10 @@ export function fact(ctx: EvalCtx, v: Val, rule: string, attestedBy: "investigat
 
 /** `factor x ULN` of a laboratory value: the threshold, in the value's own unit. */
 export function refMultiple(v: Val, factor: string, limit: "ULN" | "LLN", name: string): Val {
-  if (v.t === "unknown") return unknown(...v.missing, `${name}.${limit.toLowerCase()}`);
-  if (v.t !== "qty") return unknown(`${name}.${limit.toLowerCase()}`);
+  if (v.t === "unknown") return unknown(...v.missing, limitItem(name, limit));
+  if (v.t !== "qty") return unknown(limitItem(name, limit));
   const ref = limit === "ULN" ? v.uln : v.lln;
-  if (!ref)
-    return unknown(...(v.limitUnknown?.[limit === "ULN" ? "uln" : "lln"] ?? [`${name}.${limit.toLowerCase()}`]));
+  if (!ref) return unknown(...(v.limitUnknown?.[limit === "ULN" ? "uln" : "lln"] ?? [limitItem(name, limit)]));
   return { t: "qty", v: dec(factor).times(ref.v), unit: ref.unit };
 }
 

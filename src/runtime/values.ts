@@ -123,3 +123,8 @@ export type Tri = "true" | "false" | "unknown";
 export function tri(v: Val): Tri {
   return v.t === "bool" ? (v.v ? "true" : "false") : "unknown";
 }
+
+/** The missing item that names an element's reference limit: `total_bilirubin.uln`. */
+export function limitItem(name: string, limit: "ULN" | "LLN"): string {
+  return `${name}.${limit.toLowerCase()}`;
+}
